@@ -1,0 +1,118 @@
+# tte-report: annual electronic-certificate usage report, BPIP -> BSSN.
+# make            build bin/tte-*
+# make demo       install deps, build, run the pipeline on sample logs
+# make test       install deps, build, run every test (also under ASan/UBSan)
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share
+MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+VERSION    = 0.1.0
+PYTHON     = /usr/bin/python3
+
+CC        ?= cc
+PKGS       = sqlite3 xlsxwriter libcjson libcurl openssl
+BUILD     ?= build
+BIN       ?= bin
+WARN       = -Wall -Wextra -Wshadow -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARN      += -Werror
+endif
+OPT       ?= -O2
+CFLAGS    ?= -g
+ALL_CFLAGS = -std=gnu11 $(OPT) $(CFLAGS) $(WARN) -Ilib \
+             -DTTE_VERSION='"$(VERSION)"' \
+             -DTTE_DATADIR='"$(DATADIR)/tte-report"' \
+             -DTTE_SYSCONFDIR='"$(SYSCONFDIR)"' \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+Q          = @
+ifeq ($(V),1)
+Q          =
+endif
+
+LIB_SRC    = $(wildcard lib/*.c)
+LIB_OBJ    = $(LIB_SRC:%.c=$(BUILD)/%.o)
+PROGS      = collect aggregate render send report
+PROG_BINS  = $(PROGS:%=$(BIN)/tte-%)
+
+.PHONY: all deps demo test unit e2e asan bench fuzz lint install uninstall \
+        clean check-office
+.SUFFIXES:
+
+all: $(PROG_BINS)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libtte.a: $(LIB_OBJ)
+	$(Q)$(AR) rcs $@ $^
+
+.SECONDEXPANSION:
+$(BIN)/tte-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(BUILD)/libtte.a
+	@mkdir -p $(BIN)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  built $@"
+
+# Debian packages the build, the demo and the tests need.
+DEPS = build-essential pkg-config libsqlite3-dev libxlsxwriter-dev \
+       libcsv-dev libcjson-dev libcurl4-openssl-dev libssl-dev \
+       libcmocka-dev python3 python3-openpyxl python3-aiosmtpd openssl \
+       mandoc clang
+deps:
+	@missing=$$(for p in $(DEPS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	    echo "missing packages: $$missing" >&2; \
+	    echo "run as root: apt-get update && apt-get install -y $$missing" >&2; \
+	    exit 69; fi; \
+	echo "installing: $$missing"; \
+	apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null
+
+demo: deps
+	$(MAKE) all
+	@sh samples/demo.sh
+
+test: deps
+	$(MAKE) all
+	@sh tests/run.sh
+
+asan: deps
+	$(MAKE) BUILD=build-asan BIN=build-asan/bin OPT=-O1 \
+	    CFLAGS="-g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all
+
+bench: deps
+	$(MAKE) all
+	@sh bench/run.sh
+
+fuzz: deps
+	@sh tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
+
+lint:
+	mandoc -Tlint -Wwarning man/*.1 man/*.5
+
+check-office: all
+	@sh tests/e2e/office.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/tte-report/templates \
+	    $(DESTDIR)$(SYSCONFDIR)/tte-report/sources
+	install -m 755 $(PROG_BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 templates/*.json $(DESTDIR)$(DATADIR)/tte-report/templates
+	install -m 644 conf/sources/*.json $(DESTDIR)$(SYSCONFDIR)/tte-report/sources
+	install -m 644 conf/tte-report.json $(DESTDIR)$(SYSCONFDIR)/tte-report/tte-report.json.example
+
+uninstall:
+	rm -f $(PROG_BINS:$(BIN)/%=$(DESTDIR)$(BINDIR)/%)
+	rm -rf $(DESTDIR)$(DATADIR)/tte-report
+
+clean:
+	rm -rf build build-asan bin out tests/tmp

@@ -1,0 +1,46 @@
+#ifndef COLLECT_INT_H
+#define COLLECT_INT_H
+
+/* State shared by collect.c and collect_file.c; private to the stage. */
+
+#include <iconv.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "collect_run.h"
+
+/* Rows per transaction on long files; each commit records the offset. */
+#define CHUNK_ROWS 200000
+/* Bytes hashed at the head of a file and before the resume offset. */
+#define WINDOW 4096
+/* Reject messages printed per file before they are only counted. */
+#define REJECT_MSGS 10
+
+struct collect {
+    sqlite3 *db;
+    struct source *src;
+    const struct collect_opts *opts;
+    struct store *store;
+    FILE *rejects_fp;
+    const char *file;           /* as given, for messages */
+    char real[4096];            /* resolved, as stored */
+    long long file_id;
+    struct file_stats st;
+    struct file_stats saved;    /* part of st already in files */
+    FILE *fp;
+    struct stat sb;
+    bool own_tx;
+    long long clean_offset;
+    size_t clean_line;
+    long long since_commit;
+    long long size;
+    iconv_t cd;
+    struct tte_buf conv;
+    long check_left;
+    struct timespec started;
+    double last_progress;
+    bool progress_shown;
+    struct tte_buf reason;
+};
+
+#endif

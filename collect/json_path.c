@@ -1,0 +1,121 @@
+/* JSON helpers for the JSONL reader: paths, exact numbers, redaction. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "collect.h"
+
+/* "response.id_dokumen", "files[0].id", "a.b[2]" */
+void *
+json_get_path(void *obj, const char *path)
+{
+    cJSON *cur = obj;
+    const char *p = path;
+    char key[256];
+
+    while (cur && *p) {
+        if (*p == '[') {
+            char *end;
+            long idx = strtol(p + 1, &end, 10);
+            if (*end != ']' || idx < 0 || !cJSON_IsArray(cur))
+                return NULL;
+            cur = cJSON_GetArrayItem(cur, (int)idx);
+            p = end + 1;
+        } else {
+            size_t n = strcspn(p, ".[");
+            if (n == 0 || n >= sizeof key)
+                return NULL;
+            memcpy(key, p, n);
+            key[n] = '\0';
+            if (!cJSON_IsObject(cur))
+                return NULL;
+            cur = cJSON_GetObjectItemCaseSensitive(cur, key);
+            p += n;
+        }
+        if (*p == '.')
+            p++;
+    }
+    return cur;
+}
+
+/*
+ * Wraps number tokens outside strings in quotes. A JSON number starts with
+ * '-' or a digit where a value may start; strings are copied verbatim with
+ * their escapes. The result parses to the same structure, with numbers as
+ * strings that keep every digit (a 26-digit serial survives).
+ */
+void
+json_quote_numbers(const char *in, size_t n, struct tte_buf *out)
+{
+    size_t i = 0;
+    buf_reset(out);
+    while (i < n) {
+        char c = in[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < n && in[j] != '"')
+                j += in[j] == '\\' ? 2 : 1;
+            if (j > n)
+                j = n;
+            buf_add(out, in + i, (j < n ? j + 1 : j) - i);
+            i = j + 1;
+        } else if (c == '-' || isdigit((unsigned char)c)) {
+            size_t j = i + 1;
+            while (j < n && (isdigit((unsigned char)in[j]) || in[j] == '.' ||
+                             in[j] == 'e' || in[j] == 'E' || in[j] == '+' ||
+                             in[j] == '-'))
+                j++;
+            buf_addc(out, '"');
+            buf_add(out, in + i, j - i);
+            buf_addc(out, '"');
+            i = j;
+        } else {
+            buf_addc(out, c);
+            i++;
+        }
+    }
+}
+
+char *
+json_scalar(const void *item, bool *bad)
+{
+    const cJSON *v = item;
+    if (!v || cJSON_IsNull(v))
+        return NULL;
+    if (cJSON_IsString(v))
+        return xstrdup(v->valuestring);
+    if (cJSON_IsBool(v))
+        return xstrdup(cJSON_IsTrue(v) ? "1" : "0");
+    if (cJSON_IsNumber(v)) {
+        /* Only reached for numbers not quoted by json_quote_numbers. */
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.17g", v->valuedouble);
+        return xstrdup(tmp);
+    }
+    *bad = true;
+    return NULL;
+}
+
+void
+json_redact(void *obj)
+{
+    cJSON *it;
+    cJSON *o = obj;
+    if (!cJSON_IsObject(o) && !cJSON_IsArray(o))
+        return;
+    cJSON_ArrayForEach(it, o) {
+        if (!it->string || !tte_is_secret_name(it->string)) {
+            json_redact(it);
+            continue;
+        }
+        /* Move the key onto the replacement so the object keeps it. */
+        cJSON *r = cJSON_CreateString("***");
+        r->string = it->string;
+        r->type |= it->type & cJSON_StringIsConst;
+        it->string = NULL;
+        cJSON_ReplaceItemViaPointer(o, it, r);
+        it = r;
+    }
+}

@@ -1,0 +1,201 @@
+/* tte-collect: reads signing logs and registries into the report database. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "collect_run.h"
+#include "tte_cli.h"
+#include "tte_db.h"
+#include "tte_log.h"
+
+static const char usage_text[] =
+    "usage: tte-collect [options] --source NAME FILE...\n"
+    "\n"
+    "Reads signing logs (or a registry) into the report database.\n"
+    "\n"
+    "  -d, --db FILE        database (default: report.db, or $TTE_DB)\n"
+    "  -s, --source NAME    csv, jsonl, certificates, units, apps,\n"
+    "                       verifikator, or a source definition\n"
+    "                       (conf/sources/NAME.json or a path to .json)\n"
+    "  -c, --check          show the first rows as canonical fields and\n"
+    "                       their reject reasons; write nothing\n"
+    "  -n, --check-rows N   rows shown by --check (default 20)\n"
+    "  -z, --zone ZONE      zone of times without an offset\n"
+    "                       (default Asia/Jakarta)\n"
+    "  -r, --rejects FILE   also write rejected rows to FILE as CSV\n"
+    "      --strict         stop at the first rejected row\n"
+    "      --unmask-nik     show NIK unmasked in --check output\n"
+    "  -q, --quiet          no progress, only errors\n"
+    "  -v, --verbose        more detail (repeatable)\n"
+    "  -h, --help           this help\n"
+    "  -V, --version        version\n"
+    "\n"
+    "Exit status: 0 ok, 64 usage, 65 rows rejected (good rows are kept),\n"
+    "66 missing input, 74 I/O error, 75 database busy, 78 bad source\n"
+    "definition.\n";
+
+enum { OPT_STRICT = 256, OPT_UNMASK };
+
+static const struct option long_opts[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"source", required_argument, NULL, 's'},
+    {"check", no_argument, NULL, 'c'},
+    {"check-rows", required_argument, NULL, 'n'},
+    {"zone", required_argument, NULL, 'z'},
+    {"rejects", required_argument, NULL, 'r'},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"unmask-nik", no_argument, NULL, OPT_UNMASK},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Returns -1 to go on, or the exit status. */
+static int
+parse_args(int argc, char **argv, struct collect_opts *o)
+{
+    int ch, verbosity = TTE_LOG_INFO;
+    long long n;
+
+    o->check_rows = 20;
+    while ((ch = getopt_long(argc, argv, "d:s:cn:z:r:qvhV", long_opts,
+                             NULL)) != -1) {
+        switch (ch) {
+        case 'd': o->db_path = optarg; break;
+        case 's': o->source = optarg; break;
+        case 'c': o->check = true; break;
+        case 'n':
+            if (!str_to_i64(optarg, &n) || n < 1)
+                return tte_usage_error("--check-rows needs a positive "
+                                       "number, not '%s'", optarg);
+            o->check_rows = (long)n;
+            break;
+        case 'z': o->zone = optarg; break;
+        case 'r': o->rejects_path = optarg; break;
+        case OPT_STRICT: o->strict = true; break;
+        case OPT_UNMASK: o->unmask_nik = true; break;
+        case 'q': verbosity = TTE_LOG_WARN; o->quiet = true; break;
+        case 'v': verbosity++; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case 'V': tte_print_version(); return 0;
+        default: return tte_usage_error("unknown or incomplete option");
+        }
+    }
+    tte_log_set_level(verbosity);
+    o->db_path = tte_opt_env(o->db_path, "TTE_DB", "report.db");
+    if (!o->source)
+        return tte_usage_error("--source is required");
+    if (optind >= argc)
+        return tte_usage_error("no input files");
+    o->progress = !o->quiet && isatty(STDERR_FILENO);
+    return -1;
+}
+
+static int
+worse(int a, int b)
+{
+    /* Keep the first hard failure; "rows rejected" is the mildest. */
+    if (a == 0 || (a == EX_DATAERR && b != 0))
+        return b;
+    return a;
+}
+
+static FILE *
+open_rejects(const char *path)
+{
+    FILE *fp = fopen(path, "w");
+    if (!fp) {
+        log_err("cannot create '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    fputs("file,line,reason,raw\n", fp);
+    return fp;
+}
+
+static int
+run(struct collect *c, sqlite3 *db, const struct source *src,
+    const struct collect_opts *o, int argc, char **argv)
+{
+    struct file_stats total = {0};
+    bool registry = src->kind != KIND_EVENTS;
+    int status = 0;
+    enum tte_err err = TTE_OK;
+
+    /* A registry is replaced whole or not at all. */
+    if (registry && db) {
+        err = tte_db_exec(db, "BEGIN IMMEDIATE");
+        if (!err)
+            err = registry_begin(db, src->kind);
+        if (err)
+            return tte_exit_code(err);
+    }
+    for (int i = 0; i < argc; i++) {
+        err = collect_file(c, argv[i], !registry, &total);
+        status = worse(status, tte_exit_code(err));
+        if (err && registry)
+            break;
+    }
+    if (registry && db) {
+        if (err) {
+            tte_db_exec(db, "ROLLBACK");
+            log_err("%s registry left unchanged", src->name);
+        } else if ((err = tte_db_exec(db, "COMMIT")) != TTE_OK) {
+            status = worse(status, tte_exit_code(err));
+        }
+    }
+    if (argc > 1 && !o->check)
+        log_info("total: read %lld, accepted %lld, duplicates %lld, "
+                 "rejected %lld", total.read, total.accepted,
+                 total.duplicates, total.rejected);
+    if (total.rejected)
+        status = worse(status, EX_DATAERR);
+    return status;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct collect_opts o = {0};
+    struct source *src = NULL;
+    sqlite3 *db = NULL;
+    FILE *rej = NULL;
+    int status;
+    enum tte_err err;
+
+    tte_log_init("tte-collect");
+    status = parse_args(argc, argv, &o);
+    if (status >= 0)
+        return status;
+    err = source_load(o.source, o.zone, &src);
+    if (err)
+        return tte_exit_code(err);
+    if (!o.check) {
+        err = tte_db_open(o.db_path, false, &db);
+        if (err) {
+            source_free(src);
+            return tte_exit_code(err);
+        }
+    }
+    if (o.rejects_path && !o.check && !(rej = open_rejects(o.rejects_path))) {
+        status = EX_CANTCREAT;
+        goto done;
+    }
+    struct collect *c = collect_new(db, src, &o);
+    collect_set_rejects(c, rej);
+    status = run(c, db, src, &o, argc - optind, argv + optind);
+    collect_free(c);
+done:
+    if (rej && fclose(rej) != 0) {
+        log_err("cannot write '%s': %s", o.rejects_path, strerror(errno));
+        status = worse(status, EX_IOERR);
+    }
+    sqlite3_close(db);
+    source_free(src);
+    return status;
+}

@@ -1,0 +1,266 @@
+/*
+ * CSV reader on libcsv. Lines are fed one at a time so that every record
+ * knows the physical line it starts on, and the byte offset after each
+ * record is a clean place to resume from.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "collect.h"
+#include "tte_log.h"
+
+struct csv_reader {
+    struct collect *c;
+    struct source *src;
+    const char *file;
+    struct csv_parser p;
+    char **fields;
+    size_t *lens;
+    size_t n, cap;
+    size_t line;            /* physical line being fed */
+    size_t rec_line;        /* first line of the pending record */
+    bool pending;           /* a record is open across lines */
+    bool ended;             /* a record ended on the current line */
+    bool at_eof;
+    bool header_done;
+    bool *secret;
+    size_t ncols;
+    bool any_secret;
+    long long offset;       /* byte offset after the current line */
+    char bad[160];          /* first field problem of the record */
+    struct tte_buf raw;
+    struct tte_buf tmp;
+    enum tte_err err;
+};
+
+static void
+on_field(void *data, size_t len, void *arg)
+{
+    struct csv_reader *r = arg;
+    const char *s = data ? data : "";
+
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 32;
+        r->fields = xrealloc(r->fields, r->cap * sizeof *r->fields);
+        r->lens = xrealloc(r->lens, r->cap * sizeof *r->lens);
+    }
+    if (!r->bad[0] && memchr(s, '\0', len))
+        snprintf(r->bad, sizeof r->bad, "NUL byte in field %zu", r->n + 1);
+    else if (!r->bad[0] && !utf8_valid(s, len))
+        snprintf(r->bad, sizeof r->bad,
+                 "invalid UTF-8 in field %zu (declare the file's encoding "
+                 "in a source definition)", r->n + 1);
+    r->fields[r->n] = xstrndup(s, len);
+    r->lens[r->n] = len;
+    r->n++;
+}
+
+/* The record re-written as CSV with secret columns as "***". */
+static const char *
+redacted_raw(struct csv_reader *r)
+{
+    if (!r->any_secret) {
+        while (r->raw.len && (r->raw.data[r->raw.len - 1] == '\n' ||
+                              r->raw.data[r->raw.len - 1] == '\r'))
+            r->raw.data[--r->raw.len] = '\0';
+        return r->raw.data ? r->raw.data : "";
+    }
+    buf_reset(&r->tmp);
+    for (size_t i = 0; i < r->n; i++) {
+        const char *v = i < r->ncols && r->secret[i] ? "***" : r->fields[i];
+        size_t vn = strlen(v);
+        char *q = xmalloc(vn * 2 + 3);
+        size_t qn = csv_write2(q, vn * 2 + 3, v, vn, (unsigned char)r->src->quote);
+        if (i)
+            buf_addc(&r->tmp, r->src->delim);
+        buf_add(&r->tmp, q, qn);
+        free(q);
+    }
+    return r->tmp.data ? r->tmp.data : "";
+}
+
+static bool
+extras_empty(const struct csv_reader *r)
+{
+    for (size_t i = r->ncols; i < r->n; i++)
+        if (r->lens[i] && strspn(r->fields[i], " \t") != r->lens[i])
+            return false;
+    return true;
+}
+
+static enum tte_err
+handle_header(struct csv_reader *r)
+{
+    r->header_done = true;
+    r->ncols = r->n;
+    enum tte_err err = map_header(r->src, r->file, r->fields, r->n,
+                                  &r->secret);
+    for (size_t i = 0; !err && i < r->n; i++)
+        r->any_secret |= r->secret[i];
+    return err;
+}
+
+static enum tte_err
+handle_record(struct csv_reader *r)
+{
+    struct record rec = {.line = r->rec_line, .fields = r->fields,
+                         .lens = r->lens, .nfields = r->n};
+    char reason[200];
+
+    rec.raw = redacted_raw(r);
+    if (r->at_eof && r->rec_line < r->line) {
+        snprintf(reason, sizeof reason, "unterminated quoted field "
+                 "(the record runs from line %zu to the end of the file)",
+                 r->rec_line);
+        return collect_reject(r->c, r->rec_line, reason, rec.raw);
+    }
+    if (r->bad[0])
+        return collect_reject(r->c, r->rec_line, r->bad, rec.raw);
+    if (r->ncols && r->n != r->ncols && !(r->n > r->ncols && extras_empty(r))) {
+        snprintf(reason, sizeof reason, "expected %zu fields, found %zu",
+                 r->ncols, r->n);
+        return collect_reject(r->c, r->rec_line, reason, rec.raw);
+    }
+    if (r->n > r->ncols && r->ncols)
+        rec.nfields = r->ncols;
+    return collect_record(r->c, &rec);
+}
+
+static void
+on_row(int term, void *arg)
+{
+    struct csv_reader *r = arg;
+    (void)term;
+
+    bool data = r->header_done;
+
+    if (r->err == TTE_OK)
+        r->err = data ? handle_record(r) : handle_header(r);
+    for (size_t i = 0; i < r->n; i++)
+        free(r->fields[i]);
+    r->n = 0;
+    r->bad[0] = '\0';
+    buf_reset(&r->raw);
+    r->ended = true;
+    if (r->err == TTE_OK && data)
+        r->err = collect_checkpoint(r->c, r->offset, r->line);
+}
+
+static enum tte_err
+feed_line(struct csv_reader *r, const char *line, size_t n)
+{
+    size_t outn;
+    const char *text = collect_transcode(r->c, line, n, &outn);
+
+    if (!text) {
+        char reason[80];
+        snprintf(reason, sizeof reason, "cannot convert from %s to UTF-8",
+                 r->src->encoding);
+        return collect_reject(r->c, r->line, reason, "");
+    }
+    if (!r->pending) {
+        r->rec_line = r->line;
+        if (strspn(text, "\r\n") == outn)
+            return TTE_OK;      /* blank line between records */
+    }
+    r->ended = false;
+    buf_add(&r->raw, text, outn);
+    if (csv_parse(&r->p, text, outn, on_field, on_row, r) != outn) {
+        log_err("%s:%zu: %s", r->file, r->line,
+                csv_strerror(csv_error(&r->p)));
+        return TTE_E_IO;
+    }
+    r->pending = !r->ended;
+    return r->err;
+}
+
+static void
+reader_free(struct csv_reader *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->fields[i]);
+    free(r->fields);
+    free(r->lens);
+    free(r->secret);
+    buf_free(&r->raw);
+    buf_free(&r->tmp);
+    csv_free(&r->p);
+}
+
+/* Reads the header line of a file that is resumed past it. */
+static enum tte_err
+read_header_only(struct csv_reader *r, FILE *fp, char **line, size_t *cap)
+{
+    ssize_t n = getline(line, cap, fp);
+    if (n <= 0)
+        return TTE_OK;
+    char *s = *line;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3;
+        n -= 3;
+    }
+    r->line = 1;
+    return feed_line(r, s, (size_t)n);
+}
+
+enum tte_err
+read_csv(struct collect *c, FILE *fp, const char *file, size_t start_line,
+         long long offset)
+{
+    struct csv_reader r;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    enum tte_err err = TTE_OK;
+
+    memset(&r, 0, sizeof r);
+    r.c = c;
+    r.src = (struct source *)collect_source(c);
+    r.file = file;
+    buf_init(&r.raw);
+    buf_init(&r.tmp);
+    if (csv_init(&r.p, CSV_APPEND_NULL) != 0)
+        return TTE_E_NOMEM;
+    csv_set_delim(&r.p, (unsigned char)r.src->delim);
+    csv_set_quote(&r.p, (unsigned char)r.src->quote);
+
+    if (!r.src->header) {
+        r.header_done = true;
+        err = map_header(r.src, file, NULL, 0, &r.secret);
+    } else if (offset > 0) {
+        err = read_header_only(&r, fp, &line, &cap);
+        if (!err && fseeko(fp, offset, SEEK_SET) != 0)
+            err = TTE_E_IO;
+    }
+    r.line = start_line;
+    r.offset = offset;
+    while (!err && (n = getline(&line, &cap, fp)) > 0) {
+        char *s = line;
+        r.line++;
+        r.offset += n;
+        if (r.line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            s += 3;
+            n -= 3;
+        }
+        err = feed_line(&r, s, (size_t)n);
+        if ((r.line & 0xffff) == 0)
+            collect_progress(c, r.offset);
+    }
+    if (!err && ferror(fp)) {
+        log_err("%s: read error: %s", file, strerror(errno));
+        err = TTE_E_IO;
+    }
+    if (!err) {
+        r.at_eof = r.pending;
+        csv_fini(&r.p, on_field, on_row, &r);
+        err = r.err;
+        if (!err && r.header_done)
+            err = collect_checkpoint(c, r.offset, r.line);
+    }
+    free(line);
+    reader_free(&r);
+    return err;
+}

@@ -1,0 +1,243 @@
+/*
+ * The registries (certificates, units, apps, verifikator) are snapshots:
+ * collecting one replaces the previous contents with the files given.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "tte_db.h"
+#include "tte_id.h"
+#include "tte_log.h"
+#include "tte_time.h"
+
+static const char *const tables[] = {
+    [KIND_CERTIFICATES] = "DELETE FROM certificates",
+    [KIND_UNITS] = "DELETE FROM units; DELETE FROM unit_alias",
+    [KIND_APPS] = "DELETE FROM apps",
+    [KIND_VERIFIKATOR] = "DELETE FROM verifikator",
+};
+
+static const char *const statuses[] = {
+    "ISSUE", "EXPIRED", "RENEW", "WAITING_FOR_VERIFICATION", "NEW",
+    "NO_CERTIFICATE", "NOT_REGISTERED", "SUSPEND", "REVOKE"};
+
+enum tte_err
+registry_begin(sqlite3 *db, enum src_kind kind)
+{
+    if (kind == KIND_EVENTS)
+        return TTE_OK;
+    return tte_db_exec(db, tables[kind]);
+}
+
+static char *
+val(char **row, int i)
+{
+    if (!row[i])
+        return NULL;
+    str_trim(row[i]);
+    return *row[i] ? row[i] : NULL;
+}
+
+static enum tte_err
+run(sqlite3 *db, const char *sql, char **vals, int n)
+{
+    sqlite3_stmt *st = tte_db_prepare(db, sql);
+    if (!st)
+        return TTE_E_IO;
+    for (int i = 0; i < n; i++)
+        tte_bind_text(st, i + 1, vals[i]);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
+        return tte_db_err(db, rc);
+    return rc == SQLITE_DONE ? TTE_OK : TTE_E_DATA;
+}
+
+/* Accepts YYYY-MM-DD, optionally followed by a time; keeps the date. */
+static bool
+norm_date(char *s)
+{
+    int y, m, d;
+    if (!s)
+        return true;
+    if (strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+        !tte_date_valid(y, m, d) || s[4] != '-' || s[7] != '-')
+        return false;
+    s[10] = '\0';
+    return true;
+}
+
+static bool
+check_ids(const char *nik, const char *nip, struct tte_buf *reason)
+{
+    char masked[64];
+    if (nik && !tte_nik_valid(nik)) {
+        tte_mask_nik(nik, masked, sizeof masked);
+        buf_printf(reason, "nik '%s' is not 16 digits with a valid birth "
+                   "date", masked);
+        return false;
+    }
+    if (nip && !tte_nip_valid(nip)) {
+        buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
+                   "date, TMT and sex digit", nip);
+        return false;
+    }
+    return true;
+}
+
+static bool
+cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
+{
+    char *v[10];
+    for (int i = 0; i < 10; i++)
+        v[i] = val(row, i);
+    if (!v[0] && !v[1] && !v[6]) {
+        buf_adds(reason, "certificate has no cert_serial, nik or nip");
+        return false;
+    }
+    if (!check_ids(v[0], v[1], reason))
+        return false;
+    if (!v[5])
+        v[5] = "individu";
+    for (char *p = v[5]; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    if (strcmp(v[5], "individu") && strcmp(v[5], "segel")) {
+        buf_printf(reason, "cert_type '%s' is neither individu nor segel",
+                   v[5]);
+        return false;
+    }
+    for (int i = 7; i <= 8; i++) {
+        if (!norm_date(v[i])) {
+            buf_printf(reason, "%s '%s' is not a date (YYYY-MM-DD)",
+                       i == 7 ? "not_before" : "not_after", v[i]);
+            return false;
+        }
+    }
+    size_t k = 0;
+    for (char *p = v[9]; p && *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    while (v[9] && k < sizeof statuses / sizeof statuses[0] &&
+           strcmp(v[9], statuses[k]))
+        k++;
+    if (!v[9] || k == sizeof statuses / sizeof statuses[0]) {
+        buf_printf(reason, "status '%s' is not a BSrE status (ISSUE, "
+                   "EXPIRED, RENEW, REVOKE, ...)", v[9] ? v[9] : "");
+        return false;
+    }
+    *err = run(db, "INSERT INTO certificates(nik, nip, name, position, unit,"
+               " cert_type, cert_serial, not_before, not_after, status)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", v, 10);
+    return !*err;
+}
+
+static enum tte_err
+add_alias(sqlite3 *db, const char *alias, const char *code)
+{
+    char *v[2] = {(char *)alias, (char *)code};
+    return run(db, "INSERT OR IGNORE INTO unit_alias(alias, code)"
+               " VALUES (lower(trim(?1)), ?2)", v, 2);
+}
+
+static bool
+unit_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
+{
+    char *v[4];
+    for (int i = 0; i < 4; i++)
+        v[i] = val(row, i);
+    if (!v[0] || !v[1]) {
+        buf_adds(reason, "unit needs both code and name");
+        return false;
+    }
+    *err = run(db, "INSERT INTO units(code, name, parent) VALUES (?1, ?2, ?3)",
+               v, 3);
+    if (*err == TTE_E_DATA) {
+        *err = TTE_OK;
+        buf_printf(reason, "duplicate unit code '%s'", v[0]);
+        return false;
+    }
+    if (!*err)
+        *err = add_alias(db, v[0], v[0]);
+    if (!*err)
+        *err = add_alias(db, v[1], v[0]);
+    for (char *a = v[3] ? strtok(v[3], "|") : NULL; a && !*err;
+         a = strtok(NULL, "|")) {
+        str_trim(a);
+        if (*a)
+            *err = add_alias(db, a, v[0]);
+    }
+    return !*err;
+}
+
+static bool
+app_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
+{
+    char *v[5];
+    for (int i = 0; i < 5; i++)
+        v[i] = val(row, i);
+    if (!v[0]) {
+        buf_adds(reason, "app is empty");
+        return false;
+    }
+    if (v[3] && strcmp(v[3], "1") && strcmp(v[3], "0")) {
+        buf_printf(reason, "footer_statement '%s' is neither 1 nor 0", v[3]);
+        return false;
+    }
+    if (!norm_date(v[4])) {
+        buf_printf(reason, "checked_on '%s' is not a date (YYYY-MM-DD)", v[4]);
+        return false;
+    }
+    *err = run(db, "INSERT INTO apps(app, name, owner_unit, footer_statement,"
+               " checked_on) VALUES (?1, ?2, ?3, ?4, ?5)", v, 5);
+    if (*err == TTE_E_DATA) {
+        *err = TTE_OK;
+        buf_printf(reason, "duplicate app '%s'", v[0]);
+        return false;
+    }
+    return !*err;
+}
+
+static bool
+verifikator_row(sqlite3 *db, char **row, struct tte_buf *reason,
+                enum tte_err *err)
+{
+    char *v[6];
+    for (int i = 0; i < 6; i++)
+        v[i] = val(row, i);
+    if (!v[1]) {
+        buf_adds(reason, "verifikator name is empty");
+        return false;
+    }
+    if (!check_ids(NULL, v[0], reason))
+        return false;
+    if (!norm_date(v[4])) {
+        buf_printf(reason, "appointed_on '%s' is not a date (YYYY-MM-DD)",
+                   v[4]);
+        return false;
+    }
+    *err = run(db, "INSERT INTO verifikator(nip, name, position, unit,"
+               " appointed_on, decree) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", v, 6);
+    return !*err;
+}
+
+bool
+registry_row(sqlite3 *db, enum src_kind kind, char **row,
+             struct tte_buf *reason, enum tte_err *err)
+{
+    *err = TTE_OK;
+    switch (kind) {
+    case KIND_CERTIFICATES:
+        return cert_row(db, row, reason, err);
+    case KIND_UNITS:
+        return unit_row(db, row, reason, err);
+    case KIND_APPS:
+        return app_row(db, row, reason, err);
+    case KIND_VERIFIKATOR:
+        return verifikator_row(db, row, reason, err);
+    case KIND_EVENTS:
+        break;
+    }
+    *err = TTE_E_SOFTWARE;
+    return false;
+}

@@ -1,0 +1,529 @@
+/*
+ * Source definitions: how one system's log maps onto the canonical fields.
+ * The built-in readers (csv, jsonl, the registries) are definitions too,
+ * whose columns carry the canonical names.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "tte_json.h"
+#include "tte_log.h"
+#include "tte_time.h"
+
+#ifndef TTE_SYSCONFDIR
+#define TTE_SYSCONFDIR "/usr/local/etc"
+#endif
+
+static const char *const cert_fields[] = {
+    "nik", "nip", "name", "position", "unit", "cert_type", "cert_serial",
+    "not_before", "not_after", "status"};
+static const char *const unit_fields[] = {"code", "name", "parent",
+                                          "aliases"};
+static const char *const app_fields[] = {"app", "name", "owner_unit",
+                                         "footer_statement", "checked_on"};
+static const char *const verif_fields[] = {"nip", "name", "position", "unit",
+                                           "appointed_on", "decree"};
+static const char *event_fields[F_COUNT];
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *const *
+kind_fields(enum src_kind kind, size_t *n)
+{
+    switch (kind) {
+    case KIND_CERTIFICATES:
+        *n = COUNT(cert_fields);
+        return cert_fields;
+    case KIND_UNITS:
+        *n = COUNT(unit_fields);
+        return unit_fields;
+    case KIND_APPS:
+        *n = COUNT(app_fields);
+        return app_fields;
+    case KIND_VERIFIKATOR:
+        *n = COUNT(verif_fields);
+        return verif_fields;
+    case KIND_EVENTS:
+        break;
+    }
+    for (int i = 0; i < F_COUNT; i++)
+        event_fields[i] = tte_field_name((enum tte_field)i);
+    *n = F_COUNT;
+    return event_fields;
+}
+
+static const struct {
+    const char *name;
+    enum src_kind kind;
+    enum src_format format;
+} builtins[] = {
+    {"csv", KIND_EVENTS, FMT_CSV},
+    {"jsonl", KIND_EVENTS, FMT_JSONL},
+    {"certificates", KIND_CERTIFICATES, FMT_CSV},
+    {"units", KIND_UNITS, FMT_CSV},
+    {"apps", KIND_APPS, FMT_CSV},
+    {"verifikator", KIND_VERIFIKATOR, FMT_CSV},
+};
+
+static enum tte_err
+set_zone(struct source *s, const char *zone, const char *where)
+{
+    if (!tte_zone_offset(zone, &s->zone_offset)) {
+        log_err("%s: unknown time zone '%s' (use Asia/Jakarta, "
+                "Asia/Makassar, Asia/Jayapura, UTC or +HH:MM)", where, zone);
+        return TTE_E_CONFIG;
+    }
+    free(s->zone);
+    s->zone = xstrdup(zone);
+    return TTE_OK;
+}
+
+static struct source *
+source_new(const char *name, enum src_kind kind, enum src_format format)
+{
+    struct source *s = xcalloc(1, sizeof *s);
+    const char *const *names = kind_fields(kind, &s->nfields);
+
+    s->name = xstrdup(name);
+    s->kind = kind;
+    s->format = format;
+    s->delim = ',';
+    s->quote = '"';
+    s->header = true;
+    s->times = xcalloc(1, sizeof *s->times);
+    s->times[0].kind = TF_ISO8601;
+    s->ntimes = 1;
+    for (size_t i = 0; i < s->nfields; i++) {
+        s->fields[i].column = xstrdup(names[i]);
+        s->fields[i].col = -1;
+    }
+    return s;
+}
+
+enum tte_err
+source_builtin(const char *name, const char *zone, struct source **out)
+{
+    for (size_t i = 0; i < COUNT(builtins); i++) {
+        if (strcmp(name, builtins[i].name) != 0)
+            continue;
+        struct source *s =
+            source_new(name, builtins[i].kind, builtins[i].format);
+        enum tte_err err = set_zone(s, zone ? zone : "Asia/Jakarta", name);
+        if (err) {
+            source_free(s);
+            return err;
+        }
+        *out = s;
+        return TTE_OK;
+    }
+    return TTE_E_NOINPUT;
+}
+
+static void
+field_clear(struct src_field *f)
+{
+    free(f->column);
+    free(f->constant);
+    for (size_t i = 0; i < f->nmap; i++) {
+        free(f->map_from[i]);
+        free(f->map_to[i]);
+    }
+    free(f->map_from);
+    free(f->map_to);
+    memset(f, 0, sizeof *f);
+    f->col = -1;
+}
+
+void
+source_free(struct source *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nfields; i++)
+        field_clear(&s->fields[i]);
+    for (size_t i = 0; i < s->nfilters; i++) {
+        free(s->filters[i].column);
+        for (size_t k = 0; k < s->filters[i].nvalues; k++)
+            free(s->filters[i].values[k]);
+        free(s->filters[i].values);
+        free(s->filters[i].contains);
+    }
+    free(s->filters);
+    for (size_t i = 0; i < s->ntimes; i++)
+        free(s->times[i].pattern);
+    free(s->times);
+    free(s->name);
+    free(s->path);
+    free(s->encoding);
+    free(s->zone);
+    free(s);
+}
+
+/* --- loading a definition file ------------------------------------------ */
+
+struct loader {
+    const char *path;
+    struct source *src;
+};
+
+static enum tte_err
+bad(const struct loader *l, const char *key, const char *what)
+{
+    log_err("%s: key '%s': %s", l->path, key, what);
+    return TTE_E_CONFIG;
+}
+
+static enum tte_err
+load_char(const struct loader *l, const cJSON *doc, const char *key, char *c)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, key);
+    if (!v)
+        return TTE_OK;
+    if (!cJSON_IsString(v) || strlen(v->valuestring) != 1)
+        return bad(l, key, "must be a one-character string");
+    *c = v->valuestring[0];
+    return TTE_OK;
+}
+
+static enum tte_err
+load_selector(const struct loader *l, const cJSON *v, const char *key,
+              char **column, int *position)
+{
+    if (cJSON_IsString(v) && *v->valuestring) {
+        *column = xstrdup(v->valuestring);
+        return TTE_OK;
+    }
+    if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 4096) {
+        *position = (int)v->valuedouble;
+        return TTE_OK;
+    }
+    return bad(l, key, "must be a column name, a JSON path or a 1-based "
+               "column number");
+}
+
+static enum tte_err
+load_map(const struct loader *l, const cJSON *map, const char *key,
+         struct src_field *f)
+{
+    const cJSON *it;
+    if (!cJSON_IsObject(map))
+        return bad(l, key, "\"map\" must be an object of value: value");
+    f->nmap = (size_t)cJSON_GetArraySize(map);
+    f->map_from = xcalloc(f->nmap, sizeof(char *));
+    f->map_to = xcalloc(f->nmap, sizeof(char *));
+    size_t i = 0;
+    cJSON_ArrayForEach(it, map) {
+        if (!cJSON_IsString(it))
+            return bad(l, key, "map values must be strings");
+        f->map_from[i] = xstrdup(it->string);
+        f->map_to[i] = xstrdup(it->valuestring);
+        i++;
+    }
+    return TTE_OK;
+}
+
+static enum tte_err
+load_field(const struct loader *l, const cJSON *v, struct src_field *f)
+{
+    const char *key = v->string;
+    if (!cJSON_IsObject(v))
+        return load_selector(l, v, key, &f->column, &f->position);
+
+    const cJSON *col = cJSON_GetObjectItemCaseSensitive(v, "column");
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(v, "path");
+    const cJSON *cst = cJSON_GetObjectItemCaseSensitive(v, "const");
+    const cJSON *map = cJSON_GetObjectItemCaseSensitive(v, "map");
+    enum tte_err err = TTE_OK;
+
+    if (!!col + !!path + !!cst != 1)
+        return bad(l, key, "needs exactly one of \"column\", \"path\" or "
+                   "\"const\"");
+    if (cst) {
+        if (!cJSON_IsString(cst))
+            return bad(l, key, "\"const\" must be a string");
+        f->constant = xstrdup(cst->valuestring);
+    } else {
+        err = load_selector(l, col ? col : path, key, &f->column,
+                            &f->position);
+    }
+    if (!err && map)
+        err = load_map(l, map, key, f);
+    return err;
+}
+
+static enum tte_err
+load_fields(const struct loader *l, const cJSON *fields)
+{
+    struct source *s = l->src;
+    const char *const *names = kind_fields(s->kind, &s->nfields);
+    const cJSON *v;
+
+    if (!cJSON_IsObject(fields))
+        return bad(l, "fields", "must be an object of canonical field: "
+                   "column");
+    for (size_t i = 0; i < s->nfields; i++)
+        field_clear(&s->fields[i]);
+    cJSON_ArrayForEach(v, fields) {
+        size_t i;
+        if (tte_is_secret_name(v->string))
+            return bad(l, v->string, "is a secret (passphrase, password, "
+                       "totp, otp or pin) and is never collected");
+        for (i = 0; i < s->nfields; i++)
+            if (strcmp(names[i], v->string) == 0)
+                break;
+        if (i == s->nfields)
+            return bad(l, v->string, "is not a canonical field");
+        enum tte_err err = load_field(l, v, &s->fields[i]);
+        if (err)
+            return err;
+        const char *sel = s->fields[i].column;
+        if (sel && tte_is_secret_name(sel))
+            return bad(l, v->string, "maps a secret column or key (pass"
+                       "phrase, password, totp, otp or pin); secrets are "
+                       "never collected");
+    }
+    return TTE_OK;
+}
+
+static enum tte_err
+load_times(const struct loader *l, const cJSON *tf)
+{
+    struct source *s = l->src;
+    cJSON *one = NULL;
+    const cJSON *it;
+
+    if (cJSON_IsString(tf)) {
+        one = cJSON_CreateArray();
+        cJSON_AddItemToArray(one, cJSON_CreateString(tf->valuestring));
+        tf = one;
+    }
+    if (!cJSON_IsArray(tf) || cJSON_GetArraySize(tf) < 1) {
+        cJSON_Delete(one);
+        return bad(l, "time_format", "must be a string or a non-empty list "
+                   "(iso8601, epoch, epoch_ms or a strptime pattern)");
+    }
+    for (size_t i = 0; i < s->ntimes; i++)
+        free(s->times[i].pattern);
+    free(s->times);
+    s->ntimes = (size_t)cJSON_GetArraySize(tf);
+    s->times = xcalloc(s->ntimes, sizeof *s->times);
+    size_t i = 0;
+    enum tte_err err = TTE_OK;
+    cJSON_ArrayForEach(it, tf) {
+        const char *v = cJSON_IsString(it) ? it->valuestring : NULL;
+        if (!v || !*v) {
+            err = bad(l, "time_format", "entries must be strings");
+            break;
+        }
+        if (strcmp(v, "iso8601") == 0) {
+            s->times[i].kind = TF_ISO8601;
+        } else if (strcmp(v, "epoch") == 0) {
+            s->times[i].kind = TF_EPOCH;
+        } else if (strcmp(v, "epoch_ms") == 0) {
+            s->times[i].kind = TF_EPOCH_MS;
+        } else if (strchr(v, '%')) {
+            s->times[i].kind = TF_PATTERN;
+            s->times[i].pattern = xstrdup(v);
+        } else {
+            err = bad(l, "time_format", "unknown format (iso8601, epoch, "
+                      "epoch_ms or a strptime pattern with %)");
+            break;
+        }
+        i++;
+    }
+    cJSON_Delete(one);
+    return err;
+}
+
+static enum tte_err
+load_filters(const struct loader *l, const cJSON *arr)
+{
+    struct source *s = l->src;
+    const cJSON *it;
+
+    if (!cJSON_IsArray(arr))
+        return bad(l, "filter", "must be a list of {column, in|contains}");
+    s->nfilters = (size_t)cJSON_GetArraySize(arr);
+    s->filters = xcalloc(s->nfilters, sizeof *s->filters);
+    size_t i = 0;
+    cJSON_ArrayForEach(it, arr) {
+        struct src_filter *f = &s->filters[i++];
+        const cJSON *col = cJSON_GetObjectItemCaseSensitive(it, "column");
+        const cJSON *in = cJSON_GetObjectItemCaseSensitive(it, "in");
+        const cJSON *has = cJSON_GetObjectItemCaseSensitive(it, "contains");
+        const cJSON *v;
+        f->col = -1;
+        if (!col || load_selector(l, col, "filter.column", &f->column,
+                                  &f->position))
+            return bad(l, "filter", "each filter needs a \"column\"");
+        if (cJSON_IsString(has)) {
+            f->contains = xstrdup(has->valuestring);
+        } else if (cJSON_IsArray(in)) {
+            f->nvalues = (size_t)cJSON_GetArraySize(in);
+            f->values = xcalloc(f->nvalues, sizeof(char *));
+            size_t k = 0;
+            cJSON_ArrayForEach(v, in) {
+                if (!cJSON_IsString(v))
+                    return bad(l, "filter.in", "values must be strings");
+                f->values[k++] = xstrdup(v->valuestring);
+            }
+        } else {
+            return bad(l, "filter", "each filter needs \"in\" (a list) or "
+                       "\"contains\" (a string)");
+        }
+    }
+    return TTE_OK;
+}
+
+static enum tte_err
+load_kind(const struct loader *l, const cJSON *doc)
+{
+    const char *kind = tte_json_str(doc, "kind", "events");
+    static const char *const kinds[] = {"events", "certificates", "units",
+                                        "apps", "verifikator"};
+    for (size_t i = 0; i < COUNT(kinds); i++) {
+        if (strcmp(kind, kinds[i]) == 0) {
+            struct source *s = l->src;
+            s->kind = (enum src_kind)i;
+            kind_fields(s->kind, &s->nfields);
+            return TTE_OK;
+        }
+    }
+    return bad(l, "kind", "must be events, certificates, units, apps or "
+               "verifikator");
+}
+
+static enum tte_err
+load_format(const struct loader *l, const cJSON *doc)
+{
+    struct source *s = l->src;
+    const char *fmt = tte_json_str(doc, "format", NULL);
+    const cJSON *hdr = cJSON_GetObjectItemCaseSensitive(doc, "header");
+    const char *enc = tte_json_str(doc, "encoding", NULL);
+    enum tte_err err;
+
+    if (!fmt || (strcmp(fmt, "csv") && strcmp(fmt, "jsonl")))
+        return bad(l, "format", "must be \"csv\" or \"jsonl\"");
+    s->format = strcmp(fmt, "csv") == 0 ? FMT_CSV : FMT_JSONL;
+    err = load_char(l, doc, "delimiter", &s->delim);
+    if (!err)
+        err = load_char(l, doc, "quote", &s->quote);
+    if (err)
+        return err;
+    if (hdr && !cJSON_IsBool(hdr))
+        return bad(l, "header", "must be true or false");
+    s->header = !hdr || cJSON_IsTrue(hdr);
+    if (enc && !str_ieq(enc, "UTF-8") && !str_ieq(enc, "utf8"))
+        s->encoding = xstrdup(enc);
+    return TTE_OK;
+}
+
+static const char *const known_keys[] = {
+    "description", "kind", "format", "delimiter", "quote", "header",
+    "encoding", "zone", "time_format", "fields", "filter"};
+
+static enum tte_err
+check_keys(const struct loader *l, const cJSON *doc)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, doc) {
+        size_t i;
+        for (i = 0; i < COUNT(known_keys); i++)
+            if (strcmp(it->string, known_keys[i]) == 0)
+                break;
+        if (i == COUNT(known_keys))
+            return bad(l, it->string, "unknown key");
+    }
+    return TTE_OK;
+}
+
+static enum tte_err
+load_doc(struct loader *l, const cJSON *doc, const char *zone)
+{
+    const cJSON *v;
+    enum tte_err err;
+
+    if (!cJSON_IsObject(doc))
+        return bad(l, "(top)", "a source definition is a JSON object");
+    err = check_keys(l, doc);
+    if (!err)
+        err = load_kind(l, doc);
+    if (!err)
+        err = load_format(l, doc);
+    if (err)
+        return err;
+    v = cJSON_GetObjectItemCaseSensitive(doc, "zone");
+    if (v && !cJSON_IsString(v))
+        return bad(l, "zone", "must be a string");
+    err = set_zone(l->src, v ? v->valuestring : zone ? zone : "Asia/Jakarta",
+                   l->path);
+    v = cJSON_GetObjectItemCaseSensitive(doc, "time_format");
+    if (!err && v)
+        err = load_times(l, v);
+    v = cJSON_GetObjectItemCaseSensitive(doc, "fields");
+    if (!err && !v)
+        return bad(l, "fields", "is required");
+    if (!err)
+        err = load_fields(l, v);
+    v = cJSON_GetObjectItemCaseSensitive(doc, "filter");
+    if (!err && v)
+        err = load_filters(l, v);
+    return err;
+}
+
+/* NAME -> ./conf/sources/NAME.json, then the installed copy. */
+static char *
+find_definition(const char *name)
+{
+    char path[PATH_MAX];
+    size_t n = strlen(name);
+
+    if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".json") == 0))
+        return xstrdup(name);
+    snprintf(path, sizeof path, "conf/sources/%s.json", name);
+    if (access(path, R_OK) == 0)
+        return xstrdup(path);
+    snprintf(path, sizeof path, "%s/tte-report/sources/%s.json",
+             TTE_SYSCONFDIR, name);
+    if (access(path, R_OK) == 0)
+        return xstrdup(path);
+    return NULL;
+}
+
+enum tte_err
+source_load(const char *name, const char *zone, struct source **out)
+{
+    struct loader l;
+    cJSON *doc = NULL;
+    enum tte_err err;
+    char *path;
+
+    if (source_builtin(name, zone, out) == TTE_OK)
+        return TTE_OK;
+    path = find_definition(name);
+    if (!path) {
+        log_err("unknown source '%s': not a built-in reader (csv, jsonl, "
+                "certificates, units, apps, verifikator) and no "
+                "conf/sources/%s.json", name, name);
+        return TTE_E_USAGE;
+    }
+    err = tte_json_load(path, &doc);
+    if (err) {
+        free(path);
+        return err == TTE_E_NOINPUT ? TTE_E_CONFIG : err;
+    }
+    l.path = path;
+    l.src = source_new(name, KIND_EVENTS, FMT_CSV);
+    l.src->path = path;
+    err = load_doc(&l, doc, zone);
+    cJSON_Delete(doc);
+    if (err) {
+        source_free(l.src);
+        return err;
+    }
+    *out = l.src;
+    return TTE_OK;
+}

@@ -1,0 +1,65 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "tte_cli.h"
+#include "tte_log.h"
+#include "tte_time.h"
+#include "tte_util.h"
+
+void
+tte_print_version(void)
+{
+    printf("%s %s\n", tte_progname(), TTE_VERSION);
+}
+
+int
+tte_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", tte_progname());
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help'.\n", tte_progname());
+    return EX_USAGE;
+}
+
+bool
+tte_parse_year(const char *s, int *year)
+{
+    long long v;
+    if (!str_to_i64(s, &v) || v < 2000 || v > 2999)
+        return false;
+    *year = (int)v;
+    return true;
+}
+
+bool
+tte_parse_quarter(const char *s, int *quarter)
+{
+    long long v;
+    if (!str_to_i64(s, &v) || v < 1 || v > 4)
+        return false;
+    *quarter = (int)v;
+    return true;
+}
+
+int
+tte_last_completed_year(int offset)
+{
+    int y, mo, d, h, mi, s;
+    tte_local_fields((int64_t)time(NULL), offset, &y, &mo, &d, &h, &mi, &s);
+    return y - 1;
+}
+
+const char *
+tte_opt_env(const char *opt, const char *env, const char *def)
+{
+    if (opt)
+        return opt;
+    const char *v = env ? getenv(env) : NULL;
+    return v && *v ? v : def;
+}

@@ -1,0 +1,146 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tte_db.h"
+#include "tte_log.h"
+
+enum tte_err
+tte_db_err(sqlite3 *db, int rc)
+{
+    int base = rc & 0xff;
+    if (base == SQLITE_BUSY || base == SQLITE_LOCKED) {
+        log_err("database is busy (another tte process holds it): %s",
+                sqlite3_errmsg(db));
+        return TTE_E_TEMPFAIL;
+    }
+    log_err("database error: %s", sqlite3_errmsg(db));
+    return TTE_E_IO;
+}
+
+enum tte_err
+tte_db_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    sqlite3_free(msg);
+    if (rc != SQLITE_OK)
+        return tte_db_err(db, rc);
+    return TTE_OK;
+}
+
+sqlite3_stmt *
+tte_db_prepare(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        log_err("database error: %s", sqlite3_errmsg(db));
+        return NULL;
+    }
+    return st;
+}
+
+int
+tte_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (!s || !*s)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* SQLite creates new files 0644 under the usual umask; ours hold NIKs. */
+static enum tte_err
+create_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return TTE_OK;
+        log_err("cannot create database '%s': %s", path, strerror(errno));
+        return TTE_E_CANTCREAT;
+    }
+    close(fd);
+    return TTE_OK;
+}
+
+static enum tte_err
+migrate(sqlite3 *db)
+{
+    size_t count;
+    const char *const *steps = tte_schema_migrations(&count);
+    sqlite3_stmt *st = tte_db_prepare(db, "PRAGMA user_version");
+    int version = 0;
+    enum tte_err err;
+    char sql[64];
+
+    if (!st)
+        return TTE_E_IO;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version > (int)count) {
+        log_err("database schema version %d is newer than this program "
+                "understands (%zu); upgrade tte-report", version, count);
+        return TTE_E_CONFIG;
+    }
+    if (version == (int)count)
+        return TTE_OK;
+    err = tte_db_exec(db, "BEGIN IMMEDIATE");
+    if (err)
+        return err;
+    for (size_t i = (size_t)version; i < count; i++) {
+        err = tte_db_exec(db, steps[i]);
+        if (err) {
+            tte_db_exec(db, "ROLLBACK");
+            return err;
+        }
+    }
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %zu", count);
+    err = tte_db_exec(db, sql);
+    if (!err)
+        err = tte_db_exec(db, "COMMIT");
+    if (err)
+        tte_db_exec(db, "ROLLBACK");
+    return err;
+}
+
+enum tte_err
+tte_db_open(const char *path, bool readonly, sqlite3 **out)
+{
+    sqlite3 *db = NULL;
+    enum tte_err err;
+    int flags = readonly ? SQLITE_OPEN_READONLY
+                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+    if (readonly && access(path, R_OK) != 0) {
+        log_err("cannot open database '%s': %s", path, strerror(errno));
+        return TTE_E_NOINPUT;
+    }
+    if (!readonly && strcmp(path, ":memory:") != 0) {
+        err = create_private(path);
+        if (err)
+            return err;
+    }
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        log_err("cannot open database '%s': %s", path,
+                db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return readonly ? TTE_E_NOINPUT : TTE_E_CANTCREAT;
+    }
+    sqlite3_busy_timeout(db, TTE_DB_BUSY_MS);
+    err = tte_db_exec(db, readonly ? "PRAGMA foreign_keys=ON"
+                                   : "PRAGMA journal_mode=WAL;"
+                                     "PRAGMA synchronous=NORMAL;"
+                                     "PRAGMA foreign_keys=ON");
+    if (!err && !readonly)
+        err = migrate(db);
+    if (err) {
+        sqlite3_close(db);
+        return err;
+    }
+    *out = db;
+    return TTE_OK;
+}

@@ -1,0 +1,36 @@
+#ifndef TTE_DB_H
+#define TTE_DB_H
+
+#include <stdbool.h>
+#include <sqlite3.h>
+
+#include "tte_err.h"
+
+/*
+ * The report database. tte_db_open() creates the file 0600 when missing,
+ * migrates its schema (PRAGMA user_version), and turns on WAL, foreign
+ * keys and a busy timeout so that a second writer waits instead of failing.
+ */
+
+/* Default busy timeout; a writer waiting longer gets TTE_E_TEMPFAIL. */
+#define TTE_DB_BUSY_MS 30000
+
+/* Opens path; on success *out is the handle (close with sqlite3_close). */
+enum tte_err tte_db_open(const char *path, bool readonly, sqlite3 **out);
+
+/* Runs sql (several statements); logs and maps SQLite errors. */
+enum tte_err tte_db_exec(sqlite3 *db, const char *sql);
+
+/* Prepares sql or logs why not; returns NULL on failure. */
+sqlite3_stmt *tte_db_prepare(sqlite3 *db, const char *sql);
+
+/* Maps a SQLite result code (BUSY -> TEMPFAIL, else IO). */
+enum tte_err tte_db_err(sqlite3 *db, int rc);
+
+/* Binds text, or NULL when s is NULL or empty. */
+int tte_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Internal: the migration list (tte_schema.c). */
+const char *const *tte_schema_migrations(size_t *count);
+
+#endif

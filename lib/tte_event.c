@@ -1,0 +1,208 @@
+#include <ctype.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <string.h>
+
+#include "tte_event.h"
+#include "tte_id.h"
+#include "tte_time.h"
+
+static const char *const names[F_COUNT] = {
+    "time", "app", "unit", "nik", "nip", "name", "position", "cert_type",
+    "cert_serial", "doc_id", "doc_type", "doc_number", "visibility",
+    "auth_method", "api_version", "http_status", "status_code", "result",
+    "message", "duration_ms", "footer",
+};
+
+const char *
+tte_field_name(enum tte_field f)
+{
+    return (unsigned)f < F_COUNT ? names[f] : "?";
+}
+
+int
+tte_field_lookup(const char *name)
+{
+    for (int i = 0; i < F_COUNT; i++)
+        if (strcasecmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static void
+lower(char *s)
+{
+    for (; *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+}
+
+static bool
+parse_result(char *s, struct tte_event *ev, struct tte_buf *reason)
+{
+    lower(s);
+    if (strcmp(s, "ok") == 0 || strcmp(s, "fail") == 0)
+        return true;
+    buf_printf(reason, "result '%s' is neither ok nor fail", s);
+    (void)ev;
+    return false;
+}
+
+/* DESIGN.md: absent result is ok when http_status is 2xx (or absent) and
+ * no status_code was logged. */
+static const char *
+derive_result(const struct tte_event *ev)
+{
+    if (ev->v[F_STATUS_CODE])
+        return "fail";
+    if (ev->http_status >= 0 &&
+        (ev->http_status < 200 || ev->http_status > 299))
+        return "fail";
+    return "ok";
+}
+
+static bool
+parse_cert_type(struct tte_event *ev, struct tte_buf *reason)
+{
+    char *s = ev->v[F_CERT_TYPE];
+    if (!s) {
+        ev->v[F_CERT_TYPE] = "individu";
+        return true;
+    }
+    lower(s);
+    if (strcmp(s, "individu") == 0 || strcmp(s, "individual") == 0 ||
+        strcmp(s, "personal") == 0) {
+        ev->v[F_CERT_TYPE] = "individu";
+        return true;
+    }
+    if (strcmp(s, "segel") == 0 || strcmp(s, "seal") == 0) {
+        ev->v[F_CERT_TYPE] = "segel";
+        return true;
+    }
+    buf_printf(reason, "cert_type '%s' is neither individu nor segel", s);
+    return false;
+}
+
+static int
+parse_flag(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "1") == 0 || str_ieq(s, "true") || str_ieq(s, "ya") ||
+        str_ieq(s, "yes") || str_ieq(s, "y"))
+        return 1;
+    if (strcmp(s, "0") == 0 || str_ieq(s, "false") || str_ieq(s, "tidak") ||
+        str_ieq(s, "no") || str_ieq(s, "n"))
+        return 0;
+    return -1;
+}
+
+static bool
+check_identity(struct tte_event *ev, struct tte_buf *reason)
+{
+    char masked[64];
+    const char *nik = ev->v[F_NIK], *nip = ev->v[F_NIP];
+    const char *serial = ev->v[F_CERT_SERIAL];
+
+    if (nik && !tte_nik_valid(nik)) {
+        tte_mask_nik(nik, masked, sizeof masked);
+        buf_printf(reason, "nik '%s' is not 16 digits with a valid birth date",
+                   masked);
+        return false;
+    }
+    if (nip && !tte_nip_valid(nip)) {
+        buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
+                   "date, TMT and sex digit", nip);
+        return false;
+    }
+    /* A spreadsheet round trip turns long serials into 1.23E+25. */
+    if (serial && strpbrk(serial, "eE") && strchr(serial, '.') &&
+        strchr(serial, '+')) {
+        buf_printf(reason, "cert_serial '%s' looks like a float; export it "
+                   "as text", serial);
+        return false;
+    }
+    ev->signer = nik ? nik : nip ? nip : serial;
+    if (!ev->signer) {
+        buf_adds(reason, "no signer identity (nik, nip or cert_serial)");
+        return false;
+    }
+    return true;
+}
+
+static long long
+parse_number(const char *s)
+{
+    long long v;
+    if (s && str_to_i64(s, &v) && v >= 0)
+        return v;
+    /* JSON may carry 200.0; keep the integral part of a clean decimal. */
+    if (s && isdigit((unsigned char)*s)) {
+        char *dot = strchr(s, '.');
+        if (dot && str_digits(dot + 1, strlen(dot + 1)) &&
+            str_digits(s, (size_t)(dot - s)))
+            return strtoll(s, NULL, 10);
+    }
+    return -1;
+}
+
+bool
+tte_event_normalize(char *row[F_COUNT], int default_offset,
+                    struct tte_event *ev, struct tte_buf *reason)
+{
+    memset(ev, 0, sizeof *ev);
+    for (int f = 0; f < F_COUNT; f++) {
+        ev->v[f] = row[f] ? str_trim(row[f]) : NULL;
+        if (ev->v[f] && !*ev->v[f])
+            ev->v[f] = NULL;
+    }
+    if (!ev->v[F_TIME]) {
+        buf_adds(reason, "time is empty");
+        return false;
+    }
+    if (!tte_parse_iso8601(ev->v[F_TIME], default_offset, &ev->t)) {
+        buf_printf(reason, "cannot parse time '%s'", ev->v[F_TIME]);
+        return false;
+    }
+    if (!ev->v[F_APP]) {
+        buf_adds(reason, "app is empty");
+        return false;
+    }
+    if (!ev->v[F_UNIT]) {
+        buf_adds(reason, "unit is empty");
+        return false;
+    }
+    if (!check_identity(ev, reason) || !parse_cert_type(ev, reason))
+        return false;
+    ev->http_status = parse_number(ev->v[F_HTTP_STATUS]);
+    ev->duration_ms = parse_number(ev->v[F_DURATION_MS]);
+    ev->footer = parse_flag(ev->v[F_FOOTER]);
+    if (ev->v[F_RESULT]) {
+        if (!parse_result(ev->v[F_RESULT], ev, reason))
+            return false;
+    } else {
+        ev->v[F_RESULT] = (char *)derive_result(ev);
+    }
+    ev->key = tte_event_key(ev);
+    return true;
+}
+
+static uint64_t
+hash_str(uint64_t h, const char *s)
+{
+    if (s)
+        h = tte_fnv1a(h, s, strlen(s));
+    /* A separator keeps ("ab","c") apart from ("a","bc"). */
+    return tte_fnv1a(h, "\x1f", 1);
+}
+
+uint64_t
+tte_event_key(const struct tte_event *ev)
+{
+    uint64_t h = TTE_FNV_INIT;
+    h = tte_fnv1a(h, &ev->t, sizeof ev->t);
+    h = hash_str(h, ev->v[F_APP]);
+    h = hash_str(h, ev->signer);
+    h = hash_str(h, ev->v[F_DOC_ID]);
+    h = hash_str(h, ev->v[F_RESULT]);
+    return h;
+}

@@ -1,0 +1,22 @@
+#ifndef TTE_ID_H
+#define TTE_ID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Indonesian personal identifiers (see shared/DOMAIN.md).
+ * NIK: 16 digits, PPRRDD + DDMMYY birth date (day + 40 for women) + 4-digit
+ * sequence from 0001. NIP: 18 digits, YYYYMMDD birth date + YYYYMM TMT +
+ * sex digit (1/2) + 3-digit sequence.
+ */
+bool tte_nik_valid(const char *nik);
+bool tte_nip_valid(const char *nip);
+
+/*
+ * Writes nik masked (first 4 and last 4 characters kept, the rest as "•")
+ * into out, which holds outsz bytes. Short values are masked whole.
+ */
+void tte_mask_nik(const char *nik, char *out, size_t outsz);
+
+#endif
