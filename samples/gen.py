@@ -1,0 +1,526 @@
+#!/usr/bin/python3
+"""Deterministic generator of a year of BSrE signing logs and registries.
+
+Writes the logs in every shipped layout plus expected.json: the counts the
+report must show, computed here from the generated events, independently
+of the C code. Usage: gen.py OUTDIR [--year 2025] [--events 3000]
+[--seed 1] [--bench-rows N] (bench: one big canonical CSV and JSONL only).
+"""
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import random
+
+UTC = dt.timezone.utc
+WIB = dt.timezone(dt.timedelta(hours=7))
+WITA = dt.timezone(dt.timedelta(hours=8))
+
+UNITS = [  # code, name, parent, aliases
+    ("BPIP.01", "Sekretariat Utama", "", "Settama|SESTAMA"),
+    ("BPIP.01.01", "Biro Umum", "BPIP.01", "Biro Umum dan Keuangan|BU"),
+    ("BPIP.01.02", "Biro Hukum dan Humas", "BPIP.01", "Hukum & Humas"),
+    ("BPIP.01.03", "Biro Perencanaan dan Keuangan", "BPIP.01", "Rencana Keu"),
+    ("BPIP.02", "Deputi Bidang Hubungan Antar Lembaga", "", "Deputi I|HAL"),
+    ("BPIP.03", "Deputi Bidang Pengkajian dan Materi", "", "Deputi II"),
+    ("BPIP.04", "Deputi Bidang Pendidikan dan Pelatihan", "", "Deputi III"),
+    ("BPIP.05", "Pusat Data dan Teknologi Informasi", "BPIP.01",
+     "Pusdatin|PUSDATIN"),
+]
+UNKNOWN_UNIT = "Unit Kerja Lama"
+APPS = [  # app, name, owner, footer_statement
+    ("srikandi", "SRIKANDI (Arsip Dinamis)", "BPIP.01.01", "1"),
+    ("persuratan", "Aplikasi Persuratan Internal", "BPIP.01.01", "1"),
+    ("sipeg", "Sistem Informasi Kepegawaian", "BPIP.01.03", "0"),
+    ("esurat", "e-Surat Keputusan", "BPIP.01.02", "1"),
+    ("segel-app", "Layanan Segel Elektronik", "BPIP.05", "1"),
+]
+FAIL_CODES = [("2031", 400), ("2031", 400), ("2011", 400), ("2021", 400),
+              ("4044", 404), ("", 401), ("", 500), ("", 503)]
+MESSAGES = {
+    "2031": 'Passphrase anda salah, "coba lagi"',
+    "2011": "Pengguna tidak terdaftar",
+    "2021": "Pengguna tidak memiliki sertifikat,\nsilakan ajukan",
+    "4044": "Dokumen tidak tersedia",
+    "401": "Unauthorized, client credentials",
+    "500": "Internal Server Error",
+    "503": "Service Unavailable",
+}
+NAMES = ["Andi", "Budi", "Citra", "Dewi", "Eko", "Fajar", "Gita", "Hadi",
+         "Indah", "Joko", "Kartika", "Lestari", "Made", "Nur", "Oka", "Putri",
+         "Rina", "Sari", "Taufik", "Utami", "Wahyu", "Yudi", "Zahra"]
+POSITIONS = ["Kepala Biro", "Kepala Bagian", "Analis Kebijakan",
+             "Pranata Komputer", "Sekretaris", "Deputi", "Arsiparis"]
+
+
+def nik(rng, female):
+    day = rng.randint(1, 28) + (40 if female else 0)
+    return "%02d%02d%02d%02d%02d%02d%04d" % (
+        rng.randint(11, 94), rng.randint(1, 79), rng.randint(1, 40), day,
+        rng.randint(1, 12), rng.randint(60, 99), rng.randint(1, 999))
+
+
+def nip(rng, female):
+    by = rng.randint(1965, 1995)
+    return "%04d%02d%02d%04d%02d%d%03d" % (
+        by, rng.randint(1, 12), rng.randint(1, 28), by + rng.randint(20, 28),
+        rng.randint(1, 12), 2 if female else 1, rng.randint(1, 999))
+
+
+def fmt_time(t_utc, style, rng):
+    """The same instant written the ways real logs write it."""
+    if style == "Z":
+        return t_utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if style == "+07":
+        return t_utc.astimezone(WIB).strftime("%Y-%m-%dT%H:%M:%S+07:00")
+    if style == "+08":
+        return t_utc.astimezone(WITA).strftime("%Y-%m-%dT%H:%M:%S+0800")
+    return t_utc.astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S")  # local
+
+
+class World:
+    def __init__(self, year, seed):
+        self.rng = random.Random(seed)
+        self.year = year
+        rng = self.rng
+        self.signers = []
+        for i in range(60):
+            female = rng.random() < 0.5
+            unit = UNITS[i % len(UNITS)]
+            s = {"nik": nik(rng, female), "nip": nip(rng, female),
+                 "name": "%s %s" % (rng.choice(NAMES), rng.choice(NAMES)),
+                 "position": rng.choice(POSITIONS), "unit": unit[1],
+                 "cert_type": "individu",
+                 "serial": "%X" % rng.getrandbits(96)}
+            self.signers.append(s)
+        # Seal certificates belong to applications; one serial is a long
+        # decimal that only survives as text.
+        self.seals = []
+        for i in range(3):
+            serial = ("%d" % (10 ** 25 + rng.getrandbits(60)) if i == 0
+                      else "%X" % rng.getrandbits(96))
+            self.seals.append({"nik": "", "nip": "", "name": "Segel %s" %
+                               APPS[i][1], "position": "",
+                               "unit": "Pusat Data dan Teknologi Informasi",
+                               "cert_type": "segel", "serial": serial})
+        statuses = ["ISSUE"] * 8 + ["EXPIRED", "REVOKE", "RENEW"]
+        for s in self.signers + self.seals:
+            s["status"] = rng.choice(statuses)
+            s["not_before"] = dt.date(year - 1, rng.randint(1, 12),
+                                      rng.randint(1, 28))
+            s["not_after"] = s["not_before"] + dt.timedelta(days=730)
+        # A few certificates expire within 90 days after the period.
+        for s in self.signers[:4]:
+            s["status"] = "ISSUE"
+            s["not_after"] = dt.date(year + 1, 1, 10 + 7 * self.signers.index(s))
+        # Some registered signers never sign: "not used" certificates.
+        self.idle = self.signers[-5:]
+        self.active = self.signers[:-5]
+        # A signer missing from the registry (fails with 2011).
+        self.stranger = {"nik": nik(rng, False), "nip": "", "name": "Tamu",
+                         "position": "", "unit": UNITS[1][1],
+                         "cert_type": "individu", "serial": ""}
+
+    def registries(self, out):
+        with open(os.path.join(out, "units.csv"), "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["code", "name", "parent", "aliases"])
+            w.writerows(UNITS)
+        with open(os.path.join(out, "apps.csv"), "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["app", "name", "owner_unit", "footer_statement",
+                        "checked_on"])
+            for a in APPS:
+                w.writerow(list(a) + ["%d-11-01" % self.year])
+        with open(os.path.join(out, "certificates.csv"), "w",
+                  newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["nik", "nip", "name", "position", "unit", "cert_type",
+                        "cert_serial", "not_before", "not_after", "status"])
+            for s in self.signers + self.seals:
+                unit = s["unit"]
+                # Registries spell units their own way too.
+                if unit == "Biro Umum":
+                    unit = "biro umum dan keuangan"
+                w.writerow([s["nik"], s["nip"], s["name"], s["position"],
+                            unit, s["cert_type"], s["serial"],
+                            s["not_before"].isoformat(),
+                            s["not_after"].isoformat(), s["status"]])
+        with open(os.path.join(out, "verifikator.csv"), "w",
+                  newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["nip", "name", "position", "unit", "appointed_on",
+                        "decree"])
+            for s in self.signers[10:12]:
+                w.writerow([s["nip"], s["name"], "Verifikator",
+                            "Pusat Data dan Teknologi Informasi",
+                            "%d-01-15" % self.year,
+                            "KEP-12/BPIP/PUSDATIN/%d" % self.year])
+
+    def event(self, t_utc, app=None, signer=None, fail=None):
+        rng = self.rng
+        app = app or rng.choice(APPS[:4])[0]
+        seal = app == "segel-app" or (signer is None and rng.random() < 0.12)
+        if seal:
+            app = "segel-app"
+            signer = signer or rng.choice(self.seals)
+        else:
+            signer = signer or rng.choice(self.active)
+        fail = rng.random() < 0.05 if fail is None else fail
+        code, http = rng.choice(FAIL_CODES) if fail else ("", 200)
+        ev = {"t": t_utc.replace(microsecond=0), "app": app,
+              "signer": signer, "cert_type": signer["cert_type"],
+              "doc_id": "DOC-%08X" % rng.getrandbits(32),
+              "result": "fail" if fail else "ok", "status_code": code,
+              "http_status": http, "footer": "" if seal else
+              ("1" if app != "sipeg" else "0"),
+              "message": MESSAGES.get(code or str(http), "") if fail else "",
+              "duration": rng.randint(80, 4000)}
+        # Which identity the log carries: seals their serial, people their
+        # NIK, sometimes only the NIP.
+        if seal:
+            ev["id"] = ("cert_serial", signer["serial"])
+        elif rng.random() < 0.1 and signer["nip"]:
+            ev["id"] = ("nip", signer["nip"])
+        else:
+            ev["id"] = ("nik", signer["nik"])
+        unit = signer["unit"]
+        ev["unit_resolved"] = unit
+        ev["unit_written"] = self.spelling(unit)
+        ev["style"] = rng.choice(["Z", "+07", "+08", "local"])
+        return ev
+
+    def spelling(self, unit):
+        """Logs name a unit by name, code or alias, in any case."""
+        rng = self.rng
+        for code, name, _, aliases in UNITS:
+            if name == unit:
+                r = rng.random()
+                if r < 0.6:
+                    return name
+                if r < 0.7:
+                    return code
+                if r < 0.8:
+                    return name.upper()
+                return rng.choice(aliases.split("|"))
+        return unit
+
+    def year_events(self, n):
+        rng = self.rng
+        start = dt.datetime(self.year, 1, 1, tzinfo=WIB)
+        secs = 365 * 86400
+        evs = [self.event(start + dt.timedelta(seconds=rng.randrange(secs)))
+               for _ in range(n)]
+        # The new-year cut in WIB, both ends, every way of writing time.
+        for y in (self.year, self.year + 1):
+            for minutes in (-90, -30, -1, 0, 1, 30, 90):
+                t = dt.datetime(y, 1, 1, tzinfo=WIB) + \
+                    dt.timedelta(minutes=minutes)
+                for style in ("Z", "+07", "+08", "local"):
+                    e = self.event(t.astimezone(UTC))
+                    e["style"] = style
+                    evs.append(e)
+        # Signer not in the registry, and an unknown unit.
+        for i in range(5):
+            e = self.event(start + dt.timedelta(days=40 + i), app="srikandi",
+                           signer=self.stranger, fail=True)
+            e["status_code"], e["http_status"] = "2011", 400
+            e["message"] = MESSAGES["2011"]
+            evs.append(e)
+        for i in range(7):
+            e = self.event(start + dt.timedelta(days=100 + i, hours=3),
+                           app="persuratan")
+            e["unit_written"] = e["unit_resolved"] = UNKNOWN_UNIT
+            evs.append(e)
+        # Expired or revoked certificates that are still used.
+        for s in self.active:
+            if s["status"] in ("EXPIRED", "REVOKE"):
+                evs.append(self.event(start + dt.timedelta(days=200),
+                                      signer=s, app="srikandi", fail=False))
+        evs.sort(key=lambda e: e["t"])
+        return evs
+
+
+CANON = ["time", "app", "unit", "nik", "nip", "name", "position", "cert_type",
+         "cert_serial", "doc_id", "doc_type", "doc_number", "visibility",
+         "auth_method", "api_version", "http_status", "status_code", "result",
+         "message", "duration_ms", "footer"]
+
+
+def canon_row(ev, rng):
+    s = ev["signer"]
+    row = {k: "" for k in CANON}
+    row.update(time=fmt_time(ev["t"], ev["style"], rng), app=ev["app"],
+               unit=ev["unit_written"], name=s["name"],
+               position=s["position"], cert_type=ev["cert_type"],
+               doc_id=ev["doc_id"], doc_type="Nota Dinas",
+               doc_number="ND-%d/BPIP/%d" % (rng.randint(1, 999),
+                                             ev["t"].year),
+               visibility=rng.choice(["visible", "invisible"]),
+               auth_method="totp" if ev["cert_type"] == "segel"
+               else "passphrase", api_version=rng.choice(["v1", "v2"]),
+               http_status=str(ev["http_status"]),
+               status_code=ev["status_code"], message=ev["message"],
+               duration_ms=str(ev["duration"]), footer=ev["footer"])
+    row[ev["id"][0]] = ev["id"][1]
+    # Half the rows state the result, the rest leave it to http/status.
+    if rng.random() < 0.5:
+        row["result"] = ev["result"]
+    return row
+
+
+# Rows every reader must refuse, with the reason class.
+BAD_CSV = [
+    dict(time="31/12/2025 10:00", app="srikandi", unit="Biro Umum",
+         nik="3171014501900001"),
+    dict(time="2025-05-05T10:00:00Z", app="", unit="Biro Umum",
+         nik="3171014501900001"),
+    dict(time="2025-05-05T10:00:00Z", app="srikandi", unit="",
+         nik="3171014501900001"),
+    dict(time="2025-05-05T10:00:00Z", app="srikandi", unit="Biro Umum"),
+    dict(time="2025-05-05T10:00:00Z", app="srikandi", unit="Biro Umum",
+         nik="3171013213900001"),
+    dict(time="2025-05-05T10:00:00Z", app="srikandi", unit="Biro Umum",
+         nip="198001012005013001"),
+    dict(time="2025-05-05T10:00:00Z", app="srikandi", unit="Biro Umum",
+         nik="3171014501900001", result="maybe"),
+    dict(time="2025-02-30T10:00:00Z", app="srikandi", unit="Biro Umum",
+         nik="3171014501900001"),
+]
+BAD_JSONL = [
+    '{"time": "2025-06-01T10:00:00Z", "app": "persuratan", ',
+    '["not", "an", "object"]',
+    '{"time": "kemarin", "app": "persuratan", "unit": "Biro Umum", '
+    '"nik": "3171014501900001"}',
+    '{"time": "2025-06-01T10:00:00Z", "app": "persuratan", "unit": '
+    '"Biro Umum", "nik": "317101450190000"}',
+]
+SECRET = "rahasia-JANGAN-disimpan-77"
+
+
+def write_csv(path, rows, bad, rng):
+    """Canonical CSV with BOM and CRLF, plus a secret column."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        f.write("\ufeff")
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(CANON + ["passphrase"])
+        lines = 1
+        for r in rows:
+            w.writerow([r[k] for k in CANON] + [SECRET])
+            lines += 1 + r["message"].count("\n")
+        for b in bad:
+            w.writerow([b.get(k, "") for k in CANON] + [SECRET])
+        # A row with too few fields.
+        w.writerow(["2025-05-05T10:00:00Z", "srikandi"])
+    return len(rows), len(bad) + 1
+
+
+def write_jsonl(path, rows, bad, rng):
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            o = {k: v for k, v in r.items() if v != ""}
+            for k in ("http_status", "duration_ms"):
+                if k in o:
+                    o[k] = int(o[k])
+            if o.get("cert_serial", "").isdigit():
+                o["cert_serial"] = int(o["cert_serial"])  # JSON number
+            if rng.random() < 0.3:
+                o["totp"] = "123456"
+            f.write(json.dumps(o, ensure_ascii=False) + "\n")
+        for b in bad:
+            f.write(b + "\n")
+    return len(rows), len(bad)
+
+
+def signer_key(ev):
+    return ev["id"][1]
+
+
+def event_key(ev):
+    return (ev["app"], int(ev["t"].timestamp()), signer_key(ev),
+            ev["doc_id"], ev["result"])
+
+
+def period_of(ev):
+    local = ev["t"].astimezone(WIB)
+    return local.year, (local.month - 1) // 3 + 1, local.month
+
+
+def expected_period(world, events, year, quarter):
+    """Counts for a year (quarter 0) or a quarter, from distinct events."""
+    evs = [e for e in events if period_of(e)[0] == year and
+           (quarter == 0 or period_of(e)[1] == quarter)]
+    units = {}
+    for code, name, _, _ in UNITS:
+        units[name] = dict(sign_ok=0, sign_fail=0, seal_ok=0, seal_fail=0,
+                           signers=set(), certs_active=0)
+    for s in world.signers + world.seals:
+        if s["status"] == "ISSUE":
+            units[s["unit"]]["certs_active"] += 1
+    months = {m: dict(ok=0, fail=0, sign_ok=0, sign_fail=0, seal_ok=0,
+                      seal_fail=0) for m in range(1, 13)}
+    apps = {}
+    errors = {}
+    certs = {s["serial"]: dict(ok=0, fail=0) for s in
+             world.signers + world.seals}
+    for e in evs:
+        u = units.setdefault(e["unit_resolved"], dict(
+            sign_ok=0, sign_fail=0, seal_ok=0, seal_fail=0, signers=set(),
+            certs_active=0))
+        kind = "seal" if e["cert_type"] == "segel" else "sign"
+        u["%s_%s" % (kind, e["result"])] += 1
+        if kind == "sign" and e["result"] == "ok":
+            u["signers"].add(signer_key(e))
+        m = months[period_of(e)[2]]
+        m[e["result"]] += 1
+        m["%s_%s" % (kind, e["result"])] += 1
+        a = apps.setdefault(e["app"], dict(ok=0, fail=0))
+        a[e["result"]] += 1
+        if e["result"] == "fail":
+            code = e["status_code"] or "HTTP %d" % e["http_status"]
+            errors[code] = errors.get(code, 0) + 1
+        serial = e["signer"]["serial"]
+        if serial in certs:
+            certs[serial][e["result"]] += 1
+    for u in units.values():
+        u["signers_active"] = len(u.pop("signers"))
+    if quarter:
+        months = {m: v for m, v in months.items()
+                  if (m - 1) // 3 + 1 == quarter}
+    last_day = (dt.date(year, quarter * 3, 1) if quarter else
+                dt.date(year, 12, 1))
+    last_day = (last_day.replace(day=28) + dt.timedelta(days=4))
+    last_day -= dt.timedelta(days=last_day.day)
+    used = {s for s, c in certs.items() if c["ok"] + c["fail"]}
+    regs = world.signers + world.seals
+    action = {
+        "expiring": sorted(s["serial"] for s in regs
+                           if last_day < s["not_after"] <=
+                           last_day + dt.timedelta(days=90)),
+        "revoked_used": sorted(s["serial"] for s in regs
+                               if s["status"] in ("EXPIRED", "REVOKE")
+                               and s["serial"] in used),
+        "unused": sorted(s["serial"] for s in regs
+                         if s["status"] == "ISSUE"
+                         and s["serial"] not in used),
+    }
+    return {"events": len(evs), "units": units, "months": months,
+            "apps": apps, "errors": errors, "certs": certs,
+            "action": action,
+            "totals": {k: sum(u[k] for u in units.values()) for k in
+                       ("sign_ok", "sign_fail", "seal_ok", "seal_fail")}}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("out")
+    ap.add_argument("--year", type=int, default=2025)
+    ap.add_argument("--events", type=int, default=3000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--bench-rows", type=int, default=0)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    world = World(args.year, args.seed)
+    rng = world.rng
+    if args.bench_rows:
+        return bench(world, args)
+    world.registries(args.out)
+    logs = os.path.join(args.out, "logs")
+    os.makedirs(logs, exist_ok=True)
+    evs = world.year_events(args.events)
+
+    # Split: CSV gets srikandi/esurat/segel, JSONL persuratan/sipeg; some
+    # events are exported by both systems, some rows twice.
+    csv_evs = [e for e in evs if e["app"] in ("srikandi", "esurat",
+                                              "segel-app")]
+    jsonl_evs = [e for e in evs if e not in csv_evs]
+    overlap = rng.sample(csv_evs, min(30, len(csv_evs)))
+    jsonl_evs += overlap
+    csv_rows = [canon_row(e, rng) for e in csv_evs]
+    csv_rows += [dict(r) for r in rng.sample(csv_rows, 10)]  # in-file dups
+    jsonl_rows = [canon_row(e, rng) for e in jsonl_evs]
+
+    files = []
+    seen = set()
+
+    def account(name, source, rows_evs, bad):
+        acc = dup = 0
+        for e in rows_evs:
+            k = event_key(e)
+            if k in seen:
+                dup += 1
+            else:
+                seen.add(k)
+                acc += 1
+        files.append({"file": name, "source": source,
+                      "read": acc + dup + bad, "accepted": acc,
+                      "duplicates": dup, "rejected": bad})
+
+    csv_path = os.path.join(logs, "srikandi-%d.csv" % args.year)
+    _, bad = write_csv(csv_path, csv_rows, BAD_CSV, rng)
+    ev_of_row = csv_evs + [None] * 10
+    # The duplicated rows are copies: find their events by doc_id.
+    by_doc = {e["doc_id"]: e for e in evs}
+    account("logs/srikandi-%d.csv" % args.year, "csv",
+            [by_doc[r["doc_id"]] for r in csv_rows], bad)
+    jsonl_path = os.path.join(logs, "persuratan-%d.jsonl" % args.year)
+    _, bad = write_jsonl(jsonl_path, jsonl_rows, BAD_JSONL, rng)
+    account("logs/persuratan-%d.jsonl" % args.year, "jsonl", jsonl_evs, bad)
+    del ev_of_row
+
+    distinct = list({event_key(e): e for e in evs}.values())
+    expected = {
+        "year": args.year,
+        "secret": SECRET,
+        "collect": [
+            {"source": "units", "files": ["units.csv"]},
+            {"source": "apps", "files": ["apps.csv"]},
+            {"source": "certificates", "files": ["certificates.csv"]},
+            {"source": "verifikator", "files": ["verifikator.csv"]},
+            {"source": "csv", "files": [f["file"] for f in files
+                                        if f["source"] == "csv"]},
+            {"source": "jsonl", "files": [f["file"] for f in files
+                                          if f["source"] == "jsonl"]},
+        ],
+        "files": files,
+        "v_events": len(distinct),
+        "v_rejects": sum(f["rejected"] for f in files),
+        "long_serial": world.seals[0]["serial"],
+        "unknown_unit": UNKNOWN_UNIT,
+        "units": [u[1] for u in UNITS],
+        "verifikator": 2,
+        "year_counts": expected_period(world, distinct, args.year, 0),
+        "quarters": {str(q): expected_period(world, distinct, args.year, q)
+                     for q in range(1, 5)},
+    }
+    with open(os.path.join(args.out, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=1, default=str, sort_keys=True)
+
+
+def bench(world, args):
+    """One big canonical CSV and JSONL with the same events."""
+    rng = world.rng
+    start = dt.datetime(args.year, 1, 1, tzinfo=WIB)
+    world.registries(args.out)
+    n = args.bench_rows
+    keys = set()
+    with open(os.path.join(args.out, "bench.csv"), "w", newline="") as fc, \
+            open(os.path.join(args.out, "bench.jsonl"), "w") as fj:
+        w = csv.writer(fc, lineterminator="\n")
+        w.writerow(CANON)
+        for i in range(n):
+            e = world.event(start + dt.timedelta(
+                seconds=rng.randrange(365 * 86400)))
+            keys.add(event_key(e))
+            r = canon_row(e, rng)
+            w.writerow([r[k] for k in CANON])
+            o = {k: v for k, v in r.items() if v != ""}
+            fj.write(json.dumps(o, ensure_ascii=False) + "\n")
+    with open(os.path.join(args.out, "bench-expected.json"), "w") as f:
+        json.dump({"rows": n, "distinct": len(keys)}, f)
+
+
+if __name__ == "__main__":
+    main()
