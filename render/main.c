@@ -1,1 +1,214 @@
-int main(void){return 0;}
+/* tte-render: writes the XLSX report of a period from a template. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "render.h"
+#include "tte_cli.h"
+#include "tte_config.h"
+#include "tte_db.h"
+#include "tte_json.h"
+#include "tte_log.h"
+#include "tte_time.h"
+
+enum tte_err render_workbook(struct render *r, const char *out);
+
+static const char usage_text[] =
+    "usage: tte-render [options] --year YYYY [--quarter 1-4] [--out FILE]\n"
+    "\n"
+    "Writes the period's XLSX report from a template. A quarter gives a\n"
+    "preview marked PRATINJAU on every sheet.\n"
+    "\n"
+    "  -d, --db FILE        database (default: report.db, or $TTE_DB)\n"
+    "  -y, --year YYYY      report year (default: the last completed year)\n"
+    "  -Q, --quarter Q      quarterly preview (1-4)\n"
+    "  -t, --template FILE  template (default: templates/default.json);\n"
+    "                       a bare name means templates/NAME.json\n"
+    "  -c, --config FILE    configuration (default: conf/tte-report.json)\n"
+    "  -o, --out FILE       output .xlsx (default: the template's file name\n"
+    "                       in the configured output_dir)\n"
+    "      --as-of TIME     generated-at time (ISO 8601; default\n"
+    "                       $SOURCE_DATE_EPOCH, else now)\n"
+    "      --unmask-nik     show NIK in full (masked by default)\n"
+    "  -q, --quiet          only errors\n"
+    "  -v, --verbose        more detail (repeatable)\n"
+    "  -h, --help           this help\n"
+    "  -V, --version        version\n"
+    "\n"
+    "Exit status: 0 ok, 64 usage, 66 no database or period not aggregated,\n"
+    "73 cannot create the output, 78 bad template or configuration.\n";
+
+enum { OPT_ASOF = 256, OPT_UNMASK };
+
+static const struct option long_opts[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"year", required_argument, NULL, 'y'},
+    {"quarter", required_argument, NULL, 'Q'},
+    {"template", required_argument, NULL, 't'},
+    {"config", required_argument, NULL, 'c'},
+    {"out", required_argument, NULL, 'o'},
+    {"as-of", required_argument, NULL, OPT_ASOF},
+    {"unmask-nik", no_argument, NULL, OPT_UNMASK},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static int
+parse_args(int argc, char **argv, struct render_opts *o)
+{
+    const char *year = NULL, *as_of = NULL;
+    int ch, verbosity = TTE_LOG_INFO;
+
+    while ((ch = getopt_long(argc, argv, "d:y:Q:t:c:o:qvhV", long_opts,
+                             NULL)) != -1) {
+        switch (ch) {
+        case 'd': o->db_path = optarg; break;
+        case 'y': year = optarg; break;
+        case 'Q':
+            if (!tte_parse_quarter(optarg, &o->quarter))
+                return tte_usage_error("--quarter must be 1-4, not '%s'",
+                                       optarg);
+            break;
+        case 't': o->template_path = optarg; break;
+        case 'c': o->config_path = optarg; break;
+        case 'o': o->out = optarg; break;
+        case OPT_ASOF: as_of = optarg; break;
+        case OPT_UNMASK: o->unmask_nik = true; break;
+        case 'q': verbosity = TTE_LOG_WARN; break;
+        case 'v': verbosity++; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case 'V': tte_print_version(); return 0;
+        default: return tte_usage_error("unknown or incomplete option");
+        }
+    }
+    tte_log_set_level(verbosity);
+    if (optind < argc)
+        return tte_usage_error("unexpected argument '%s'", argv[optind]);
+    if (year && !tte_parse_year(year, &o->year))
+        return tte_usage_error("--year must be a year like 2025, not '%s'",
+                               year);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    long long v;
+    o->as_of = (int64_t)time(NULL);
+    if (as_of && !tte_parse_iso8601(as_of, 7 * 3600, &o->as_of))
+        return tte_usage_error("--as-of needs an ISO 8601 time, not '%s'",
+                               as_of);
+    if (!as_of && sde && str_to_i64(sde, &v))
+        o->as_of = v;
+    o->db_path = tte_opt_env(o->db_path, "TTE_DB", "report.db");
+    return -1;
+}
+
+/* --template NAME -> templates/NAME.json (source tree or installed). */
+static char *
+template_path(const char *given, const cJSON *config)
+{
+    char name[1024];
+    const char *t = given ? given : tte_json_str(config, "template",
+                                                 "templates/default.json");
+    if (!strchr(t, '/') && !strstr(t, ".json")) {
+        snprintf(name, sizeof name, "templates/%s.json", t);
+        t = name;
+    }
+    char *found = tte_find_data(t);
+    if (!found)
+        log_err("cannot find template '%s'", t);
+    return found;
+}
+
+static char *
+default_out(struct render *r)
+{
+    const char *key = r->preview ? "file_name_preview" : "file_name";
+    char *name = tte_expand(tte_json_str(r->tpl, key, "laporan.xlsx"),
+                            &r->vars, r->config);
+    const char *dir = tte_json_str(r->config, "output_dir", ".");
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *out = xmalloc(n);
+    snprintf(out, n, "%s/%s", dir, name);
+    mkdir(dir, 0755);
+    free(name);
+    return out;
+}
+
+static void
+set_vars(struct render *r, const struct render_opts *o, int offset)
+{
+    tte_period_vars(&r->vars, o->year, o->quarter, offset, o->as_of,
+                    tte_json_get(r->tpl, "labels"), r->config);
+    const char *title = r->preview ? tte_json_str(r->tpl, "preview.title", "")
+                                   : tte_json_str(r->tpl, "title", "");
+    char *t = tte_expand(title, &r->vars, r->config);
+    tte_vars_set(&r->vars, "report_title", t);
+    free(t);
+    snprintf(r->period, sizeof r->period, o->quarter ? "%04dQ%d" : "%04d",
+             o->year % 10000, o->quarter % 10);
+}
+
+static enum tte_err
+run(const struct render_opts *o, struct render *r, cJSON **tpl,
+    cJSON **config, char **out)
+{
+    int offset = 7 * 3600;
+    enum tte_err err = tte_config_load(o->config_path, config, NULL);
+    if (err)
+        return err;
+    r->config = *config;
+    const char *zone = tte_json_str(*config, "zone", "Asia/Jakarta");
+    if (!tte_zone_offset(zone, &offset)) {
+        log_err("configuration: zone: unknown time zone '%s'", zone);
+        return TTE_E_CONFIG;
+    }
+    char *path = template_path(o->template_path, *config);
+    if (!path)
+        return TTE_E_CONFIG;
+    err = tte_json_load(path, tpl);
+    if (!err)
+        err = template_validate(*tpl, path);
+    r->tpl_path = path;
+    r->tpl = *tpl;
+    if (!err)
+        err = tte_db_open(o->db_path, true, &r->db);
+    if (err)
+        return err;
+    set_vars(r, o, offset);
+    *out = o->out ? xstrdup(o->out) : default_out(r);
+    err = render_workbook(r, *out);
+    if (!err)
+        log_info("wrote %s (%s%s)", *out, tte_vars_get(&r->vars,
+                 "period_label"), r->preview ? ", preview" : "");
+    return err;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct render_opts o = {0};
+    struct render r = {0};
+    cJSON *tpl = NULL, *config = NULL;
+    char *out = NULL;
+    int status;
+
+    tte_log_init("tte-render");
+    status = parse_args(argc, argv, &o);
+    if (status >= 0)
+        return status;
+    if (!o.year)
+        o.year = tte_last_completed_year(7 * 3600);
+    r.preview = o.quarter > 0;
+    r.unmask_nik = o.unmask_nik;
+    enum tte_err err = run(&o, &r, &tpl, &config, &out);
+    tte_vars_free(&r.vars);
+    sqlite3_close(r.db);
+    free((char *)r.tpl_path);
+    free(out);
+    cJSON_Delete(tpl);
+    cJSON_Delete(config);
+    return tte_exit_code(err);
+}

@@ -1,0 +1,146 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tte_json.h"
+#include "tte_log.h"
+#include "tte_text.h"
+#include "tte_time.h"
+
+void
+tte_vars_set(struct tte_vars *v, const char *name, const char *value)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        if (strcmp(v->names[i], name) == 0) {
+            free(v->values[i]);
+            v->values[i] = xstrdup(value);
+            return;
+        }
+    }
+    if (v->n == sizeof v->names / sizeof v->names[0])
+        return;
+    v->names[v->n] = xstrdup(name);
+    v->values[v->n] = xstrdup(value);
+    v->n++;
+}
+
+const char *
+tte_vars_get(const struct tte_vars *v, const char *name)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->names[i], name) == 0)
+            return v->values[i];
+    return NULL;
+}
+
+void
+tte_vars_free(struct tte_vars *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->names[i]);
+        free(v->values[i]);
+    }
+    v->n = 0;
+}
+
+static const char *
+lookup(const char *name, const struct tte_vars *vars, const cJSON *config)
+{
+    const char *s = vars ? tte_vars_get(vars, name) : NULL;
+    if (s)
+        return s;
+    const cJSON *j = config ? tte_json_get(config, name) : NULL;
+    if (cJSON_IsString(j))
+        return j->valuestring;
+    return NULL;
+}
+
+char *
+tte_expand(const char *text, const struct tte_vars *vars, const cJSON *config)
+{
+    struct tte_buf b;
+    buf_init(&b);
+    buf_add(&b, "", 0);
+    for (const char *p = text; *p;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        size_t n = close ? (size_t)(close - p - 1) : 0;
+        if (!close || n == 0 || n > 63 || memchr(p + 1, ' ', n)) {
+            buf_addc(&b, *p++);
+            continue;
+        }
+        char name[64];
+        memcpy(name, p + 1, n);
+        name[n] = '\0';
+        const char *v = lookup(name, vars, config);
+        if (!v)
+            log_warn("placeholder '{%s}' has no value in the configuration",
+                     name);
+        buf_adds(&b, v ? v : "");
+        p = close + 1;
+    }
+    return b.data;
+}
+
+bool
+tte_format_date(int y, int m, int d, const cJSON *months, char *out,
+                size_t outsz)
+{
+    const cJSON *name = cJSON_GetArrayItem(months, m - 1);
+    if (cJSON_GetArraySize(months) != 12 || !cJSON_IsString(name)) {
+        snprintf(out, outsz, "%04d-%02d-%02d", y, m, d);
+        return false;
+    }
+    snprintf(out, outsz, "%d %s %d", d, name->valuestring, y);
+    return true;
+}
+
+static void
+set_date(struct tte_vars *v, const char *var, int64_t t, int offset,
+         const cJSON *months)
+{
+    int y, m, d, h, mi, s;
+    char out[64];
+    tte_local_fields(t, offset, &y, &m, &d, &h, &mi, &s);
+    tte_format_date(y, m, d, months, out, sizeof out);
+    tte_vars_set(v, var, out);
+}
+
+void
+tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
+                int64_t as_of, const cJSON *labels, const cJSON *config)
+{
+    const cJSON *months = cJSON_GetObjectItemCaseSensitive(labels, "months");
+    const cJSON *roman = cJSON_GetObjectItemCaseSensitive(labels, "quarters");
+    const char *zone = tte_json_str(labels, "zone", "WIB");
+    int64_t start, end;
+    char buf[128];
+    int y, m, d, h, mi, s;
+
+    snprintf(buf, sizeof buf, "%d", year);
+    tte_vars_set(v, "year", buf);
+    snprintf(buf, sizeof buf, "%d", quarter);
+    tte_vars_set(v, "quarter", buf);
+    const cJSON *r = cJSON_GetArrayItem(roman, quarter - 1);
+    tte_vars_set(v, "quarter_roman", quarter && cJSON_IsString(r)
+                                         ? r->valuestring : buf);
+    const char *label = tte_json_str(labels, quarter ? "quarter_period"
+                                                     : "year_period",
+                                     quarter ? "Q{quarter} {year}"
+                                             : "{year}");
+    char *expanded = tte_expand(label, v, config);
+    tte_vars_set(v, "period_label", expanded);
+    free(expanded);
+    tte_period_bounds(year, quarter, offset, &start, &end);
+    set_date(v, "period_start", start, offset, months);
+    set_date(v, "period_end", end - 1, offset, months);
+    set_date(v, "generated_at", as_of, offset, months);
+    tte_local_fields(as_of, offset, &y, &m, &d, &h, &mi, &s);
+    snprintf(buf, sizeof buf, "%s %02d.%02d %s",
+             tte_vars_get(v, "generated_at"), h, mi, zone);
+    tte_vars_set(v, "generated_at", buf);
+    const char *pks = tte_json_str(config, "pks.signed_on", NULL);
+    if (pks && sscanf(pks, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+        tte_format_date(y, m, d, months, buf, sizeof buf);
+        tte_vars_set(v, "pks.signed_on_text", buf);
+    }
+}

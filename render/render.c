@@ -1,0 +1,174 @@
+/* The workbook: formats, properties, the template's sheets, atomic output. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "render.h"
+#include "tte_db.h"
+#include "tte_json.h"
+#include "tte_log.h"
+#include "tte_time.h"
+
+static lxw_format *
+new_format(lxw_workbook *wb, bool bold, double size, const char *num)
+{
+    lxw_format *f = workbook_add_format(wb);
+    format_set_font_name(f, "Calibri");
+    if (bold)
+        format_set_bold(f);
+    if (size > 0)
+        format_set_font_size(f, size);
+    if (num)
+        format_set_num_format(f, num);
+    format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+    return f;
+}
+
+static void
+formats_init(struct render *r)
+{
+    struct formats *f = &r->fmt;
+    lxw_workbook *wb = r->wb;
+
+    f->title = new_format(wb, true, 14, NULL);
+    f->section = new_format(wb, true, 11, NULL);
+    f->note = new_format(wb, false, 0, NULL);
+    format_set_italic(f->note);
+    f->warning = new_format(wb, true, 0, NULL);
+    format_set_font_color(f->warning, LXW_COLOR_RED);
+    f->preview = new_format(wb, true, 12, NULL);
+    format_set_font_color(f->preview, 0x9C0006);
+    format_set_bg_color(f->preview, 0xFFC7CE);
+    f->label = new_format(wb, false, 0, NULL);
+    f->header = new_format(wb, true, 0, NULL);
+    format_set_bg_color(f->header, 0xD9E1F2);
+    format_set_border(f->header, LXW_BORDER_THIN);
+    format_set_text_wrap(f->header);
+    f->text = new_format(wb, false, 0, NULL);
+    format_set_border(f->text, LXW_BORDER_THIN);
+    format_set_text_wrap(f->text);
+    /* Thousands grouping by number format: the reader's locale shows it
+     * as "1.234" in Indonesian. */
+    f->count = new_format(wb, false, 0, "#,##0");
+    format_set_border(f->count, LXW_BORDER_THIN);
+    f->total_text = new_format(wb, true, 0, NULL);
+    format_set_border(f->total_text, LXW_BORDER_THIN);
+    format_set_top(f->total_text, LXW_BORDER_DOUBLE);
+    f->total_count = new_format(wb, true, 0, "#,##0");
+    format_set_border(f->total_count, LXW_BORDER_THIN);
+    format_set_top(f->total_count, LXW_BORDER_DOUBLE);
+}
+
+/* The template's error-code texts, for the Kendala query to join. */
+static enum tte_err
+load_codes(struct render *r)
+{
+    enum tte_err err = tte_db_exec(r->db,
+        "CREATE TEMP TABLE tpl_codes(ord INTEGER, code TEXT, meaning TEXT,"
+        " remedy TEXT)");
+    if (err)
+        return err;
+    sqlite3_stmt *st = tte_db_prepare(r->db,
+        "INSERT INTO tpl_codes VALUES (?1, ?2, ?3, ?4)");
+    if (!st)
+        return TTE_E_IO;
+    const cJSON *c;
+    int i = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r->tpl, "codes")) {
+        sqlite3_bind_int(st, 1, i++);
+        sqlite3_bind_text(st, 2, tte_json_str(c, "code", ""), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, tte_json_str(c, "meaning", ""), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, tte_json_str(c, "remedy", ""), -1,
+                          SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            err = tte_db_err(r->db, SQLITE_ERROR);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return err;
+}
+
+static enum tte_err
+check_aggregated(struct render *r, int64_t *end)
+{
+    sqlite3_stmt *st = tte_db_prepare(r->db,
+        "SELECT end_utc FROM agg_period WHERE period = ?1");
+    if (!st)
+        return TTE_E_IO;
+    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *end = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+        log_err("period %s has not been aggregated; run tte-aggregate "
+                "first", r->period);
+        return TTE_E_NOINPUT;
+    }
+    return TTE_OK;
+}
+
+static void
+set_properties(struct render *r, int64_t period_end)
+{
+    char *title = tte_expand(tte_vars_get(&r->vars, "report_title"),
+                             &r->vars, r->config);
+    char *subject = tte_expand(tte_json_str(r->tpl, "subject", ""), &r->vars,
+                               r->config);
+    const char *agency = tte_json_str(r->config, "agency.name", "");
+    lxw_doc_properties p = {
+        .title = title, .subject = subject, .author = (char *)agency,
+        .company = (char *)agency,
+        .created = (time_t)(period_end - 1),
+    };
+    workbook_set_properties(r->wb, &p);
+    free(title);
+    free(subject);
+}
+
+enum tte_err
+render_workbook(struct render *r, const char *out)
+{
+    char tmp[4096];
+    int64_t end = 0;
+    enum tte_err err = check_aggregated(r, &end);
+    const cJSON *sheet;
+    int i = 0;
+
+    if (!err)
+        err = load_codes(r);
+    if (err)
+        return err;
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE};
+    r->wb = workbook_new_opt(tmp, &opt);
+    if (!r->wb) {
+        log_err("cannot create '%s': %s", out, strerror(errno));
+        return TTE_E_CANTCREAT;
+    }
+    formats_init(r);
+    set_properties(r, end);
+    cJSON_ArrayForEach(sheet, cJSON_GetObjectItemCaseSensitive(r->tpl,
+                                                               "sheets")) {
+        err = sheet_write(r, sheet, i++);
+        if (err)
+            break;
+    }
+    lxw_error lerr = workbook_close(r->wb);
+    r->wb = NULL;
+    if (!err && lerr) {
+        log_err("cannot write '%s': %s", out, lxw_strerror(lerr));
+        err = TTE_E_CANTCREAT;
+    }
+    if (!err && rename(tmp, out) != 0) {
+        log_err("cannot create '%s': %s", out, strerror(errno));
+        err = TTE_E_CANTCREAT;
+    }
+    if (err)
+        unlink(tmp);
+    return err;
+}
