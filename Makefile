@@ -34,10 +34,10 @@ endif
 
 LIB_SRC    = $(wildcard lib/*.c)
 LIB_OBJ    = $(LIB_SRC:%.c=$(BUILD)/%.o)
-PROGS      = collect aggregate render send report
+PROGS      = $(patsubst %/main.c,%,$(wildcard */main.c))
 PROG_BINS  = $(PROGS:%=$(BIN)/tte-%)
 
-.PHONY: all deps demo test unit e2e asan bench fuzz lint install uninstall \
+.PHONY: all deps demo test unit-bin e2e asan bench fuzz lint install uninstall \
         clean check-office
 .SUFFIXES:
 
@@ -116,3 +116,13 @@ uninstall:
 
 clean:
 	rm -rf build build-asan bin out tests/tmp
+
+# Unit tests link the library and the stages' modules (not their mains).
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+STAGE_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,\
+             $(wildcard collect/*.c render/*.c)))
+unit-bin: $(UNIT_BINS)
+$(BUILD)/tests/%: tests/unit/%.c $(STAGE_OBJ) $(BUILD)/libtte.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka

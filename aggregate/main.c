@@ -63,7 +63,7 @@ main(int argc, char **argv)
                                        optarg);
             break;
         case 'z': p.zone = optarg; break;
-        case 'q': verbosity = TTE_LOG_WARN; break;
+        case 'q': verbosity = TTE_LOG_ERR; break;
         case 'v': verbosity++; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': tte_print_version(); return 0;

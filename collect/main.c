@@ -80,7 +80,7 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case 'r': o->rejects_path = optarg; break;
         case OPT_STRICT: o->strict = true; break;
         case OPT_UNMASK: o->unmask_nik = true; break;
-        case 'q': verbosity = TTE_LOG_WARN; o->quiet = true; break;
+        case 'q': verbosity = TTE_LOG_ERR; o->quiet = true; break;
         case 'v': verbosity++; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': tte_print_version(); return 0;

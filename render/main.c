@@ -80,7 +80,7 @@ parse_args(int argc, char **argv, struct render_opts *o)
         case 'o': o->out = optarg; break;
         case OPT_ASOF: as_of = optarg; break;
         case OPT_UNMASK: o->unmask_nik = true; break;
-        case 'q': verbosity = TTE_LOG_WARN; break;
+        case 'q': verbosity = TTE_LOG_ERR; break;
         case 'v': verbosity++; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': tte_print_version(); return 0;

@@ -72,7 +72,7 @@ def nip(rng, female):
 def fmt_time(t_utc, style, rng):
     """The same instant written the ways real logs write it."""
     if style == "Z":
-        return t_utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return t_utc.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if style == "+07":
         return t_utc.astimezone(WIB).strftime("%Y-%m-%dT%H:%M:%S+07:00")
     if style == "+08":

@@ -1,0 +1,89 @@
+#!/bin/sh
+# The command-line contract: help, version, usage errors, missing input,
+# bad rows, bad templates and definitions, each with its sysexits code.
+. "$(dirname "$0")/lib.sh"
+
+db=$TMP/e.db
+for p in collect aggregate render; do
+    status 0 "tte-$p --help" "$TTE_BIN/tte-$p" --help
+    grep -q "^usage: tte-$p" "$TMP/out" && ok "tte-$p --help prints usage" ||
+        not_ok "tte-$p --help prints usage"
+    status 0 "tte-$p --version" "$TTE_BIN/tte-$p" --version
+    grep -q "^tte-$p [0-9]" "$TMP/out" && ok "tte-$p --version prints it" ||
+        not_ok "tte-$p --version prints it"
+    status 64 "tte-$p unknown option" "$TTE_BIN/tte-$p" --no-such-option
+    grep -q "Try 'tte-$p --help'" "$TMP/out" && ok "tte-$p usage hint" ||
+        not_ok "tte-$p usage hint"
+done
+status 64 "collect without --source" "$TTE_BIN/tte-collect" --db "$db" x.csv
+status 64 "collect without files" "$TTE_BIN/tte-collect" --db "$db" --source csv
+status 64 "collect unknown source" "$TTE_BIN/tte-collect" --db "$db" \
+    --source nosuchsystem x.csv
+status 66 "collect missing file" "$TTE_BIN/tte-collect" --db "$db" \
+    --source csv "$TMP/does-not-exist.csv"
+grep -q "does-not-exist.csv" "$TMP/out" && ok "missing file is named" ||
+    not_ok "missing file is named"
+status 64 "aggregate bad quarter" "$TTE_BIN/tte-aggregate" --db "$db" \
+    --year 2025 --quarter 5
+status 64 "aggregate bad year" "$TTE_BIN/tte-aggregate" --db "$db" --year 25
+
+# Bad rows: exit 65, the good rows stored, the bad ones kept with reasons.
+printf 'time,app,unit,nik,result\n2025-03-01T10:00:00+07:00,srikandi,Biro Umum,3171014501900001,ok\nnot-a-time,srikandi,Biro Umum,3171014501900001,ok\n2025-03-01T10:00:00+07:00,srikandi,Biro Umum,3171014501900001,perhaps\n' >"$TMP/bad.csv"
+status 65 "collect with bad rows" "$TTE_BIN/tte-collect" --db "$db" \
+    --source csv "$TMP/bad.csv"
+grep -q "bad.csv:3: cannot parse time 'not-a-time'" "$TMP/out" &&
+    ok "reject message names file and line" ||
+    not_ok "reject message names file and line"
+same "good row stored" "$(q "$db" 'SELECT count(*) FROM v_events')" 1
+same "bad rows kept with line and reason" \
+    "$(q "$db" "SELECT group_concat(line || ':' || reason, '|') FROM v_rejects")" \
+    "3:cannot parse time 'not-a-time'|4:result 'perhaps' is neither ok nor fail"
+status 65 "--strict stops at the first bad row" "$TTE_BIN/tte-collect" \
+    --db "$TMP/strict.db" --strict --source csv "$TMP/bad.csv"
+printf 'time,app\n2025-01-01T00:00:00Z,x\n' >"$TMP/nocols.csv"
+status 65 "file without required columns" "$TTE_BIN/tte-collect" \
+    --db "$db" --source csv "$TMP/nocols.csv"
+grep -q "missing column 'unit'" "$TMP/out" && ok "missing column named" ||
+    not_ok "missing column named"
+
+# --check writes nothing and shows canonical rows with reasons.
+status 0 "--check" "$TTE_BIN/tte-collect" --check --db "$TMP/check.db" \
+    --source csv "$TMP/bad.csv"
+test ! -e "$TMP/check.db" && ok "--check creates no database" ||
+    not_ok "--check creates no database"
+grep -q "nik=3171••••••••0001" "$TMP/out" && ok "--check masks NIK" ||
+    not_ok "--check masks NIK"
+grep -q "rejected: result 'perhaps'" "$TMP/out" && ok "--check shows reasons" ||
+    not_ok "--check shows reasons"
+
+# Render before aggregate, with a bad template, to a bad place.
+status 66 "render of a period never aggregated" "$TTE_BIN/tte-render" \
+    --db "$db" --year 2025 --config "$TOP/conf/tte-report.json" \
+    --template "$TOP/templates/default.json" --out "$TMP/r.xlsx"
+status 66 "render without database" "$TTE_BIN/tte-render" \
+    --db "$TMP/none.db" --year 2025 --out "$TMP/r.xlsx"
+"$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025
+$PY - "$TOP/templates/default.json" "$TMP/bad-template.json" <<'PYEOF'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["sheets"][2]["blocks"][1]["columns"][1]["header"] = 7
+json.dump(t, open(sys.argv[2], "w"))
+PYEOF
+status 78 "template with a bad header" "$TTE_BIN/tte-render" --db "$db" \
+    --year 2025 --template "$TMP/bad-template.json" --out "$TMP/r.xlsx"
+grep -q "sheets\[2\].blocks\[1\].columns\[1\].header" "$TMP/out" &&
+    ok "template error names the key" || not_ok "template error names the key"
+$PY - "$TOP/templates/default.json" "$TMP/bad-query.json" <<'PYEOF'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["sheets"][1]["blocks"][1]["query"] = "SELECT nope FROM agg_unit"
+json.dump(t, open(sys.argv[2], "w"))
+PYEOF
+status 78 "template with a broken query" "$TTE_BIN/tte-render" --db "$db" \
+    --year 2025 --template "$TMP/bad-query.json" --out "$TMP/r.xlsx"
+test ! -e "$TMP/r.xlsx" && ok "no partial XLSX left behind" ||
+    not_ok "no partial XLSX left behind"
+status 73 "render into a missing folder" "$TTE_BIN/tte-render" --db "$db" \
+    --year 2025 --template "$TOP/templates/default.json" \
+    --out "$TMP/no/such/dir/r.xlsx"
+finish

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Runs every test twice: with the normal build and with the
+# AddressSanitizer + UndefinedBehaviorSanitizer build. Counts the "ok" and
+# "not ok" lines of cmocka (TAP output) and of the end-to-end scripts, and
+# ends with "N passed, N failed". Exits non-zero on any failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 70
+tmp=$top/tests/tmp
+rm -rf "$tmp"
+mkdir -p "$tmp"
+passed=0
+failed=0
+export CMOCKA_MESSAGE_OUTPUT=TAP
+# Leak checks on; abort on the first UBSan report.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# run LABEL CMD...: runs one test program, counts its ok/not ok lines; a
+# program that fails without any "not ok" line counts as one failure.
+run() {
+    label=$1; shift
+    log=$tmp/$(echo "$label" | tr ' /' '__').log
+    "$@" >"$log" 2>&1
+    rc=$?
+    p=$(grep -c '^ok ' "$log")
+    f=$(grep -c '^not ok ' "$log")
+    if test "$rc" != 0 && test "$f" = 0; then f=1; fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if test "$f" = 0; then
+        echo "PASS $label ($p checks)"
+    else
+        echo "FAIL $label ($p passed, $f failed; exit $rc)"
+        grep -v '^ok ' "$log" | head -40 | sed 's/^/    /'
+    fi
+}
+
+suite() {
+    kind=$1 build=$2 bin=$3
+    for t in "$build"/tests/test_*; do
+        run "$kind unit $(basename "$t")" "$t"
+    done
+    for t in tests/e2e/*.sh; do
+        case $t in */lib.sh|*/office.sh) continue ;; esac
+        name=$(basename "$t" .sh)
+        TMP=$tmp/$kind-$name TTE_BIN=$bin run "$kind e2e $name" sh "$t"
+    done
+}
+
+echo "== build"
+make -s WERROR=1 all unit-bin >"$tmp/build.log" 2>&1 ||
+    { cat "$tmp/build.log"; echo "0 passed, 1 failed"; exit 1; }
+make -s WERROR=1 BUILD=build-asan BIN=build-asan/bin OPT=-O1 \
+    CFLAGS="-g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+    all unit-bin >"$tmp/build-asan.log" 2>&1 ||
+    { cat "$tmp/build-asan.log"; echo "0 passed, 1 failed"; exit 1; }
+
+echo "== tests"
+suite plain build bin
+echo "== tests under ASan/UBSan"
+suite asan build-asan build-asan/bin
+if test -x tests/fuzz/run.sh || test -f tests/fuzz/run.sh; then
+    run "fuzz smoke" sh tests/fuzz/run.sh "${FUZZ_SECONDS:-10}"
+fi
+if command -v mandoc >/dev/null 2>&1 && ls man/*.[15] >/dev/null 2>&1; then
+    run "man pages lint" sh tests/lint-man.sh
+fi
+if command -v libreoffice >/dev/null 2>&1; then
+    TTE_BIN=bin TMP=$tmp/office run "office" sh tests/e2e/office.sh
+fi
+
+echo "$passed passed, $failed failed"
+test "$failed" = 0
