@@ -3,6 +3,7 @@
 # TTE_BIN: folder of the programs under test; TMP: this test's scratch dir.
 
 : "${TTE_BIN:?TTE_BIN must name the folder of the tte programs}"
+TTE_BIN=$(cd "$TTE_BIN" && pwd)
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 PY=/usr/bin/python3
 TMP=${TMP:-$(mktemp -d)}
