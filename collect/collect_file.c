@@ -160,7 +160,7 @@ collect_checkpoint(struct collect *c, long long offset, size_t line)
 {
     c->clean_offset = offset;
     c->clean_line = line;
-    if (!c->own_tx || c->opts->check || ++c->since_commit < CHUNK_ROWS)
+    if (!c->own_tx || c->opts->check || ++c->since_commit < c->chunk_rows)
         return TTE_OK;
     /* Offset and rows commit together: a kill loses only this chunk. */
     c->since_commit = 0;
@@ -326,6 +326,8 @@ collect_file(struct collect *c, const char *path, bool own_tx,
     c->own_tx = own_tx;
     c->since_commit = 0;
     c->last_progress = 0;
+    const char *chunk = getenv("TTE_COLLECT_CHUNK");
+    c->chunk_rows = chunk && atoll(chunk) > 0 ? atoll(chunk) : CHUNK_ROWS;
     clock_gettime(CLOCK_MONOTONIC, &c->started);
     if (c->opts->check) {
         err = collect_checked(c, path);

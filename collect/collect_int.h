@@ -33,6 +33,7 @@ struct collect {
     long long clean_offset;
     size_t clean_line;
     long long since_commit;
+    long long chunk_rows;
     long long size;
     iconv_t cd;
     struct tte_buf conv;

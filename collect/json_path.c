@@ -40,6 +40,42 @@ json_get_path(void *obj, const char *path)
     return cur;
 }
 
+/* Length of a JSON number (RFC 8259 grammar) at s, or 0 when the token
+ * is not one; the parser then reports it. */
+static size_t
+number_len(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i < n && s[i] == '0') {
+        i++;
+    } else if (i < n && isdigit((unsigned char)s[i])) {
+        while (i < n && isdigit((unsigned char)s[i]))
+            i++;
+    } else {
+        return 0;
+    }
+    if (i < n && s[i] == '.') {
+        size_t d = ++i;
+        while (i < n && isdigit((unsigned char)s[i]))
+            i++;
+        if (i == d)
+            return 0;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t d = i;
+        while (i < n && isdigit((unsigned char)s[i]))
+            i++;
+        if (i == d)
+            return 0;
+    }
+    return i;
+}
+
 /*
  * Wraps number tokens outside strings in quotes. A JSON number starts with
  * '-' or a digit where a value may start; strings are copied verbatim with
@@ -61,16 +97,13 @@ json_quote_numbers(const char *in, size_t n, struct tte_buf *out)
                 j = n;
             buf_add(out, in + i, (j < n ? j + 1 : j) - i);
             i = j + 1;
-        } else if (c == '-' || isdigit((unsigned char)c)) {
-            size_t j = i + 1;
-            while (j < n && (isdigit((unsigned char)in[j]) || in[j] == '.' ||
-                             in[j] == 'e' || in[j] == 'E' || in[j] == '+' ||
-                             in[j] == '-'))
-                j++;
+        } else if ((c == '-' || isdigit((unsigned char)c)) &&
+                   number_len(in + i, n - i) > 0) {
+            size_t len = number_len(in + i, n - i);
             buf_addc(out, '"');
-            buf_add(out, in + i, j - i);
+            buf_add(out, in + i, len);
             buf_addc(out, '"');
-            i = j;
+            i += len;
         } else {
             buf_addc(out, c);
             i++;

@@ -167,7 +167,7 @@ feed_line(struct csv_reader *r, const char *line, size_t n)
             return TTE_OK;      /* blank line between records */
     }
     r->ended = false;
-    buf_add(&r->raw, text, outn);
+    buf_add_escaped(&r->raw, text, outn);
     if (csv_parse(&r->p, text, outn, on_field, on_row, r) != outn) {
         log_err("%s:%zu: %s", r->file, r->line,
                 csv_strerror(csv_error(&r->p)));
@@ -231,7 +231,10 @@ read_csv(struct collect *c, FILE *fp, const char *file, size_t start_line,
         r.header_done = true;
         err = map_header(r.src, file, NULL, 0, &r.secret);
     } else if (offset > 0) {
-        err = read_header_only(&r, fp, &line, &cap);
+        if (fseeko(fp, 0, SEEK_SET) != 0)
+            err = TTE_E_IO;
+        if (!err)
+            err = read_header_only(&r, fp, &line, &cap);
         if (!err && fseeko(fp, offset, SEEK_SET) != 0)
             err = TTE_E_IO;
     }

@@ -56,10 +56,16 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
         line[--n] = '\0';
     if (strspn(line, " \t") == n)
         return TTE_OK;
-    bool secret = has_secret_text(line);
-    if (secret)
-        redact_text(line, raw);
-    const char *rawtext = secret ? raw->data : line;
+    /* Raw text is kept as valid UTF-8: bad bytes become \xNN. */
+    buf_reset(raw);
+    buf_add_escaped(raw, line, n);
+    bool secret = has_secret_text(raw->data);
+    if (secret) {
+        char *copy = xstrdup(raw->data);
+        redact_text(copy, raw);
+        free(copy);
+    }
+    const char *rawtext = raw->data;
 
     if (memchr(line, '\0', n))
         return collect_reject(c, lineno, "NUL byte in line", rawtext);
@@ -67,10 +73,14 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
         return collect_reject(c, lineno, "invalid UTF-8 (declare the file's "
                               "encoding in a source definition)", rawtext);
     json_quote_numbers(line, n, quoted);
-    cJSON *doc = cJSON_ParseWithLengthOpts(quoted->data, quoted->len, &end, 0);
+    /* The length includes the terminating NUL so that anything after the
+     * value (trailing garbage) is an error. */
+    cJSON *doc = cJSON_ParseWithLengthOpts(quoted->data, quoted->len + 1,
+                                           &end, 1);
     if (!doc) {
-        /* Map the error position back onto the original line. */
-        size_t pos = end ? (size_t)(end - quoted->data) : 0;
+        /* Parse the original text again for a position in its columns. */
+        cJSON_Delete(cJSON_ParseWithLengthOpts(line, n + 1, &end, 1));
+        size_t pos = end ? (size_t)(end - line) : 0;
         snprintf(reason, sizeof reason, "invalid JSON near column %zu",
                  pos < n ? pos + 1 : n);
         return collect_reject(c, lineno, reason, rawtext);

@@ -260,6 +260,7 @@ load_fields(const struct loader *l, const cJSON *fields)
     struct source *s = l->src;
     const char *const *names = kind_fields(s->kind, &s->nfields);
     const cJSON *v;
+    bool seen[SRC_MAX_FIELDS] = {false};
 
     if (!cJSON_IsObject(fields))
         return bad(l, "fields", "must be an object of canonical field: "
@@ -276,6 +277,9 @@ load_fields(const struct loader *l, const cJSON *fields)
                 break;
         if (i == s->nfields)
             return bad(l, v->string, "is not a canonical field");
+        if (seen[i])
+            return bad(l, v->string, "is mapped twice");
+        seen[i] = true;
         enum tte_err err = load_field(l, v, &s->fields[i]);
         if (err)
             return err;

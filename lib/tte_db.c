@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,8 +14,8 @@ tte_db_err(sqlite3 *db, int rc)
 {
     int base = rc & 0xff;
     if (base == SQLITE_BUSY || base == SQLITE_LOCKED) {
-        log_err("database is busy (another tte process holds it): %s",
-                sqlite3_errmsg(db));
+        log_err("database is busy: another tte process is writing to it "
+                "(%s); try again later", sqlite3_errmsg(db));
         return TTE_E_TEMPFAIL;
     }
     log_err("database error: %s", sqlite3_errmsg(db));
@@ -130,7 +131,8 @@ tte_db_open(const char *path, bool readonly, sqlite3 **out)
         sqlite3_close(db);
         return readonly ? TTE_E_NOINPUT : TTE_E_CANTCREAT;
     }
-    sqlite3_busy_timeout(db, TTE_DB_BUSY_MS);
+    const char *busy = getenv("TTE_BUSY_TIMEOUT_MS");
+    sqlite3_busy_timeout(db, busy && *busy ? atoi(busy) : TTE_DB_BUSY_MS);
     err = tte_db_exec(db, readonly ? "PRAGMA foreign_keys=ON"
                                    : "PRAGMA journal_mode=WAL;"
                                      "PRAGMA synchronous=NORMAL;"

@@ -134,6 +134,36 @@ buf_printf(struct tte_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0. */
+static size_t
+utf8_seq(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2
+               : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (!len || len > n || c == 0)
+        return 0;
+    return utf8_valid(s, len) ? len : 0;
+}
+
+void
+buf_add_escaped(struct tte_buf *b, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t len = utf8_seq(s + i, n - i);
+        if (len) {
+            buf_add(b, s + i, len);
+            i += len;
+        } else {
+            buf_printf(b, "\\x%02X", (unsigned char)s[i]);
+            i++;
+        }
+    }
+    if (!b->data)
+        buf_add(b, "", 0);
+}
+
 char *
 str_trim(char *s)
 {

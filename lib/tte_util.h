@@ -28,6 +28,10 @@ void buf_addc(struct tte_buf *b, char c);
 void buf_printf(struct tte_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Appends s[0..n) keeping valid UTF-8 and writing NUL bytes and invalid
+ * bytes as the text "\xNN", so the result is always valid UTF-8. */
+void buf_add_escaped(struct tte_buf *b, const char *s, size_t n);
+
 /* Trims ASCII white space in place; returns s. */
 char *str_trim(char *s);
 bool str_empty(const char *s);

@@ -36,6 +36,9 @@ APPS = [  # app, name, owner, footer_statement
     ("sipeg", "Sistem Informasi Kepegawaian", "BPIP.01.03", "0"),
     ("esurat", "e-Surat Keputusan", "BPIP.01.02", "1"),
     ("segel-app", "Layanan Segel Elektronik", "BPIP.05", "1"),
+    ("naskah", "Tata Naskah Dinas Elektronik", "BPIP.01.01", "1"),
+    ("portal-tte", "Portal TTE Internal", "BPIP.05", "0"),
+    ("integrasi", "Layanan Integrasi Dokumen", "BPIP.05", "1"),
 ]
 FAIL_CODES = [("2031", 400), ("2031", 400), ("2011", 400), ("2021", 400),
               ("4044", 404), ("", 401), ("", 500), ("", 503)]
@@ -334,6 +337,132 @@ def write_jsonl(path, rows, bad, rng):
     return len(rows), len(bad)
 
 
+def system_events(world, app, n, minute=False):
+    rng = world.rng
+    start = dt.datetime(world.year, 1, 1, tzinfo=WIB)
+    evs = []
+    for _ in range(n):
+        t = start + dt.timedelta(seconds=rng.randrange(365 * 86400))
+        if minute:
+            t = t.replace(second=0)
+        signer = None if app == "segel-app" else rng.choice(world.active)
+        e = world.event(t, app=app, signer=signer)
+        if app != "segel-app":
+            e["id"] = ("nik", e["signer"]["nik"])
+        # These systems log BSrE's own codes for every failure.
+        if e["result"] == "fail" and not e["status_code"]:
+            e["status_code"], e["http_status"] = "2031", 400
+            e["message"] = MESSAGES["2031"]
+        evs.append(e)
+    return evs
+
+
+def write_naskah(path, evs):
+    """Letters app export: ';', Indonesian headers, dd/mm/yyyy HH:MM WIB,
+    windows-1252."""
+    with open(path, "w", newline="", encoding="cp1252") as f:
+        w = csv.writer(f, delimiter=";", lineterminator="\r\n")
+        w.writerow(["Tanggal", "Unit Pengolah", "NIK Penandatangan",
+                    "Nama Penandatangan", "Jabatan", "Jenis Naskah",
+                    "Nomor Naskah", "ID Dokumen", "Status", "Kode Galat",
+                    "Keterangan"])
+        for e in evs:
+            s = e["signer"]
+            w.writerow([e["t"].astimezone(WIB).strftime("%d/%m/%Y %H:%M"),
+                        e["unit_written"], s["nik"], s["name"],
+                        s["position"], "Surat Dinas", "SD-1/BPIP/2025",
+                        e["doc_id"],
+                        "Berhasil" if e["result"] == "ok" else "Gagal",
+                        e["status_code"] or ("" if e["result"] == "ok" else
+                                             "HTTP%d" % e["http_status"]),
+                        "Ditandatangani – café" if e["result"] == "ok"
+                        else e["message"].replace("\n", " ")])
+        w.writerow(["32/13/2025 10:00", "Biro Umum", "3171010101900001",
+                    "X", "", "", "", "D", "Berhasil", "", ""])
+        w.writerow(["01/02/2025 10:00", "Biro Umum", "", "X", "", "", "",
+                    "D", "Berhasil", "", ""])
+    return 2, 0
+
+
+def write_log_tte(path, evs):
+    """A web app's log_tte table as JSONL: local created_at, status_code
+    (200 on success), pesan."""
+    with open(path, "w", encoding="utf-8") as f:
+        for i, e in enumerate(evs):
+            code = e["status_code"] or (200 if e["result"] == "ok" else
+                                        e["http_status"])
+            o = {"id": i + 1, "created_at":
+                 e["t"].astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S"),
+                 "nik": e["signer"]["nik"], "unit_kerja": e["unit_written"],
+                 "status_code": int(code), "pesan": e["message"] or "OK",
+                 "id_dokumen": e["doc_id"]}
+            f.write(json.dumps(o) + "\n")
+        f.write('{"id": 0, "created_at": "kemarin", "nik": '
+                '"3171010101900001", "unit_kerja": "Biro Umum"}\n')
+        f.write("null\n")
+    return 2, 0
+
+
+def write_bsre_tx(path, evs, rng):
+    """An integrator's bsre_transactions: nested request/response, epoch
+    milliseconds, HTTP status; verify and status calls are not signings."""
+    with open(path, "w", encoding="utf-8") as f:
+        for e in evs:
+            fail = e["result"] == "fail"
+            http = e["http_status"] if fail else 200
+            o = {"document_id": e["doc_id"],
+                 "endpoint": rng.choice(["/api/v2/sign/pdf",
+                                         "/api/sign/pdf"]),
+                 "created_at": int(e["t"].timestamp() * 1000) +
+                 rng.randrange(1000),
+                 "request": {"nik": e["signer"]["nik"],
+                             "unit": e["unit_written"],
+                             "passphrase": SECRET},
+                 "response": {"http_status": http,
+                              "id_dokumen": e["doc_id"],
+                              "error_code": int(e["status_code"])
+                              if e["status_code"] else None},
+                 "error_message": e["message"] or None,
+                 "response_time_ms": e["duration"], "sha256": "ab" * 32}
+            f.write(json.dumps(o) + "\n")
+        for i in range(5):
+            f.write(json.dumps({"document_id": "V%d" % i,
+                                "endpoint": "/api/v2/verify/pdf",
+                                "created_at": 1740000000000,
+                                "request": {"nik": "3171010101900001"},
+                                "response": {"http_status": 200}}) + "\n")
+        f.write(json.dumps({"document_id": "X", "endpoint": "/api/sign/pdf",
+                            "created_at": "soon", "request": {
+                                "nik": "3171010101900001", "unit": "BU",
+                                "passphrase": SECRET},
+                            "response": {"http_status": 200}}) + "\n")
+    return 1, 5
+
+
+def write_segel(path, evs):
+    """Sealing service log: '|' delimited, dd-mm-yyyy in WITA."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter="|", lineterminator="\n")
+        w.writerow(["waktu", "id_subscriber", "nomor_seri", "hasil", "kode",
+                    "pesan"])
+        for e in evs:
+            w.writerow([e["t"].astimezone(WITA).strftime("%d-%m-%Y %H:%M:%S"),
+                        "SUB-01", e["signer"]["serial"],
+                        "SUKSES" if e["result"] == "ok" else "GAGAL",
+                        e["status_code"], e["message"].replace("\n", " ")])
+        w.writerow(["31-12-2025 25:00:00", "SUB-01", "X", "SUKSES", "", ""])
+    return 1, 0
+
+
+SYSTEMS = [  # source name, file, app, writer, minute precision
+    ("naskah-dinas", "naskah-dinas.csv", "naskah", "naskah", True),
+    ("log-tte", "log-tte.jsonl", "portal-tte", "log_tte", False),
+    ("bsre-transactions", "bsre-transactions.jsonl", "integrasi", "bsre",
+     False),
+    ("segel-wita", "segel-wita.csv", "segel-app", "segel", False),
+]
+
+
 def signer_key(ev):
     return ev["id"][1]
 
@@ -470,6 +599,27 @@ def main():
     account("logs/persuratan-%d.jsonl" % args.year, "jsonl", jsonl_evs, bad)
     del ev_of_row
 
+    # Every other system's own layout, read through conf/sources/.
+    sysdir = os.path.join(args.out, "systems")
+    os.makedirs(sysdir, exist_ok=True)
+    for src, fname, app, kind, minute in SYSTEMS:
+        sevs = system_events(world, app, max(20, args.events // 30), minute)
+        if kind == "segel":
+            for e in sevs:
+                e["unit_written"] = "Pusdatin"
+        path = os.path.join(sysdir, fname)
+        if kind == "naskah":
+            bad, filtered = write_naskah(path, sevs)
+        elif kind == "log_tte":
+            bad, filtered = write_log_tte(path, sevs)
+        elif kind == "bsre":
+            bad, filtered = write_bsre_tx(path, sevs, rng)
+        else:
+            bad, filtered = write_segel(path, sevs)
+        account("systems/" + fname, src, sevs, bad)
+        files[-1]["filtered"] = filtered
+        evs += sevs
+
     distinct = list({event_key(e): e for e in evs}.values())
     expected = {
         "year": args.year,
@@ -483,7 +633,8 @@ def main():
                                         if f["source"] == "csv"]},
             {"source": "jsonl", "files": [f["file"] for f in files
                                           if f["source"] == "jsonl"]},
-        ],
+        ] + [{"source": x[0], "files": ["systems/" + x[1]]}
+             for x in SYSTEMS],
         "files": files,
         "v_events": len(distinct),
         "v_rejects": sum(f["rejected"] for f in files),

@@ -1,0 +1,49 @@
+/*
+ * libFuzzer harness for the readers. Built twice: with FUZZ_SOURCE "csv"
+ * and "jsonl". Each input is collected as a file into an in-memory
+ * database, through the same path as tte-collect.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../collect/collect_run.h"
+#include "tte_db.h"
+#include "tte_log.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static sqlite3 *db;
+    static struct source *src;
+    static char path[64];
+    struct collect_opts o = {.db_path = ":memory:"};
+    struct file_stats total = {0};
+
+    if (!db) {
+        tte_log_init("fuzz");
+        tte_log_set_level(-1);
+        if (tte_db_open(":memory:", false, &db) ||
+            source_builtin(FUZZ_SOURCE, NULL, &src))
+            abort();
+        snprintf(path, sizeof path, "/tmp/tte-fuzz-%d.%s", (int)getpid(),
+                 FUZZ_SOURCE);
+    }
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        abort();
+    fwrite(data, 1, size, fp);
+    fclose(fp);
+    struct collect *c = collect_new(db, src, &o);
+    collect_file(c, path, true, &total);
+    collect_free(c);
+    /* Every row is accounted for, whatever the input. */
+    if (total.read != total.accepted + total.duplicates + total.rejected)
+        abort();
+    tte_db_exec(db, "DELETE FROM events; DELETE FROM rejects;"
+                    " DELETE FROM files");
+    return 0;
+}

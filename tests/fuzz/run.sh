@@ -1,0 +1,54 @@
+#!/bin/sh
+# Builds the libFuzzer harnesses with clang (ASan + UBSan) and runs each for
+# SECONDS (default 60) from a seed corpus. make fuzz runs it; make test runs
+# a short smoke run. Prints "ok - ..." / "not ok - ..." per harness.
+set -u
+secs=${1:-60}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 70
+out=build-fuzz
+san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+make -s BUILD=$out BIN=$out/bin CC=clang OPT=-O1 \
+    CFLAGS="-g $san -fsanitize=fuzzer-no-link" \
+    $out/libtte.a $(ls collect/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|") \
+    >"$out.log" 2>&1 || { cat "$out.log"; echo "not ok - fuzz build"; exit 1; }
+objs=$(ls collect/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|")
+flags="-g -O1 -Ilib $san -fsanitize=fuzzer $(pkg-config --cflags libcjson)"
+libs="$(pkg-config --libs sqlite3 libcjson openssl) -lcsv"
+fail=0
+build() {
+    clang $flags "$@" $objs $out/libtte.a $libs || {
+        echo "not ok - fuzz build $*"; exit 1; }
+}
+build -DFUZZ_SOURCE='"csv"' -o $out/fuzz_csv tests/fuzz/fuzz_reader.c
+build -DFUZZ_SOURCE='"jsonl"' -o $out/fuzz_jsonl tests/fuzz/fuzz_reader.c
+build -o $out/fuzz_source tests/fuzz/fuzz_source.c
+
+# Seeds: the hand-written corpora, a slice of generated logs, definitions.
+seeds=$out/seeds
+rm -rf "$seeds"
+mkdir -p "$seeds/csv" "$seeds/jsonl" "$seeds/source"
+/usr/bin/python3 tests/e2e/corpus.py "$seeds/c" >/dev/null
+/usr/bin/python3 samples/gen.py "$seeds/g" --events 200 >/dev/null
+for f in "$seeds"/c/csv/*.csv; do
+    test "$(wc -c <"$f")" -lt 100000 && cp "$f" "$seeds/csv/"; done
+head -c 20000 "$seeds/g/logs/srikandi-2025.csv" >"$seeds/csv/gen.csv"
+split -l 1 "$seeds/c/json/corpus.jsonl" "$seeds/jsonl/line"
+head -20 "$seeds/g/logs/persuratan-2025.jsonl" >"$seeds/jsonl/gen.jsonl"
+cp conf/sources/*.json "$seeds/source/"
+for h in csv jsonl source; do
+    mkdir -p "$out/corpus-$h"
+    if ASAN_OPTIONS=detect_leaks=1 $out/fuzz_$h -max_total_time="$secs" \
+        -max_len=65536 -timeout=10 -print_final_stats=1 \
+        -artifact_prefix="$out/" \
+        "$out/corpus-$h" "$seeds/$h" >"$out/fuzz_$h.log" 2>&1; then
+        runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' \
+               "$out/fuzz_$h.log" | grep -o '[0-9]*$')
+        echo "ok - fuzz $h: ${runs:-?} inputs in ${secs}s, no crash"
+    else
+        echo "not ok - fuzz $h crashed:"
+        grep -A15 'ERROR\|SUMMARY' "$out/fuzz_$h.log" | head -30 | sed 's/^/#   /'
+        fail=1
+    fi
+done
+exit $fail
