@@ -54,9 +54,21 @@ tte_config_load(const char *path, cJSON **out, char **found)
 char *
 tte_find_data(const char *name)
 {
-    char path[4096];
-    if (access(name, R_OK) == 0)
-        return xstrdup(name);
+    char path[8300], exe[4096];
+    if (access(name, R_OK) == 0 || name[0] == '/')
+        return access(name, R_OK) == 0 ? xstrdup(name) : NULL;
+    /* A build tree: bin/tte-x finds ../templates beside it. */
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(path, sizeof path, "%s/../%s", exe, name);
+            if (access(path, R_OK) == 0)
+                return xstrdup(path);
+        }
+    }
     snprintf(path, sizeof path, "%s/%s", TTE_DATADIR, name);
     if (access(path, R_OK) == 0)
         return xstrdup(path);

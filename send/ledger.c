@@ -1,0 +1,80 @@
+/*
+ * The sends table: what was delivered, so that a retried batch never
+ * sends the same report to the same recipients twice.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ledger.h"
+#include "tte_db.h"
+#include "tte_log.h"
+#include "tte_time.h"
+
+enum tte_err
+ledger_find(sqlite3 *db, const char *sha, const char *rcpts, char *when,
+            size_t whensz, char *msgid, size_t idsz, bool *found)
+{
+    sqlite3_stmt *st = tte_db_prepare(db,
+        "SELECT sent_at, message_id FROM sends WHERE report_sha256 = ?1"
+        " AND recipients = ?2 ORDER BY sent_at DESC LIMIT 1");
+    if (!st)
+        return TTE_E_IO;
+    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rcpts, -1, SQLITE_STATIC);
+    *found = sqlite3_step(st) == SQLITE_ROW;
+    if (*found) {
+        char iso[21];
+        tte_format_utc(sqlite3_column_int64(st, 0), iso);
+        snprintf(when, whensz, "%s", iso);
+        snprintf(msgid, idsz, "%s",
+                 (const char *)sqlite3_column_text(st, 1) ?: "");
+    }
+    sqlite3_finalize(st);
+    return TTE_OK;
+}
+
+enum tte_err
+ledger_record(sqlite3 *db, const struct ledger_entry *e)
+{
+    sqlite3_stmt *st = tte_db_prepare(db,
+        "INSERT INTO sends(report_sha256, report_file, period, recipients,"
+        " message_id, server_reply, sent_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+        " ?6, ?7)");
+    if (!st)
+        return TTE_E_IO;
+    sqlite3_bind_text(st, 1, e->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, e->report_file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, e->recipients, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, e->message_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, e->server_reply, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
+}
+
+enum tte_err
+ledger_list(sqlite3 *db, FILE *out)
+{
+    sqlite3_stmt *st = tte_db_prepare(db,
+        "SELECT sent_at, period, recipients, message_id, report_file,"
+        " substr(report_sha256, 1, 12), server_reply FROM sends"
+        " ORDER BY sent_at, id");
+    if (!st)
+        return TTE_E_IO;
+    fprintf(out, "sent_at (UTC)\tperiod\trecipients\tmessage_id\treport\t"
+            "sha256\tserver_reply\n");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char iso[21];
+        tte_format_utc(sqlite3_column_int64(st, 0), iso);
+        fprintf(out, "%s", iso);
+        for (int i = 1; i < 7; i++)
+            fprintf(out, "\t%s",
+                    (const char *)sqlite3_column_text(st, i) ?: "");
+        fputc('\n', out);
+    }
+    sqlite3_finalize(st);
+    return TTE_OK;
+}

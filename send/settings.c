@@ -1,0 +1,171 @@
+/*
+ * Mail settings: each option overrides the configuration's "mail" key of
+ * the same name. Every address and header value is checked here, before
+ * anything is built or sent.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "send.h"
+#include "tte_json.h"
+#include "tte_log.h"
+
+static const char *
+pick(const char *opt, const cJSON *config, const char *key)
+{
+    char path[64];
+    if (opt)
+        return opt;
+    snprintf(path, sizeof path, "mail.%s", key);
+    return tte_json_str(config, path, NULL);
+}
+
+static enum tte_err
+bad(const char *what, const char *name, const char *value, bool cli)
+{
+    log_err("%s%s: %s '%s'", cli ? "--" : "configuration: mail.", name, what,
+            value ? value : "");
+    return cli ? TTE_E_USAGE : TTE_E_CONFIG;
+}
+
+/* Addresses from the option list, else from the configuration. */
+static enum tte_err
+pick_list(const char *const *opt, size_t nopt, const cJSON *config,
+          const char *key, const char **out, size_t *n)
+{
+    char path[64];
+    const cJSON *v, *it;
+    *n = 0;
+    for (size_t i = 0; i < nopt; i++) {
+        if (!mail_address_valid(opt[i]))
+            return bad("is not a valid address", key, opt[i], true);
+        out[(*n)++] = opt[i];
+    }
+    if (nopt)
+        return TTE_OK;
+    snprintf(path, sizeof path, "mail.%s", key);
+    v = tte_json_get(config, path);
+    if (cJSON_IsString(v) && !mail_address_valid(v->valuestring))
+        return bad("is not a valid address", key, v->valuestring, false);
+    if (cJSON_IsString(v)) {
+        out[(*n)++] = v->valuestring;
+        return TTE_OK;
+    }
+    cJSON_ArrayForEach(it, v) {
+        const char *a = cJSON_GetStringValue(it);
+        if (!mail_address_valid(a))
+            return bad("is not a valid address", key, a, false);
+        if (*n < SEND_MAX_RCPT)
+            out[(*n)++] = a;
+    }
+    return TTE_OK;
+}
+
+/* A password file must be a regular file nobody but its owner reads. */
+static enum tte_err
+read_password(const char *path, bool cli, char **out)
+{
+    struct stat sb;
+    char line[512];
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        log_err("cannot open password file '%s': %s", path, strerror(errno));
+        return cli ? TTE_E_NOINPUT : TTE_E_CONFIG;
+    }
+    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode) ||
+        (sb.st_mode & 077)) {
+        fclose(fp);
+        log_err("password file '%s' must be a regular file readable only by "
+                "its owner (chmod 600)", path);
+        return TTE_E_CONFIG;
+    }
+    if (!fgets(line, sizeof line, fp))
+        line[0] = '\0';
+    fclose(fp);
+    line[strcspn(line, "\r\n")] = '\0';
+    *out = xstrdup(line);
+    explicit_bzero(line, sizeof line);
+    return TTE_OK;
+}
+
+static enum tte_err
+check_smtp(const struct opts *o, struct settings *s)
+{
+    const char *url = s->smtp.url;
+    bool cli = o->smtp != NULL;
+    if (!url)
+        return bad("is required (smtp://host:587 or smtps://host:465)",
+                   "smtp", "", cli);
+    if (!mail_header_safe(url) || (strncmp(url, "smtp://", 7) &&
+                                   strncmp(url, "smtps://", 8)))
+        return bad("must be smtp://host:port or smtps://host:port", "smtp",
+                   url, cli);
+    if (o->plaintext && !smtp_url_loopback(url))
+        return bad("--allow-plaintext is only allowed to a loopback address,",
+                   "smtp", url, cli);
+    return TTE_OK;
+}
+
+static enum tte_err
+load_identity(const struct opts *o, const cJSON *config, struct settings *s)
+{
+    struct mail *m = &s->mail;
+    m->from = pick(o->from, config, "from");
+    if (!mail_address_valid(m->from))
+        return bad("is not a valid address", "from", m->from, o->from);
+    m->reply_to = pick(o->reply_to, config, "reply_to");
+    if (m->reply_to && !mail_address_valid(m->reply_to))
+        return bad("is not a valid address", "reply-to", m->reply_to,
+                   o->reply_to);
+    enum tte_err err = pick_list(o->to, o->nto, config, "to", m->to, &m->nto);
+    if (!err)
+        err = pick_list(o->cc, o->ncc, config, "cc", m->cc, &m->ncc);
+    if (!err && !m->nto)
+        err = bad("needs at least one recipient", "to", "", o->nto);
+    return err;
+}
+
+enum tte_err
+settings_load(const struct opts *o, const cJSON *config, struct settings *s)
+{
+    return load_identity(o, config, s);
+}
+
+enum tte_err
+settings_smtp(const struct opts *o, const cJSON *config, struct settings *s)
+{
+    enum tte_err err;
+    s->smtp.url = pick(o->smtp, config, "smtp");
+    s->smtp.user = pick(o->user, config, "user");
+    s->smtp.cacert = pick(o->cacert, config, "cacert");
+    s->smtp.allow_plaintext = o->plaintext;
+    s->smtp.verbose = o->verbose;
+    err = check_smtp(o, s);
+    if (err)
+        return err;
+    if (s->smtp.user && !mail_header_safe(s->smtp.user))
+        return bad("must not contain line breaks", "user", "", o->user);
+    const char *pw = pick(o->pwfile, config, "password_file");
+    const char *env = getenv("TTE_SMTP_PASSWORD");
+    if (o->pwfile || (!env && pw && s->smtp.user))
+        err = read_password(pw, o->pwfile != NULL, &s->password);
+    else if (env)
+        s->password = xstrdup(env);
+    s->smtp.password = s->password;
+    return err;
+}
+
+void
+settings_free(struct settings *s)
+{
+    if (s->password) {
+        explicit_bzero(s->password, strlen(s->password));
+        free(s->password);
+    }
+    free(s->mail.subject);
+    free(s->mail.body);
+}

@@ -1,0 +1,207 @@
+/*
+ * SMTP through libcurl: STARTTLS required for smtp://, implicit TLS for
+ * smtps://, certificate verification always on. The message is uploaded
+ * as built, byte for byte. The conversation is watched through the debug
+ * callback to learn each recipient's answer and the final reply, and to
+ * show it with --verbose without the AUTH exchange.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "send.h"
+#include "tte_log.h"
+
+struct upload {
+    const char *data;
+    size_t len, pos;
+};
+
+struct watch {
+    struct smtp_result *res;
+    bool verbose;
+    bool in_auth;               /* between AUTH and its final reply */
+    char rcpt[256];             /* recipient of the pending RCPT TO */
+};
+
+static size_t
+read_cb(char *dst, size_t size, size_t nmemb, void *arg)
+{
+    struct upload *u = arg;
+    size_t n = size * nmemb;
+    if (n > u->len - u->pos)
+        n = u->len - u->pos;
+    memcpy(dst, u->data + u->pos, n);
+    u->pos += n;
+    return n;
+}
+
+static void
+append(char *list, size_t cap, const char *item)
+{
+    size_t n = strlen(list);
+    snprintf(list + n, cap - n, "%s%s", n ? ", " : "", item);
+}
+
+static void
+on_reply(struct watch *w, const char *line, size_t n)
+{
+    int code = n >= 3 ? atoi(line) : 0;
+    bool last = n < 4 || line[3] != '-';
+    snprintf(w->res->reply, sizeof w->res->reply, "%.*s", (int)n, line);
+    if (w->rcpt[0] && last) {
+        if (code >= 200 && code < 300)
+            append(w->res->accepted, sizeof w->res->accepted, w->rcpt);
+        else
+            append(w->res->refused, sizeof w->res->refused, w->rcpt);
+        w->rcpt[0] = '\0';
+    }
+    if (w->in_auth && last && code != 334)
+        w->in_auth = false;
+}
+
+static void
+on_command(struct watch *w, const char *line, size_t n)
+{
+    if (n > 9 && strncasecmp(line, "RCPT TO:<", 9) == 0) {
+        const char *end = memchr(line + 9, '>', n - 9);
+        size_t k = end ? (size_t)(end - line - 9) : 0;
+        snprintf(w->rcpt, sizeof w->rcpt, "%.*s", (int)k, line + 9);
+    }
+    if (n >= 4 && strncasecmp(line, "AUTH", 4) == 0)
+        w->in_auth = true;
+}
+
+static int
+debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
+{
+    struct watch *w = arg;
+    (void)h;
+    while (size && (data[size - 1] == '\n' || data[size - 1] == '\r'))
+        size--;
+    if (type == CURLINFO_HEADER_IN) {
+        on_reply(w, data, size);
+        if (w->verbose)
+            fprintf(stderr, "< %.*s\n", (int)size, data);
+    } else if (type == CURLINFO_HEADER_OUT) {
+        bool secret = w->in_auth || (size >= 4 &&
+                                     strncasecmp(data, "AUTH", 4) == 0);
+        on_command(w, data, size);
+        if (w->verbose)
+            fprintf(stderr, "> %.*s\n", (int)(secret ? 4 : size),
+                    secret ? "AUTH" : data);
+        if (w->verbose && secret)
+            fprintf(stderr, "  (credentials redacted)\n");
+    } else if (type == CURLINFO_TEXT && w->verbose) {
+        fprintf(stderr, "* %.*s\n", (int)size, data);
+    }
+    return 0;
+}
+
+bool
+smtp_url_loopback(const char *url)
+{
+    const char *host = strstr(url, "://");
+    if (!host)
+        return false;
+    host += 3;
+    return strncmp(host, "127.", 4) == 0 || strncmp(host, "[::1]", 5) == 0 ||
+           strncmp(host, "localhost", 9) == 0;
+}
+
+/* What a scheduler should do about a failure: retry later or not. */
+static enum tte_err
+classify(CURLcode rc, long smtp_code)
+{
+    if (smtp_code >= 400 && smtp_code < 500)
+        return TTE_E_TEMPFAIL;
+    switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+        return TTE_E_TEMPFAIL;
+    default:
+        return TTE_E_UNAVAILABLE;
+    }
+}
+
+static struct curl_slist *
+recipients(const struct mail *m)
+{
+    struct curl_slist *l = NULL;
+    for (size_t i = 0; i < m->nto; i++)
+        l = curl_slist_append(l, m->to[i]);
+    for (size_t i = 0; i < m->ncc; i++)
+        l = curl_slist_append(l, m->cc[i]);
+    return l;
+}
+
+static void
+set_tls(CURL *h, const struct smtp_opts *o)
+{
+    bool smtps = strncasecmp(o->url, "smtps://", 8) == 0;
+    if (!smtps)
+        curl_easy_setopt(h, CURLOPT_USE_SSL, o->allow_plaintext
+                                                 ? (long)CURLUSESSL_NONE
+                                                 : (long)CURLUSESSL_ALL);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (o->cacert)
+        curl_easy_setopt(h, CURLOPT_CAINFO, o->cacert);
+}
+
+enum tte_err
+smtp_send(const struct smtp_opts *o, const struct mail *m,
+          const struct tte_buf *msg, struct smtp_result *res)
+{
+    struct upload up = {msg->data, msg->len, 0};
+    struct watch w = {.res = res, .verbose = o->verbose};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    char from[300];
+    long code = 0;
+    enum tte_err err = TTE_OK;
+
+    memset(res, 0, sizeof *res);
+    CURL *h = curl_easy_init();
+    if (!h)
+        return TTE_E_NOMEM;
+    struct curl_slist *rcpt = recipients(m);
+    snprintf(from, sizeof from, "<%s>", m->from);
+    curl_easy_setopt(h, CURLOPT_URL, o->url);
+    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
+    /* Go on when some recipients are refused; we report which. */
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(h, CURLOPT_READDATA, &up);
+    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 300L);
+    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &w);
+    if (o->user) {
+        curl_easy_setopt(h, CURLOPT_USERNAME, o->user);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, o->password ? o->password : "");
+    }
+    set_tls(h, o);
+    CURLcode rc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    if (rc != CURLE_OK) {
+        err = classify(rc, code);
+        log_err("sending to %s failed: %s%s%s", o->url,
+                errbuf[0] ? errbuf : curl_easy_strerror(rc),
+                res->reply[0] ? "; server said: " : "", res->reply);
+    }
+    curl_slist_free_all(rcpt);
+    curl_easy_cleanup(h);
+    return err;
+}
