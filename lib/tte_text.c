@@ -144,3 +144,17 @@ tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
         tte_vars_set(v, "pks.signed_on_text", buf);
     }
 }
+
+char *
+tte_report_file_name(const cJSON *tpl, const cJSON *config, int year,
+                     int quarter)
+{
+    struct tte_vars v = {0};
+    tte_period_vars(&v, year, quarter, 7 * 3600, 0,
+                    cJSON_GetObjectItemCaseSensitive(tpl, "labels"), config);
+    const char *key = quarter ? "file_name_preview" : "file_name";
+    char *name = tte_expand(tte_json_str(tpl, key, "laporan-{year}.xlsx"), &v,
+                            config);
+    tte_vars_free(&v);
+    return name;
+}

@@ -40,4 +40,11 @@ void tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
                      int64_t as_of, const cJSON *labels,
                      const cJSON *config);
 
+/*
+ * The report's file name for a period: the template's "file_name" (or
+ * "file_name_preview" for a quarter) expanded. Returns malloc'd text.
+ */
+char *tte_report_file_name(const cJSON *tpl, const cJSON *config, int year,
+                           int quarter);
+
 #endif

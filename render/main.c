@@ -125,9 +125,9 @@ template_path(const char *given, const cJSON *config)
 static char *
 default_out(struct render *r)
 {
-    const char *key = r->preview ? "file_name_preview" : "file_name";
-    char *name = tte_expand(tte_json_str(r->tpl, key, "laporan.xlsx"),
-                            &r->vars, r->config);
+    char *name = tte_report_file_name(r->tpl, r->config,
+                                      atoi(tte_vars_get(&r->vars, "year")),
+                                      atoi(tte_vars_get(&r->vars, "quarter")));
     const char *dir = tte_json_str(r->config, "output_dir", ".");
     size_t n = strlen(dir) + strlen(name) + 2;
     char *out = xmalloc(n);

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 db=$TMP/e.db
-for p in collect aggregate render send; do
+for p in collect aggregate render send report; do
     status 0 "tte-$p --help" "$TTE_BIN/tte-$p" --help
     grep -q "^usage: tte-$p" "$TMP/out" && ok "tte-$p --help prints usage" ||
         not_ok "tte-$p --help prints usage"

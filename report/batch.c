@@ -1,0 +1,250 @@
+/*
+ * The batch: collect every configured source, aggregate the period,
+ * render the report, optionally send it. Stops at the first stage that
+ * fails and returns that stage's exit status. Rows rejected by collect
+ * (exit 65) do not stop it: the good rows are stored and the report shows
+ * the rejects in Kualitas Data.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "tte_db.h"
+#include "tte_json.h"
+#include "tte_log.h"
+#include "tte_text.h"
+
+struct argv {
+    char *v[4096];
+    int n;
+};
+
+static void
+arg(struct argv *a, const char *s)
+{
+    if (a->n < (int)(sizeof a->v / sizeof a->v[0]) - 1)
+        a->v[a->n++] = xstrdup(s);
+    a->v[a->n] = NULL;
+}
+
+static void
+args_free(struct argv *a)
+{
+    for (int i = 0; i < a->n; i++)
+        free(a->v[i]);
+    a->n = 0;
+}
+
+static void
+common(struct argv *a, const char *prog, const struct batch *b)
+{
+    a->n = 0;
+    arg(a, prog);
+    arg(a, "--db");
+    arg(a, b->db);
+    if (b->opts->quiet)
+        arg(a, "-q");
+    for (int i = 0; i < b->opts->verbose; i++)
+        arg(a, "-v");
+}
+
+static void
+period_args(struct argv *a, const struct batch *b)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "%d", b->opts->year);
+    arg(a, "--year");
+    arg(a, buf);
+    if (b->opts->quarter) {
+        snprintf(buf, sizeof buf, "%d", b->opts->quarter);
+        arg(a, "--quarter");
+        arg(a, buf);
+    }
+}
+
+/* Expands a source's file patterns; patterns that match nothing warn. */
+static size_t
+add_files(struct argv *a, const cJSON *files, const char *source)
+{
+    const cJSON *f;
+    size_t n = 0;
+    cJSON_ArrayForEach(f, files) {
+        glob_t g;
+        const char *pat = cJSON_GetStringValue(f);
+        if (!pat)
+            continue;
+        if (glob(pat, 0, NULL, &g) != 0) {
+            log_warn("source %s: no file matches '%s'", source, pat);
+            continue;
+        }
+        for (size_t i = 0; i < g.gl_pathc; i++, n++)
+            arg(a, g.gl_pathv[i]);
+        globfree(&g);
+    }
+    return n;
+}
+
+static int
+collect_all(struct batch *b)
+{
+    const cJSON *s;
+    struct argv a = {0};
+    int worst = 0;
+
+    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(b->config,
+                                                           "sources")) {
+        const char *name = tte_json_str(s, "source", NULL);
+        if (!name) {
+            log_err("%s: sources: every entry needs \"source\"",
+                    b->config_path);
+            return EX_CONFIG;
+        }
+        common(&a, "tte-collect", b);
+        arg(&a, "--source");
+        arg(&a, name);
+        arg(&a, "--zone");
+        arg(&a, b->zone);
+        size_t n = add_files(&a, cJSON_GetObjectItemCaseSensitive(s, "files"),
+                             name);
+        int rc = n ? stage_run("collect", a.v) : 0;
+        args_free(&a);
+        if (rc != 0 && rc != EX_DATAERR) {
+            snprintf(b->stage, sizeof b->stage, "collect %s", name);
+            return rc;
+        }
+        if (rc == EX_DATAERR)
+            worst = rc;
+        b->sources++;
+    }
+    return worst == EX_DATAERR ? 0 : worst;
+}
+
+static int
+run_stage(struct batch *b, const char *name, struct argv *a)
+{
+    snprintf(b->stage, sizeof b->stage, "%s", name);
+    int rc = stage_run(name, a->v);
+    args_free(a);
+    return rc;
+}
+
+static int
+aggregate_render_send(struct batch *b)
+{
+    struct argv a = {0};
+    int rc;
+
+    common(&a, "tte-aggregate", b);
+    period_args(&a, b);
+    arg(&a, "--zone");
+    arg(&a, b->zone);
+    rc = run_stage(b, "aggregate", &a);
+    if (rc)
+        return rc;
+    common(&a, "tte-render", b);
+    period_args(&a, b);
+    arg(&a, "--config");
+    arg(&a, b->config_path);
+    arg(&a, "--template");
+    arg(&a, b->template_path);
+    arg(&a, "--out");
+    arg(&a, b->report);
+    rc = run_stage(b, "render", &a);
+    if (rc || !b->opts->send)
+        return rc;
+    common(&a, "tte-send", b);
+    period_args(&a, b);
+    arg(&a, "--config");
+    arg(&a, b->config_path);
+    arg(&a, "--report");
+    arg(&a, b->report);
+    if (b->opts->force_send)
+        arg(&a, "--force");
+    return run_stage(b, "send", &a);
+}
+
+static long long
+scalar(sqlite3 *db, const char *sql, const char *param)
+{
+    long long v = 0;
+    sqlite3_stmt *st = tte_db_prepare(db, sql);
+    if (!st)
+        return 0;
+    if (param)
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void
+record_start(struct batch *b)
+{
+    sqlite3_stmt *st = tte_db_prepare(b->db_handle,
+        "INSERT INTO runs(started_at, period, stage, pid) VALUES (?1, ?2,"
+        " 'collect', ?3)");
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, (long long)b->started);
+    sqlite3_bind_text(st, 2, b->period, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (long long)getpid());
+    if (sqlite3_step(st) == SQLITE_DONE)
+        b->run_id = sqlite3_last_insert_rowid(b->db_handle);
+    sqlite3_finalize(st);
+}
+
+static void
+record_end(struct batch *b, int rc)
+{
+    sqlite3_stmt *st = tte_db_prepare(b->db_handle,
+        "UPDATE runs SET ended_at = ?2, stage = ?3, exit_code = ?4,"
+        " events = ?5, rejected = ?6, report = ?7 WHERE id = ?1");
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, b->run_id);
+    sqlite3_bind_int64(st, 2, (long long)time(NULL));
+    sqlite3_bind_text(st, 3, b->stage, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, rc);
+    sqlite3_bind_int64(st, 5, b->events);
+    sqlite3_bind_int64(st, 6, b->rejected);
+    sqlite3_bind_text(st, 7, rc ? NULL : b->report, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        log_warn("cannot record the run: %s", sqlite3_errmsg(b->db_handle));
+    sqlite3_finalize(st);
+}
+
+int
+batch_run(struct batch *b)
+{
+    long long rejects0;
+    int rc;
+
+    if (tte_db_open(b->db, false, &b->db_handle) != TTE_OK)
+        return EX_CANTCREAT;
+    b->started = time(NULL);
+    record_start(b);
+    rejects0 = scalar(b->db_handle, "SELECT count(*) FROM rejects", NULL);
+    snprintf(b->stage, sizeof b->stage, "collect");
+    rc = collect_all(b);
+    if (!rc)
+        rc = aggregate_render_send(b);
+    if (!rc)
+        snprintf(b->stage, sizeof b->stage, "done");
+    b->events = scalar(b->db_handle,
+                       "SELECT events FROM agg_period WHERE period = ?1",
+                       b->period);
+    b->rejected = scalar(b->db_handle, "SELECT count(*) FROM rejects", NULL) -
+                  rejects0;
+    record_end(b, rc);
+    sqlite3_close(b->db_handle);
+    b->db_handle = NULL;
+    return rc;
+}

@@ -1,0 +1,203 @@
+/* tte-report: the whole chain, for the year-end batch and previews. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "tte_cli.h"
+#include "tte_config.h"
+#include "tte_json.h"
+#include "tte_log.h"
+#include "tte_text.h"
+#include "tte_time.h"
+
+static const char usage_text[] =
+    "usage: tte-report --config FILE [--year YYYY] [--quarter 1-4] [--send]\n"
+    "\n"
+    "Runs the chain: tte-collect for every configured source, then\n"
+    "tte-aggregate, tte-render and, with --send, tte-send. Stops at the\n"
+    "first stage that fails, with that stage's exit status. One run per\n"
+    "database at a time; every run is recorded in the runs table.\n"
+    "\n"
+    "  -c, --config FILE    configuration (default: conf/tte-report.json,\n"
+    "                       or $TTE_CONFIG)\n"
+    "  -d, --db FILE        database (default: the configuration's\n"
+    "                       \"database\")\n"
+    "  -y, --year YYYY      report year (default: the last completed year\n"
+    "                       in the report zone)\n"
+    "  -Q, --quarter Q      a quarterly preview (marked PRATINJAU); 1-4, or\n"
+    "                       last for the last completed quarter\n"
+    "  -s, --send           mail the report (tte-send) after rendering\n"
+    "      --force-send     send even a preview, or again\n"
+    "  -q, --quiet          only errors\n"
+    "  -v, --verbose        more detail (repeatable)\n"
+    "  -h, --help           this help\n"
+    "  -V, --version        version\n"
+    "\n"
+    "Exit status: 0 ok (rows may have been rejected: see Kualitas Data),\n"
+    "64 usage, 75 another run holds the database, 78 bad configuration,\n"
+    "or the exit status of the stage that failed.\n";
+
+enum { OPT_FORCE_SEND = 256 };
+
+static const struct option long_opts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"db", required_argument, NULL, 'd'},
+    {"year", required_argument, NULL, 'y'},
+    {"quarter", required_argument, NULL, 'Q'},
+    {"send", no_argument, NULL, 's'},
+    {"force-send", no_argument, NULL, OPT_FORCE_SEND},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static int
+parse_args(int argc, char **argv, struct report_opts *o)
+{
+    int ch, verbosity = TTE_LOG_INFO;
+    while ((ch = getopt_long(argc, argv, "c:d:y:Q:sqvhV", long_opts,
+                             NULL)) != -1) {
+        switch (ch) {
+        case 'c': o->config_path = optarg; break;
+        case 'd': o->db_path = optarg; break;
+        case 'y':
+            if (!tte_parse_year(optarg, &o->year))
+                return tte_usage_error("--year must be a year like 2025, "
+                                       "not '%s'", optarg);
+            break;
+        case 'Q':
+            if (strcmp(optarg, "last") == 0)
+                o->quarter = -1;
+            else if (!tte_parse_quarter(optarg, &o->quarter))
+                return tte_usage_error("--quarter must be 1-4 or last, not "
+                                       "'%s'", optarg);
+            break;
+        case 's': o->send = true; break;
+        case OPT_FORCE_SEND: o->send = o->force_send = true; break;
+        case 'q': verbosity = TTE_LOG_ERR; o->quiet = true; break;
+        case 'v': verbosity++; o->verbose++; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case 'V': tte_print_version(); return 0;
+        default: return tte_usage_error("unknown or incomplete option");
+        }
+    }
+    tte_log_set_level(verbosity);
+    if (optind < argc)
+        return tte_usage_error("unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+/* Output folder and file name from the configuration and template. */
+static int
+plan(struct batch *b, cJSON **tpl)
+{
+    const char *dir = tte_json_str(b->config, "output_dir", "out");
+    char *path = tte_find_data(b->template_path);
+    if (!path) {
+        log_err("%s: template: cannot find '%s'", b->config_path,
+                b->template_path);
+        return EX_CONFIG;
+    }
+    enum tte_err err = tte_json_load(path, tpl);
+    free(path);
+    if (err)
+        return EX_CONFIG;
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        log_err("cannot create output folder '%s': %s", dir, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    char *name = tte_report_file_name(*tpl, b->config, b->opts->year,
+                                      b->opts->quarter);
+    snprintf(b->report, sizeof b->report, "%s/%s", dir, name);
+    free(name);
+    snprintf(b->period, sizeof b->period, b->opts->quarter ? "%04dQ%d" : "%04d",
+             b->opts->year % 10000, b->opts->quarter % 10);
+    return 0;
+}
+
+/* The quarter before today's in the report zone (Q4 of last year in
+ * January to March). */
+static void
+last_quarter(int offset, int *year, int *quarter)
+{
+    int y, m, d, h, mi, s;
+    tte_local_fields((int64_t)time(NULL), offset, &y, &m, &d, &h, &mi, &s);
+    int q = (m - 1) / 3;
+    *year = q ? y : y - 1;
+    *quarter = q ? q : 4;
+}
+
+static int
+run(struct report_opts *o, cJSON *config, const char *config_path)
+{
+    struct batch b = {.opts = o, .config = config,
+                      .config_path = config_path};
+    cJSON *tpl = NULL;
+    int offset, fd = -1;
+
+    b.zone = tte_json_str(config, "zone", "Asia/Jakarta");
+    if (!tte_zone_offset(b.zone, &offset)) {
+        log_err("%s: zone: unknown time zone '%s'", config_path, b.zone);
+        return EX_CONFIG;
+    }
+    if (o->quarter < 0)
+        last_quarter(offset, &o->year, &o->quarter);
+    if (!o->year)
+        o->year = tte_last_completed_year(offset);
+    b.db = o->db_path ? o->db_path : tte_json_str(config, "database",
+                                                  "report.db");
+    b.template_path = tte_json_str(config, "template",
+                                   "templates/default.json");
+    int rc = plan(&b, &tpl);
+    if (!rc)
+        rc = tte_exit_code(lock_acquire(b.db, &fd));
+    if (!rc) {
+        log_info("%s: period %s, database %s", o->quarter ? "preview" :
+                 "annual report", b.period, b.db);
+        rc = batch_run(&b);
+        lock_release(fd);
+        if (rc)
+            log_err("stopped at %s (exit %d)", b.stage, rc);
+        else
+            log_info("done: %d sources collected, %lld events in %s, %lld "
+                     "rows rejected this run; report %s%s", b.sources,
+                     b.events, b.period, b.rejected, b.report,
+                     o->send ? " (sent)" : "");
+    }
+    cJSON_Delete(tpl);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct report_opts o = {0};
+    cJSON *config = NULL;
+    char *found = NULL;
+
+    tte_log_init("tte-report");
+    int status = parse_args(argc, argv, &o);
+    if (status >= 0)
+        return status;
+    enum tte_err err = tte_config_load(o.config_path, &config, &found);
+    if (err)
+        return tte_exit_code(err);
+    if (!found) {
+        cJSON_Delete(config);
+        return tte_usage_error("--config is required (no "
+                               "conf/tte-report.json here)");
+    }
+    status = run(&o, config, found);
+    free(found);
+    cJSON_Delete(config);
+    return status;
+}

@@ -1,0 +1,131 @@
+#!/bin/sh
+# tte-report: the chain for a year and a quarter (with send to a local SMTP
+# server), lock contention, a failing stage, run records, installation,
+# the systemd units.
+. "$(dirname "$0")/lib.sh"
+
+d=$TMP/drv
+mkdir -p "$d"
+$PY "$TOP/samples/gen.py" "$d/data" --seed 9 --events 900 >/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+    -addext "subjectAltName=IP:127.0.0.1" -keyout "$d/key.pem" \
+    -out "$d/cert.pem" >/dev/null 2>&1
+port=$($PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
+$PY "$TOP/tests/e2e/smtp_server.py" --port "$port" --cert "$d/cert.pem" \
+    --key "$d/key.pem" --spool "$d/spool" --user pusdatin --password pw-drv \
+    --lifetime 120 >"$d/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+
+# A configuration as an operator writes it: two kinds of log sources.
+$PY - "$TOP/conf/tte-report.json" "$d" "$port" <<'PYEOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+d, port = sys.argv[2], sys.argv[3]
+data = d + "/data"
+c["database"] = d + "/report.db"
+c["output_dir"] = d + "/out"
+c["template"] = "templates/default.json"
+c["sources"] = [{"source": s, "files": [data + "/" + s + ".csv"]} for s in
+                ("units", "apps", "certificates", "verifikator")]
+c["sources"] += [{"source": "csv", "files": [data + "/logs/*.csv"]},
+                 {"source": "jsonl", "files": [data + "/logs/*.jsonl"]}]
+c["sources"] += [{"source": s, "files": [data + "/systems/" + s + ".*"]}
+                 for s in ("naskah-dinas", "log-tte", "bsre-transactions",
+                           "segel-wita")]
+c["mail"].update(smtp="smtp://127.0.0.1:" + port, cacert=d + "/cert.pem",
+                 user="pusdatin", password_file=d + "/pw")
+json.dump(c, open(d + "/tte-report.json", "w"), indent=1)
+PYEOF
+printf 'pw-drv\n' >"$d/pw"
+chmod 600 "$d/pw"
+cfg=$d/tte-report.json
+
+status 0 "yearly batch with --send" "$TTE_BIN/tte-report" --config "$cfg" \
+    --year 2025 --send
+report=$d/out/Laporan-TTE-BPIP-2025.xlsx
+grep -q "done: 10 sources collected" "$TMP/out" && ok "summary on stderr" ||
+    not_ok "summary on stderr"
+$PY "$TOP/tests/e2e/check_report.py" "$report" "$d/data/expected.json" \
+    "$TOP/templates/default.json" >"$TMP/check" 2>&1 || failed=1
+sed 's/^\(not \)*ok - /&driver year: /' "$TMP/check"
+same "the report reached the SMTP server" "$(ls "$d"/spool/*.eml | wc -l)" 1
+same "run recorded: done, exit 0, report" \
+    "$(q "$d/report.db" "SELECT stage || ',' || exit_code || ',' || (report LIKE '%Laporan-TTE-BPIP-2025.xlsx') || ',' || (ended_at >= started_at) FROM runs")" \
+    "done,0,1,1"
+status 0 "quarterly preview" "$TTE_BIN/tte-report" --config "$cfg" \
+    --year 2025 --quarter 3
+$PY "$TOP/tests/e2e/check_report.py" \
+    "$d/out/Laporan-TTE-BPIP-2025-Triwulan-3-pratinjau.xlsx" \
+    "$d/data/expected.json" "$TOP/templates/default.json" --quarter 3 \
+    >"$TMP/check" 2>&1 || failed=1
+sed 's/^\(not \)*ok - /&driver Q3: /' "$TMP/check"
+status 0 "re-run of the year: nothing sent twice" "$TTE_BIN/tte-report" \
+    --config "$cfg" --year 2025 --send
+same "still one message on the server" "$(ls "$d"/spool/*.eml | wc -l)" 1
+same "every run recorded" "$(q "$d/report.db" 'SELECT count(*) FROM runs')" 3
+
+# Lock: while another process holds the lock, a run exits 75 naming it.
+(flock -x "$d/report.db.lock" sh -c 'echo 4242 >"$1"; sleep 3' sh \
+    "$d/report.db.lock" &)
+sleep 0.5
+status 75 "second run while the lock is held" "$TTE_BIN/tte-report" \
+    --config "$cfg" --year 2025
+grep -q "PID 4242" "$TMP/out" && ok "names the holder's PID" ||
+    not_ok "names the holder's PID: $(cat "$TMP/out")"
+sleep 3
+
+# A failing stage stops the chain with its status.
+$PY - "$cfg" "$d/bad.json" <<'PYEOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["sources"].insert(2, {"source": "no-such-system", "files": [sys.argv[1]]})
+c["output_dir"] = c["output_dir"] + "-bad"
+json.dump(c, open(sys.argv[2], "w"))
+PYEOF
+status 64 "a failing collect stops the chain" "$TTE_BIN/tte-report" \
+    --config "$d/bad.json" --year 2025
+test ! -e "$d/out-bad/Laporan-TTE-BPIP-2025.xlsx" &&
+    ok "no report after a failed stage" || not_ok "no report after a failed stage"
+same "the failed run is recorded with its stage" \
+    "$(q "$d/report.db" "SELECT stage || ',' || exit_code FROM runs ORDER BY id DESC LIMIT 1")" \
+    "collect no-such-system,64"
+status 64 "bad --quarter" "$TTE_BIN/tte-report" --config "$cfg" --quarter 9
+
+# make install (PREFIX), then the installed programs outside the tree.
+inst=$TMP/inst
+make -s -C "$TOP" install PREFIX="$inst" BUILD="$TMP/build" \
+    BIN="$TMP/build/bin" >"$TMP/install.log" 2>&1 ||
+    not_ok "make install: $(tail -5 "$TMP/install.log")"
+for f in bin/tte-collect bin/tte-aggregate bin/tte-render bin/tte-send \
+         bin/tte-report share/man/man1/tte-report.1 \
+         share/man/man5/tte-report.conf.5 \
+         share/tte-report/templates/default.json \
+         share/tte-report/templates/email.json \
+         etc/tte-report/sources/naskah-dinas.json \
+         etc/tte-report/tte-report.json.example; do
+    test -e "$inst/$f" && ok "installed $f" || not_ok "installed $f"
+done
+(cd / && "$inst/bin/tte-render" -q --db "$d/report.db" --year 2025 \
+    --config "$cfg" --template ringkas --out "$d/installed.xlsx") &&
+    ok "installed tte-render finds its templates from /" ||
+    not_ok "installed tte-render finds its templates from /"
+(cd / && "$inst/bin/tte-collect" --check --source naskah-dinas \
+    "$d/data/systems/naskah-dinas.csv" >/dev/null) &&
+    ok "installed tte-collect finds its source definitions from /" ||
+    not_ok "installed tte-collect finds its source definitions from /"
+make -s -C "$TOP" install DESTDIR="$TMP/dest" PREFIX=/usr BUILD="$TMP/build2" \
+    BIN="$TMP/build2/bin" >"$TMP/install2.log" 2>&1
+test -x "$TMP/dest/usr/bin/tte-report" && ok "make install DESTDIR" ||
+    not_ok "make install DESTDIR"
+
+# The systemd units are valid (with the installed program's path).
+if command -v systemd-analyze >/dev/null 2>&1; then
+    mkdir -p "$TMP/units"
+    for u in "$TOP"/contrib/*.service "$TOP"/contrib/*.timer; do
+        sed "s|/usr/local/bin/|$inst/bin/|" "$u" >"$TMP/units/$(basename "$u")"
+    done
+    check "systemd-analyze verify contrib units" \
+        sh -c "systemd-analyze verify --man=no $TMP/units/* 2>&1 | grep -v 'User\\|Group' | (! grep .)"
+fi
+finish
