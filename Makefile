@@ -60,7 +60,7 @@ $(BIN)/tte-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(BUILD)/libtte
 DEPS = build-essential pkg-config libsqlite3-dev libxlsxwriter-dev \
        libcsv-dev libcjson-dev libcurl4-openssl-dev libssl-dev \
        libcmocka-dev python3 python3-openpyxl python3-aiosmtpd openssl \
-       mandoc clang sqlite3
+       mandoc clang sqlite3 time
 deps:
 	@missing=$$(for p in $(DEPS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \

@@ -23,43 +23,63 @@ static const char *const steps[] = {
     "DELETE FROM agg_action WHERE period = :period",
     "DELETE FROM agg_quality WHERE period = :period",
 
+    /* One pass over the period's events: counts by every dimension the
+     * sheets need. Months are cut at local midnight (:m2 .. :m12). */
+    "CREATE TEMP TABLE cube AS SELECT app, unit, signer, cert_type,"
+    " cert_serial, result, status_code, http_status, footer, file_id,"
+    " CASE WHEN t < :m2 THEN 1 WHEN t < :m3 THEN 2 WHEN t < :m4 THEN 3"
+    " WHEN t < :m5 THEN 4 WHEN t < :m6 THEN 5 WHEN t < :m7 THEN 6"
+    " WHEN t < :m8 THEN 7 WHEN t < :m9 THEN 8 WHEN t < :m10 THEN 9"
+    " WHEN t < :m11 THEN 10 WHEN t < :m12 THEN 11 ELSE 12 END AS month,"
+    " max(nik) AS nik, max(nip) AS nip, count(*) AS n"
+    " FROM events WHERE t >= :start AND t < :end"
+    " GROUP BY app, unit, signer, cert_type, cert_serial, result,"
+    " status_code, http_status, footer, file_id, month",
+
+    /* Units as logged, resolved through the registry's spellings. */
+    "CREATE TEMP TABLE ru AS SELECT s.id AS id, a.code AS code,"
+    " COALESCE(u.name, s.s) AS name FROM (SELECT DISTINCT unit FROM cube) x"
+    " JOIN strings s ON s.id = x.unit"
+    " LEFT JOIN unit_alias a ON a.alias = lower(s.s)"
+    " LEFT JOIN units u ON u.code = a.code",
+
     /* Certificates with their unit resolved. */
     "CREATE TEMP TABLE rc AS SELECT c.*, COALESCE(u.name, c.unit) AS uname"
     " FROM certificates c LEFT JOIN unit_alias a ON a.alias = lower(c.unit)"
     " LEFT JOIN units u ON u.code = a.code",
 
-    /* The period's events, unit resolved, month in the report zone. */
-    "CREATE TEMP TABLE pe AS SELECT e.id, e.app, e.signer, e.nik, e.nip,"
-    " COALESCE(e.cert_serial, '') AS serial, e.cert_type, e.result,"
-    " e.status_code, e.http_status, e.footer, e.file_id,"
-    " a.code AS unit_code, COALESCE(u.name, e.unit) AS unit,"
-    " CAST(strftime('%m', e.t + :off, 'unixepoch') AS INTEGER) AS month"
-    " FROM events e LEFT JOIN unit_alias a ON a.alias = lower(e.unit)"
-    " LEFT JOIN units u ON u.code = a.code"
-    " WHERE e.t >= :start AND e.t < :end",
+    /* Each signer identity matched to a registry certificate: by serial,
+     * else by NIK, else by NIP (same certificate type). */
+    "CREATE TEMP TABLE pc AS SELECT x.signer, x.cert_type, x.serial0,"
+    " sn.s AS nik, sp.s AS nip, COALESCE("
+    "  (SELECT id FROM certificates c WHERE c.cert_serial = ss.s"
+    "   ORDER BY id LIMIT 1),"
+    "  (SELECT id FROM certificates c WHERE c.nik = sn.s AND c.cert_type ="
+    "   CASE x.cert_type WHEN 1 THEN 'segel' ELSE 'individu' END"
+    "   ORDER BY id LIMIT 1),"
+    "  (SELECT id FROM certificates c WHERE c.nip = sp.s AND c.cert_type ="
+    "   CASE x.cert_type WHEN 1 THEN 'segel' ELSE 'individu' END"
+    "   ORDER BY id LIMIT 1)) AS cert_id"
+    " FROM (SELECT signer, cert_type, COALESCE(cert_serial, 0) AS serial0,"
+    "  max(nik) AS nik, max(nip) AS nip FROM cube"
+    "  GROUP BY signer, cert_type, serial0) x"
+    " LEFT JOIN strings ss ON ss.id = x.serial0"
+    " LEFT JOIN strings sn ON sn.id = x.nik"
+    " LEFT JOIN strings sp ON sp.id = x.nip",
+    "CREATE INDEX temp.pc_key ON pc(signer, cert_type, serial0)",
 
-    /* Each distinct signer identity matched to a registry certificate:
-     * by serial, else by NIK, else by NIP (same certificate type). */
-    "CREATE TEMP TABLE pc AS SELECT signer, cert_type, serial, nik, nip,"
-    " COALESCE("
-    "  (SELECT id FROM certificates c WHERE x.serial <> ''"
-    "   AND c.cert_serial = x.serial ORDER BY id LIMIT 1),"
-    "  (SELECT id FROM certificates c WHERE c.nik = x.nik"
-    "   AND c.cert_type = x.cert_type ORDER BY id LIMIT 1),"
-    "  (SELECT id FROM certificates c WHERE c.nip = x.nip"
-    "   AND c.cert_type = x.cert_type ORDER BY id LIMIT 1)) AS cert_id"
-    " FROM (SELECT signer, cert_type, serial, max(nik) AS nik,"
-    "  max(nip) AS nip FROM pe GROUP BY signer, cert_type, serial) x",
-    "CREATE INDEX temp.pc_key ON pc(signer, cert_type, serial)",
-
-    "CREATE TEMP TABLE pu AS SELECT unit, unit_code,"
-    " count(DISTINCT CASE WHEN cert_type = 'individu' AND result = 'ok'"
-    "  THEN signer END) AS signers,"
-    " sum(cert_type = 'individu' AND result = 'ok') AS sign_ok,"
-    " sum(cert_type = 'individu' AND result = 'fail') AS sign_fail,"
-    " sum(cert_type = 'segel' AND result = 'ok') AS seal_ok,"
-    " sum(cert_type = 'segel' AND result = 'fail') AS seal_fail"
-    " FROM pe GROUP BY unit",
+    "CREATE TEMP TABLE pu AS SELECT ru.name AS unit, max(ru.code) AS unit_code,"
+    " count(DISTINCT CASE WHEN c.cert_type = 0 AND c.result = 0"
+    "  THEN c.signer END) AS signers,"
+    " sum(CASE WHEN c.cert_type = 0 AND c.result = 0 THEN n ELSE 0 END)"
+    "  AS sign_ok,"
+    " sum(CASE WHEN c.cert_type = 0 AND c.result = 1 THEN n ELSE 0 END)"
+    "  AS sign_fail,"
+    " sum(CASE WHEN c.cert_type = 1 AND c.result = 0 THEN n ELSE 0 END)"
+    "  AS seal_ok,"
+    " sum(CASE WHEN c.cert_type = 1 AND c.result = 1 THEN n ELSE 0 END)"
+    "  AS seal_fail"
+    " FROM cube c JOIN ru ON ru.id = c.unit GROUP BY ru.name",
 
     "INSERT INTO agg_unit SELECT :period,"
     " row_number() OVER (ORDER BY known DESC, sortkey), code, x.unit, known,"
@@ -75,35 +95,39 @@ static const char *const steps[] = {
     "WITH RECURSIVE m(n) AS (SELECT :first_month UNION ALL"
     " SELECT n + 1 FROM m WHERE n < :last_month)"
     " INSERT INTO agg_month SELECT :period, m.n,"
-    " sum(pe.result = 'ok'), sum(pe.result = 'fail'),"
-    " sum(pe.cert_type = 'individu' AND pe.result = 'ok'),"
-    " sum(pe.cert_type = 'individu' AND pe.result = 'fail'),"
-    " sum(pe.cert_type = 'segel' AND pe.result = 'ok'),"
-    " sum(pe.cert_type = 'segel' AND pe.result = 'fail')"
-    " FROM m LEFT JOIN pe ON pe.month = m.n GROUP BY m.n",
-    "UPDATE agg_month SET ok = COALESCE(ok, 0), fail = COALESCE(fail, 0),"
-    " sign_ok = COALESCE(sign_ok, 0), sign_fail = COALESCE(sign_fail, 0),"
-    " seal_ok = COALESCE(seal_ok, 0), seal_fail = COALESCE(seal_fail, 0)"
-    " WHERE period = :period",
+    " COALESCE(sum(CASE WHEN c.result = 0 THEN c.n END), 0),"
+    " COALESCE(sum(CASE WHEN c.result = 1 THEN c.n END), 0),"
+    " COALESCE(sum(CASE WHEN c.cert_type = 0 AND c.result = 0 THEN c.n END), 0),"
+    " COALESCE(sum(CASE WHEN c.cert_type = 0 AND c.result = 1 THEN c.n END), 0),"
+    " COALESCE(sum(CASE WHEN c.cert_type = 1 AND c.result = 0 THEN c.n END), 0),"
+    " COALESCE(sum(CASE WHEN c.cert_type = 1 AND c.result = 1 THEN c.n END), 0)"
+    " FROM m LEFT JOIN cube c ON c.month = m.n GROUP BY m.n",
 
     "INSERT INTO agg_app SELECT :period, x.app, COALESCE(a.name, x.app),"
-    " a.app IS NOT NULL, a.footer_statement,"
-    " (SELECT count(*) FROM pe WHERE pe.app = x.app AND footer = 1),"
-    " (SELECT count(*) FROM pe WHERE pe.app = x.app AND footer = 0),"
-    " (SELECT count(*) FROM pe WHERE pe.app = x.app AND result = 'ok'),"
-    " (SELECT count(*) FROM pe WHERE pe.app = x.app AND result = 'fail')"
-    " FROM (SELECT app FROM apps UNION SELECT app FROM pe) x"
-    " LEFT JOIN apps a ON a.app = x.app ORDER BY x.app",
+    " a.app IS NOT NULL, a.footer_statement, COALESCE(c.fy, 0),"
+    " COALESCE(c.fn, 0), COALESCE(c.ok, 0), COALESCE(c.fail, 0)"
+    " FROM (SELECT app FROM apps UNION SELECT s.s FROM"
+    "  (SELECT DISTINCT app FROM cube) d JOIN strings s ON s.id = d.app) x"
+    " LEFT JOIN apps a ON a.app = x.app"
+    " LEFT JOIN (SELECT s.s AS app,"
+    "  sum(CASE WHEN footer = 1 THEN n ELSE 0 END) AS fy,"
+    "  sum(CASE WHEN footer = 0 THEN n ELSE 0 END) AS fn,"
+    "  sum(CASE WHEN result = 0 THEN n ELSE 0 END) AS ok,"
+    "  sum(CASE WHEN result = 1 THEN n ELSE 0 END) AS fail"
+    "  FROM cube JOIN strings s ON s.id = cube.app GROUP BY s.s) c"
+    " ON c.app = x.app ORDER BY x.app",
 
-    /* Usage per matched certificate, then registry rows, then signers
-     * that match no certificate. */
-    "CREATE TEMP TABLE cu AS SELECT pc.cert_id, pe.signer, pe.cert_type,"
-    " sum(pe.result = 'ok') AS ok, sum(pe.result = 'fail') AS fail,"
-    " max(pe.nik) AS nik, max(pe.nip) AS nip, max(pe.unit) AS unit"
-    " FROM pe JOIN pc ON pc.signer = pe.signer AND pc.cert_type ="
-    " pe.cert_type AND pc.serial = pe.serial"
-    " GROUP BY pc.cert_id, CASE WHEN pc.cert_id IS NULL THEN pe.signer END,"
-    " CASE WHEN pc.cert_id IS NULL THEN pe.cert_type END",
+    /* Use per matched certificate; unmatched signers stay apart. */
+    "CREATE TEMP TABLE cu AS SELECT pc.cert_id,"
+    " CASE c.cert_type WHEN 1 THEN 'segel' ELSE 'individu' END AS cert_type,"
+    " sum(CASE WHEN c.result = 0 THEN c.n ELSE 0 END) AS ok,"
+    " sum(CASE WHEN c.result = 1 THEN c.n ELSE 0 END) AS fail,"
+    " max(pc.nik) AS nik, max(pc.nip) AS nip, max(ru.name) AS unit"
+    " FROM cube c JOIN pc ON pc.signer = c.signer AND pc.cert_type ="
+    " c.cert_type AND pc.serial0 = COALESCE(c.cert_serial, 0)"
+    " JOIN ru ON ru.id = c.unit"
+    " GROUP BY pc.cert_id, CASE WHEN pc.cert_id IS NULL THEN c.signer END,"
+    " CASE WHEN pc.cert_id IS NULL THEN c.cert_type END",
     "INSERT INTO agg_cert SELECT :period,"
     " row_number() OVER (ORDER BY in_registry DESC, uname, name, serial),"
     " serial, nik, nip, name, position, uname, cert_type, not_after, status,"
@@ -116,11 +140,12 @@ static const char *const steps[] = {
     "  cu.cert_type, NULL, NULL, 0, cu.ok, cu.fail FROM cu"
     "  WHERE cu.cert_id IS NULL)",
 
-    "INSERT INTO agg_error SELECT :period, code, count(*) FROM ("
-    " SELECT COALESCE(status_code, CASE WHEN http_status IS NOT NULL AND"
+    "INSERT INTO agg_error SELECT :period, code, sum(n) FROM ("
+    " SELECT COALESCE(s.s, CASE WHEN http_status IS NOT NULL AND"
     "  (http_status < 200 OR http_status > 299) THEN 'HTTP ' || http_status"
-    "  END, '-') AS code FROM pe WHERE result = 'fail')"
-    " GROUP BY code ORDER BY count(*) DESC, code",
+    "  END, '-') AS code, n FROM cube"
+    " LEFT JOIN strings s ON s.id = cube.status_code WHERE result = 1)"
+    " GROUP BY code ORDER BY sum(n) DESC, code",
 
     "INSERT INTO agg_status SELECT :period, status, count(*)"
     " FROM certificates GROUP BY status ORDER BY count(*) DESC, status",
@@ -143,15 +168,16 @@ static const char *const steps[] = {
 
     "INSERT INTO agg_quality SELECT :period, f.source, f.path, f.rows_read,"
     " f.accepted, f.duplicates, f.rejected,"
-    " (SELECT count(*) FROM pe WHERE pe.file_id = f.id"
-    "  AND pe.unit_code IS NULL)"
+    " COALESCE((SELECT sum(n) FROM cube JOIN ru ON ru.id = cube.unit"
+    "  WHERE cube.file_id = f.id AND ru.code IS NULL), 0)"
     " FROM files f ORDER BY f.id",
 
     "INSERT INTO agg_period VALUES (:period, :year, :quarter, :zone, :off,"
-    " :start, :end, :first_day, :last_day, :now, (SELECT count(*) FROM pe))",
+    " :start, :end, :first_day, :last_day, :now,"
+    " (SELECT COALESCE(sum(n), 0) FROM cube))",
 
-    "DROP TABLE temp.rc; DROP TABLE temp.pe; DROP TABLE temp.pc;"
-    " DROP TABLE temp.pu; DROP TABLE temp.cu",
+    "DROP TABLE temp.cube; DROP TABLE temp.ru; DROP TABLE temp.rc;"
+    " DROP TABLE temp.pc; DROP TABLE temp.pu; DROP TABLE temp.cu",
 };
 
 void
@@ -166,6 +192,7 @@ period_name(const struct period *p, char out[16])
 struct params {
     char name[16];
     int64_t start, end;
+    int64_t month_start[13];    /* local midnight of each month, and after */
     char first_day[16], last_day[16];
     int first_month, last_month;
 };
@@ -176,6 +203,10 @@ params_init(const struct period *p, struct params *q)
     int y, m, d, h, mi, s;
     period_name(p, q->name);
     tte_period_bounds(p->year, p->quarter, p->offset, &q->start, &q->end);
+    for (int k = 0; k < 13; k++)
+        q->month_start[k] = k < 12
+            ? tte_local_midnight(p->year, k + 1, 1, p->offset)
+            : tte_local_midnight(p->year + 1, 1, 1, p->offset);
     q->first_month = p->quarter ? (p->quarter - 1) * 3 + 1 : 1;
     q->last_month = p->quarter ? q->first_month + 2 : 12;
     tte_local_fields(q->start, p->offset, &y, &m, &d, &h, &mi, &s);
@@ -203,6 +234,13 @@ bind_all(sqlite3_stmt *st, const struct period *p, const struct params *q)
         int k = sqlite3_bind_parameter_index(st, ints[i].name);
         if (k)
             sqlite3_bind_int64(st, k, ints[i].v);
+    }
+    for (int m = 2; m <= 12; m++) {
+        char name[8];
+        snprintf(name, sizeof name, ":m%d", m);
+        int k = sqlite3_bind_parameter_index(st, name);
+        if (k)
+            sqlite3_bind_int64(st, k, q->month_start[m - 1]);
     }
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         int k = sqlite3_bind_parameter_index(st, texts[i].name);

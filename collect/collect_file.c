@@ -167,6 +167,8 @@ collect_checkpoint(struct collect *c, long long offset, size_t line)
     enum tte_err err = save_progress(c, c->fp, &c->sb);
     if (!err)
         err = tte_db_exec(c->db, "COMMIT; BEGIN IMMEDIATE");
+    if (!err)
+        err = store_begin(c->store);
     return err;
 }
 
@@ -340,6 +342,8 @@ collect_file(struct collect *c, const char *path, bool own_tx,
         err = store_open(c->db, &c->store);
     if (!err && own_tx)
         err = tte_db_exec(c->db, "BEGIN IMMEDIATE");
+    if (!err && own_tx)
+        err = store_begin(c->store);
     if (err) {
         close_input(c);
         return err;
@@ -358,9 +362,12 @@ collect_file(struct collect *c, const char *path, bool own_tx,
         err = read_from(c, path, offset, line);
     if (!err)
         err = save_progress(c, c->fp, &c->sb);
-    if (own_tx)
-        err = err ? (tte_db_exec(c->db, "ROLLBACK"), err)
-                  : tte_db_exec(c->db, "COMMIT");
+    if (own_tx && err) {
+        tte_db_exec(c->db, "ROLLBACK");
+        store_forget(c->store);
+    } else if (own_tx) {
+        err = tte_db_exec(c->db, "COMMIT");
+    }
     close_input(c);
     if (!err) {
         print_summary(c, false, resumed ? line : 0);

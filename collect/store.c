@@ -1,16 +1,47 @@
-/* Writing events and rejects, with the dedupe rule of DESIGN.md. */
+/*
+ * Writing events and rejects, with the dedupe rule of DESIGN.md. An event
+ * is a row of integers: text goes through the strings dictionary. Event
+ * ids are given here (one writer holds the transaction), so a new event
+ * costs two inserts: its key, then its row.
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "collect.h"
+#include "dict.h"
 #include "tte_db.h"
 #include "tte_log.h"
 
+enum { Q_STR_FIND, Q_STR_ADD, Q_KEY_ADD, Q_KEY_FIND, Q_EV_GET, Q_COLL_FIND,
+       Q_COLL_ADD, Q_EV_ADD, Q_REJECT, Q_NEXT_ID, Q_COUNT };
+
+static const char *const sql[Q_COUNT] = {
+    [Q_STR_FIND] = "SELECT id FROM strings WHERE s = ?1",
+    [Q_STR_ADD] = "INSERT INTO strings(s) VALUES (?1)",
+    [Q_KEY_ADD] = "INSERT INTO event_keys(key, event) VALUES (?1, ?2)"
+                  " ON CONFLICT DO NOTHING",
+    [Q_KEY_FIND] = "SELECT event FROM event_keys WHERE key = ?1",
+    [Q_EV_GET] = "SELECT t, app, signer, doc_id, result FROM events"
+                 " WHERE id = ?1",
+    [Q_COLL_FIND] = "SELECT event FROM event_collisions WHERE key = ?1",
+    [Q_COLL_ADD] = "INSERT INTO event_collisions(key, event) VALUES (?1, ?2)",
+    [Q_EV_ADD] = "INSERT INTO events(id, t, app, unit, signer, nik, nip,"
+                 " name, position, cert_type, cert_serial, doc_id, doc_type,"
+                 " doc_number, visibility, auth_method, api_version,"
+                 " http_status, status_code, result, message, duration_ms,"
+                 " footer, file_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                 " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+                 " ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+    [Q_REJECT] = "INSERT INTO rejects(file_id, source, file, line, reason,"
+                 " raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_NEXT_ID] = "SELECT COALESCE(max(id), 0) + 1 FROM events",
+};
+
 struct store {
     sqlite3 *db;
-    sqlite3_stmt *find;
-    sqlite3_stmt *insert;
-    sqlite3_stmt *reject;
+    sqlite3_stmt *q[Q_COUNT];
+    struct dict dict;
+    int64_t next_id;
 };
 
 void
@@ -18,9 +49,9 @@ store_close(struct store *s)
 {
     if (!s)
         return;
-    sqlite3_finalize(s->find);
-    sqlite3_finalize(s->insert);
-    sqlite3_finalize(s->reject);
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->q[i]);
+    dict_free(&s->dict);
     free(s);
 }
 
@@ -29,35 +60,119 @@ store_open(sqlite3 *db, struct store **out)
 {
     struct store *s = xcalloc(1, sizeof *s);
     s->db = db;
-    s->find = tte_db_prepare(db,
-        "SELECT 1 FROM events WHERE key = ?1 AND t = ?2 AND app = ?3"
-        " AND signer = ?4 AND doc_id = ?5 AND result = ?6 LIMIT 1");
-    s->insert = tte_db_prepare(db,
-        "INSERT INTO events(key, t, app, unit, signer, nik, nip, name,"
-        " position, cert_type, cert_serial, doc_id, doc_type, doc_number,"
-        " visibility, auth_method, api_version, http_status, status_code,"
-        " result, message, duration_ms, footer, file_id, line) VALUES"
-        " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-        " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)");
-    s->reject = tte_db_prepare(db,
-        "INSERT INTO rejects(file_id, source, file, line, reason, raw)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!s->find || !s->insert || !s->reject) {
-        store_close(s);
-        return TTE_E_IO;
+    for (int i = 0; i < Q_COUNT; i++) {
+        s->q[i] = tte_db_prepare(db, sql[i]);
+        if (!s->q[i]) {
+            store_close(s);
+            return TTE_E_IO;
+        }
     }
     *out = s;
     return TTE_OK;
 }
 
-static const char *
-nz(const char *s)
+/* Runs q to its end; *v receives the first column of its row, if any. */
+static int
+step(struct store *s, int q, int64_t *v)
 {
-    return s ? s : "";
+    sqlite3_stmt *st = s->q[q];
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && v)
+        *v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc;
+}
+
+enum tte_err
+store_begin(struct store *s)
+{
+    int rc = step(s, Q_NEXT_ID, &s->next_id);
+    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(s->db, rc);
+}
+
+void
+store_forget(struct store *s)
+{
+    if (s)
+        dict_clear(&s->dict);
+}
+
+/* The id of text str in the dictionary, added when new; 0 for NULL. */
+static enum tte_err
+str_id(struct store *s, const char *str, int64_t *id)
+{
+    *id = 0;
+    if (!str)
+        return TTE_OK;
+    *id = dict_get(&s->dict, str);
+    if (*id)
+        return TTE_OK;
+    sqlite3_bind_text(s->q[Q_STR_FIND], 1, str, -1, SQLITE_STATIC);
+    int rc = step(s, Q_STR_FIND, id);
+    if (rc == SQLITE_DONE) {
+        sqlite3_bind_text(s->q[Q_STR_ADD], 1, str, -1, SQLITE_STATIC);
+        rc = step(s, Q_STR_ADD, NULL);
+        *id = sqlite3_last_insert_rowid(s->db);
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tte_db_err(s->db, rc);
+    dict_put(&s->dict, str, *id);
+    return TTE_OK;
+}
+
+/* The fields the dedupe rule compares, as stored. */
+struct ident {
+    int64_t t, app, signer, result;
+    const char *doc_id;
+};
+
+static enum tte_err
+same_event(struct store *s, int64_t event, const struct ident *want,
+           bool *same)
+{
+    sqlite3_stmt *st = s->q[Q_EV_GET];
+    sqlite3_bind_int64(st, 1, event);
+    int rc = sqlite3_step(st);
+    *same = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == want->t &&
+            sqlite3_column_int64(st, 1) == want->app &&
+            sqlite3_column_int64(st, 2) == want->signer &&
+            strcmp((const char *)sqlite3_column_text(st, 3), want->doc_id)
+                == 0 &&
+            sqlite3_column_int64(st, 4) == want->result;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
+                                                 : tte_db_err(s->db, rc);
+}
+
+/* A key already taken: the same event (a duplicate), or a different event
+ * whose hash collides; the latter are looked for in event_collisions. */
+static enum tte_err
+resolve_key(struct store *s, uint64_t key, const struct ident *id, bool *dup)
+{
+    int64_t event = 0;
+    enum tte_err err;
+    sqlite3_bind_int64(s->q[Q_KEY_FIND], 1, (sqlite3_int64)key);
+    step(s, Q_KEY_FIND, &event);
+    err = same_event(s, event, id, dup);
+    if (err || *dup)
+        return err;
+    sqlite3_stmt *st = s->q[Q_COLL_FIND];
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)key);
+    while (!err && !*dup && sqlite3_step(st) == SQLITE_ROW)
+        err = same_event(s, sqlite3_column_int64(st, 0), id, dup);
+    sqlite3_reset(st);
+    if (err || *dup)
+        return err;
+    log_debug("hash collision on key %016llx; kept apart",
+              (unsigned long long)key);
+    sqlite3_bind_int64(s->q[Q_COLL_ADD], 1, (sqlite3_int64)key);
+    sqlite3_bind_int64(s->q[Q_COLL_ADD], 2, s->next_id);
+    int rc = step(s, Q_COLL_ADD, NULL);
+    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
 }
 
 static void
-bind_optional_int(sqlite3_stmt *st, int i, long long v)
+bind_opt(sqlite3_stmt *st, int i, long long v)
 {
     if (v < 0)
         sqlite3_bind_null(st, i);
@@ -65,21 +180,57 @@ bind_optional_int(sqlite3_stmt *st, int i, long long v)
         sqlite3_bind_int64(st, i, v);
 }
 
+/* String ids of the event's text fields, in insert order. */
 static enum tte_err
-find_duplicate(struct store *s, const struct tte_event *ev, bool *dup)
+text_ids(struct store *s, const struct tte_event *ev, int64_t ids[F_COUNT])
 {
-    sqlite3_stmt *st = s->find;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->key);
-    sqlite3_bind_int64(st, 2, ev->t);
-    sqlite3_bind_text(st, 3, ev->v[F_APP], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, ev->signer, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, nz(ev->v[F_DOC_ID]), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, ev->v[F_RESULT], -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    enum tte_err err = TTE_OK;
+    static const enum tte_field dict_fields[] = {
+        F_APP, F_UNIT, F_NIK, F_NIP, F_NAME, F_POSITION, F_CERT_SERIAL,
+        F_DOC_TYPE, F_VISIBILITY, F_AUTH_METHOD, F_API_VERSION,
+        F_STATUS_CODE, F_MESSAGE};
+    for (size_t i = 0; !err && i < sizeof dict_fields / sizeof *dict_fields;
+         i++)
+        err = str_id(s, ev->v[dict_fields[i]], &ids[dict_fields[i]]);
+    return err;
+}
+
+static enum tte_err
+insert_event(struct store *s, const struct tte_event *ev, const int64_t *ids,
+             int64_t signer, long long file_id, size_t line)
+{
+    sqlite3_stmt *st = s->q[Q_EV_ADD];
+    int i = 1;
+    sqlite3_bind_int64(st, i++, s->next_id);
+    sqlite3_bind_int64(st, i++, ev->t);
+    sqlite3_bind_int64(st, i++, ids[F_APP]);
+    sqlite3_bind_int64(st, i++, ids[F_UNIT]);
+    sqlite3_bind_int64(st, i++, signer);
+    static const enum tte_field a[] = {F_NIK, F_NIP, F_NAME, F_POSITION};
+    for (size_t k = 0; k < 4; k++)
+        bind_opt(st, i++, ids[a[k]] ? ids[a[k]] : -1);
+    sqlite3_bind_int(st, i++, strcmp(ev->v[F_CERT_TYPE], "segel") == 0);
+    bind_opt(st, i++, ids[F_CERT_SERIAL] ? ids[F_CERT_SERIAL] : -1);
+    sqlite3_bind_text(st, i++, ev->v[F_DOC_ID] ? ev->v[F_DOC_ID] : "", -1,
+                      SQLITE_STATIC);
+    bind_opt(st, i++, ids[F_DOC_TYPE] ? ids[F_DOC_TYPE] : -1);
+    tte_bind_text(st, i++, ev->v[F_DOC_NUMBER]);
+    static const enum tte_field b[] = {F_VISIBILITY, F_AUTH_METHOD,
+                                       F_API_VERSION};
+    for (size_t k = 0; k < 3; k++)
+        bind_opt(st, i++, ids[b[k]] ? ids[b[k]] : -1);
+    bind_opt(st, i++, ev->http_status);
+    bind_opt(st, i++, ids[F_STATUS_CODE] ? ids[F_STATUS_CODE] : -1);
+    sqlite3_bind_int(st, i++, strcmp(ev->v[F_RESULT], "fail") == 0);
+    bind_opt(st, i++, ids[F_MESSAGE] ? ids[F_MESSAGE] : -1);
+    bind_opt(st, i++, ev->duration_ms);
+    bind_opt(st, i++, ev->footer);
+    sqlite3_bind_int64(st, i++, file_id);
+    sqlite3_bind_int64(st, i++, (sqlite3_int64)line);
+    int rc = step(s, Q_EV_ADD, NULL);
+    if (rc != SQLITE_DONE)
         return tte_db_err(s->db, rc);
-    *dup = rc == SQLITE_ROW;
+    s->next_id++;
     return TTE_OK;
 }
 
@@ -87,40 +238,27 @@ enum tte_err
 store_event(struct store *s, const struct tte_event *ev, long long file_id,
             size_t line, bool *dup)
 {
-    static const enum tte_field text_cols[] = {
-        F_NIK, F_NIP, F_NAME, F_POSITION, F_CERT_TYPE, F_CERT_SERIAL};
-    static const enum tte_field tail_cols[] = {
-        F_DOC_TYPE, F_DOC_NUMBER, F_VISIBILITY, F_AUTH_METHOD,
-        F_API_VERSION};
-    sqlite3_stmt *st = s->insert;
-    enum tte_err err = find_duplicate(s, ev, dup);
-    int i = 1;
-
-    if (err || *dup)
+    int64_t ids[F_COUNT] = {0}, signer;
+    enum tte_err err = text_ids(s, ev, ids);
+    if (!err)
+        err = str_id(s, ev->signer, &signer);
+    if (err)
         return err;
-    sqlite3_bind_int64(st, i++, (sqlite3_int64)ev->key);
-    sqlite3_bind_int64(st, i++, ev->t);
-    sqlite3_bind_text(st, i++, ev->v[F_APP], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, i++, ev->v[F_UNIT], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, i++, ev->signer, -1, SQLITE_STATIC);
-    for (size_t k = 0; k < sizeof text_cols / sizeof text_cols[0]; k++)
-        tte_bind_text(st, i++, ev->v[text_cols[k]]);
-    sqlite3_bind_text(st, i++, nz(ev->v[F_DOC_ID]), -1, SQLITE_STATIC);
-    for (size_t k = 0; k < sizeof tail_cols / sizeof tail_cols[0]; k++)
-        tte_bind_text(st, i++, ev->v[tail_cols[k]]);
-    bind_optional_int(st, i++, ev->http_status);
-    tte_bind_text(st, i++, ev->v[F_STATUS_CODE]);
-    sqlite3_bind_text(st, i++, ev->v[F_RESULT], -1, SQLITE_STATIC);
-    tte_bind_text(st, i++, ev->v[F_MESSAGE]);
-    bind_optional_int(st, i++, ev->duration_ms);
-    bind_optional_int(st, i++, ev->footer);
-    sqlite3_bind_int64(st, i++, file_id);
-    sqlite3_bind_int64(st, i++, (sqlite3_int64)line);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
+    struct ident id = {ev->t, ids[F_APP], signer,
+                       strcmp(ev->v[F_RESULT], "fail") == 0,
+                       ev->v[F_DOC_ID] ? ev->v[F_DOC_ID] : ""};
+    sqlite3_bind_int64(s->q[Q_KEY_ADD], 1, (sqlite3_int64)ev->key);
+    sqlite3_bind_int64(s->q[Q_KEY_ADD], 2, s->next_id);
+    int rc = step(s, Q_KEY_ADD, NULL);
     if (rc != SQLITE_DONE)
         return tte_db_err(s->db, rc);
-    return TTE_OK;
+    *dup = false;
+    if (sqlite3_changes(s->db) == 0) {
+        err = resolve_key(s, ev->key, &id, dup);
+        if (err || *dup)
+            return err;
+    }
+    return insert_event(s, ev, ids, signer, file_id, line);
 }
 
 enum tte_err
@@ -128,16 +266,13 @@ store_reject(struct store *s, long long file_id, const char *source,
              const char *file, size_t line, const char *reason,
              const char *raw)
 {
-    sqlite3_stmt *st = s->reject;
+    sqlite3_stmt *st = s->q[Q_REJECT];
     sqlite3_bind_int64(st, 1, file_id);
     sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, file, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)line);
     sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, raw ? raw : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return tte_db_err(s->db, rc);
-    return TTE_OK;
+    int rc = step(s, Q_REJECT, NULL);
+    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
 }

@@ -20,20 +20,31 @@ static const char v1[] =
     " unknown_units INTEGER NOT NULL DEFAULT 0,"
     " collected_at INTEGER, UNIQUE(source, path));"
 
-    /* One row per distinct event; key is a 64-bit hash of the dedupe
-     * fields, checked against the real fields on every hit. */
+    /* Every text that repeats (app, unit, names, codes, messages) is
+     * stored once; events refer to it by id. */
+    "CREATE TABLE strings(id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE);"
+
+    /* One row per distinct event, compact: integers and string ids.
+     * cert_type 0 individu / 1 segel, result 0 ok / 1 fail; signer is the
+     * string id of nik, else nip, else cert_serial. Read it through
+     * v_events. */
     "CREATE TABLE events("
-    " id INTEGER PRIMARY KEY, key INTEGER NOT NULL, t INTEGER NOT NULL,"
-    " app TEXT NOT NULL, unit TEXT NOT NULL, signer TEXT NOT NULL,"
-    " nik TEXT, nip TEXT, name TEXT, position TEXT,"
-    " cert_type TEXT NOT NULL, cert_serial TEXT,"
-    " doc_id TEXT NOT NULL DEFAULT '', doc_type TEXT, doc_number TEXT,"
-    " visibility TEXT, auth_method TEXT, api_version TEXT,"
-    " http_status INTEGER, status_code TEXT, result TEXT NOT NULL,"
-    " message TEXT, duration_ms INTEGER, footer INTEGER,"
-    " file_id INTEGER REFERENCES files(id), line INTEGER);"
-    "CREATE INDEX events_key ON events(key);"
-    "CREATE INDEX events_t ON events(t);"
+    " id INTEGER PRIMARY KEY, t INTEGER NOT NULL, app INTEGER NOT NULL,"
+    " unit INTEGER NOT NULL, signer INTEGER NOT NULL, nik INTEGER,"
+    " nip INTEGER, name INTEGER, position INTEGER,"
+    " cert_type INTEGER NOT NULL, cert_serial INTEGER,"
+    " doc_id TEXT NOT NULL DEFAULT '', doc_type INTEGER, doc_number TEXT,"
+    " visibility INTEGER, auth_method INTEGER, api_version INTEGER,"
+    " http_status INTEGER, status_code INTEGER, result INTEGER NOT NULL,"
+    " message INTEGER, duration_ms INTEGER, footer INTEGER,"
+    " file_id INTEGER, line INTEGER);"
+    /* The dedupe rule as a 64-bit hash of app, time, signer, doc_id and
+     * result; a hit is confirmed against the event's fields, and the rare
+     * different event with the same hash is listed in event_collisions. */
+    "CREATE TABLE event_keys(key INTEGER PRIMARY KEY, event INTEGER NOT NULL);"
+    "CREATE TABLE event_collisions(key INTEGER NOT NULL,"
+    " event INTEGER NOT NULL);"
+    "CREATE INDEX event_collisions_key ON event_collisions(key);"
 
     "CREATE TABLE rejects("
     " id INTEGER PRIMARY KEY, file_id INTEGER REFERENCES files(id),"
@@ -95,12 +106,44 @@ static const char v1[] =
 
     "CREATE VIEW v_events AS SELECT"
     " strftime('%Y-%m-%dT%H:%M:%SZ', e.t, 'unixepoch') AS time_utc,"
-    " e.app, COALESCE(u.name, e.unit) AS unit, e.nik, e.nip, e.name,"
-    " e.cert_type, e.cert_serial, e.doc_id, e.result, e.status_code,"
-    " e.message, f.source, f.path AS file, e.line"
-    " FROM events e LEFT JOIN files f ON f.id = e.file_id"
-    " LEFT JOIN unit_alias a ON a.alias = lower(e.unit)"
+    " sa.s AS app, COALESCE(u.name, su.s) AS unit, sn.s AS nik,"
+    " sp.s AS nip, sm.s AS name,"
+    " CASE e.cert_type WHEN 1 THEN 'segel' ELSE 'individu' END AS cert_type,"
+    " ss.s AS cert_serial, e.doc_id,"
+    " CASE e.result WHEN 1 THEN 'fail' ELSE 'ok' END AS result,"
+    " sc.s AS status_code, sg.s AS message, f.source, f.path AS file, e.line"
+    " FROM events e JOIN strings sa ON sa.id = e.app"
+    " JOIN strings su ON su.id = e.unit"
+    " LEFT JOIN strings sn ON sn.id = e.nik"
+    " LEFT JOIN strings sp ON sp.id = e.nip"
+    " LEFT JOIN strings sm ON sm.id = e.name"
+    " LEFT JOIN strings ss ON ss.id = e.cert_serial"
+    " LEFT JOIN strings sc ON sc.id = e.status_code"
+    " LEFT JOIN strings sg ON sg.id = e.message"
+    " LEFT JOIN files f ON f.id = e.file_id"
+    " LEFT JOIN unit_alias a ON a.alias = lower(su.s)"
     " LEFT JOIN units u ON u.code = a.code;"
+    /* Every stored field, for operators who need more than v_events. */
+    "CREATE VIEW v_events_full AS SELECT e.id AS event_id,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', e.t, 'unixepoch') AS time_utc,"
+    " (SELECT s FROM strings WHERE id = e.app) AS app,"
+    " (SELECT s FROM strings WHERE id = e.unit) AS unit_as_logged,"
+    " (SELECT s FROM strings WHERE id = e.nik) AS nik,"
+    " (SELECT s FROM strings WHERE id = e.nip) AS nip,"
+    " (SELECT s FROM strings WHERE id = e.name) AS name,"
+    " (SELECT s FROM strings WHERE id = e.position) AS position,"
+    " CASE e.cert_type WHEN 1 THEN 'segel' ELSE 'individu' END AS cert_type,"
+    " (SELECT s FROM strings WHERE id = e.cert_serial) AS cert_serial,"
+    " e.doc_id, (SELECT s FROM strings WHERE id = e.doc_type) AS doc_type,"
+    " e.doc_number,"
+    " (SELECT s FROM strings WHERE id = e.visibility) AS visibility,"
+    " (SELECT s FROM strings WHERE id = e.auth_method) AS auth_method,"
+    " (SELECT s FROM strings WHERE id = e.api_version) AS api_version,"
+    " e.http_status,"
+    " (SELECT s FROM strings WHERE id = e.status_code) AS status_code,"
+    " CASE e.result WHEN 1 THEN 'fail' ELSE 'ok' END AS result,"
+    " (SELECT s FROM strings WHERE id = e.message) AS message,"
+    " e.duration_ms, e.footer, e.file_id, e.line FROM events e;"
     "CREATE VIEW v_rejects AS SELECT source, file, line, reason, raw"
     " FROM rejects;";
 

@@ -51,10 +51,10 @@ same "JSON corpus rejected, each with a reason" \
     "$(q "$db" "SELECT count(*) FROM v_rejects WHERE reason <> ''")" \
     "$(expect "$TMP/corpus/json/expected.json" 'e["rejected"]')"
 same "30-digit serial in a JSON number keeps every digit" \
-    "$(q "$db" "SELECT cert_serial FROM events WHERE doc_id = 'J3'")" \
+    "$(q "$db" "SELECT cert_serial FROM v_events WHERE doc_id = 'J3'")" \
     "$(expect "$TMP/corpus/json/expected.json" 'e["serial"]')"
 same "JSON escapes and astral characters" \
-    "$(q "$db" "SELECT name FROM events WHERE doc_id = 'J4'")" \
+    "$(q "$db" "SELECT name FROM v_events WHERE doc_id = 'J4'")" \
     "$(expect "$TMP/corpus/json/expected.json" 'e["name"]')"
 same "trailing garbage after a JSON object is invalid" \
     "$(q "$db" "SELECT reason FROM v_rejects WHERE raw LIKE '%trailing'")" \
@@ -94,7 +94,7 @@ d=$TMP/gen db=$TMP/gen/report.db
 $PY "$TOP/samples/gen.py" "$d" --seed 11 --events 600 >/dev/null
 collect --db "$db" --source naskah-dinas "$d/systems/naskah-dinas.csv" 2>/dev/null
 same "windows-1252 export stored as UTF-8" \
-    "$(q "$db" "SELECT count(*) > 0 FROM events WHERE message = 'Ditandatangani – café'")" 1
+    "$(q "$db" "SELECT count(*) > 0 FROM v_events WHERE message = 'Ditandatangani – café'")" 1
 same "filtered rows are not events" \
     "$("$TTE_BIN/tte-collect" --db "$db" --source bsre-transactions "$d/systems/bsre-transactions.jsonl" 2>&1 | grep -c 'filtered out 5')" 1
 

@@ -26,7 +26,7 @@ run_set() {
         "$(q "$db" "SELECT count(*) FROM v_rejects WHERE reason = '' OR line IS NULL")" 0
     serial=$(expect "$d/expected.json" 'e["long_serial"]')
     same "seed $seed: 26-digit serial from a JSON number keeps its digits" \
-        "$(q "$db" "SELECT count(*) > 0 FROM events WHERE cert_serial = '$serial'")" 1
+        "$(q "$db" "SELECT count(*) > 0 FROM v_events WHERE cert_serial = '$serial'")" 1
     secret=$(expect "$d/expected.json" 'e["secret"]')
     if grep -q "$secret" "$db"* 2>/dev/null; then
         not_ok "seed $seed: a passphrase value reached the database"

@@ -1,0 +1,183 @@
+#!/usr/bin/python3
+"""Benchmarks tte-report against a baseline measured in the same run.
+
+Every figure is the best of RUNS runs; the ratio column compares rows/s
+with sqlite3's own CSV .import of the same file. Peak RSS comes from
+/usr/bin/time. Writes the table to stdout and bench/results.md, and checks
+that the database counts equal the generator's.
+"""
+import datetime
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+
+top, rows, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+tmp = os.path.join(top, "bench", "tmp")
+bin_ = os.path.join(top, "bin")
+results = []
+
+
+def rm_db(path):
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
+def timed(cmd, setup=None, stdin=None):
+    """Best wall time of RUNS runs and the peak RSS (KiB) of the best."""
+    best = None
+    for _ in range(runs):
+        if setup:
+            setup()
+        t0 = time.monotonic()
+        r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd,
+                           stdin=stdin and open(stdin, "rb"),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        dt = time.monotonic() - t0
+        if r.returncode not in (0, 65):
+            sys.exit("bench: %s failed (%d): %s" % (cmd[0], r.returncode,
+                                                   r.stderr.decode()[-500:]))
+        rss = int(r.stderr.decode().strip().splitlines()[-1])
+        if best is None or dt < best[0]:
+            best = (dt, rss)
+    return best
+
+
+def add(name, n, size, t, rss, base=None):
+    rate = n / t if t else 0
+    results.append((name, n, size, t, rss, rate, base))
+
+
+def main():
+    os.makedirs(tmp, exist_ok=True)
+    csv_path = os.path.join(tmp, "bench.csv")
+    exp_path = os.path.join(tmp, "bench-expected.json")
+    have = os.path.exists(exp_path) and \
+        json.load(open(exp_path))["rows"] == rows
+    if not have:
+        print("generating %d rows (samples/gen.py --bench-rows) ..." % rows,
+              file=sys.stderr)
+        subprocess.run(["/usr/bin/python3", os.path.join(top, "samples",
+                                                         "gen.py"), tmp,
+                        "--bench-rows", str(rows)], check=True,
+                       stdout=subprocess.DEVNULL)
+    exp = json.load(open(exp_path))
+    jsonl_path = os.path.join(tmp, "bench.jsonl")
+    csv_mb = os.path.getsize(csv_path) / 1e6
+    jsonl_mb = os.path.getsize(jsonl_path) / 1e6
+    db = os.path.join(tmp, "b.db")
+
+    t, rss = timed(["cat", csv_path], stdin=None)
+    add("cat (read ceiling)", rows, csv_mb, t, rss)
+    base_t, rss = timed(["sqlite3", db, ".mode csv", ".import %s ev" %
+                         csv_path], setup=lambda: rm_db(db))
+    add("sqlite3 .import (baseline)", rows, csv_mb, base_t, rss)
+    collect = [os.path.join(bin_, "tte-collect"), "-q", "--db", db]
+    t, rss = timed(collect + ["--source", "csv", csv_path],
+                   setup=lambda: rm_db(db))
+    add("tte-collect csv", rows, csv_mb, t, rss)
+    first_csv = t
+    n = sqlite3.connect(db).execute("SELECT count(*) FROM events").fetchone()
+    if n[0] != exp["distinct"]:
+        sys.exit("bench: %d events stored, generator says %d" %
+                 (n[0], exp["distinct"]))
+    t, rss = timed(collect + ["--source", "csv", csv_path])
+    add("tte-collect csv, unchanged re-run", rows, csv_mb, t, rss)
+    rerun = t
+    t, rss = timed(collect + ["--source", "jsonl", jsonl_path],
+                   setup=lambda: rm_db(db))
+    add("tte-collect jsonl", rows, jsonl_mb, t, rss)
+    n = sqlite3.connect(db).execute("SELECT count(*) FROM events").fetchone()
+    if n[0] != exp["distinct"]:
+        sys.exit("bench: jsonl stored %d events, want %d" %
+                 (n[0], exp["distinct"]))
+
+    # Memory flat in file size: a slice of 1/25 of the file.
+    small = os.path.join(tmp, "small.csv")
+    with open(csv_path, "rb") as f, open(small, "wb") as g:
+        for i, line in enumerate(f):
+            if i > rows // 25:
+                break
+            g.write(line)
+    small_db = os.path.join(tmp, "s.db")
+    ts, rss_small = timed(collect[:-1] + [small_db, "--source", "csv", small],
+                          setup=lambda: rm_db(small_db))
+    add("tte-collect csv, 1/25 of the file", rows // 25,
+        os.path.getsize(small) / 1e6, ts, rss_small)
+
+    # Registries for the report, then a ten-times database built in SQL.
+    subprocess.run(collect + ["--source", "units", os.path.join(tmp,
+                                                                 "units.csv")])
+    subprocess.run(collect + ["--source", "certificates",
+                              os.path.join(tmp, "certificates.csv")])
+    agg = [os.path.join(bin_, "tte-aggregate"), "-q", "--db", db, "--year",
+           "2025"]
+    t, rss = timed(agg)
+    add("tte-aggregate, year", rows, 0, t, rss)
+    ren = [os.path.join(bin_, "tte-render"), "-q", "--db", db, "--year",
+           "2025", "--config", os.path.join(top, "conf", "tte-report.json"),
+           "--out", os.path.join(tmp, "b.xlsx")]
+    t, rss = timed(ren)
+    add("tte-render", rows, 0, t, rss)
+
+    big = os.path.join(tmp, "big.db")
+    rm_db(big)
+    shutil.copy(db, big)
+    c = sqlite3.connect(big)
+    c.executescript(open(os.path.join(top, "bench", "grow.sql")).read())
+    c.commit()
+    nbig = c.execute("SELECT count(*) FROM events").fetchone()[0]
+    c.close()
+    t, rss = timed([agg[0], "-q", "--db", big, "--year", "2025"])
+    add("tte-aggregate, year, %d events" % nbig, nbig, 0, t, rss)
+    agg_big = t
+    t, rss = timed([ren[0], "-q", "--db", big, "--year", "2025", "--config",
+                    ren[7], "--out", os.path.join(tmp, "big.xlsx")])
+    add("tte-render, %d events" % nbig, nbig, 0, t, rss)
+    render_big_rss = rss
+
+    lines = ["| step | rows | MB | seconds | rows/s | MB/s | peak RSS MiB |"
+             " vs .import |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    base_rate = rows / base_t
+    for name, n, size, t, rss, rate, _ in results:
+        ratio = "%.2fx" % (rate / base_rate) if size else ""
+        lines.append("| %s | %d | %.0f | %.3f | %.0f | %s | %.1f | %s |" % (
+            name, n, size, t, rate, "%.0f" % (size / t) if size else "",
+            rss / 1024, ratio))
+    cpu = platform.processor() or "?"
+    try:
+        for l in open("/proc/cpuinfo"):
+            if l.startswith("model name"):
+                cpu = l.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    head = ["# tte-report benchmark", "",
+            "%s, %s, %d cores; %d rows, best of %d; %s" % (
+                datetime.date.today().isoformat(), cpu, os.cpu_count(),
+                rows, runs, "database counts checked against the generator"),
+            ""]
+    collect_rate = rows / first_csv
+    summary = ["", "Targets:",
+               "- tte-collect csv / .import: %.2fx (target 2.0x)" %
+               (collect_rate / base_rate),
+               "- unchanged re-run faster than the first run: %.0fx "
+               "(target 100x)" % (first_csv / rerun),
+               "- tte-aggregate for %d events: %.2f s (target < 10 s)" %
+               (nbig, agg_big),
+               "- tte-render peak RSS with %d events: %.1f MiB (target < 64)"
+               % (nbig, render_big_rss / 1024),
+               "- tte-collect RSS, whole file / 1/25 of it: %.2f" %
+               (results[2][4] / rss_small)]
+    text = "\n".join(head + lines + summary) + "\n"
+    print(text)
+    with open(os.path.join(top, "bench", "results.md"), "w") as f:
+        f.write(text)
+
+
+main()

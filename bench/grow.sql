@@ -1,0 +1,14 @@
+-- Makes a database ten times larger for the benchmark: every event copied
+-- nine more times with a different document id, hence distinct events.
+CREATE TEMP TABLE grow AS SELECT max(id) AS m FROM events;
+INSERT INTO events(id, t, app, unit, signer, nik, nip, name, position,
+    cert_type, cert_serial, doc_id, doc_type, doc_number, visibility,
+    auth_method, api_version, http_status, status_code, result, message,
+    duration_ms, footer, file_id, line)
+SELECT id + c.n * (SELECT m FROM grow), t, app, unit, signer, nik, nip,
+    name, position, cert_type,
+    cert_serial, doc_id || '-' || c.n, doc_type, doc_number, visibility,
+    auth_method, api_version, http_status, status_code, result, message,
+    duration_ms, footer, file_id, line
+FROM events, (WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k
+    WHERE n < 9) SELECT n FROM k) c;
