@@ -34,6 +34,8 @@ collect_new(sqlite3 *db, struct source *src, const struct collect_opts *o)
     c->cd = (iconv_t)-1;
     buf_init(&c->conv);
     buf_init(&c->reason);
+    buf_init(&c->scratch);
+    buf_init(&c->raw);
     return c;
 }
 
@@ -45,6 +47,8 @@ collect_free(struct collect *c)
     store_close(c->store);
     buf_free(&c->conv);
     buf_free(&c->reason);
+    buf_free(&c->scratch);
+    buf_free(&c->raw);
     free(c);
 }
 
@@ -97,12 +101,12 @@ collect_progress(struct collect *c, long long offset)
     if (t - c->last_progress < 0.5)
         return;
     c->last_progress = t;
-    double rate = t > 0 ? (double)c->st.read / t : 0;
+    double rate = t > 0 ? (double)c->seen / t : 0;
     double mb = (double)offset / 1048576.0;
     double eta = offset > 0 && c->size > offset
                      ? t * (double)(c->size - offset) / (double)offset : 0;
     fprintf(stderr, "\r%s: %s: %lld rows, %.1f MB, %.0f rows/s, ETA %.0f s\033[K",
-            tte_progname(), c->file, c->st.read, mb, rate, eta);
+            tte_progname(), c->file, c->seen, mb, rate, eta);
     c->progress_shown = true;
 }
 
@@ -123,8 +127,21 @@ write_reject_csv(struct collect *c, size_t line, const char *reason,
 
 enum tte_err
 collect_reject(struct collect *c, size_t line, const char *reason,
-               const char *raw)
+               const char *raw, size_t raw_len)
 {
+    c->seen++;
+    if (c->pipe)
+        return pipe_reject(c->pipe, line, reason, raw, raw_len);
+    return collect_reject_now(c, line, reason, raw, raw_len);
+}
+
+enum tte_err
+collect_reject_now(struct collect *c, size_t line, const char *reason,
+                   const char *rawtext, size_t raw_len)
+{
+    buf_reset(&c->raw);
+    buf_add_escaped(&c->raw, rawtext ? rawtext : "", rawtext ? raw_len : 0);
+    const char *raw = c->raw.data;
     c->st.read++;
     c->st.rejected++;
     if (c->opts->check) {
@@ -167,31 +184,49 @@ print_check_row(const struct collect *c, size_t line, char **row)
 }
 
 static enum tte_err
-store_event_row(struct collect *c, const struct record *rec, char **row)
+reject_record(struct collect *c, const struct record *rec, const char *why)
 {
-    struct tte_event ev;
-    bool dup = false;
-    enum tte_err err;
+    size_t len = 0;
+    const char *raw = rec->raw ? rec->raw(rec->raw_ctx, &len) : "";
+    return collect_reject(c, rec->line, why, raw, len);
+}
 
-    if (!tte_event_normalize(row, c->src->zone_offset, &ev, &c->reason))
-        return collect_reject(c, rec->line, c->reason.data, rec->raw);
-    c->st.read++;
-    if (c->opts->check) {
-        char iso[21];
-        tte_format_utc(ev.t, iso);
-        ev.v[F_TIME] = iso;
-        print_check_row(c, rec->line, ev.v);
-        c->check_left--;
-        return TTE_OK;
-    }
-    err = store_event(c->store, &ev, c->file_id, rec->line, &dup);
+enum tte_err
+collect_event_now(struct collect *c, const struct tte_event *ev, size_t line)
+{
+    bool dup = false;
+    enum tte_err err = store_event(c->store, ev, c->file_id, line, &dup);
     if (!err) {
+        c->st.read++;
         if (dup)
             c->st.duplicates++;
         else
             c->st.accepted++;
     }
     return err;
+}
+
+/* Validation runs on the reading thread; storing may run on the writer. */
+static enum tte_err
+event_row(struct collect *c, const struct record *rec, char **row)
+{
+    struct tte_event ev;
+
+    if (!tte_event_normalize(row, c->src->zone_offset, &ev, &c->reason))
+        return reject_record(c, rec, c->reason.data);
+    if (c->opts->check) {
+        char iso[21];
+        c->st.read++;
+        tte_format_utc(ev.t, iso);
+        ev.v[F_TIME] = iso;
+        print_check_row(c, rec->line, ev.v);
+        c->check_left--;
+        return TTE_OK;
+    }
+    c->seen++;
+    if (c->pipe)
+        return pipe_event(c->pipe, &ev, rec->line);
+    return collect_event_now(c, &ev, rec->line);
 }
 
 static enum tte_err
@@ -207,7 +242,7 @@ store_registry_row(struct collect *c, const struct record *rec, char **row)
     if (!registry_row(c->db, c->src->kind, row, &c->reason, &err)) {
         if (err)
             return err;
-        return collect_reject(c, rec->line, c->reason.data, rec->raw);
+        return reject_record(c, rec, c->reason.data);
     }
     c->st.read++;
     c->st.accepted++;
@@ -224,16 +259,14 @@ collect_record(struct collect *c, const struct record *rec)
     if (c->opts->check && c->check_left <= 0)
         return TTE_OK;
     buf_reset(&c->reason);
-    if (!map_record(c->src, rec, row, &keep, &c->reason))
-        err = collect_reject(c, rec->line, c->reason.data, rec->raw);
+    if (!map_record(c->src, rec, &c->scratch, row, &keep, &c->reason))
+        err = reject_record(c, rec, c->reason.data);
     else if (!keep) {
         c->st.filtered++;
         err = TTE_OK;
     } else if (c->src->kind == KIND_EVENTS)
-        err = store_event_row(c, rec, row);
+        err = event_row(c, rec, row);
     else
         err = store_registry_row(c, rec, row);
-    for (size_t i = 0; i < c->src->nfields; i++)
-        free(row[i]);
     return err;
 }

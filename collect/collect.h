@@ -100,18 +100,22 @@ void source_free(struct source *s);
  */
 struct record {
     size_t line;
-    char **fields;
-    size_t *lens;
+    char *const *fields;        /* NUL-terminated texts */
+    const size_t *lens;
     size_t nfields;
     void *json;                 /* cJSON *, for JSONL */
-    const char *raw;
+    /* The row's text for a reject, made only when one is needed. */
+    const char *(*raw)(void *ctx, size_t *len);
+    void *raw_ctx;
 };
 
-/* map.c: fills row[0..nfields) (malloc'd strings) from a record.
- * Returns false with *reason set when the row is refused before
- * validation, true with *keep false when a filter drops it. */
+/* map.c: fills row[0..nfields) from a record; the texts live in scratch
+ * until its next use. Returns false with *reason set when the row is
+ * refused before validation, true with *keep false when a filter drops
+ * it. */
 bool map_record(const struct source *src, const struct record *rec,
-                char **row, bool *keep, struct tte_buf *reason);
+                struct tte_buf *scratch, char **row, bool *keep,
+                struct tte_buf *reason);
 enum tte_err map_header(struct source *src, const char *file, char **names,
                         size_t n, bool **secret_cols);
 
@@ -124,8 +128,10 @@ enum tte_err read_jsonl(struct collect *c, FILE *fp, const char *file,
 
 /* collect.c: the sink both readers feed. */
 enum tte_err collect_record(struct collect *c, const struct record *rec);
+/* raw[0..raw_len) is kept; bytes that are not UTF-8 become \xNN. */
 enum tte_err collect_reject(struct collect *c, size_t line,
-                            const char *reason, const char *raw);
+                            const char *reason, const char *raw,
+                            size_t raw_len);
 /* Called by readers at record boundaries with the byte offset reached, so
  * that long files commit in chunks. */
 enum tte_err collect_checkpoint(struct collect *c, long long offset,
@@ -142,9 +148,9 @@ void *json_get_path(void *obj, const char *path);
 /* Rewrites JSON text so every number token becomes a string holding its
  * exact digits (cJSON keeps numbers only as double). */
 void json_quote_numbers(const char *in, size_t n, struct tte_buf *out);
-/* Scalar JSON value as text (malloc'd), NULL for null/missing;
- * *bad set when the value is an object or array. */
-char *json_scalar(const void *item, bool *bad);
+/* Scalar JSON value as text (borrowed from the item), NULL for
+ * null/missing; *bad set when the value is an object or array. */
+const char *json_scalar(const void *item, bool *bad);
 /* Replaces every secret-named key's value by "***", recursively. */
 void json_redact(void *obj);
 

@@ -29,14 +29,16 @@ struct known_file {
     char head[65], tail[65];
 };
 
-/* Hashes [from, to) of fp into out; false on a short read. */
+/* Hashes [from, to) of fp into out; false on a short read. pread(2)
+ * leaves the stream's position alone: the reading thread may be using
+ * it while the writer thread records progress. */
 static bool
 hash_window(FILE *fp, long long from, long long to, char out[65])
 {
     char buf[WINDOW];
     size_t n = (size_t)(to - from);
-    if (n > sizeof buf || fseeko(fp, from, SEEK_SET) != 0 ||
-        fread(buf, 1, n, fp) != n)
+    if (n > sizeof buf ||
+        pread(fileno(fp), buf, n, (off_t)from) != (ssize_t)n)
         return false;
     tte_sha256_hex(buf, n, out);
     return true;
@@ -117,9 +119,7 @@ static enum tte_err
 save_progress(struct collect *c, FILE *fp, const struct stat *sb)
 {
     char head[65], tail[65];
-    long long pos = ftello(fp);
     windows(fp, c->clean_offset, head, tail);
-    fseeko(fp, pos, SEEK_SET);
     sqlite3_stmt *st = tte_db_prepare(c->db,
         "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5,"
         " offset = ?6, lines = ?7, head_sha = ?8, tail_sha = ?9,"
@@ -157,6 +157,14 @@ save_progress(struct collect *c, FILE *fp, const struct stat *sb)
 
 enum tte_err
 collect_checkpoint(struct collect *c, long long offset, size_t line)
+{
+    if (c->pipe)
+        return pipe_checkpoint(c->pipe, offset, line);
+    return collect_checkpoint_now(c, offset, line);
+}
+
+enum tte_err
+collect_checkpoint_now(struct collect *c, long long offset, size_t line)
 {
     c->clean_offset = offset;
     c->clean_line = line;
@@ -322,6 +330,7 @@ collect_file(struct collect *c, const char *path, bool own_tx,
     if (err)
         return err;
     memset(&c->st, 0, sizeof c->st);
+    c->seen = 0;
     memset(&c->saved, 0, sizeof c->saved);
     c->file = path;
     c->size = c->sb.st_size;
@@ -358,8 +367,19 @@ collect_file(struct collect *c, const char *path, bool own_tx,
         print_summary(c, true, 0);
         return TTE_OK;
     }
+    /* Events: parse here, write on a second thread. */
+    if (!err && c->src->kind == KIND_EVENTS) {
+        c->pipe = pipe_start(c);
+        if (!c->pipe)
+            log_debug("no writer thread; writing from this one");
+    }
     if (!err)
         err = read_from(c, path, offset, line);
+    if (c->pipe) {
+        enum tte_err werr = pipe_finish(c->pipe);
+        c->pipe = NULL;
+        err = err ? err : werr;
+    }
     if (!err)
         err = save_progress(c, c->fp, &c->sb);
     if (own_tx && err) {

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "collect_run.h"
+#include "pipe.h"
 
 /* Rows per transaction on long files; each commit records the offset. */
 #define CHUNK_ROWS 200000
@@ -42,6 +43,20 @@ struct collect {
     double last_progress;
     bool progress_shown;
     struct tte_buf reason;
+    struct pipe *pipe;          /* writer thread, while reading events */
+    long long seen;             /* rows the reader handed on (progress) */
+    struct tte_buf scratch;     /* mapped field texts of one row */
+    struct tte_buf raw;         /* a rejected row's text, escaped */
 };
+
+/* The writer's side of collect_event/reject/checkpoint (collect.c,
+ * collect_file.c): called directly, or from the pipe's writer thread. */
+enum tte_err collect_event_now(struct collect *c, const struct tte_event *ev,
+                               size_t line);
+enum tte_err collect_reject_now(struct collect *c, size_t line,
+                                const char *reason, const char *raw,
+                                size_t raw_len);
+enum tte_err collect_checkpoint_now(struct collect *c, long long offset,
+                                    size_t line);
 
 #endif

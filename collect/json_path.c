@@ -111,22 +111,18 @@ json_quote_numbers(const char *in, size_t n, struct tte_buf *out)
     }
 }
 
-char *
+const char *
 json_scalar(const void *item, bool *bad)
 {
     const cJSON *v = item;
     if (!v || cJSON_IsNull(v))
         return NULL;
     if (cJSON_IsString(v))
-        return xstrdup(v->valuestring);
+        return v->valuestring;
     if (cJSON_IsBool(v))
-        return xstrdup(cJSON_IsTrue(v) ? "1" : "0");
-    if (cJSON_IsNumber(v)) {
-        /* Only reached for numbers not quoted by json_quote_numbers. */
-        char tmp[64];
-        snprintf(tmp, sizeof tmp, "%.17g", v->valuedouble);
-        return xstrdup(tmp);
-    }
+        return cJSON_IsTrue(v) ? "1" : "0";
+    /* Numbers arrive as strings (json_quote_numbers); objects and arrays
+     * are not values. */
     *bad = true;
     return NULL;
 }

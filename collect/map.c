@@ -1,8 +1,10 @@
 /*
  * Mapping a record (CSV fields or a JSON object) onto a source's target
  * fields: selectors, constants, value maps, time formats and filters.
+ * Values are copied once into a scratch buffer: no allocation per field.
  */
 #define _XOPEN_SOURCE 700
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,63 +18,62 @@
 #include "tte_time.h"
 
 static int
-find_column(char **names, size_t n, const char *want)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcasecmp(names[i], want) == 0)
-            return (int)i;
-    return -1;
-}
-
-static int
 resolve(char **names, size_t n, const char *column, int position)
 {
     if (position > 0)
         return position - 1;
     if (!column || !names)
         return -1;
-    return find_column(names, n, column);
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(names[i], column) == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool
+mapped(const struct src_field *f)
+{
+    return f->col >= 0 || f->constant;
+}
+
+static enum tte_err
+missing(const struct source *src, const char *file, const char *what)
+{
+    log_err("%s:1: missing %s%s", file, what,
+            src->path ? " (as mapped by the source definition)" : "");
+    return TTE_E_DATA;
 }
 
 static enum tte_err
 check_required(const struct source *src, const char *file)
 {
     const struct src_field *f = src->fields;
-    size_t n;
-    const char *const *names = kind_fields(src->kind, &n);
-    static const int ev_required[] = {F_TIME, F_APP, F_UNIT};
+    char what[96];
 
-    if (src->kind != KIND_EVENTS) {
-        /* The registries' first column is their key. */
-        if (f[0].col < 0 && !f[0].constant && !(src->kind == KIND_CERTIFICATES))
-            goto missing0;
-        if (src->kind == KIND_CERTIFICATES && f[6].col < 0 && f[0].col < 0 &&
-            f[1].col < 0) {
-            log_err("%s:1: needs a cert_serial, nik or nip column", file);
-            return TTE_E_DATA;
-        }
+    if (src->kind == KIND_CERTIFICATES) {
+        if (!mapped(&f[0]) && !mapped(&f[1]) && !mapped(&f[6]))
+            return missing(src, file, "a cert_serial, nik or nip column");
         return TTE_OK;
-    missing0:
-        log_err("%s:1: missing column '%s'", file, names[0]);
-        return TTE_E_DATA;
     }
-    for (size_t i = 0; i < sizeof ev_required / sizeof ev_required[0]; i++) {
-        int k = ev_required[i];
-        if (f[k].col < 0 && !f[k].constant) {
-            log_err("%s:1: missing column '%s'%s%s", file,
-                    f[k].column ? f[k].column : names[k],
-                    src->path ? " (mapped by " : "",
-                    src->path ? "the source definition)" : "");
-            return TTE_E_DATA;
-        }
+    if (src->kind != KIND_EVENTS) {
+        size_t n;
+        const char *const *names = kind_fields(src->kind, &n);
+        int key = src->kind == KIND_VERIFIKATOR ? 1 : 0;
+        snprintf(what, sizeof what, "column '%s'", names[key]);
+        return mapped(&f[key]) ? TTE_OK : missing(src, file, what);
     }
-    if (f[F_NIK].col < 0 && f[F_NIP].col < 0 && f[F_CERT_SERIAL].col < 0 &&
-        !f[F_NIK].constant && !f[F_NIP].constant &&
-        !f[F_CERT_SERIAL].constant) {
-        log_err("%s:1: missing a signer column (nik, nip or cert_serial)",
-                file);
-        return TTE_E_DATA;
+    static const int required[] = {F_TIME, F_APP, F_UNIT};
+    for (size_t i = 0; i < 3; i++) {
+        int k = required[i];
+        snprintf(what, sizeof what, "column '%s'",
+                 f[k].column ? f[k].column : tte_field_name(k));
+        if (!mapped(&f[k]))
+            return missing(src, file, what);
     }
+    if (!mapped(&f[F_NIK]) && !mapped(&f[F_NIP]) &&
+        !mapped(&f[F_CERT_SERIAL]))
+        return missing(src, file, "a signer column (nik, nip or "
+                       "cert_serial)");
     return TTE_OK;
 }
 
@@ -87,11 +88,13 @@ map_header(struct source *src, const char *file, char **names, size_t n,
     }
     for (size_t i = 0; i < src->nfields; i++) {
         struct src_field *f = &src->fields[i];
-        f->col = resolve(names, n, f->column, f->position);
+        f->col = src->format == FMT_JSONL && f->column ? 0
+                 : resolve(names, n, f->column, f->position);
     }
     for (size_t i = 0; i < src->nfilters; i++) {
         struct src_filter *f = &src->filters[i];
-        f->col = resolve(names, n, f->column, f->position);
+        f->col = src->format == FMT_JSONL ? 0
+                 : resolve(names, n, f->column, f->position);
         if (f->col < 0) {
             log_err("%s:1: filter column '%s' is not in the header", file,
                     f->column ? f->column : "?");
@@ -108,115 +111,108 @@ map_header(struct source *src, const char *file, char **names, size_t n,
     return TTE_OK;
 }
 
-/* The value a selector picks from the record, malloc'd, or NULL. */
-static char *
-pick(const struct record *rec, const char *column, int col, bool *bad)
+/* The text a selector picks (borrowed), or NULL. */
+static const char *
+pick(const struct record *rec, const char *column, int col, size_t *len,
+     bool *bad)
 {
+    const char *v;
     if (rec->json) {
-        if (!column)
-            return NULL;
-        return json_scalar(json_get_path(rec->json, column), bad);
+        v = column ? json_scalar(json_get_path(rec->json, column), bad)
+                   : NULL;
+        *len = v ? strlen(v) : 0;
+        return v;
     }
     if (col < 0 || (size_t)col >= rec->nfields)
         return NULL;
-    return xstrndup(rec->fields[col], rec->lens[col]);
+    *len = rec->lens[col];
+    return rec->fields[col];
 }
 
-static char *
-apply_map(const struct src_field *f, char *v)
+/* A value map compares the trimmed value, ignoring case. */
+static const char *
+apply_map(const struct src_field *f, const char *v, size_t *len)
 {
-    if (!f->nmap || !v)
-        return v;
-    char *t = xstrdup(v);
-    str_trim(t);
+    size_t b = 0, e = *len;
+    while (b < e && isspace((unsigned char)v[b]))
+        b++;
+    while (e > b && isspace((unsigned char)v[e - 1]))
+        e--;
     for (size_t i = 0; i < f->nmap; i++) {
-        if (strcasecmp(t, f->map_from[i]) == 0) {
-            free(t);
-            free(v);
-            return xstrdup(f->map_to[i]);
+        if (strlen(f->map_from[i]) == e - b &&
+            strncasecmp(v + b, f->map_from[i], e - b) == 0) {
+            *len = strlen(f->map_to[i]);
+            return f->map_to[i];
         }
     }
-    free(t);
     return v;
 }
 
-static void
-format_offset_time(int64_t t, char *out, size_t n)
+/* Converts a source time to ISO 8601 in out; false when it is already
+ * ISO 8601 or no format matches (validation then says so). */
+static bool
+convert_time(const struct source *src, const char *v, char *out, size_t n)
 {
-    char iso[21];
-    tte_format_utc(t, iso);
-    snprintf(out, n, "%s", iso);
-}
-
-/* Converts a source time to ISO 8601 with an explicit offset. */
-static char *
-convert_time(const struct source *src, char *v)
-{
-    char out[64];
-    long long n;
-
-    if (!v)
-        return v;
-    str_trim(v);
+    long long num;
+    char t[96];
+    snprintf(t, sizeof t, "%s", v);
+    str_trim(t);
     for (size_t i = 0; i < src->ntimes; i++) {
         const struct time_format *tf = &src->times[i];
-        int64_t t;
-        switch (tf->kind) {
-        case TF_ISO8601:
-            if (tte_parse_iso8601(v, src->zone_offset, &t))
-                return v;
-            break;
-        case TF_EPOCH:
-        case TF_EPOCH_MS:
-            if (str_to_i64(v, &n) && n >= 0) {
-                format_offset_time(tf->kind == TF_EPOCH ? n : n / 1000, out,
-                                   sizeof out);
-                free(v);
-                return xstrdup(out);
-            }
-            break;
-        case TF_PATTERN: {
+        int64_t inst;
+        if (tf->kind == TF_ISO8601 &&
+            tte_parse_iso8601(t, src->zone_offset, &inst))
+            return false;
+        if ((tf->kind == TF_EPOCH || tf->kind == TF_EPOCH_MS) &&
+            str_to_i64(t, &num) && num >= 0) {
+            char iso[21];
+            tte_format_utc(tf->kind == TF_EPOCH ? num : num / 1000, iso);
+            snprintf(out, n, "%s", iso);
+            return true;
+        }
+        if (tf->kind == TF_PATTERN) {
             struct tm tm;
             memset(&tm, 0, sizeof tm);
-            const char *end = strptime(v, tf->pattern, &tm);
+            const char *end = strptime(t, tf->pattern, &tm);
             while (end && *end == ' ')
                 end++;
             if (!end || *end)
-                break;
+                continue;
             int off = src->zone_offset;
-            snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+            snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+                     (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
                      abs(off) / 3600, abs(off) / 60 % 60);
-            free(v);
-            return xstrdup(out);
-        }
+            return true;
         }
     }
-    return v;
+    return false;
 }
 
 static bool
 filter_keeps(const struct src_filter *f, const struct record *rec)
 {
-    bool bad = false, keep = false;
-    char *v = pick(rec, f->column, f->col, &bad);
+    bool bad = false;
+    size_t len = 0;
+    const char *v = pick(rec, f->column, f->col, &len, &bad);
     if (!v)
         return false;
-    if (f->contains) {
-        keep = strstr(v, f->contains) != NULL;
-    } else {
-        for (size_t i = 0; i < f->nvalues && !keep; i++)
-            keep = strcmp(v, f->values[i]) == 0;
-    }
-    free(v);
-    return keep;
+    if (f->contains)
+        return strstr(v, f->contains) != NULL;
+    for (size_t i = 0; i < f->nvalues; i++)
+        if (strlen(f->values[i]) == len && memcmp(v, f->values[i], len) == 0)
+            return true;
+    return false;
 }
 
 bool
-map_record(const struct source *src, const struct record *rec, char **row,
-           bool *keep, struct tte_buf *reason)
+map_record(const struct source *src, const struct record *rec,
+           struct tte_buf *scratch, char **row, bool *keep,
+           struct tte_buf *reason)
 {
+    size_t off[SRC_MAX_FIELDS];
+    bool has[SRC_MAX_FIELDS];
+
     *keep = true;
     for (size_t i = 0; i < src->nfilters; i++) {
         if (!filter_keeps(&src->filters[i], rec)) {
@@ -224,21 +220,41 @@ map_record(const struct source *src, const struct record *rec, char **row,
             return true;
         }
     }
+    buf_reset(scratch);
     for (size_t i = 0; i < src->nfields; i++) {
         const struct src_field *f = &src->fields[i];
         bool bad = false;
-        row[i] = f->constant ? xstrdup(f->constant)
-                             : pick(rec, f->column, f->col, &bad);
+        size_t len = 0;
+        const char *v = f->constant;
+        if (v)
+            len = strlen(v);
+        else
+            v = pick(rec, f->column, f->col, &len, &bad);
         if (bad) {
             size_t n;
-            const char *const *names = kind_fields(src->kind, &n);
             buf_printf(reason, "field '%s' is an object or array, not a "
-                       "value", names[i]);
+                       "value", kind_fields(src->kind, &n)[i]);
             return false;
         }
-        row[i] = apply_map(f, row[i]);
+        has[i] = v != NULL;
+        if (!v)
+            continue;
+        if (f->nmap)
+            v = apply_map(f, v, &len);
+        off[i] = scratch->len;
+        buf_add(scratch, v, len);
+        buf_addc(scratch, '\0');
     }
-    if (src->kind == KIND_EVENTS)
-        row[F_TIME] = convert_time(src, row[F_TIME]);
+    if (src->kind == KIND_EVENTS && has[F_TIME] &&
+        (src->ntimes > 1 || src->times[0].kind != TF_ISO8601)) {
+        char iso[64];
+        if (convert_time(src, scratch->data + off[F_TIME], iso, sizeof iso)) {
+            off[F_TIME] = scratch->len;
+            buf_adds(scratch, iso);
+            buf_addc(scratch, '\0');
+        }
+    }
+    for (size_t i = 0; i < src->nfields; i++)
+        row[i] = has[i] ? scratch->data + off[i] : NULL;
     return true;
 }

@@ -1,7 +1,9 @@
 /*
  * CSV reader on libcsv. Lines are fed one at a time so that every record
  * knows the physical line it starts on, and the byte offset after each
- * record is a clean place to resume from.
+ * record is a clean place to resume from. Field texts go into one arena
+ * per record; a record's raw text is only turned into a reject's text
+ * when the record is rejected.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,24 +19,46 @@ struct csv_reader {
     struct source *src;
     const char *file;
     struct csv_parser p;
-    char **fields;
+    struct tte_buf arena;       /* field texts, NUL-terminated */
+    size_t *offs;
     size_t *lens;
+    char **fields;
     size_t n, cap;
-    size_t line;            /* physical line being fed */
-    size_t rec_line;        /* first line of the pending record */
-    bool pending;           /* a record is open across lines */
-    bool ended;             /* a record ended on the current line */
+    size_t line;                /* physical line being fed */
+    size_t rec_line;            /* first line of the pending record */
+    bool pending;               /* a record is open across lines */
+    bool ended;                 /* a record ended on the current line */
     bool at_eof;
     bool header_done;
     bool *secret;
     size_t ncols;
     bool any_secret;
-    long long offset;       /* byte offset after the current line */
-    char bad[160];          /* first field problem of the record */
-    struct tte_buf raw;
+    long long offset;           /* byte offset after the current line */
+    char bad[160];              /* first field problem of the record */
+    struct tte_buf raw;         /* the record's lines as read */
     struct tte_buf tmp;
     enum tte_err err;
 };
+
+/* 0: text; 1: has a NUL byte; 2: not UTF-8. ASCII runs go 8 bytes at a
+ * time, which is most of every log. */
+static int
+text_check(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if ((w & 0x8080808080808080ULL) ||
+            ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+            break;
+    }
+    if (i == n)
+        return 0;
+    if (memchr(s + i, '\0', n - i))
+        return 1;
+    return utf8_valid(s + i, n - i) ? 0 : 2;
+}
 
 static void
 on_field(void *data, size_t len, void *arg)
@@ -44,41 +68,49 @@ on_field(void *data, size_t len, void *arg)
 
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 32;
-        r->fields = xrealloc(r->fields, r->cap * sizeof *r->fields);
+        r->offs = xrealloc(r->offs, r->cap * sizeof *r->offs);
         r->lens = xrealloc(r->lens, r->cap * sizeof *r->lens);
+        r->fields = xrealloc(r->fields, r->cap * sizeof *r->fields);
     }
-    if (!r->bad[0] && memchr(s, '\0', len))
+    int bad = r->bad[0] ? 0 : text_check(s, len);
+    if (bad == 1)
         snprintf(r->bad, sizeof r->bad, "NUL byte in field %zu", r->n + 1);
-    else if (!r->bad[0] && !utf8_valid(s, len))
+    else if (bad == 2)
         snprintf(r->bad, sizeof r->bad,
                  "invalid UTF-8 in field %zu (declare the file's encoding "
                  "in a source definition)", r->n + 1);
-    r->fields[r->n] = xstrndup(s, len);
+    r->offs[r->n] = r->arena.len;
     r->lens[r->n] = len;
+    buf_add(&r->arena, s, len);
+    buf_addc(&r->arena, '\0');
     r->n++;
 }
 
-/* The record re-written as CSV with secret columns as "***". */
+/* The record as read, or re-written as CSV with secret columns as "***". */
 static const char *
-redacted_raw(struct csv_reader *r)
+raw_text(void *ctx, size_t *len)
 {
+    struct csv_reader *r = ctx;
     if (!r->any_secret) {
-        while (r->raw.len && (r->raw.data[r->raw.len - 1] == '\n' ||
-                              r->raw.data[r->raw.len - 1] == '\r'))
-            r->raw.data[--r->raw.len] = '\0';
+        size_t n = r->raw.len;
+        while (n && (r->raw.data[n - 1] == '\n' || r->raw.data[n - 1] == '\r'))
+            n--;
+        *len = n;
         return r->raw.data ? r->raw.data : "";
     }
     buf_reset(&r->tmp);
     for (size_t i = 0; i < r->n; i++) {
         const char *v = i < r->ncols && r->secret[i] ? "***" : r->fields[i];
-        size_t vn = strlen(v);
+        size_t vn = i < r->ncols && r->secret[i] ? 3 : r->lens[i];
         char *q = xmalloc(vn * 2 + 3);
-        size_t qn = csv_write2(q, vn * 2 + 3, v, vn, (unsigned char)r->src->quote);
+        size_t qn = csv_write2(q, vn * 2 + 3, v, vn,
+                               (unsigned char)r->src->quote);
         if (i)
             buf_addc(&r->tmp, r->src->delim);
         buf_add(&r->tmp, q, qn);
         free(q);
     }
+    *len = r->tmp.len;
     return r->tmp.data ? r->tmp.data : "";
 }
 
@@ -104,25 +136,33 @@ handle_header(struct csv_reader *r)
 }
 
 static enum tte_err
+reject(struct csv_reader *r, const char *why)
+{
+    size_t len;
+    const char *raw = raw_text(r, &len);
+    return collect_reject(r->c, r->rec_line, why, raw, len);
+}
+
+static enum tte_err
 handle_record(struct csv_reader *r)
 {
     struct record rec = {.line = r->rec_line, .fields = r->fields,
-                         .lens = r->lens, .nfields = r->n};
+                         .lens = r->lens, .nfields = r->n,
+                         .raw = raw_text, .raw_ctx = r};
     char reason[200];
 
-    rec.raw = redacted_raw(r);
     if (r->at_eof && r->rec_line < r->line) {
         snprintf(reason, sizeof reason, "unterminated quoted field "
                  "(the record runs from line %zu to the end of the file)",
                  r->rec_line);
-        return collect_reject(r->c, r->rec_line, reason, rec.raw);
+        return reject(r, reason);
     }
     if (r->bad[0])
-        return collect_reject(r->c, r->rec_line, r->bad, rec.raw);
+        return reject(r, r->bad);
     if (r->ncols && r->n != r->ncols && !(r->n > r->ncols && extras_empty(r))) {
         snprintf(reason, sizeof reason, "expected %zu fields, found %zu",
                  r->ncols, r->n);
-        return collect_reject(r->c, r->rec_line, reason, rec.raw);
+        return reject(r, reason);
     }
     if (r->n > r->ncols && r->ncols)
         rec.nfields = r->ncols;
@@ -133,16 +173,16 @@ static void
 on_row(int term, void *arg)
 {
     struct csv_reader *r = arg;
+    bool data = r->header_done;
     (void)term;
 
-    bool data = r->header_done;
-
+    for (size_t i = 0; i < r->n; i++)
+        r->fields[i] = r->arena.data + r->offs[i];
     if (r->err == TTE_OK)
         r->err = data ? handle_record(r) : handle_header(r);
-    for (size_t i = 0; i < r->n; i++)
-        free(r->fields[i]);
     r->n = 0;
     r->bad[0] = '\0';
+    buf_reset(&r->arena);
     buf_reset(&r->raw);
     r->ended = true;
     if (r->err == TTE_OK && data)
@@ -159,7 +199,7 @@ feed_line(struct csv_reader *r, const char *line, size_t n)
         char reason[80];
         snprintf(reason, sizeof reason, "cannot convert from %s to UTF-8",
                  r->src->encoding);
-        return collect_reject(r->c, r->line, reason, "");
+        return collect_reject(r->c, r->line, reason, line, n);
     }
     if (!r->pending) {
         r->rec_line = r->line;
@@ -167,7 +207,7 @@ feed_line(struct csv_reader *r, const char *line, size_t n)
             return TTE_OK;      /* blank line between records */
     }
     r->ended = false;
-    buf_add_escaped(&r->raw, text, outn);
+    buf_add(&r->raw, text, outn);
     if (csv_parse(&r->p, text, outn, on_field, on_row, r) != outn) {
         log_err("%s:%zu: %s", r->file, r->line,
                 csv_strerror(csv_error(&r->p)));
@@ -180,30 +220,39 @@ feed_line(struct csv_reader *r, const char *line, size_t n)
 static void
 reader_free(struct csv_reader *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        free(r->fields[i]);
-    free(r->fields);
+    free(r->offs);
     free(r->lens);
+    free(r->fields);
     free(r->secret);
+    buf_free(&r->arena);
     buf_free(&r->raw);
     buf_free(&r->tmp);
     csv_free(&r->p);
+}
+
+static size_t
+skip_bom(char **s, ssize_t n)
+{
+    if (n >= 3 && memcmp(*s, "\xEF\xBB\xBF", 3) == 0) {
+        *s += 3;
+        return (size_t)n - 3;
+    }
+    return (size_t)n;
 }
 
 /* Reads the header line of a file that is resumed past it. */
 static enum tte_err
 read_header_only(struct csv_reader *r, FILE *fp, char **line, size_t *cap)
 {
+    if (fseeko(fp, 0, SEEK_SET) != 0)
+        return TTE_E_IO;
     ssize_t n = getline(line, cap, fp);
     if (n <= 0)
         return TTE_OK;
     char *s = *line;
-    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-        s += 3;
-        n -= 3;
-    }
+    size_t len = skip_bom(&s, n);
     r->line = 1;
-    return feed_line(r, s, (size_t)n);
+    return feed_line(r, s, len);
 }
 
 enum tte_err
@@ -220,8 +269,6 @@ read_csv(struct collect *c, FILE *fp, const char *file, size_t start_line,
     r.c = c;
     r.src = (struct source *)collect_source(c);
     r.file = file;
-    buf_init(&r.raw);
-    buf_init(&r.tmp);
     if (csv_init(&r.p, CSV_APPEND_NULL) != 0)
         return TTE_E_NOMEM;
     csv_set_delim(&r.p, (unsigned char)r.src->delim);
@@ -231,10 +278,7 @@ read_csv(struct collect *c, FILE *fp, const char *file, size_t start_line,
         r.header_done = true;
         err = map_header(r.src, file, NULL, 0, &r.secret);
     } else if (offset > 0) {
-        if (fseeko(fp, 0, SEEK_SET) != 0)
-            err = TTE_E_IO;
-        if (!err)
-            err = read_header_only(&r, fp, &line, &cap);
+        err = read_header_only(&r, fp, &line, &cap);
         if (!err && fseeko(fp, offset, SEEK_SET) != 0)
             err = TTE_E_IO;
     }
@@ -244,11 +288,8 @@ read_csv(struct collect *c, FILE *fp, const char *file, size_t start_line,
         char *s = line;
         r.line++;
         r.offset += n;
-        if (r.line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3;
-            n -= 3;
-        }
-        err = feed_line(&r, s, (size_t)n);
+        size_t len = r.line == 1 ? skip_bom(&s, n) : (size_t)n;
+        err = feed_line(&r, s, len);
         if ((r.line & 0xffff) == 0)
             collect_progress(c, r.offset);
     }

@@ -38,10 +38,44 @@ redact_text(const char *in, struct tte_buf *out)
     }
 }
 
-static bool
-has_secret_text(const char *s)
+/* The line being read, for the raw text of a reject. */
+struct line_ctx {
+    const char *line;
+    size_t n;
+    void *doc;                  /* parsed object, when it parsed */
+    struct tte_buf *raw;
+};
+
+/* The line as read; with secrets, redacted through the parse tree when it
+ * parsed, else by text. */
+static const char *
+raw_text(void *ctx, size_t *len)
 {
-    return tte_is_secret_name(s);
+    struct line_ctx *l = ctx;
+    if (!tte_is_secret_name(l->line)) {
+        *len = l->n;
+        return l->line;
+    }
+    if (l->doc) {
+        json_redact(l->doc);
+        char *p = cJSON_PrintUnformatted(l->doc);
+        buf_reset(l->raw);
+        buf_adds(l->raw, p ? p : "");
+        cJSON_free(p);
+    } else {
+        redact_text(l->line, l->raw);
+    }
+    *len = l->raw->len;
+    return l->raw->data ? l->raw->data : "";
+}
+
+static enum tte_err
+reject_line(struct collect *c, size_t lineno, const char *why,
+            struct line_ctx *l)
+{
+    size_t len;
+    const char *raw = raw_text(l, &len);
+    return collect_reject(c, lineno, why, raw, len);
 }
 
 static enum tte_err
@@ -56,22 +90,12 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
         line[--n] = '\0';
     if (strspn(line, " \t") == n)
         return TTE_OK;
-    /* Raw text is kept as valid UTF-8: bad bytes become \xNN. */
-    buf_reset(raw);
-    buf_add_escaped(raw, line, n);
-    bool secret = has_secret_text(raw->data);
-    if (secret) {
-        char *copy = xstrdup(raw->data);
-        redact_text(copy, raw);
-        free(copy);
-    }
-    const char *rawtext = raw->data;
-
+    struct line_ctx l = {line, n, NULL, raw};
     if (memchr(line, '\0', n))
-        return collect_reject(c, lineno, "NUL byte in line", rawtext);
+        return reject_line(c, lineno, "NUL byte in line", &l);
     if (!utf8_valid(line, n))
-        return collect_reject(c, lineno, "invalid UTF-8 (declare the file's "
-                              "encoding in a source definition)", rawtext);
+        return reject_line(c, lineno, "invalid UTF-8 (declare the file's "
+                           "encoding in a source definition)", &l);
     json_quote_numbers(line, n, quoted);
     /* The length includes the terminating NUL so that anything after the
      * value (trailing garbage) is an error. */
@@ -83,22 +107,16 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
         size_t pos = end ? (size_t)(end - line) : 0;
         snprintf(reason, sizeof reason, "invalid JSON near column %zu",
                  pos < n ? pos + 1 : n);
-        return collect_reject(c, lineno, reason, rawtext);
+        return reject_line(c, lineno, reason, &l);
     }
-    if (!cJSON_IsObject(doc)) {
-        cJSON_Delete(doc);
-        return collect_reject(c, lineno, "JSON value is not an object",
-                              rawtext);
+    l.doc = doc;
+    if (!cJSON_IsObject(doc))
+        err = reject_line(c, lineno, "JSON value is not an object", &l);
+    else {
+        struct record rec = {.line = lineno, .json = doc, .raw = raw_text,
+                             .raw_ctx = &l};
+        err = collect_record(c, &rec);
     }
-    char *printed = NULL;
-    if (secret) {
-        json_redact(doc);
-        printed = cJSON_PrintUnformatted(doc);
-    }
-    struct record rec = {.line = lineno, .json = doc,
-                         .raw = printed ? printed : line};
-    err = collect_record(c, &rec);
-    cJSON_free(printed);
     cJSON_Delete(doc);
     return err;
 }
@@ -126,11 +144,12 @@ read_jsonl(struct collect *c, FILE *fp, const char *file, size_t start_line)
         }
         const char *text = collect_transcode(c, s, (size_t)n, &outn);
         if (!text) {
-            err = collect_reject(c, lineno, "cannot convert to UTF-8", "");
+            err = collect_reject(c, lineno, "cannot convert to UTF-8", s,
+                                 (size_t)n);
         } else {
-            char *copy = xstrndup(text, outn);
-            err = handle_line(c, copy, outn, lineno, &quoted, &raw);
-            free(copy);
+            /* text is the line itself or the transcoding buffer: both are
+             * ours to trim in place. */
+            err = handle_line(c, (char *)text, outn, lineno, &quoted, &raw);
         }
         if (!err)
             err = collect_checkpoint(c, offset, lineno);

@@ -113,8 +113,11 @@ tte_db_open(const char *path, bool readonly, sqlite3 **out)
 {
     sqlite3 *db = NULL;
     enum tte_err err;
-    int flags = readonly ? SQLITE_OPEN_READONLY
-                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* A connection is used by one thread at a time (collect hands it to
+     * its writer thread), so SQLite's own mutexes are not needed. */
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (readonly ? SQLITE_OPEN_READONLY
+                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 
     if (readonly && access(path, R_OK) != 0) {
         log_err("cannot open database '%s': %s", path, strerror(errno));

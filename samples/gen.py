@@ -657,13 +657,14 @@ def bench(world, args):
     world.registries(args.out)
     n = args.bench_rows
     keys = set()
+    # Logs are written as events happen: in time order.
+    times = sorted(rng.randrange(365 * 86400) for _ in range(n))
     with open(os.path.join(args.out, "bench.csv"), "w", newline="") as fc, \
             open(os.path.join(args.out, "bench.jsonl"), "w") as fj:
         w = csv.writer(fc, lineterminator="\n")
         w.writerow(CANON)
         for i in range(n):
-            e = world.event(start + dt.timedelta(
-                seconds=rng.randrange(365 * 86400)))
+            e = world.event(start + dt.timedelta(seconds=times[i]))
             keys.add(event_key(e))
             r = canon_row(e, rng)
             w.writerow([r[k] for k in CANON])

@@ -1,0 +1,237 @@
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect_int.h"
+#include "pipe.h"
+
+#define BATCH 2048      /* items per batch */
+#define QUEUE 4         /* batches in flight: memory stays bounded */
+#define NONE UINT32_MAX
+
+enum { IT_EVENT, IT_REJECT, IT_CHECKPOINT };
+
+struct item {
+    int kind;
+    size_t line;
+    long long offset;
+    int64_t t;
+    long long http_status, duration_ms;
+    int footer;
+    uint64_t key;
+    uint32_t v[F_COUNT];        /* arena offsets, NONE when absent */
+    uint32_t signer, reason, raw;
+    size_t raw_len;
+};
+
+struct batch {
+    struct item items[BATCH];
+    size_t n;
+    struct tte_buf arena;
+};
+
+struct pipe {
+    struct collect *c;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t changed;
+    struct batch *queue[QUEUE];
+    size_t head, count;
+    struct batch *spare[QUEUE + 1];
+    size_t nspare;
+    struct batch *cur;
+    bool done;
+    enum tte_err err;
+};
+
+static uint32_t
+put(struct batch *b, const char *s, size_t n)
+{
+    uint32_t off = (uint32_t)b->arena.len;
+    buf_add(&b->arena, s, n);
+    buf_addc(&b->arena, '\0');
+    return off;
+}
+
+static const char *
+at(const struct batch *b, uint32_t off)
+{
+    return off == NONE ? NULL : b->arena.data + off;
+}
+
+static enum tte_err
+write_item(struct pipe *p, struct batch *b, struct item *it)
+{
+    struct collect *c = p->c;
+    if (it->kind == IT_CHECKPOINT)
+        return collect_checkpoint_now(c, it->offset, it->line);
+    if (it->kind == IT_REJECT)
+        return collect_reject_now(c, it->line, at(b, it->reason),
+                                  at(b, it->raw), it->raw_len);
+    struct tte_event ev = {.t = it->t, .http_status = it->http_status,
+                           .duration_ms = it->duration_ms,
+                           .footer = it->footer, .key = it->key};
+    for (int f = 0; f < F_COUNT; f++)
+        ev.v[f] = (char *)at(b, it->v[f]);
+    ev.signer = at(b, it->signer);
+    return collect_event_now(c, &ev, it->line);
+}
+
+static void *
+writer(void *arg)
+{
+    struct pipe *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->count && !p->done)
+            pthread_cond_wait(&p->changed, &p->mu);
+        if (!p->count)
+            break;
+        struct batch *b = p->queue[p->head];
+        p->head = (p->head + 1) % QUEUE;
+        p->count--;
+        enum tte_err err = p->err;
+        pthread_mutex_unlock(&p->mu);
+        for (size_t i = 0; !err && i < b->n; i++)
+            err = write_item(p, b, &b->items[i]);
+        b->n = 0;
+        buf_reset(&b->arena);
+        pthread_mutex_lock(&p->mu);
+        if (err && !p->err)
+            p->err = err;
+        p->spare[p->nspare++] = b;
+        pthread_cond_broadcast(&p->changed);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+struct pipe *
+pipe_start(struct collect *c)
+{
+    struct pipe *p = xcalloc(1, sizeof *p);
+    p->c = c;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->changed, NULL);
+    for (size_t i = 0; i < QUEUE + 1; i++) {
+        p->spare[i] = xcalloc(1, sizeof(struct batch));
+        buf_init(&p->spare[i]->arena);
+    }
+    p->nspare = QUEUE + 1;
+    if (pthread_create(&p->thread, NULL, writer, p) != 0) {
+        for (size_t i = 0; i < p->nspare; i++)
+            free(p->spare[i]);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Hands the current batch to the writer; waits while the queue is full. */
+static enum tte_err
+flush(struct pipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    if (p->cur) {
+        while (p->count == QUEUE)
+            pthread_cond_wait(&p->changed, &p->mu);
+        p->queue[(p->head + p->count) % QUEUE] = p->cur;
+        p->count++;
+        p->cur = NULL;
+        pthread_cond_broadcast(&p->changed);
+    }
+    enum tte_err err = p->err;
+    pthread_mutex_unlock(&p->mu);
+    return err;
+}
+
+static struct item *
+next_item(struct pipe *p, enum tte_err *err)
+{
+    *err = TTE_OK;
+    /* A batch also ends at 8 MiB of text, whatever its row count. */
+    if (p->cur && (p->cur->n == BATCH || p->cur->arena.len > (8u << 20)))
+        *err = flush(p);
+    if (*err)
+        return NULL;
+    if (!p->cur) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->nspare)
+            pthread_cond_wait(&p->changed, &p->mu);
+        p->cur = p->spare[--p->nspare];
+        *err = p->err;
+        pthread_mutex_unlock(&p->mu);
+    }
+    struct item *it = &p->cur->items[p->cur->n++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+enum tte_err
+pipe_event(struct pipe *p, const struct tte_event *ev, size_t line)
+{
+    enum tte_err err;
+    struct item *it = next_item(p, &err);
+    if (!it)
+        return err;
+    it->kind = IT_EVENT;
+    it->line = line;
+    it->t = ev->t;
+    it->http_status = ev->http_status;
+    it->duration_ms = ev->duration_ms;
+    it->footer = ev->footer;
+    it->key = ev->key;
+    for (int f = 0; f < F_COUNT; f++)
+        it->v[f] = ev->v[f] ? put(p->cur, ev->v[f], strlen(ev->v[f])) : NONE;
+    it->signer = put(p->cur, ev->signer, strlen(ev->signer));
+    return err;
+}
+
+enum tte_err
+pipe_reject(struct pipe *p, size_t line, const char *reason, const char *raw,
+            size_t raw_len)
+{
+    enum tte_err err;
+    struct item *it = next_item(p, &err);
+    if (!it)
+        return err;
+    it->kind = IT_REJECT;
+    it->line = line;
+    it->reason = put(p->cur, reason, strlen(reason));
+    it->raw = put(p->cur, raw ? raw : "", raw ? raw_len : 0);
+    it->raw_len = raw ? raw_len : 0;
+    return err;
+}
+
+enum tte_err
+pipe_checkpoint(struct pipe *p, long long offset, size_t line)
+{
+    enum tte_err err;
+    struct item *it = next_item(p, &err);
+    if (!it)
+        return err;
+    it->kind = IT_CHECKPOINT;
+    it->offset = offset;
+    it->line = line;
+    return err;
+}
+
+enum tte_err
+pipe_finish(struct pipe *p)
+{
+    flush(p);
+    pthread_mutex_lock(&p->mu);
+    p->done = true;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    enum tte_err err = p->err;
+    for (size_t i = 0; i < p->nspare; i++) {
+        buf_free(&p->spare[i]->arena);
+        free(p->spare[i]);
+    }
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->changed);
+    free(p);
+    return err;
+}
