@@ -115,7 +115,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)/tte-report
 
 clean:
-	rm -rf build build-asan build-fuzz build-fuzz.log bin out tests/tmp
+	rm -rf build build-asan build-tsan build-fuzz build-fuzz.log bin out tests/tmp
 
 # Unit tests link the library and the stages' modules (not their mains).
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)

@@ -63,6 +63,10 @@ struct source {
     size_t nfields;             /* the kind's field count */
     struct src_filter *filters;
     size_t nfilters;
+    /* JSON: when every field is a top-level key, one pass over an
+     * object's members finds them all (map.c). */
+    int json_simple;            /* 0 unknown, 1 yes, -1 no */
+    struct { uint64_t hash; uint32_t fields; const char *key; } keys[64];
 };
 
 /* Per-file counters; read = accepted + duplicates + rejected. */

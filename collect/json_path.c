@@ -82,32 +82,54 @@ number_len(const char *s, size_t n)
  * their escapes. The result parses to the same structure, with numbers as
  * strings that keep every digit (a 26-digit serial survives).
  */
+/* Index just past the string literal opening at in[i] (or n). */
+static size_t
+string_end(const char *in, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    for (;;) {
+        const char *q = memchr(in + j, '"', n - j);
+        if (!q)
+            return n;
+        size_t k = (size_t)(q - in), bs = 0;
+        while (k - bs > i + 1 && in[k - bs - 1] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            return k + 1;       /* not escaped */
+        j = k + 1;
+    }
+}
+
 void
 json_quote_numbers(const char *in, size_t n, struct tte_buf *out)
 {
     size_t i = 0;
     buf_reset(out);
     while (i < n) {
-        char c = in[i];
-        if (c == '"') {
-            size_t j = i + 1;
-            while (j < n && in[j] != '"')
-                j += in[j] == '\\' ? 2 : 1;
-            if (j > n)
-                j = n;
-            buf_add(out, in + i, (j < n ? j + 1 : j) - i);
-            i = j + 1;
-        } else if ((c == '-' || isdigit((unsigned char)c)) &&
-                   number_len(in + i, n - i) > 0) {
-            size_t len = number_len(in + i, n - i);
-            buf_addc(out, '"');
-            buf_add(out, in + i, len);
-            buf_addc(out, '"');
-            i += len;
-        } else {
-            buf_addc(out, c);
-            i++;
+        /* Copy up to the next string or possible number in one go. */
+        size_t j = i;
+        while (j < n && in[j] != '"' && in[j] != '-' &&
+               (in[j] < '0' || in[j] > '9'))
+            j++;
+        buf_add(out, in + i, j - i);
+        i = j;
+        if (i >= n)
+            break;
+        if (in[i] == '"') {
+            j = string_end(in, n, i);
+            buf_add(out, in + i, j - i);
+            i = j;
+            continue;
         }
+        size_t len = number_len(in + i, n - i);
+        if (!len) {
+            buf_addc(out, in[i++]);
+            continue;
+        }
+        buf_addc(out, '"');
+        buf_add(out, in + i, len);
+        buf_addc(out, '"');
+        i += len;
     }
 }
 

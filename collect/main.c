@@ -169,6 +169,8 @@ main(int argc, char **argv)
     enum tte_err err;
 
     tte_log_init("tte-collect");
+    /* Memory statistics take a global mutex on every SQLite allocation. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     status = parse_args(argc, argv, &o);
     if (status >= 0)
         return status;
@@ -180,7 +182,8 @@ main(int argc, char **argv)
         /* Dedupe keys are random, so their B-tree is touched all over: a
          * larger page cache keeps it from spilling into the WAL. */
         if (!err)
-            err = tte_db_exec(db, "PRAGMA cache_size = -65536");
+            err = tte_db_exec(db, "PRAGMA cache_size = -65536;"
+                                  "PRAGMA wal_autocheckpoint = 16384");
         if (err) {
             source_free(src);
             return tte_exit_code(err);

@@ -111,6 +111,67 @@ map_header(struct source *src, const char *file, char **names, size_t n,
     return TTE_OK;
 }
 
+static size_t
+key_slot(const struct source *src, const char *key, uint64_t h)
+{
+    size_t i = (size_t)h & 63;
+    while (src->keys[i].key && strcmp(src->keys[i].key, key) != 0)
+        i = (i + 1) & 63;
+    return i;
+}
+
+/* Builds the key table once: true when every field is a plain key. */
+static bool
+json_simple(struct source *src)
+{
+    if (src->json_simple)
+        return src->json_simple > 0;
+    src->json_simple = -1;
+    for (size_t i = 0; i < src->nfields; i++) {
+        const char *k = src->fields[i].column;
+        if (src->fields[i].constant || !k)
+            continue;
+        if (strpbrk(k, ".["))
+            return false;
+        uint64_t h = tte_fnv1a(TTE_FNV_INIT, k, strlen(k));
+        size_t slot = key_slot(src, k, h);
+        src->keys[slot].key = k;
+        src->keys[slot].hash = h;
+        src->keys[slot].fields |= 1u << i;
+    }
+    src->json_simple = 1;
+    return true;
+}
+
+/* One pass over the object's members: the first member of each key wins,
+ * as with a lookup by name. */
+static bool
+json_collect(const struct source *src, const cJSON *obj, const char **val,
+             bool *bad)
+{
+    uint32_t seen = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, obj) {
+        if (!m->string)
+            continue;
+        uint64_t h = tte_fnv1a(TTE_FNV_INIT, m->string, strlen(m->string));
+        size_t slot = key_slot(src, m->string, h);
+        uint32_t fields = src->keys[slot].key ? src->keys[slot].fields : 0;
+        for (size_t i = 0; fields && i < src->nfields; i++) {
+            if (!(fields & (1u << i)) || (seen & (1u << i)))
+                continue;
+            seen |= 1u << i;
+            bool b = false;
+            val[i] = json_scalar(m, &b);
+            if (b) {
+                *bad = true;
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 /* The text a selector picks (borrowed), or NULL. */
 static const char *
 pick(const struct record *rec, const char *column, int col, size_t *len,
@@ -212,6 +273,8 @@ map_record(const struct source *src, const struct record *rec,
 {
     size_t off[SRC_MAX_FIELDS];
     bool has[SRC_MAX_FIELDS];
+    const char *jv[SRC_MAX_FIELDS] = {0};
+    bool fast = rec->json && json_simple((struct source *)src);
 
     *keep = true;
     for (size_t i = 0; i < src->nfilters; i++) {
@@ -221,6 +284,9 @@ map_record(const struct source *src, const struct record *rec,
         }
     }
     buf_reset(scratch);
+    bool jbad = false;
+    if (fast && !json_collect(src, rec->json, jv, &jbad))
+        fast = false;       /* an object or array: let pick() say which */
     for (size_t i = 0; i < src->nfields; i++) {
         const struct src_field *f = &src->fields[i];
         bool bad = false;
@@ -228,7 +294,10 @@ map_record(const struct source *src, const struct record *rec,
         const char *v = f->constant;
         if (v)
             len = strlen(v);
-        else
+        else if (fast) {
+            v = jv[i];
+            len = v ? strlen(v) : 0;
+        } else
             v = pick(rec, f->column, f->col, &len, &bad);
         if (bad) {
             size_t n;

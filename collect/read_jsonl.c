@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "collect.h"
+#include "json_arena.h"
 #include "tte_log.h"
 
 /* A line that cannot be parsed is kept raw, but a secret in it must not
@@ -133,6 +134,7 @@ read_jsonl(struct collect *c, FILE *fp, const char *file, size_t start_line)
 
     buf_init(&quoted);
     buf_init(&raw);
+    json_arena_begin();
     while (!err && (n = getline(&line, &cap, fp)) > 0) {
         size_t outn;
         lineno++;
@@ -151,11 +153,13 @@ read_jsonl(struct collect *c, FILE *fp, const char *file, size_t start_line)
              * ours to trim in place. */
             err = handle_line(c, (char *)text, outn, lineno, &quoted, &raw);
         }
+        json_arena_reset();
         if (!err)
             err = collect_checkpoint(c, offset, lineno);
         if ((lineno & 0xffff) == 0)
             collect_progress(c, offset);
     }
+    json_arena_end();
     if (!err && ferror(fp)) {
         log_err("%s: read error: %s", file, strerror(errno));
         err = TTE_E_IO;

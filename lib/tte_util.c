@@ -75,7 +75,7 @@ buf_free(struct tte_buf *b)
     buf_init(b);
 }
 
-static void
+void
 buf_grow(struct tte_buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
@@ -97,25 +97,9 @@ buf_reset(struct tte_buf *b)
 }
 
 void
-buf_add(struct tte_buf *b, const void *p, size_t n)
-{
-    buf_grow(b, n);
-    if (n)
-        memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void
 buf_adds(struct tte_buf *b, const char *s)
 {
     buf_add(b, s, strlen(s));
-}
-
-void
-buf_addc(struct tte_buf *b, char c)
-{
-    buf_add(b, &c, 1);
 }
 
 void
@@ -217,6 +201,15 @@ utf8_valid(const char *str, size_t n)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
+        /* Most text is ASCII: eight bytes at a time, none zero or high. */
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8),
+                           !(w & 0x8080808080808080ULL) &&
+                           !((w - 0x0101010101010101ULL) & ~w &
+                             0x8080808080808080ULL))) {
+            i += 8;
+            continue;
+        }
         unsigned char c = s[i];
         size_t len;
         unsigned cp;

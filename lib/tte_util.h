@@ -22,9 +22,30 @@ struct tte_buf {
 void buf_init(struct tte_buf *b);
 void buf_free(struct tte_buf *b);
 void buf_reset(struct tte_buf *b);
-void buf_add(struct tte_buf *b, const void *p, size_t n);
 void buf_adds(struct tte_buf *b, const char *s);
-void buf_addc(struct tte_buf *b, char c);
+/* Makes room for extra more bytes and the terminating NUL. */
+void buf_grow(struct tte_buf *b, size_t extra);
+
+/* Inline: the readers append every field of every row. */
+static inline void
+buf_add(struct tte_buf *b, const void *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        buf_grow(b, n);
+    if (n)
+        __builtin_memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void
+buf_addc(struct tte_buf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void buf_printf(struct tte_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
