@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "aggregate.h"
+#include "cube.h"
 #include "tte_db.h"
 #include "tte_log.h"
 #include "tte_time.h"
@@ -22,19 +23,6 @@ static const char *const steps[] = {
     "DELETE FROM agg_status WHERE period = :period",
     "DELETE FROM agg_action WHERE period = :period",
     "DELETE FROM agg_quality WHERE period = :period",
-
-    /* One pass over the period's events: counts by every dimension the
-     * sheets need. Months are cut at local midnight (:m2 .. :m12). */
-    "CREATE TEMP TABLE cube AS SELECT app, unit, signer, cert_type,"
-    " cert_serial, result, status_code, http_status, footer, file_id,"
-    " CASE WHEN t < :m2 THEN 1 WHEN t < :m3 THEN 2 WHEN t < :m4 THEN 3"
-    " WHEN t < :m5 THEN 4 WHEN t < :m6 THEN 5 WHEN t < :m7 THEN 6"
-    " WHEN t < :m8 THEN 7 WHEN t < :m9 THEN 8 WHEN t < :m10 THEN 9"
-    " WHEN t < :m11 THEN 10 WHEN t < :m12 THEN 11 ELSE 12 END AS month,"
-    " max(nik) AS nik, max(nip) AS nip, count(*) AS n"
-    " FROM events WHERE t >= :start AND t < :end"
-    " GROUP BY app, unit, signer, cert_type, cert_serial, result,"
-    " status_code, http_status, footer, file_id, month",
 
     /* Units as logged, resolved through the registry's spellings. */
     "CREATE TEMP TABLE ru AS SELECT s.id AS id, a.code AS code,"
@@ -235,13 +223,6 @@ bind_all(sqlite3_stmt *st, const struct period *p, const struct params *q)
         if (k)
             sqlite3_bind_int64(st, k, ints[i].v);
     }
-    for (int m = 2; m <= 12; m++) {
-        char name[8];
-        snprintf(name, sizeof name, ":m%d", m);
-        int k = sqlite3_bind_parameter_index(st, name);
-        if (k)
-            sqlite3_bind_int64(st, k, q->month_start[m - 1]);
-    }
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         int k = sqlite3_bind_parameter_index(st, texts[i].name);
         if (k)
@@ -281,6 +262,8 @@ aggregate_period(sqlite3 *db, const struct period *p, long long *events)
 
     params_init(p, &q);
     err = tte_db_exec(db, "BEGIN IMMEDIATE");
+    if (!err)
+        err = cube_build(db, q.start, q.end, q.month_start);
     for (size_t i = 0; !err && i < sizeof steps / sizeof steps[0]; i++) {
         log_debug("aggregate step %zu", i);
         err = run_step(db, steps[i], p, &q);
