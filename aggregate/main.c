@@ -33,11 +33,7 @@ static const struct option long_opts[] = {
     {"year", required_argument, NULL, 'y'},
     {"quarter", required_argument, NULL, 'Q'},
     {"zone", required_argument, NULL, 'z'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+    TTE_COMMON_LONG_OPTS,
 };
 
 int
@@ -45,7 +41,7 @@ main(int argc, char **argv)
 {
     struct period p = {0};
     const char *db_path = NULL, *year = NULL;
-    int ch, verbosity = TTE_LOG_INFO;
+    int ch, status, verbosity = TTE_LOG_INFO;
     sqlite3 *db;
     long long events;
     char name[16];
@@ -63,16 +59,15 @@ main(int argc, char **argv)
                                        optarg);
             break;
         case 'z': p.zone = optarg; break;
-        case 'q': verbosity = TTE_LOG_ERR; break;
-        case 'v': verbosity++; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        case 'V': tte_print_version(); return 0;
-        default: return tte_usage_error("unknown or incomplete option");
+        default:
+            status = tte_common_option(ch, usage_text, &verbosity);
+            if (status != TTE_OPT_NEXT)
+                return status;
         }
     }
-    tte_log_set_level(verbosity);
-    if (optind < argc)
-        return tte_usage_error("unexpected argument '%s'", argv[optind]);
+    status = tte_args_done(argc, argv, verbosity);
+    if (status != TTE_OPT_NEXT)
+        return status;
     if (!tte_zone_offset(p.zone, &p.offset))
         return tte_usage_error("unknown zone '%s'", p.zone);
     if (year && !tte_parse_year(year, &p.year))

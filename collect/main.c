@@ -49,18 +49,14 @@ static const struct option long_opts[] = {
     {"rejects", required_argument, NULL, 'r'},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"unmask-nik", no_argument, NULL, OPT_UNMASK},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+    TTE_COMMON_LONG_OPTS,
 };
 
 /* Returns -1 to go on, or the exit status. */
 static int
 parse_args(int argc, char **argv, struct collect_opts *o)
 {
-    int ch, verbosity = TTE_LOG_INFO;
+    int ch, status, verbosity = TTE_LOG_INFO;
     long long n;
 
     o->check_rows = 20;
@@ -80,11 +76,11 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case 'r': o->rejects_path = optarg; break;
         case OPT_STRICT: o->strict = true; break;
         case OPT_UNMASK: o->unmask_nik = true; break;
-        case 'q': verbosity = TTE_LOG_ERR; o->quiet = true; break;
-        case 'v': verbosity++; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        case 'V': tte_print_version(); return 0;
-        default: return tte_usage_error("unknown or incomplete option");
+        default:
+            o->quiet |= ch == 'q';
+            status = tte_common_option(ch, usage_text, &verbosity);
+            if (status != TTE_OPT_NEXT)
+                return status;
         }
     }
     tte_log_set_level(verbosity);

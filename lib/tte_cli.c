@@ -1,3 +1,4 @@
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,4 +63,34 @@ tte_opt_env(const char *opt, const char *env, const char *def)
         return opt;
     const char *v = env ? getenv(env) : NULL;
     return v && *v ? v : def;
+}
+
+int
+tte_common_option(int ch, const char *usage, int *verbosity)
+{
+    switch (ch) {
+    case 'q':
+        *verbosity = TTE_LOG_ERR;
+        return TTE_OPT_NEXT;
+    case 'v':
+        (*verbosity)++;
+        return TTE_OPT_NEXT;
+    case 'h':
+        fputs(usage, stdout);
+        return 0;
+    case 'V':
+        tte_print_version();
+        return 0;
+    default:
+        return tte_usage_error("unknown or incomplete option");
+    }
+}
+
+int
+tte_args_done(int argc, char **argv, int verbosity)
+{
+    tte_log_set_level(verbosity);
+    if (optind < argc)
+        return tte_usage_error("unexpected argument '%s'", argv[optind]);
+    return TTE_OPT_NEXT;
 }

@@ -16,6 +16,23 @@ void tte_print_version(void);
 int tte_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* The options every program has, for the end of its long_opts[]. */
+#define TTE_COMMON_LONG_OPTS                                                   \
+    {"quiet", no_argument, NULL, 'q'},                                         \
+    {"verbose", no_argument, NULL, 'v'},                                       \
+    {"help", no_argument, NULL, 'h'},                                          \
+    {"version", no_argument, NULL, 'V'},                                       \
+    {NULL, 0, NULL, 0}
+
+/* Handles -q, -v, -h, -V and unknown options alike in every program.
+ * Returns TTE_OPT_NEXT to go on, or the exit status to return now. */
+#define TTE_OPT_NEXT (-1)
+int tte_common_option(int ch, const char *usage, int *verbosity);
+
+/* After getopt: sets the log level and refuses extra arguments.
+ * Returns TTE_OPT_NEXT or EX_USAGE. */
+int tte_args_done(int argc, char **argv, int verbosity);
+
 /* Parses a year (2000-2999) or quarter (1-4); false when out of range. */
 bool tte_parse_year(const char *s, int *year);
 bool tte_parse_quarter(const char *s, int *quarter);

@@ -52,18 +52,14 @@ static const struct option long_opts[] = {
     {"out", required_argument, NULL, 'o'},
     {"as-of", required_argument, NULL, OPT_ASOF},
     {"unmask-nik", no_argument, NULL, OPT_UNMASK},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+    TTE_COMMON_LONG_OPTS,
 };
 
 static int
 parse_args(int argc, char **argv, struct render_opts *o)
 {
     const char *year = NULL, *as_of = NULL;
-    int ch, verbosity = TTE_LOG_INFO;
+    int ch, status, verbosity = TTE_LOG_INFO;
 
     while ((ch = getopt_long(argc, argv, "d:y:Q:t:c:o:qvhV", long_opts,
                              NULL)) != -1) {
@@ -80,16 +76,15 @@ parse_args(int argc, char **argv, struct render_opts *o)
         case 'o': o->out = optarg; break;
         case OPT_ASOF: as_of = optarg; break;
         case OPT_UNMASK: o->unmask_nik = true; break;
-        case 'q': verbosity = TTE_LOG_ERR; break;
-        case 'v': verbosity++; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        case 'V': tte_print_version(); return 0;
-        default: return tte_usage_error("unknown or incomplete option");
+        default:
+            status = tte_common_option(ch, usage_text, &verbosity);
+            if (status != TTE_OPT_NEXT)
+                return status;
         }
     }
-    tte_log_set_level(verbosity);
-    if (optind < argc)
-        return tte_usage_error("unexpected argument '%s'", argv[optind]);
+    status = tte_args_done(argc, argv, verbosity);
+    if (status != TTE_OPT_NEXT)
+        return status;
     if (year && !tte_parse_year(year, &o->year))
         return tte_usage_error("--year must be a year like 2025, not '%s'",
                                year);

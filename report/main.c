@@ -53,17 +53,13 @@ static const struct option long_opts[] = {
     {"quarter", required_argument, NULL, 'Q'},
     {"send", no_argument, NULL, 's'},
     {"force-send", no_argument, NULL, OPT_FORCE_SEND},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+    TTE_COMMON_LONG_OPTS,
 };
 
 static int
 parse_args(int argc, char **argv, struct report_opts *o)
 {
-    int ch, verbosity = TTE_LOG_INFO;
+    int ch, status, verbosity = TTE_LOG_INFO;
     while ((ch = getopt_long(argc, argv, "c:d:y:Q:sqvhV", long_opts,
                              NULL)) != -1) {
         switch (ch) {
@@ -83,16 +79,15 @@ parse_args(int argc, char **argv, struct report_opts *o)
             break;
         case 's': o->send = true; break;
         case OPT_FORCE_SEND: o->send = o->force_send = true; break;
-        case 'q': verbosity = TTE_LOG_ERR; o->quiet = true; break;
-        case 'v': verbosity++; o->verbose++; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        case 'V': tte_print_version(); return 0;
-        default: return tte_usage_error("unknown or incomplete option");
+        default:
+            o->quiet |= ch == 'q';
+            o->verbose += ch == 'v';
+            status = tte_common_option(ch, usage_text, &verbosity);
+            if (status != TTE_OPT_NEXT)
+                return status;
         }
     }
-    tte_log_set_level(verbosity);
-    if (optind < argc)
-        return tte_usage_error("unexpected argument '%s'", argv[optind]);
+    return tte_args_done(argc, argv, verbosity);
     return -1;
 }
 

@@ -78,11 +78,7 @@ static const struct option long_opts[] = {
     {"force", no_argument, NULL, OPT_FORCE},
     {"template", required_argument, NULL, 't'},
     {"list", no_argument, NULL, 'l'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+    TTE_COMMON_LONG_OPTS,
 };
 
 static int
@@ -125,18 +121,18 @@ parse_args(int argc, char **argv, struct opts *o)
         case OPT_PLAIN: o->plaintext = true; break;
         case OPT_FORCE: o->force = true; break;
         case 'l': o->list = true; break;
-        case 'q': verbosity = TTE_LOG_ERR; break;
-        case 'v': verbosity++; o->verbose = true; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        case 'V': tte_print_version(); return 0;
-        default: return tte_usage_error("unknown or incomplete option");
+        default:
+            o->verbose |= ch == 'v';
+            rc = tte_common_option(ch, usage_text, &verbosity);
+            if (rc != TTE_OPT_NEXT)
+                return rc;
         }
     }
     if (rc >= 0)
         return rc;
-    tte_log_set_level(verbosity);
-    if (optind < argc)
-        return tte_usage_error("unexpected argument '%s'", argv[optind]);
+    rc = tte_args_done(argc, argv, verbosity);
+    if (rc != TTE_OPT_NEXT)
+        return rc;
     o->db = tte_opt_env(o->db, "TTE_DB", "report.db");
     if (!o->list && !o->report)
         return tte_usage_error("--report is required");
