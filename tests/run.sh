@@ -63,6 +63,9 @@ suite asan build-asan build-asan/bin
 if test -x tests/fuzz/run.sh || test -f tests/fuzz/run.sh; then
     run "fuzz smoke" sh tests/fuzz/run.sh "${FUZZ_SECONDS:-10}"
 fi
+if command -v clang >/dev/null 2>&1; then
+    run "threads under TSan" sh tests/tsan.sh
+fi
 if command -v mandoc >/dev/null 2>&1 && ls man/*.[15] >/dev/null 2>&1; then
     run "man pages lint" sh tests/lint-man.sh
 fi
