@@ -190,7 +190,7 @@ def main():
                "- whole batch, %d raw rows to XLSX: %.2f s (target for "
                "10,000,000 rows: < 60 s)" % (rows, batch_t),
                "- tte-collect peak RSS: %.1f MiB for the whole file, %.1f "
-               "MiB for 1/25 of it (bounded by SQLite's 64 MiB page cache)"
+               "MiB for 1/25 of it (SQLite page cache: 8 MiB)"
                % (results[2][4] / 1024, rss_small / 1024)]
     text = "\n".join(head + lines + summary) + "\n"
     print(text)

@@ -175,10 +175,11 @@ main(int argc, char **argv)
         return tte_exit_code(err);
     if (!o.check) {
         err = tte_db_open(o.db_path, false, &db);
-        /* Dedupe keys are random, so their B-tree is touched all over: a
-         * larger page cache keeps it from spilling into the WAL. */
+        /* Logs come in time order, and so do their dedupe keys: a small
+         * page cache suffices, and memory stays flat in file size. A WAL
+         * of 64 MiB between checkpoints halves rewrites of hot pages. */
         if (!err)
-            err = tte_db_exec(db, "PRAGMA cache_size = -65536;"
+            err = tte_db_exec(db, "PRAGMA cache_size = -8192;"
                                   "PRAGMA wal_autocheckpoint = 16384");
         if (err) {
             source_free(src);
