@@ -5,7 +5,7 @@ INSERT INTO events(id, t, app, unit, signer, nik, nip, name, position,
     cert_type, cert_serial, doc_id, doc_type, doc_number, visibility,
     auth_method, api_version, http_status, status_code, result, message,
     duration_ms, footer, file_id, line)
-SELECT id + c.n * (SELECT m FROM grow), t, app, unit, signer, nik, nip,
+SELECT (SELECT m FROM grow) + events.rowid * 10 + c.n, t, app, unit, signer, nik, nip,
     name, position, cert_type,
     cert_serial, doc_id || '-' || c.n, doc_type, doc_number, visibility,
     auth_method, api_version, http_status, status_code, result, message,

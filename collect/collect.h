@@ -162,8 +162,6 @@ void json_redact(void *obj);
 struct store;
 enum tte_err store_open(sqlite3 *db, struct store **out);
 void store_close(struct store *s);
-/* Call after every BEGIN: event ids continue from the table's largest. */
-enum tte_err store_begin(struct store *s);
 /* Call after a ROLLBACK: cached string ids may no longer exist. */
 void store_forget(struct store *s);
 /* Inserts ev unless an equal event exists; *dup tells which. */

@@ -175,8 +175,6 @@ collect_checkpoint_now(struct collect *c, long long offset, size_t line)
     enum tte_err err = save_progress(c, c->fp, &c->sb);
     if (!err)
         err = tte_db_exec(c->db, "COMMIT; BEGIN IMMEDIATE");
-    if (!err)
-        err = store_begin(c->store);
     return err;
 }
 
@@ -351,8 +349,6 @@ collect_file(struct collect *c, const char *path, bool own_tx,
         err = store_open(c->db, &c->store);
     if (!err && own_tx)
         err = tte_db_exec(c->db, "BEGIN IMMEDIATE");
-    if (!err && own_tx)
-        err = store_begin(c->store);
     if (err) {
         close_input(c);
         return err;

@@ -1,8 +1,9 @@
 /*
  * Writing events and rejects, with the dedupe rule of DESIGN.md. An event
- * is a row of integers: text goes through the strings dictionary. Event
- * ids are given here (one writer holds the transaction), so a new event
- * costs two inserts: its key, then its row.
+ * is a row of integers: text goes through the strings dictionary. Its id
+ * is its dedupe key, so a new event costs one insert; when the id is
+ * taken, the stored event is compared field by field: the same event is a
+ * duplicate, a different one (a hash collision) moves on to the next id.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +13,13 @@
 #include "tte_db.h"
 #include "tte_log.h"
 
-enum { Q_STR_FIND, Q_STR_ADD, Q_KEY_ADD, Q_KEY_FIND, Q_EV_GET, Q_COLL_FIND,
-       Q_COLL_ADD, Q_EV_ADD, Q_REJECT, Q_NEXT_ID, Q_COUNT };
+enum { Q_STR_FIND, Q_STR_ADD, Q_EV_GET, Q_EV_ADD, Q_REJECT, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
     [Q_STR_FIND] = "SELECT id FROM strings WHERE s = ?1",
     [Q_STR_ADD] = "INSERT INTO strings(s) VALUES (?1)",
-    [Q_KEY_ADD] = "INSERT INTO event_keys(key, event) VALUES (?1, ?2)"
-                  " ON CONFLICT DO NOTHING",
-    [Q_KEY_FIND] = "SELECT event FROM event_keys WHERE key = ?1",
     [Q_EV_GET] = "SELECT t, app, signer, doc_id, result FROM events"
                  " WHERE id = ?1",
-    [Q_COLL_FIND] = "SELECT event FROM event_collisions WHERE key = ?1",
-    [Q_COLL_ADD] = "INSERT INTO event_collisions(key, event) VALUES (?1, ?2)",
     [Q_EV_ADD] = "INSERT INTO events(id, t, app, unit, signer, nik, nip,"
                  " name, position, cert_type, cert_serial, doc_id, doc_type,"
                  " doc_number, visibility, auth_method, api_version,"
@@ -34,14 +29,12 @@ static const char *const sql[Q_COUNT] = {
                  " ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
     [Q_REJECT] = "INSERT INTO rejects(file_id, source, file, line, reason,"
                  " raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [Q_NEXT_ID] = "SELECT COALESCE(max(id), 0) + 1 FROM events",
 };
 
 struct store {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     struct dict dict;
-    int64_t next_id;
 };
 
 void
@@ -81,13 +74,6 @@ step(struct store *s, int q, int64_t *v)
         *v = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return rc;
-}
-
-enum tte_err
-store_begin(struct store *s)
-{
-    int rc = step(s, Q_NEXT_ID, &s->next_id);
-    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(s->db, rc);
 }
 
 void
@@ -144,33 +130,6 @@ same_event(struct store *s, int64_t event, const struct ident *want,
                                                  : tte_db_err(s->db, rc);
 }
 
-/* A key already taken: the same event (a duplicate), or a different event
- * whose hash collides; the latter are looked for in event_collisions. */
-static enum tte_err
-resolve_key(struct store *s, uint64_t key, const struct ident *id, bool *dup)
-{
-    int64_t event = 0;
-    enum tte_err err;
-    sqlite3_bind_int64(s->q[Q_KEY_FIND], 1, (sqlite3_int64)key);
-    step(s, Q_KEY_FIND, &event);
-    err = same_event(s, event, id, dup);
-    if (err || *dup)
-        return err;
-    sqlite3_stmt *st = s->q[Q_COLL_FIND];
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)key);
-    while (!err && !*dup && sqlite3_step(st) == SQLITE_ROW)
-        err = same_event(s, sqlite3_column_int64(st, 0), id, dup);
-    sqlite3_reset(st);
-    if (err || *dup)
-        return err;
-    log_debug("hash collision on key %016llx; kept apart",
-              (unsigned long long)key);
-    sqlite3_bind_int64(s->q[Q_COLL_ADD], 1, (sqlite3_int64)key);
-    sqlite3_bind_int64(s->q[Q_COLL_ADD], 2, s->next_id);
-    int rc = step(s, Q_COLL_ADD, NULL);
-    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
-}
-
 static void
 bind_opt(sqlite3_stmt *st, int i, long long v)
 {
@@ -195,13 +154,13 @@ text_ids(struct store *s, const struct tte_event *ev, int64_t ids[F_COUNT])
     return err;
 }
 
-static enum tte_err
-insert_event(struct store *s, const struct tte_event *ev, const int64_t *ids,
-             int64_t signer, long long file_id, size_t line)
+/* Binds every column but the id (parameter 1). */
+static void
+bind_event(struct store *s, const struct tte_event *ev, const int64_t *ids,
+           int64_t signer, long long file_id, size_t line)
 {
     sqlite3_stmt *st = s->q[Q_EV_ADD];
-    int i = 1;
-    sqlite3_bind_int64(st, i++, s->next_id);
+    int i = 2;
     sqlite3_bind_int64(st, i++, ev->t);
     sqlite3_bind_int64(st, i++, ids[F_APP]);
     sqlite3_bind_int64(st, i++, ids[F_UNIT]);
@@ -227,11 +186,6 @@ insert_event(struct store *s, const struct tte_event *ev, const int64_t *ids,
     bind_opt(st, i++, ev->footer);
     sqlite3_bind_int64(st, i++, file_id);
     sqlite3_bind_int64(st, i++, (sqlite3_int64)line);
-    int rc = step(s, Q_EV_ADD, NULL);
-    if (rc != SQLITE_DONE)
-        return tte_db_err(s->db, rc);
-    s->next_id++;
-    return TTE_OK;
 }
 
 enum tte_err
@@ -247,18 +201,21 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
     struct ident id = {ev->t, ids[F_APP], signer,
                        strcmp(ev->v[F_RESULT], "fail") == 0,
                        ev->v[F_DOC_ID] ? ev->v[F_DOC_ID] : ""};
-    sqlite3_bind_int64(s->q[Q_KEY_ADD], 1, (sqlite3_int64)ev->key);
-    sqlite3_bind_int64(s->q[Q_KEY_ADD], 2, s->next_id);
-    int rc = step(s, Q_KEY_ADD, NULL);
-    if (rc != SQLITE_DONE)
-        return tte_db_err(s->db, rc);
+    bind_event(s, ev, ids, signer, file_id, line);
     *dup = false;
-    if (sqlite3_changes(s->db) == 0) {
-        err = resolve_key(s, ev->key, &id, dup);
+    for (int64_t key = (int64_t)ev->key;; key++) {
+        sqlite3_bind_int64(s->q[Q_EV_ADD], 1, key);
+        int rc = step(s, Q_EV_ADD, NULL);
+        if (rc == SQLITE_DONE)
+            return TTE_OK;
+        if (rc != SQLITE_CONSTRAINT)
+            return tte_db_err(s->db, rc);
+        err = same_event(s, key, &id, dup);
         if (err || *dup)
             return err;
+        log_debug("key %016llx holds another event; trying the next",
+                  (unsigned long long)key);
     }
-    return insert_event(s, ev, ids, signer, file_id, line);
 }
 
 enum tte_err

@@ -25,9 +25,13 @@ static const char v1[] =
     "CREATE TABLE strings(id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE);"
 
     /* One row per distinct event, compact: integers and string ids.
-     * cert_type 0 individu / 1 segel, result 0 ok / 1 fail; signer is the
-     * string id of nik, else nip, else cert_serial. Read it through
-     * v_events. */
+     * id is the dedupe key of DESIGN.md: the time in the high bits (logs
+     * are written in time order, so rows append) and a hash of app,
+     * signer, doc_id and result in the low 20. A different event with the
+     * same key takes the next free id; a hit is always checked against
+     * the fields. cert_type 0 individu / 1 segel, result 0 ok / 1 fail;
+     * signer is the string id of nik, else nip, else cert_serial. Read it
+     * through v_events. */
     "CREATE TABLE events("
     " id INTEGER PRIMARY KEY, t INTEGER NOT NULL, app INTEGER NOT NULL,"
     " unit INTEGER NOT NULL, signer INTEGER NOT NULL, nik INTEGER,"
@@ -38,13 +42,6 @@ static const char v1[] =
     " http_status INTEGER, status_code INTEGER, result INTEGER NOT NULL,"
     " message INTEGER, duration_ms INTEGER, footer INTEGER,"
     " file_id INTEGER, line INTEGER);"
-    /* The dedupe rule as a 64-bit hash of app, time, signer, doc_id and
-     * result; a hit is confirmed against the event's fields, and the rare
-     * different event with the same hash is listed in event_collisions. */
-    "CREATE TABLE event_keys(key INTEGER PRIMARY KEY, event INTEGER NOT NULL);"
-    "CREATE TABLE event_collisions(key INTEGER NOT NULL,"
-    " event INTEGER NOT NULL);"
-    "CREATE INDEX event_collisions_key ON event_collisions(key);"
 
     "CREATE TABLE rejects("
     " id INTEGER PRIMARY KEY, file_id INTEGER REFERENCES files(id),"

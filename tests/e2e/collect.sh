@@ -198,6 +198,47 @@ collect --db "$db" --source csv "$TMP/fixed.csv"
 same "collecting the fixed rows adds exactly them" \
     "$(q "$db" 'SELECT count(*) FROM events')" "$((before + $(cat "$TMP/nfixed")))"
 
+# Two different events with the same 64-bit key: both kept, and each
+# still recognised as a duplicate. The pair is found by brute force with
+# an independent FNV-1a of the key's fields (tte_event_key).
+$PY - "$TMP/collide.csv" <<'PYEOF'
+import sys
+def fnv(h, b):
+    for c in b:
+        h = ((h ^ c) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+def low(doc):
+    h = 1469598103934665603
+    for f in ("srikandi", "3171010101900001", doc, "ok"):
+        h = fnv(h, f.encode() + b"\x1f")
+    return h >> 44
+seen = {}
+for i in range(200000):
+    d = "C%d" % i
+    k = low(d)
+    if k in seen:
+        pair = (seen[k], d)
+        break
+    seen[k] = d
+with open(sys.argv[1], "w") as f:
+    f.write("time,app,unit,nik,doc_id,result\n")
+    for d in pair + pair:
+        f.write("2025-03-01T10:00:00+07:00,srikandi,Biro Umum,"
+                "3171010101900001,%s,ok\n" % d)
+PYEOF
+db=$TMP/collide.db
+"$TTE_BIN/tte-collect" --db "$db" --source csv "$TMP/collide.csv" 2>"$TMP/out"
+grep -q "read 4, accepted 2, duplicates 2" "$TMP/out" &&
+    ok "colliding keys: both events kept, both duplicates found" ||
+    not_ok "colliding keys: $(cat "$TMP/out")"
+cp "$TMP/collide.csv" "$TMP/collide2.csv"
+"$TTE_BIN/tte-collect" --db "$db" --source csv "$TMP/collide2.csv" 2>"$TMP/out"
+grep -q "read 4, accepted 0, duplicates 4" "$TMP/out" &&
+    ok "colliding keys: another file adds nothing" ||
+    not_ok "colliding keys, second file: $(cat "$TMP/out")"
+same "colliding keys: two events in v_events" \
+    "$(q "$db" 'SELECT count(*) FROM v_events')" 2
+
 # A second writer while the database is held: waits, then exits 75.
 db=$TMP/busy.db
 collect --db "$db" --source units "$d/units.csv"
