@@ -31,7 +31,7 @@ struct table {
 static uint64_t
 hash_dims(const int64_t *d)
 {
-    return tte_fnv1a(TTE_FNV_INIT, d, NDIM * sizeof *d);
+    return tte_hash(d, NDIM * sizeof *d);
 }
 
 static struct cell *

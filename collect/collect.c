@@ -34,6 +34,8 @@ collect_new(sqlite3 *db, struct source *src, const struct collect_opts *o)
     c->cd = (iconv_t)-1;
     buf_init(&c->conv);
     buf_init(&c->reason);
+    buf_init(&c->wreason);
+    buf_init(&c->wraw);
     buf_init(&c->scratch);
     buf_init(&c->raw);
     return c;
@@ -47,6 +49,8 @@ collect_free(struct collect *c)
     store_close(c->store);
     buf_free(&c->conv);
     buf_free(&c->reason);
+    buf_free(&c->wreason);
+    buf_free(&c->wraw);
     buf_free(&c->scratch);
     buf_free(&c->raw);
     free(c);
@@ -206,11 +210,34 @@ collect_event_now(struct collect *c, const struct tte_event *ev, size_t line)
     return err;
 }
 
-/* Validation runs on the reading thread; storing may run on the writer. */
+enum tte_err
+collect_row_now(struct collect *c, char **row, size_t line, const char *raw,
+                size_t raw_len, bool json)
+{
+    struct tte_event ev;
+    buf_reset(&c->wreason);
+    if (tte_event_normalize(row, c->src->zone_offset, &ev, &c->wreason))
+        return collect_event_now(c, &ev, line);
+    if (json && tte_is_secret_name(raw)) {
+        json_redact_text(raw, &c->wraw);
+        raw = c->wraw.data;
+        raw_len = c->wraw.len;
+    }
+    return collect_reject_now(c, line, c->wreason.data, raw, raw_len);
+}
+
+/* Validation runs on the reading thread, or on the writer's when it waits
+ * for work; storing runs on the writer's. */
 static enum tte_err
 event_row(struct collect *c, const struct record *rec, char **row)
 {
     struct tte_event ev;
+
+    if (c->pipe && rec->plain && pipe_writer_idle(c->pipe)) {
+        c->seen++;
+        return pipe_row(c->pipe, row, rec->line, rec->plain, rec->plain_len,
+                        rec->plain_is_json);
+    }
 
     if (!tte_event_normalize(row, c->src->zone_offset, &ev, &c->reason))
         return reject_record(c, rec, c->reason.data);

@@ -111,6 +111,12 @@ struct record {
     /* The row's text for a reject, made only when one is needed. */
     const char *(*raw)(void *ctx, size_t *len);
     void *raw_ctx;
+    /* The text as read, when handing it to another thread is cheap;
+     * NULL otherwise. A JSON line may hold secrets: redact it before
+     * keeping it (json_redact_text). */
+    const char *plain;
+    size_t plain_len;
+    bool plain_is_json;
 };
 
 /* map.c: fills row[0..nfields) from a record; the texts live in scratch
@@ -157,6 +163,9 @@ void json_quote_numbers(const char *in, size_t n, struct tte_buf *out);
 const char *json_scalar(const void *item, bool *bad);
 /* Replaces every secret-named key's value by "***", recursively. */
 void json_redact(void *obj);
+/* The same on text that may not parse: after a secret-looking key, the
+ * value up to the next ',' or '}' becomes "***". */
+void json_redact_text(const char *in, struct tte_buf *out);
 
 /* store.c */
 struct store;

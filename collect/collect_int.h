@@ -43,6 +43,8 @@ struct collect {
     double last_progress;
     bool progress_shown;
     struct tte_buf reason;
+    struct tte_buf wreason;     /* the writer thread's reasons */
+    struct tte_buf wraw;        /* and its redacted raw texts */
     struct pipe *pipe;          /* writer thread, while reading events */
     long long seen;             /* rows the reader handed on (progress) */
     struct tte_buf scratch;     /* mapped field texts of one row */
@@ -58,5 +60,8 @@ enum tte_err collect_reject_now(struct collect *c, size_t line,
                                 size_t raw_len);
 enum tte_err collect_checkpoint_now(struct collect *c, long long offset,
                                     size_t line);
+/* Validates and stores a mapped row (the writer's share of the work). */
+enum tte_err collect_row_now(struct collect *c, char **row, size_t line,
+                             const char *raw, size_t raw_len, bool json);
 
 #endif

@@ -44,7 +44,7 @@ dict_get(const struct dict *d, const char *s)
 {
     if (!d->cap)
         return 0;
-    size_t i = slot(d, s, tte_fnv1a(TTE_FNV_INIT, s, strlen(s)));
+    size_t i = slot(d, s, tte_hash(s, strlen(s)));
     return d->keys[i] ? d->ids[i] : 0;
 }
 
@@ -58,7 +58,7 @@ dict_put(struct dict *d, const char *s, int64_t id)
     }
     if (d->n >= DICT_MAX)
         dict_clear(d);
-    size_t i = slot(d, s, tte_fnv1a(TTE_FNV_INIT, s, strlen(s)));
+    size_t i = slot(d, s, tte_hash(s, strlen(s)));
     if (!d->keys[i]) {
         d->keys[i] = xstrdup(s);
         d->n++;

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -168,5 +169,35 @@ json_redact(void *obj)
         it->string = NULL;
         cJSON_ReplaceItemViaPointer(o, it, r);
         it = r;
+    }
+}
+
+/* A line that cannot be parsed is kept raw, but a secret in it must not
+ * be: everything after a secret-looking key up to the next ',' or '}'
+ * becomes ***. */
+void
+json_redact_text(const char *in, struct tte_buf *out)
+{
+    static const char *const words[] = {"passphrase", "password", "passwd",
+                                        "totp", "otp", "pin"};
+    size_t n = strlen(in);
+    buf_reset(out);
+    for (size_t i = 0; i < n;) {
+        size_t hit = 0;
+        for (size_t w = 0; w < sizeof words / sizeof words[0] && !hit; w++)
+            if (strncasecmp(in + i, words[w], strlen(words[w])) == 0)
+                hit = strlen(words[w]);
+        if (!hit) {
+            buf_addc(out, in[i++]);
+            continue;
+        }
+        buf_add(out, in + i, hit);
+        i += hit;
+        size_t colon = i + strcspn(in + i, ":,}");
+        if (colon < n && in[colon] == ':') {
+            buf_add(out, in + i, colon + 1 - i);
+            buf_adds(out, "\"***\"");
+            i = colon + 1 + strcspn(in + colon + 1, ",}");
+        }
     }
 }

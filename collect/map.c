@@ -115,7 +115,8 @@ static size_t
 key_slot(const struct source *src, const char *key, uint64_t h)
 {
     size_t i = (size_t)h & 63;
-    while (src->keys[i].key && strcmp(src->keys[i].key, key) != 0)
+    while (src->keys[i].key && (src->keys[i].hash != h ||
+                                strcmp(src->keys[i].key, key) != 0))
         i = (i + 1) & 63;
     return i;
 }
@@ -133,7 +134,7 @@ json_simple(struct source *src)
             continue;
         if (strpbrk(k, ".["))
             return false;
-        uint64_t h = tte_fnv1a(TTE_FNV_INIT, k, strlen(k));
+        uint64_t h = tte_hash(k, strlen(k));
         size_t slot = key_slot(src, k, h);
         src->keys[slot].key = k;
         src->keys[slot].hash = h;
@@ -154,7 +155,7 @@ json_collect(const struct source *src, const cJSON *obj, const char **val,
     cJSON_ArrayForEach(m, obj) {
         if (!m->string)
             continue;
-        uint64_t h = tte_fnv1a(TTE_FNV_INIT, m->string, strlen(m->string));
+        uint64_t h = tte_hash(m->string, strlen(m->string));
         size_t slot = key_slot(src, m->string, h);
         uint32_t fields = src->keys[slot].key ? src->keys[slot].fields : 0;
         for (size_t i = 0; fields && i < src->nfields; i++) {

@@ -9,7 +9,7 @@
 #define QUEUE 4         /* batches in flight: memory stays bounded */
 #define NONE UINT32_MAX
 
-enum { IT_EVENT, IT_REJECT, IT_CHECKPOINT };
+enum { IT_EVENT, IT_ROW, IT_REJECT, IT_CHECKPOINT };
 
 struct item {
     int kind;
@@ -22,6 +22,7 @@ struct item {
     uint32_t v[F_COUNT];        /* arena offsets, NONE when absent */
     uint32_t signer, reason, raw;
     size_t raw_len;
+    bool json;
 };
 
 struct batch {
@@ -68,6 +69,13 @@ write_item(struct pipe *p, struct batch *b, struct item *it)
     if (it->kind == IT_REJECT)
         return collect_reject_now(c, it->line, at(b, it->reason),
                                   at(b, it->raw), it->raw_len);
+    if (it->kind == IT_ROW) {
+        char *row[F_COUNT];
+        for (int f = 0; f < F_COUNT; f++)
+            row[f] = (char *)at(b, it->v[f]);
+        return collect_row_now(c, row, it->line, at(b, it->raw),
+                               it->raw_len, it->json);
+    }
     struct tte_event ev = {.t = it->t, .http_status = it->http_status,
                            .duration_ms = it->duration_ms,
                            .footer = it->footer, .key = it->key};
@@ -89,7 +97,7 @@ writer(void *arg)
             break;
         struct batch *b = p->queue[p->head];
         p->head = (p->head + 1) % QUEUE;
-        p->count--;
+        __atomic_store_n(&p->count, p->count - 1, __ATOMIC_RELAXED);
         enum tte_err err = p->err;
         pthread_mutex_unlock(&p->mu);
         for (size_t i = 0; !err && i < b->n; i++)
@@ -136,7 +144,7 @@ flush(struct pipe *p)
         while (p->count == QUEUE)
             pthread_cond_wait(&p->changed, &p->mu);
         p->queue[(p->head + p->count) % QUEUE] = p->cur;
-        p->count++;
+        __atomic_store_n(&p->count, p->count + 1, __ATOMIC_RELAXED);
         p->cur = NULL;
         pthread_cond_broadcast(&p->changed);
     }
@@ -184,6 +192,30 @@ pipe_event(struct pipe *p, const struct tte_event *ev, size_t line)
     for (int f = 0; f < F_COUNT; f++)
         it->v[f] = ev->v[f] ? put(p->cur, ev->v[f], strlen(ev->v[f])) : NONE;
     it->signer = put(p->cur, ev->signer, strlen(ev->signer));
+    return err;
+}
+
+bool
+pipe_writer_idle(struct pipe *p)
+{
+    return __atomic_load_n(&p->count, __ATOMIC_RELAXED) == 0;
+}
+
+enum tte_err
+pipe_row(struct pipe *p, char *const *row, size_t line, const char *raw,
+         size_t raw_len, bool json)
+{
+    enum tte_err err;
+    struct item *it = next_item(p, &err);
+    if (!it)
+        return err;
+    it->kind = IT_ROW;
+    it->line = line;
+    it->json = json;
+    for (int f = 0; f < F_COUNT; f++)
+        it->v[f] = row[f] ? put(p->cur, row[f], strlen(row[f])) : NONE;
+    it->raw = put(p->cur, raw ? raw : "", raw ? raw_len : 0);
+    it->raw_len = raw ? raw_len : 0;
     return err;
 }
 

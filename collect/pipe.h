@@ -23,6 +23,13 @@ enum tte_err pipe_reject(struct pipe *p, size_t line, const char *reason,
                          const char *raw, size_t raw_len);
 enum tte_err pipe_checkpoint(struct pipe *p, long long offset, size_t line);
 
+/* A mapped row not yet validated: the writer validates it (rejecting it
+ * with raw when it fails). Used when the writer has nothing queued, so
+ * that the idle core takes work from the busy one. */
+enum tte_err pipe_row(struct pipe *p, char *const *row, size_t line,
+                      const char *raw, size_t raw_len, bool json);
+bool pipe_writer_idle(struct pipe *p);
+
 /* Flushes, waits for the writer and frees; returns its first error. */
 enum tte_err pipe_finish(struct pipe *p);
 

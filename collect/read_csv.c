@@ -149,6 +149,8 @@ handle_record(struct csv_reader *r)
     struct record rec = {.line = r->rec_line, .fields = r->fields,
                          .lens = r->lens, .nfields = r->n,
                          .raw = raw_text, .raw_ctx = r};
+    if (!r->any_secret)
+        rec.plain = raw_text(r, &rec.plain_len);
     char reason[200];
 
     if (r->at_eof && r->rec_line < r->line) {

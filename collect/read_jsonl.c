@@ -9,36 +9,6 @@
 #include "json_arena.h"
 #include "tte_log.h"
 
-/* A line that cannot be parsed is kept raw, but a secret in it must not
- * be: everything after a secret-looking key up to the next ',' or '}'
- * becomes ***. */
-static void
-redact_text(const char *in, struct tte_buf *out)
-{
-    static const char *const words[] = {"passphrase", "password", "passwd",
-                                        "totp", "otp", "pin"};
-    size_t n = strlen(in);
-    buf_reset(out);
-    for (size_t i = 0; i < n;) {
-        size_t hit = 0;
-        for (size_t w = 0; w < sizeof words / sizeof words[0] && !hit; w++)
-            if (strncasecmp(in + i, words[w], strlen(words[w])) == 0)
-                hit = strlen(words[w]);
-        if (!hit) {
-            buf_addc(out, in[i++]);
-            continue;
-        }
-        buf_add(out, in + i, hit);
-        i += hit;
-        size_t colon = i + strcspn(in + i, ":,}");
-        if (colon < n && in[colon] == ':') {
-            buf_add(out, in + i, colon + 1 - i);
-            buf_adds(out, "\"***\"");
-            i = colon + 1 + strcspn(in + colon + 1, ",}");
-        }
-    }
-}
-
 /* The line being read, for the raw text of a reject. */
 struct line_ctx {
     const char *line;
@@ -64,7 +34,7 @@ raw_text(void *ctx, size_t *len)
         buf_adds(l->raw, p ? p : "");
         cJSON_free(p);
     } else {
-        redact_text(l->line, l->raw);
+        json_redact_text(l->line, l->raw);
     }
     *len = l->raw->len;
     return l->raw->data ? l->raw->data : "";
@@ -115,7 +85,8 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
         err = reject_line(c, lineno, "JSON value is not an object", &l);
     else {
         struct record rec = {.line = lineno, .json = doc, .raw = raw_text,
-                             .raw_ctx = &l};
+                             .raw_ctx = &l, .plain = line, .plain_len = n,
+                             .plain_is_json = true};
         err = collect_record(c, &rec);
     }
     cJSON_Delete(doc);

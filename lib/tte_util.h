@@ -78,6 +78,10 @@ void tte_sha256_hex(const void *p, size_t n, char out[65]);
 #define TTE_FNV_INIT 1469598103934665603ULL
 uint64_t tte_fnv1a(uint64_t h, const void *p, size_t n);
 
+/* A fast 64-bit hash for in-memory tables (8 bytes per step); not stable
+ * across versions: never store it. */
+uint64_t tte_hash(const void *p, size_t n);
+
 /* Parses a decimal integer; false unless the whole string is consumed. */
 bool str_to_i64(const char *s, long long *out);
 
