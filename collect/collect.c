@@ -34,6 +34,10 @@ collect_new(sqlite3 *db, struct source *src, const struct collect_opts *o)
     c->cd = (iconv_t)-1;
     buf_init(&c->conv);
     buf_init(&c->reason);
+    /* TTE_COLLECT_BALANCE=reader|writer pins where rows are validated
+     * (tests cover both paths); by default it follows the load. */
+    const char *bal = getenv("TTE_COLLECT_BALANCE");
+    c->balance = bal && (*bal == 'r' || *bal == 'w') ? *bal : 'a';
     buf_init(&c->wreason);
     buf_init(&c->wraw);
     buf_init(&c->scratch);
@@ -233,7 +237,8 @@ event_row(struct collect *c, const struct record *rec, char **row)
 {
     struct tte_event ev;
 
-    if (c->pipe && rec->plain && pipe_writer_idle(c->pipe)) {
+    if (c->pipe && rec->plain && c->balance != 'r' &&
+        (c->balance == 'w' || pipe_writer_idle(c->pipe))) {
         c->seen++;
         return pipe_row(c->pipe, row, rec->line, rec->plain, rec->plain_len,
                         rec->plain_is_json);

@@ -161,10 +161,8 @@ void json_quote_numbers(const char *in, size_t n, struct tte_buf *out);
 /* Scalar JSON value as text (borrowed from the item), NULL for
  * null/missing; *bad set when the value is an object or array. */
 const char *json_scalar(const void *item, bool *bad);
-/* Replaces every secret-named key's value by "***", recursively. */
-void json_redact(void *obj);
-/* The same on text that may not parse: after a secret-looking key, the
- * value up to the next ',' or '}' becomes "***". */
+/* Copies JSON text (which may not parse) with the value of every key
+ * whose name is a secret's (passphrase, totp, ...) replaced by "***". */
 void json_redact_text(const char *in, struct tte_buf *out);
 
 /* store.c */

@@ -47,6 +47,7 @@ struct collect {
     struct tte_buf wraw;        /* and its redacted raw texts */
     struct pipe *pipe;          /* writer thread, while reading events */
     long long seen;             /* rows the reader handed on (progress) */
+    char balance;               /* validate on 'r'eader, 'w'riter, 'a'uto */
     struct tte_buf scratch;     /* mapped field texts of one row */
     struct tte_buf raw;         /* a rejected row's text, escaped */
 };

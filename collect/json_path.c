@@ -150,54 +150,65 @@ json_scalar(const void *item, bool *bad)
     return NULL;
 }
 
-void
-json_redact(void *obj)
+/* Index just past the JSON value starting at in[j]: a string, an object
+ * or array (nesting counted, strings skipped), or a bare token. */
+static size_t
+value_end(const char *in, size_t n, size_t j)
 {
-    cJSON *it;
-    cJSON *o = obj;
-    if (!cJSON_IsObject(o) && !cJSON_IsArray(o))
-        return;
-    cJSON_ArrayForEach(it, o) {
-        if (!it->string || !tte_is_secret_name(it->string)) {
-            json_redact(it);
-            continue;
+    if (j >= n)
+        return n;
+    if (in[j] == '"')
+        return string_end(in, n, j);
+    if (in[j] == '{' || in[j] == '[') {
+        int depth = 0;
+        while (j < n) {
+            if (in[j] == '"') {
+                j = string_end(in, n, j);
+                continue;
+            }
+            depth += (in[j] == '{' || in[j] == '[') -
+                     (in[j] == '}' || in[j] == ']');
+            j++;
+            if (depth == 0)
+                return j;
         }
-        /* Move the key onto the replacement so the object keeps it. */
-        cJSON *r = cJSON_CreateString("***");
-        r->string = it->string;
-        r->type |= it->type & cJSON_StringIsConst;
-        it->string = NULL;
-        cJSON_ReplaceItemViaPointer(o, it, r);
-        it = r;
+        return n;
     }
+    while (j < n && !strchr(",}]", in[j]))
+        j++;
+    return j;
 }
 
-/* A line that cannot be parsed is kept raw, but a secret in it must not
- * be: everything after a secret-looking key up to the next ',' or '}'
- * becomes ***. */
+/* Works on the text, so that a rejected line keeps its own layout and a
+ * line that does not parse is redacted too: the value of every key whose
+ * name is a secret's becomes "***". */
 void
 json_redact_text(const char *in, struct tte_buf *out)
 {
-    static const char *const words[] = {"passphrase", "password", "passwd",
-                                        "totp", "otp", "pin"};
-    size_t n = strlen(in);
+    size_t n = strlen(in), i = 0;
     buf_reset(out);
-    for (size_t i = 0; i < n;) {
-        size_t hit = 0;
-        for (size_t w = 0; w < sizeof words / sizeof words[0] && !hit; w++)
-            if (strncasecmp(in + i, words[w], strlen(words[w])) == 0)
-                hit = strlen(words[w]);
-        if (!hit) {
+    while (i < n) {
+        if (in[i] != '"') {
             buf_addc(out, in[i++]);
             continue;
         }
-        buf_add(out, in + i, hit);
-        i += hit;
-        size_t colon = i + strcspn(in + i, ":,}");
-        if (colon < n && in[colon] == ':') {
-            buf_add(out, in + i, colon + 1 - i);
+        size_t e = string_end(in, n, i), j = e;
+        buf_add(out, in + i, e - i);
+        while (j < n && isspace((unsigned char)in[j]))
+            j++;
+        char key[128];
+        size_t klen = e - i >= 2 ? e - i - 2 : 0;
+        snprintf(key, sizeof key, "%.*s", (int)klen, in + i + 1);
+        if (j < n && in[j] == ':' && tte_is_secret_name(key)) {
+            j++;
+            while (j < n && isspace((unsigned char)in[j]))
+                j++;
+            buf_add(out, in + e, j - e);
             buf_adds(out, "\"***\"");
-            i = colon + 1 + strcspn(in + colon + 1, ",}");
+            e = value_end(in, n, j);
         }
+        i = e;
     }
+    if (!out->data)
+        buf_add(out, "", 0);
 }

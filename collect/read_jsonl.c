@@ -13,12 +13,10 @@
 struct line_ctx {
     const char *line;
     size_t n;
-    void *doc;                  /* parsed object, when it parsed */
     struct tte_buf *raw;
 };
 
-/* The line as read; with secrets, redacted through the parse tree when it
- * parsed, else by text. */
+/* The line as read, with the values of secret keys as "***". */
 static const char *
 raw_text(void *ctx, size_t *len)
 {
@@ -27,17 +25,9 @@ raw_text(void *ctx, size_t *len)
         *len = l->n;
         return l->line;
     }
-    if (l->doc) {
-        json_redact(l->doc);
-        char *p = cJSON_PrintUnformatted(l->doc);
-        buf_reset(l->raw);
-        buf_adds(l->raw, p ? p : "");
-        cJSON_free(p);
-    } else {
-        json_redact_text(l->line, l->raw);
-    }
+    json_redact_text(l->line, l->raw);
     *len = l->raw->len;
-    return l->raw->data ? l->raw->data : "";
+    return l->raw->data;
 }
 
 static enum tte_err
@@ -61,7 +51,7 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
         line[--n] = '\0';
     if (strspn(line, " \t") == n)
         return TTE_OK;
-    struct line_ctx l = {line, n, NULL, raw};
+    struct line_ctx l = {line, n, raw};
     if (memchr(line, '\0', n))
         return reject_line(c, lineno, "NUL byte in line", &l);
     if (!utf8_valid(line, n))
@@ -80,7 +70,6 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
                  pos < n ? pos + 1 : n);
         return reject_line(c, lineno, reason, &l);
     }
-    l.doc = doc;
     if (!cJSON_IsObject(doc))
         err = reject_line(c, lineno, "JSON value is not an object", &l);
     else {
