@@ -114,9 +114,13 @@ import resource, subprocess, sys
 r = subprocess.run([sys.argv[1], "-q", "--db", sys.argv[2], "--year",
                     "2025", "--config", sys.argv[4], "--out", sys.argv[3]])
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-# ASan's shadow memory inflates RSS; the bound is for the plain build.
-limit = 64 if "asan" not in sys.argv[1] else 512
-print(("ok - " if r.returncode == 0 and rss < limit else "not ok - ") +
-      "100,000 certificates render in %.0f MiB (limit %d)" % (rss, limit))
+# ASan's shadow memory and quarantine make RSS meaningless there: the
+# bound holds for the plain build.
+if "asan" in sys.argv[1]:
+    print(("ok - " if r.returncode == 0 else "not ok - ") +
+          "100,000 certificates render under ASan (memory not measured)")
+else:
+    print(("ok - " if r.returncode == 0 and rss < 64 else "not ok - ") +
+          "100,000 certificates render in %.0f MiB (limit 64)" % rss)
 PYEOF
 finish
