@@ -1,5 +1,7 @@
 /* JSON helpers for the JSONL reader: paths, exact numbers, redaction. */
 #include <ctype.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -135,7 +137,7 @@ json_quote_numbers(const char *in, size_t n, struct tte_buf *out)
 }
 
 const char *
-json_scalar(const void *item, bool *bad)
+json_scalar(const void *item, bool *bad, char num[32])
 {
     const cJSON *v = item;
     if (!v || cJSON_IsNull(v))
@@ -144,10 +146,27 @@ json_scalar(const void *item, bool *bad)
         return v->valuestring;
     if (cJSON_IsBool(v))
         return cJSON_IsTrue(v) ? "1" : "0";
-    /* Numbers arrive as strings (json_quote_numbers); objects and arrays
-     * are not values. */
+    /* Only whole numbers below 2^53 are left as numbers by the reader
+     * (json_numbers_exact); they print back exactly. */
+    if (cJSON_IsNumber(v)) {
+        snprintf(num, 32, "%.0f", v->valuedouble);
+        return num;
+    }
     *bad = true;
     return NULL;
+}
+
+bool
+json_numbers_exact(const void *item)
+{
+    const cJSON *v = item, *c;
+    if (cJSON_IsNumber(v))
+        return fabs(v->valuedouble) < 9007199254740992.0 &&
+               v->valuedouble == floor(v->valuedouble);
+    cJSON_ArrayForEach(c, v)
+        if (!json_numbers_exact(c))
+            return false;
+    return true;
 }
 
 /* Index just past the JSON value starting at in[j]: a string, an object

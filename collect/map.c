@@ -148,7 +148,7 @@ json_simple(struct source *src)
  * as with a lookup by name. */
 static bool
 json_collect(const struct source *src, const cJSON *obj, const char **val,
-             bool *bad)
+             char (*num)[32], bool *bad)
 {
     uint32_t seen = 0;
     const cJSON *m;
@@ -163,7 +163,7 @@ json_collect(const struct source *src, const cJSON *obj, const char **val,
                 continue;
             seen |= 1u << i;
             bool b = false;
-            val[i] = json_scalar(m, &b);
+            val[i] = json_scalar(m, &b, num[i]);
             if (b) {
                 *bad = true;
                 return false;
@@ -173,14 +173,14 @@ json_collect(const struct source *src, const cJSON *obj, const char **val,
     return true;
 }
 
-/* The text a selector picks (borrowed), or NULL. */
+/* The text a selector picks (borrowed or in num), or NULL. */
 static const char *
 pick(const struct record *rec, const char *column, int col, size_t *len,
-     bool *bad)
+     bool *bad, char num[32])
 {
     const char *v;
     if (rec->json) {
-        v = column ? json_scalar(json_get_path(rec->json, column), bad)
+        v = column ? json_scalar(json_get_path(rec->json, column), bad, num)
                    : NULL;
         *len = v ? strlen(v) : 0;
         return v;
@@ -256,7 +256,8 @@ filter_keeps(const struct src_filter *f, const struct record *rec)
 {
     bool bad = false;
     size_t len = 0;
-    const char *v = pick(rec, f->column, f->col, &len, &bad);
+    char num[32];
+    const char *v = pick(rec, f->column, f->col, &len, &bad, num);
     if (!v)
         return false;
     if (f->contains)
@@ -275,6 +276,7 @@ map_record(const struct source *src, const struct record *rec,
     size_t off[SRC_MAX_FIELDS];
     bool has[SRC_MAX_FIELDS];
     const char *jv[SRC_MAX_FIELDS] = {0};
+    char num[SRC_MAX_FIELDS][32];
     bool fast = rec->json && json_simple((struct source *)src);
 
     *keep = true;
@@ -286,7 +288,7 @@ map_record(const struct source *src, const struct record *rec,
     }
     buf_reset(scratch);
     bool jbad = false;
-    if (fast && !json_collect(src, rec->json, jv, &jbad))
+    if (fast && !json_collect(src, rec->json, jv, num, &jbad))
         fast = false;       /* an object or array: let pick() say which */
     for (size_t i = 0; i < src->nfields; i++) {
         const struct src_field *f = &src->fields[i];
@@ -299,7 +301,7 @@ map_record(const struct source *src, const struct record *rec,
             v = jv[i];
             len = v ? strlen(v) : 0;
         } else
-            v = pick(rec, f->column, f->col, &len, &bad);
+            v = pick(rec, f->column, f->col, &len, &bad, num[i]);
         if (bad) {
             size_t n;
             buf_printf(reason, "field '%s' is an object or array, not a "

@@ -57,14 +57,16 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
     if (!utf8_valid(line, n))
         return reject_line(c, lineno, "invalid UTF-8 (declare the file's "
                            "encoding in a source definition)", &l);
-    json_quote_numbers(line, n, quoted);
     /* The length includes the terminating NUL so that anything after the
      * value (trailing garbage) is an error. */
-    cJSON *doc = cJSON_ParseWithLengthOpts(quoted->data, quoted->len + 1,
-                                           &end, 1);
+    cJSON *doc = cJSON_ParseWithLengthOpts(line, n + 1, &end, 1);
+    if (doc && !json_numbers_exact(doc)) {
+        cJSON_Delete(doc);
+        json_quote_numbers(line, n, quoted);
+        doc = cJSON_ParseWithLengthOpts(quoted->data, quoted->len + 1, NULL,
+                                        1);
+    }
     if (!doc) {
-        /* Parse the original text again for a position in its columns. */
-        cJSON_Delete(cJSON_ParseWithLengthOpts(line, n + 1, &end, 1));
         size_t pos = end ? (size_t)(end - line) : 0;
         snprintf(reason, sizeof reason, "invalid JSON near column %zu",
                  pos < n ? pos + 1 : n);
