@@ -12,6 +12,7 @@
 #include <csv.h>
 
 #include "collect.h"
+#include "lines.h"
 #include "tte_log.h"
 
 struct csv_reader {
@@ -204,8 +205,11 @@ feed_line(struct csv_reader *r, const char *line, size_t n)
         return collect_reject(r->c, r->line, reason, line, n);
     }
     if (!r->pending) {
+        size_t k = 0;
+        while (k < outn && (text[k] == '\r' || text[k] == '\n'))
+            k++;
         r->rec_line = r->line;
-        if (strspn(text, "\r\n") == outn)
+        if (k == outn)
             return TTE_OK;      /* blank line between records */
     }
     r->ended = false;
@@ -244,17 +248,22 @@ skip_bom(char **s, ssize_t n)
 
 /* Reads the header line of a file that is resumed past it. */
 static enum tte_err
-read_header_only(struct csv_reader *r, FILE *fp, char **line, size_t *cap)
+read_header_only(struct csv_reader *r, FILE *fp)
 {
+    struct lines in;
+    char *s;
     if (fseeko(fp, 0, SEEK_SET) != 0)
         return TTE_E_IO;
-    ssize_t n = getline(line, cap, fp);
-    if (n <= 0)
-        return TTE_OK;
-    char *s = *line;
-    size_t len = skip_bom(&s, n);
-    r->line = 1;
-    return feed_line(r, s, len);
+    lines_init(&in, fp);
+    ssize_t n = lines_next(&in, &s);
+    enum tte_err err = TTE_OK;
+    if (n > 0) {
+        size_t len = skip_bom(&s, n);
+        r->line = 1;
+        err = feed_line(r, s, len);
+    }
+    lines_free(&in);
+    return err;
 }
 
 enum tte_err
@@ -262,8 +271,8 @@ read_csv(struct collect *c, FILE *fp, const char *file, size_t start_line,
          long long offset)
 {
     struct csv_reader r;
-    char *line = NULL;
-    size_t cap = 0;
+    struct lines in;
+    char *s;
     ssize_t n;
     enum tte_err err = TTE_OK;
 
@@ -280,14 +289,14 @@ read_csv(struct collect *c, FILE *fp, const char *file, size_t start_line,
         r.header_done = true;
         err = map_header(r.src, file, NULL, 0, &r.secret);
     } else if (offset > 0) {
-        err = read_header_only(&r, fp, &line, &cap);
+        err = read_header_only(&r, fp);
         if (!err && fseeko(fp, offset, SEEK_SET) != 0)
             err = TTE_E_IO;
     }
     r.line = start_line;
     r.offset = offset;
-    while (!err && (n = getline(&line, &cap, fp)) > 0) {
-        char *s = line;
+    lines_init(&in, fp);
+    while (!err && (n = lines_next(&in, &s)) > 0) {
         r.line++;
         r.offset += n;
         size_t len = r.line == 1 ? skip_bom(&s, n) : (size_t)n;
@@ -306,7 +315,7 @@ read_csv(struct collect *c, FILE *fp, const char *file, size_t start_line,
         if (!err && r.header_done)
             err = collect_checkpoint(c, r.offset, r.line);
     }
-    free(line);
+    lines_free(&in);
     reader_free(&r);
     return err;
 }

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "collect.h"
+#include "lines.h"
 #include "json_arena.h"
 #include "tte_log.h"
 
@@ -87,8 +88,9 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
 enum tte_err
 read_jsonl(struct collect *c, FILE *fp, const char *file, size_t start_line)
 {
-    char *line = NULL;
-    size_t cap = 0, lineno = start_line;
+    struct lines in;
+    char *line;
+    size_t lineno = start_line;
     long long offset = ftello(fp);
     ssize_t n;
     struct tte_buf quoted, raw;
@@ -97,7 +99,8 @@ read_jsonl(struct collect *c, FILE *fp, const char *file, size_t start_line)
     buf_init(&quoted);
     buf_init(&raw);
     json_arena_begin();
-    while (!err && (n = getline(&line, &cap, fp)) > 0) {
+    lines_init(&in, fp);
+    while (!err && (n = lines_next(&in, &line)) > 0) {
         size_t outn;
         lineno++;
         offset += n;
@@ -126,7 +129,7 @@ read_jsonl(struct collect *c, FILE *fp, const char *file, size_t start_line)
         log_err("%s: read error: %s", file, strerror(errno));
         err = TTE_E_IO;
     }
-    free(line);
+    lines_free(&in);
     buf_free(&quoted);
     buf_free(&raw);
     return err;
