@@ -43,6 +43,8 @@ ssize_t
 lines_next(struct lines *l, char **line)
 {
     size_t scanned = 0;
+    if (!l->buf)
+        refill(l);      /* no pointer arithmetic on a NULL buffer */
     for (;;) {
         char *nl = memchr(l->buf + l->start + scanned, '\n',
                           l->end - l->start - scanned);

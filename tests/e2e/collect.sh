@@ -60,6 +60,10 @@ same "trailing garbage after a JSON object is invalid" \
     "$(q "$db" "SELECT reason FROM v_rejects WHERE raw LIKE '%trailing'")" \
     "invalid JSON near column 9"
 
+: >"$TMP/empty.jsonl"
+status 0 "an empty JSON Lines file" "$TTE_BIN/tte-collect" --db "$TMP/e.db" \
+    --source jsonl "$TMP/empty.jsonl"
+
 # Rows are validated on the reading or the writing thread, whichever is
 # free: both give the same events and the same rejects, secrets redacted.
 $PY "$TOP/samples/gen.py" "$TMP/bal" --seed 21 --events 1500 >/dev/null

@@ -43,6 +43,8 @@ cases = [
     ("unterminated_quote",
      (H + R + ',D14,"never closed,ok\n' + R + ",D15,m,ok\n").encode(),
      "unterminated quoted field"),
+    ("empty_file", b"", []),
+    ("header_only", H.encode(), []),
     ("header_case_spaces", (" Time , APP,Unit,NIK,doc_id,message,result\n" +
                             R + ",D16,m,ok\n").encode(), [{"doc_id": "D16"}]),
 ]
