@@ -1,14 +1,13 @@
 -- Makes a database ten times larger for the benchmark: every event copied
--- nine more times with a different document id, hence distinct events.
-CREATE TEMP TABLE grow AS SELECT max(id) AS m FROM events;
-INSERT INTO events(id, t, app, unit, signer, nik, nip, name, position,
-    cert_type, cert_serial, doc_id, doc_type, doc_number, visibility,
-    auth_method, api_version, http_status, status_code, result, message,
-    duration_ms, footer, file_id, line)
-SELECT (SELECT m FROM grow) + events.rowid * 10 + c.n, t, app, unit, signer, nik, nip,
-    name, position, cert_type,
-    cert_serial, doc_id || '-' || c.n, doc_type, doc_number, visibility,
-    auth_method, api_version, http_status, status_code, result, message,
-    duration_ms, footer, file_id, line
+-- nine more times with another document id, hence distinct events. Ids
+-- keep their time prefix (tte_event_key) and change in the hash bits.
+INSERT OR IGNORE INTO events(id, t, app, unit, signer, nik, nip, name,
+    position, cert_type, cert_serial, doc_id, doc_type, doc_number,
+    visibility, auth_method, api_version, http_status, status_code, result,
+    message, duration_ms, footer, file_id, line)
+SELECT (t << 20) | ((id + c.n) & 1048575), t, app, unit, signer, nik, nip,
+    name, position, cert_type, cert_serial, doc_id || '-' || c.n, doc_type,
+    doc_number, visibility, auth_method, api_version, http_status,
+    status_code, result, message, duration_ms, footer, file_id, line
 FROM events, (WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k
     WHERE n < 9) SELECT n FROM k) c;
