@@ -14,6 +14,8 @@ enum { IT_EVENT, IT_ROW, IT_REJECT, IT_CHECKPOINT };
 struct item {
     int kind;
     size_t line;
+    bool checkpoint;            /* also a checkpoint at (offset, ck_line) */
+    size_t ck_line;
     long long offset;
     int64_t t;
     long long http_status, duration_ms;
@@ -61,7 +63,7 @@ at(const struct batch *b, uint32_t off)
 }
 
 static enum tte_err
-write_item(struct pipe *p, struct batch *b, struct item *it)
+write_row(struct pipe *p, struct batch *b, struct item *it)
 {
     struct collect *c = p->c;
     if (it->kind == IT_CHECKPOINT)
@@ -83,6 +85,15 @@ write_item(struct pipe *p, struct batch *b, struct item *it)
         ev.v[f] = (char *)at(b, it->v[f]);
     ev.signer = at(b, it->signer);
     return collect_event_now(c, &ev, it->line);
+}
+
+static enum tte_err
+write_item(struct pipe *p, struct batch *b, struct item *it)
+{
+    enum tte_err err = write_row(p, b, it);
+    if (!err && it->checkpoint && it->kind != IT_CHECKPOINT)
+        err = collect_checkpoint_now(p->c, it->offset, it->ck_line);
+    return err;
 }
 
 static void *
@@ -239,6 +250,17 @@ enum tte_err
 pipe_checkpoint(struct pipe *p, long long offset, size_t line)
 {
     enum tte_err err;
+    /* Most often the row just queued ends here: mark it rather than
+     * queue another item. */
+    if (p->cur && p->cur->n) {
+        struct item *last = &p->cur->items[p->cur->n - 1];
+        if (last->kind != IT_CHECKPOINT && !last->checkpoint) {
+            last->checkpoint = true;
+            last->offset = offset;
+            last->ck_line = line;
+            return TTE_OK;
+        }
+    }
     struct item *it = next_item(p, &err);
     if (!it)
         return err;
