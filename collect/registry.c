@@ -121,7 +121,9 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
     while (v[9] && k < sizeof statuses / sizeof statuses[0] &&
            strcmp(v[9], statuses[k]))
         k++;
-    if (!v[9] || k == sizeof statuses / sizeof statuses[0]) {
+    /* An empty status is unknown, not wrong; anything else must be one of
+     * BSrE's. */
+    if (v[9] && k == sizeof statuses / sizeof statuses[0]) {
         buf_printf(reason, "status '%s' is not a BSrE status (ISSUE, "
                    "EXPIRED, RENEW, REVOKE, ...)", v[9] ? v[9] : "");
         return false;
@@ -180,9 +182,18 @@ app_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
         buf_adds(reason, "app is empty");
         return false;
     }
-    if (v[3] && strcmp(v[3], "1") && strcmp(v[3], "0")) {
-        buf_printf(reason, "footer_statement '%s' is neither 1 nor 0", v[3]);
-        return false;
+    if (v[3]) {
+        if (str_ieq(v[3], "ya") || str_ieq(v[3], "yes") ||
+            str_ieq(v[3], "true"))
+            v[3] = "1";
+        else if (str_ieq(v[3], "tidak") || str_ieq(v[3], "no") ||
+                 str_ieq(v[3], "false"))
+            v[3] = "0";
+        if (strcmp(v[3], "1") && strcmp(v[3], "0")) {
+            buf_printf(reason, "footer_statement '%s' is neither 1 nor 0",
+                       v[3]);
+            return false;
+        }
     }
     if (!norm_date(v[4])) {
         buf_printf(reason, "checked_on '%s' is not a date (YYYY-MM-DD)", v[4]);
