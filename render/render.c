@@ -41,6 +41,11 @@ formats_init(struct render *r)
     f->preview = new_format(wb, true, 12, NULL);
     format_set_font_color(f->preview, 0x9C0006);
     format_set_bg_color(f->preview, 0xFFC7CE);
+    /* Prose is merged across the sheet and wraps inside it. */
+    lxw_format *prose[] = {f->title, f->section, f->note, f->warning,
+                           f->preview};
+    for (size_t i = 0; i < sizeof prose / sizeof prose[0]; i++)
+        format_set_text_wrap(prose[i]);
     f->label = new_format(wb, false, 0, NULL);
     f->header = new_format(wb, true, 0, NULL);
     format_set_bg_color(f->header, 0xD9E1F2);

@@ -18,7 +18,9 @@ struct sheet {
     struct render *r;
     lxw_worksheet *ws;
     const char *name;
+    const cJSON *spec;
     lxw_row_t row;
+    lxw_col_t ncols;            /* the sheet's width: its widest table */
     size_t width[MAX_COLS];
     bool have_table;
     int index;
@@ -85,12 +87,44 @@ prepare(struct sheet *s, const char *sql, sqlite3_stmt **out)
     return TTE_OK;
 }
 
+/* Characters that fit across the sheet: fixed widths where the template
+ * gives them, else a typical table column. */
+static double
+sheet_chars(const struct sheet *s)
+{
+    const cJSON *fixed = cJSON_GetObjectItemCaseSensitive(s->spec, "columns");
+    double sum = 0;
+    for (lxw_col_t c = 0; c < s->ncols; c++) {
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetArrayItem(fixed, c), "width");
+        sum += cJSON_IsNumber(w) ? w->valuedouble : 16;
+    }
+    return sum;
+}
+
+/* A line of prose: merged across the sheet and wrapped, so that it
+ * neither runs off the printed page nor widens it. */
+static void
+put_prose(struct sheet *s, const char *text, lxw_format *f)
+{
+    char *t = cell_text(text);
+    double lines = (double)cell_width(t) / (sheet_chars(s) * 1.1) + 1;
+    double height = (f == s->r->fmt.title ? 20 : 15) * (int)lines;
+    worksheet_set_row(s->ws, s->row, height, NULL);
+    if (s->ncols > 1)
+        worksheet_merge_range(s->ws, s->row, 0, s->row, s->ncols - 1, t, f);
+    else
+        worksheet_write_string(s->ws, s->row, 0, t, f);
+    s->row++;
+    free(t);
+}
+
 static void
 text_block(struct sheet *s, const cJSON *b, lxw_format *f)
 {
     const char *text = tte_json_str(b, "text", "");
     char *t = tte_expand(text, &s->r->vars, s->r->config);
-    put_text(s, s->row++, 0, t, f, false);
+    put_prose(s, t, f);
     free(t);
 }
 
@@ -238,14 +272,42 @@ table_cell(struct sheet *s, struct table *t, sqlite3_stmt *st, int c)
     put_text(s, s->row, (lxw_col_t)c, v, s->r->fmt.text, true);
 }
 
+/* Headers wrap, so a column needs only their longest word. */
+static size_t
+longest_word(const char *s)
+{
+    size_t best = 0, cur = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == ' ') {
+            cur = 0;
+            continue;
+        }
+        if ((*p & 0xC0) != 0x80 && ++cur > best)
+            best = cur;
+    }
+    return best;
+}
+
 static void
 table_header(struct sheet *s, struct table *t)
 {
+    /* Columns are as wide as their data; a longer header wraps onto a
+     * second line, which needs the row's height set before it is written
+     * (constant_memory). */
+    bool two_lines = false;
+    for (int c = 0; c < t->ncols; c++) {
+        const char *h = tte_json_str(cJSON_GetArrayItem(t->cols, c),
+                                     "header", "");
+        two_lines |= cell_width(h) > longest_word(h) + 4;
+    }
+    worksheet_set_row(s->ws, s->row, two_lines ? 30 : 15, NULL);
     t->header_row = s->row;
-    for (int c = 0; c < t->ncols; c++)
-        put_text(s, s->row, (lxw_col_t)c,
-                 tte_json_str(cJSON_GetArrayItem(t->cols, c), "header", ""),
-                 s->r->fmt.header, true);
+    for (int c = 0; c < t->ncols; c++) {
+        const char *h = tte_json_str(cJSON_GetArrayItem(t->cols, c),
+                                     "header", "");
+        put_text(s, s->row, (lxw_col_t)c, h, s->r->fmt.header, false);
+        track(s, (lxw_col_t)c, longest_word(h));
+    }
     s->row++;
 }
 
@@ -300,15 +362,18 @@ table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
                                     (lxw_col_t)v->valueint);
     }
     chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_offset = 10, .y_offset = 0};
+    lxw_chart_options opt = {.x_offset = 0, .y_offset = 10};
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(spec, "width");
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(spec, "height");
+    double height = 288;
     if (cJSON_IsNumber(w) && cJSON_IsNumber(h)) {
         opt.x_scale = w->valuedouble / 480.0;
         opt.y_scale = h->valuedouble / 288.0;
+        height = h->valuedouble;
     }
-    worksheet_insert_chart_opt(s->ws, t->header_row, (lxw_col_t)t->ncols + 1,
-                               chart, &opt);
+    /* Below the table and within its width, so it prints on the page. */
+    worksheet_insert_chart_opt(s->ws, s->row, 0, chart, &opt);
+    s->row += (lxw_row_t)(height / 20) + 2;
     free(title);
 }
 
@@ -361,7 +426,7 @@ table_block(struct sheet *s, const cJSON *b)
     t.last = s->row - 1;
     if (t.last < t.first) {
         const char *empty = tte_json_str(s->r->tpl, "labels.empty", "");
-        put_text(s, s->row++, 0, empty, s->r->fmt.note, false);
+        put_prose(s, empty, s->r->fmt.note);
     }
     first_table_setup(s, &t);
     table_total(s, &t, b);
@@ -434,6 +499,24 @@ set_widths(struct sheet *s, const cJSON *sheet)
     }
 }
 
+/* The widest table of the sheet, or its fixed columns; at least two. */
+static lxw_col_t
+sheet_width(const cJSON *spec)
+{
+    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(spec,
+                                                                "columns"));
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(spec, "blocks")) {
+        int k = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(b,
+                                                                    "columns"));
+        if (k > n)
+            n = k;
+    }
+    if (n > MAX_COLS)
+        n = MAX_COLS;
+    return (lxw_col_t)(n < 2 ? 2 : n);
+}
+
 enum tte_err
 sheet_write(struct render *r, const cJSON *spec, int index)
 {
@@ -448,11 +531,13 @@ sheet_write(struct render *r, const cJSON *spec, int index)
                 index, s.name);
         return TTE_E_CONFIG;
     }
+    s.spec = spec;
+    s.ncols = sheet_width(spec);
     page_setup(&s);
     if (r->preview) {
         const char *mark = tte_json_str(r->tpl, "preview.mark", "");
         char *m = tte_expand(mark, &r->vars, r->config);
-        put_text(&s, s.row++, 0, m, r->fmt.preview, false);
+        put_prose(&s, m, r->fmt.preview);
         free(m);
     }
     cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(spec, "blocks")) {
@@ -462,5 +547,7 @@ sheet_write(struct render *r, const cJSON *spec, int index)
         s.block++;
     }
     set_widths(&s, spec);
+    if (s.row)
+        worksheet_print_area(s.ws, 0, 0, s.row - 1, s.ncols - 1);
     return err;
 }
