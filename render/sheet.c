@@ -97,7 +97,7 @@ sheet_chars(const struct sheet *s)
     for (lxw_col_t c = 0; c < s->ncols; c++) {
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(
             cJSON_GetArrayItem(fixed, c), "width");
-        sum += cJSON_IsNumber(w) ? w->valuedouble : 16;
+        sum += cJSON_IsNumber(w) ? w->valuedouble : 11;
     }
     return sum;
 }
@@ -108,7 +108,7 @@ static void
 put_prose(struct sheet *s, const char *text, lxw_format *f)
 {
     char *t = cell_text(text);
-    double lines = (double)cell_width(t) / (sheet_chars(s) * 1.1) + 1;
+    double lines = (double)cell_width(t) / sheet_chars(s) + 1;
     double height = (f == s->r->fmt.title ? 20 : 15) * (int)lines;
     worksheet_set_row(s->ws, s->row, height, NULL);
     if (s->ncols > 1)
@@ -365,12 +365,17 @@ table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
     lxw_chart_options opt = {.x_offset = 0, .y_offset = 10};
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(spec, "width");
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(spec, "height");
-    double height = 288;
+    double height = 288, width = 480;
     if (cJSON_IsNumber(w) && cJSON_IsNumber(h)) {
-        opt.x_scale = w->valuedouble / 480.0;
-        opt.y_scale = h->valuedouble / 288.0;
+        width = w->valuedouble;
         height = h->valuedouble;
     }
+    /* No wider than the table (about 7 pixels a character), so the
+     * page is not scaled down for the chart. */
+    if (width > sheet_chars(s) * 7)
+        width = sheet_chars(s) * 7;
+    opt.x_scale = width / 480.0;
+    opt.y_scale = height / 288.0;
     /* Below the table and within its width, so it prints on the page. */
     worksheet_insert_chart_opt(s->ws, s->row, 0, chart, &opt);
     s->row += (lxw_row_t)(height / 20) + 2;
@@ -547,7 +552,5 @@ sheet_write(struct render *r, const cJSON *spec, int index)
         s.block++;
     }
     set_widths(&s, spec);
-    if (s.row)
-        worksheet_print_area(s.ws, 0, 0, s.row - 1, s.ncols - 1);
     return err;
 }
