@@ -202,8 +202,14 @@ plan_read(struct collect *c, const char *real, long long *offset,
     if (!k.id)
         return create_file_row(c->db, c->src->name, real, &c->file_id);
     c->file_id = k.id;
+    /* Same file, same first bytes and same bytes before the offset: only
+     * new rows follow. Unchanged size but a new mtime means it was
+     * written over in place: read it all again. */
+    bool rewritten = c->sb.st_size == k.offset &&
+                     (long long)c->sb.st_mtime != k.mtime;
     if (c->src->kind == KIND_EVENTS && k.dev == (long long)c->sb.st_dev &&
-        k.ino == (long long)c->sb.st_ino && c->sb.st_size >= k.offset) {
+        k.ino == (long long)c->sb.st_ino && c->sb.st_size >= k.offset &&
+        !rewritten) {
         windows(c->fp, k.offset, head, tail);
         if (strcmp(head, k.head) == 0 && strcmp(tail, k.tail) == 0) {
             *offset = k.offset;

@@ -157,6 +157,23 @@ same "grown file counts equal one clean run" \
 same "file totals after resume" \
     "$(q "$db" "SELECT rows_read || ',' || accepted || ',' || duplicates FROM files")" \
     "3010,$(q "$db" 'SELECT count(*) FROM events'),10"
+# Rewritten in place, same size: one character changed in the middle.
+n0=$(q "$db" 'SELECT count(*) FROM events')
+$PY - "$f" <<'PYEOF'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+i = b.index(b"DOC-", len(b) // 2) + 4
+b[i:i + 1] = b"Z" if b[i:i + 1] != b"Z" else b"Y"
+open(p, "r+b").write(b)
+PYEOF
+touch -d "+1 minute" "$f"
+"$TTE_BIN/tte-collect" --db "$db" --source csv "$f" 2>"$TMP/inplace"
+grep -q "read 3010, accepted 1, duplicates 3009" "$TMP/inplace" &&
+    ok "same-size rewrite read again: one changed row is new" ||
+    not_ok "same-size rewrite: $(cat "$TMP/inplace")"
+same "same-size rewrite adds exactly one event" \
+    "$(q "$db" 'SELECT count(*) FROM events')" "$((n0 + 1))"
 part "$src" 1500 4000 h >"$f.new"
 mv "$f.new" "$f"
 collect --db "$db" --source csv "$f"
@@ -164,7 +181,7 @@ part "$src" 0 4000 h >"$TMP/clean2.csv"
 collect --db "$TMP/clean2.db" --source csv "$TMP/clean2.csv"
 same "rewritten file re-read, counts deduplicated" \
     "$(q "$db" 'SELECT count(*) FROM events')" \
-    "$(q "$TMP/clean2.db" 'SELECT count(*) FROM events')"
+    "$(($(q "$TMP/clean2.db" 'SELECT count(*) FROM events') + 1))"
 
 # kill -9 at several points, then a re-run: exactly one clean run's counts.
 # The kill points are fractions of a clean run's time on this machine.
