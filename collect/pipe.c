@@ -5,8 +5,8 @@
 #include "collect_int.h"
 #include "pipe.h"
 
-#define BATCH 2048      /* items per batch */
-#define QUEUE 4         /* batches in flight: memory stays bounded */
+#define BATCH 1024      /* items per batch */
+#define QUEUE 8         /* batches in flight: memory stays bounded */
 #define NONE UINT32_MAX
 
 enum { IT_EVENT, IT_ROW, IT_REJECT, IT_CHECKPOINT };
