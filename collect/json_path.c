@@ -144,8 +144,10 @@ json_scalar(const void *item, bool *bad, char num[32])
         return NULL;
     if (cJSON_IsString(v))
         return v->valuestring;
-    if (cJSON_IsBool(v))
-        return cJSON_IsTrue(v) ? "1" : "0";
+    if (cJSON_IsBool(v)) {
+        snprintf(num, 32, "%d", cJSON_IsTrue(v) ? 1 : 0);
+        return num;
+    }
     /* Only whole numbers below 2^53 are left as numbers by the reader
      * (json_numbers_exact); they print back exactly. */
     if (cJSON_IsNumber(v)) {

@@ -5,6 +5,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,7 +275,7 @@ map_record(const struct source *src, const struct record *rec,
            struct tte_buf *reason)
 {
     size_t off[SRC_MAX_FIELDS];
-    bool has[SRC_MAX_FIELDS];
+    char *direct[SRC_MAX_FIELDS];   /* texts the record lets us change */
     const char *jv[SRC_MAX_FIELDS] = {0};
     char num[SRC_MAX_FIELDS][32];
     bool fast = rec->json && json_simple((struct source *)src);
@@ -308,25 +309,38 @@ map_record(const struct source *src, const struct record *rec,
                        "value", kind_fields(src->kind, &n)[i]);
             return false;
         }
-        has[i] = v != NULL;
+        direct[i] = NULL;
+        off[i] = SIZE_MAX;
         if (!v)
             continue;
-        if (f->nmap)
-            v = apply_map(f, v, &len);
+        const char *mapped_v = f->nmap ? apply_map(f, v, &len) : v;
+        /* A CSV field or a JSON string belongs to this record and may be
+         * trimmed in place; constants, mapped values, numbers and
+         * booleans (written into num) are copied first. */
+        if (!f->constant && mapped_v == v && v != num[i]) {
+            direct[i] = (char *)v;
+            continue;
+        }
         off[i] = scratch->len;
-        buf_add(scratch, v, len);
+        buf_add(scratch, mapped_v, len);
         buf_addc(scratch, '\0');
     }
-    if (src->kind == KIND_EVENTS && has[F_TIME] &&
+    for (size_t i = 0; i < src->nfields; i++)
+        row[i] = direct[i] ? direct[i]
+                 : off[i] != SIZE_MAX ? scratch->data + off[i] : NULL;
+    if (src->kind == KIND_EVENTS && row[F_TIME] &&
         (src->ntimes > 1 || src->times[0].kind != TF_ISO8601)) {
         char iso[64];
-        if (convert_time(src, scratch->data + off[F_TIME], iso, sizeof iso)) {
-            off[F_TIME] = scratch->len;
+        if (convert_time(src, row[F_TIME], iso, sizeof iso)) {
+            size_t o = scratch->len;
             buf_adds(scratch, iso);
             buf_addc(scratch, '\0');
+            /* The scratch may have moved: point every copy again. */
+            for (size_t i = 0; i < src->nfields; i++)
+                if (!direct[i] && off[i] != SIZE_MAX)
+                    row[i] = scratch->data + off[i];
+            row[F_TIME] = scratch->data + o;
         }
     }
-    for (size_t i = 0; i < src->nfields; i++)
-        row[i] = has[i] ? scratch->data + off[i] : NULL;
     return true;
 }
