@@ -36,7 +36,9 @@ struct csv_reader {
     bool any_secret;
     long long offset;           /* byte offset after the current line */
     char bad[160];              /* first field problem of the record */
-    struct tte_buf raw;         /* the record's lines as read */
+    const char *line_text;      /* the line being fed, when a record */
+    size_t line_len;            /* starts on it: its raw text, uncopied */
+    struct tte_buf raw;         /* the lines of a record that spans more */
     struct tte_buf tmp;
     enum tte_err err;
 };
@@ -93,11 +95,12 @@ raw_text(void *ctx, size_t *len)
 {
     struct csv_reader *r = ctx;
     if (!r->any_secret) {
-        size_t n = r->raw.len;
-        while (n && (r->raw.data[n - 1] == '\n' || r->raw.data[n - 1] == '\r'))
+        const char *t = r->raw.len ? r->raw.data : r->line_text;
+        size_t n = r->raw.len ? r->raw.len : r->line_len;
+        while (n && (t[n - 1] == '\n' || t[n - 1] == '\r'))
             n--;
         *len = n;
-        return r->raw.data ? r->raw.data : "";
+        return t ? t : "";
     }
     buf_reset(&r->tmp);
     for (size_t i = 0; i < r->n; i++) {
@@ -213,13 +216,24 @@ feed_line(struct csv_reader *r, const char *line, size_t n)
             return TTE_OK;      /* blank line between records */
     }
     r->ended = false;
-    buf_add(&r->raw, text, outn);
+    /* A record on one line (most) is its line; only a record that runs
+     * over several lines has them copied. */
+    if (r->pending) {
+        buf_add(&r->raw, text, outn);
+    } else {
+        r->line_text = text;
+        r->line_len = outn;
+    }
     if (csv_parse(&r->p, text, outn, on_field, on_row, r) != outn) {
         log_err("%s:%zu: %s", r->file, r->line,
                 csv_strerror(csv_error(&r->p)));
         return TTE_E_IO;
     }
     r->pending = !r->ended;
+    if (r->pending && r->line_text) {
+        buf_add(&r->raw, r->line_text, r->line_len);
+        r->line_text = NULL;
+    }
     return r->err;
 }
 
