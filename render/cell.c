@@ -27,11 +27,11 @@ cell_text(const char *s)
 }
 
 size_t
-cell_width(const char *s)
+cell_longest_run(const char *s, char sep)
 {
     size_t best = 0, cur = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n') {
+        if (*p == (unsigned char)sep) {
             cur = 0;
             continue;
         }
@@ -39,4 +39,10 @@ cell_width(const char *s)
             best = cur;
     }
     return best;
+}
+
+size_t
+cell_width(const char *s)
+{
+    return cell_longest_run(s, '\n');
 }

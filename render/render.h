@@ -51,5 +51,7 @@ enum tte_err sheet_write(struct render *r, const cJSON *sheet, int index);
 char *cell_text(const char *s);
 /* Display width of s in characters (longest line). */
 size_t cell_width(const char *s);
+/* Characters in the longest run of s between sep bytes. */
+size_t cell_longest_run(const char *s, char sep);
 
 #endif

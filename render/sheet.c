@@ -272,33 +272,17 @@ table_cell(struct sheet *s, struct table *t, sqlite3_stmt *st, int c)
     put_text(s, s->row, (lxw_col_t)c, v, s->r->fmt.text, true);
 }
 
-/* Headers wrap, so a column needs only their longest word. */
-static size_t
-longest_word(const char *s)
-{
-    size_t best = 0, cur = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == ' ') {
-            cur = 0;
-            continue;
-        }
-        if ((*p & 0xC0) != 0x80 && ++cur > best)
-            best = cur;
-    }
-    return best;
-}
-
 static void
 table_header(struct sheet *s, struct table *t)
 {
-    /* Columns are as wide as their data; a longer header wraps onto a
-     * second line, which needs the row's height set before it is written
+    /* Columns are as wide as their data and their headers' longest word;
+     * a longer header wraps onto a second line, which needs the row's height set before it is written
      * (constant_memory). */
     bool two_lines = false;
     for (int c = 0; c < t->ncols; c++) {
         const char *h = tte_json_str(cJSON_GetArrayItem(t->cols, c),
                                      "header", "");
-        two_lines |= cell_width(h) > longest_word(h) + 4;
+        two_lines |= cell_width(h) > cell_longest_run(h, ' ') + 4;
     }
     worksheet_set_row(s->ws, s->row, two_lines ? 30 : 15, NULL);
     t->header_row = s->row;
@@ -306,7 +290,7 @@ table_header(struct sheet *s, struct table *t)
         const char *h = tte_json_str(cJSON_GetArrayItem(t->cols, c),
                                      "header", "");
         put_text(s, s->row, (lxw_col_t)c, h, s->r->fmt.header, false);
-        track(s, (lxw_col_t)c, longest_word(h));
+        track(s, (lxw_col_t)c, cell_longest_run(h, ' '));
     }
     s->row++;
 }
