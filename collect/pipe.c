@@ -56,6 +56,20 @@ put(struct batch *b, const char *s, size_t n)
     return off;
 }
 
+static void
+put_fields(struct batch *b, struct item *it, char *const *v)
+{
+    for (int f = 0; f < F_COUNT; f++)
+        it->v[f] = v[f] ? put(b, v[f], strlen(v[f])) : NONE;
+}
+
+static void
+put_raw(struct batch *b, struct item *it, const char *raw, size_t len)
+{
+    it->raw = put(b, raw ? raw : "", raw ? len : 0);
+    it->raw_len = raw ? len : 0;
+}
+
 static const char *
 at(const struct batch *b, uint32_t off)
 {
@@ -200,8 +214,7 @@ pipe_event(struct pipe *p, const struct tte_event *ev, size_t line)
     it->duration_ms = ev->duration_ms;
     it->footer = ev->footer;
     it->key = ev->key;
-    for (int f = 0; f < F_COUNT; f++)
-        it->v[f] = ev->v[f] ? put(p->cur, ev->v[f], strlen(ev->v[f])) : NONE;
+    put_fields(p->cur, it, ev->v);
     it->signer = put(p->cur, ev->signer, strlen(ev->signer));
     return err;
 }
@@ -223,10 +236,8 @@ pipe_row(struct pipe *p, char *const *row, size_t line, const char *raw,
     it->kind = IT_ROW;
     it->line = line;
     it->json = json;
-    for (int f = 0; f < F_COUNT; f++)
-        it->v[f] = row[f] ? put(p->cur, row[f], strlen(row[f])) : NONE;
-    it->raw = put(p->cur, raw ? raw : "", raw ? raw_len : 0);
-    it->raw_len = raw ? raw_len : 0;
+    put_fields(p->cur, it, row);
+    put_raw(p->cur, it, raw, raw_len);
     return err;
 }
 
@@ -241,8 +252,7 @@ pipe_reject(struct pipe *p, size_t line, const char *reason, const char *raw,
     it->kind = IT_REJECT;
     it->line = line;
     it->reason = put(p->cur, reason, strlen(reason));
-    it->raw = put(p->cur, raw ? raw : "", raw ? raw_len : 0);
-    it->raw_len = raw ? raw_len : 0;
+    put_raw(p->cur, it, raw, raw_len);
     return err;
 }
 
