@@ -241,17 +241,22 @@ same "collecting the fixed rows adds exactly them" \
 
 # Two different events with the same 64-bit key: both kept, and each
 # still recognised as a duplicate. The pair is found by brute force with
-# an independent FNV-1a of the key's fields (tte_event_key).
+# an independent Python copy of the key's hash (lib/tte_event.c).
 $PY - "$TMP/collide.csv" <<'PYEOF'
 import sys
-def fnv(h, b):
-    for c in b:
-        h = ((h ^ c) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
-    return h
+M = 0xFFFFFFFFFFFFFFFF
+def mix(h, w):
+    h = ((h ^ w) * 0x9E3779B97F4A7C15) & M
+    return h ^ (h >> 32)
 def low(doc):
-    h = 1469598103934665603
+    h = 0xCBF29CE484222325
     for f in ("srikandi", "3171010101900001", doc, "ok"):
-        h = fnv(h, f.encode() + b"\x1f")
+        b = f.encode()
+        h = mix(h, len(b))
+        whole = len(b) - len(b) % 8
+        for i in range(0, whole, 8):
+            h = mix(h, int.from_bytes(b[i:i + 8], "little"))
+        h = mix(h, int.from_bytes(b[whole:], "little"))
     return h >> 44
 seen = {}
 for i in range(200000):
