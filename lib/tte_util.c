@@ -274,17 +274,6 @@ tte_sha256_hex(const void *p, size_t n, char out[65])
 }
 
 uint64_t
-tte_fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-uint64_t
 tte_hash(const void *p, size_t n)
 {
     const unsigned char *s = p;

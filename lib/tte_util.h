@@ -74,9 +74,6 @@ bool tte_is_secret_name(const char *name);
 /* Lowercase hex SHA-256 of p[0..n) into out[65]. */
 void tte_sha256_hex(const void *p, size_t n, char out[65]);
 
-/* 64-bit FNV-1a, chained through h (start with TTE_FNV_INIT). */
-#define TTE_FNV_INIT 1469598103934665603ULL
-uint64_t tte_fnv1a(uint64_t h, const void *p, size_t n);
 
 /* A fast 64-bit hash for in-memory tables (8 bytes per step); not stable
  * across versions: never store it. */
