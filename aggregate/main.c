@@ -1,8 +1,11 @@
 /* tte-aggregate: sums a year or quarter into the summary tables. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "aggregate.h"
 #include "tte_cli.h"
@@ -76,6 +79,13 @@ main(int argc, char **argv)
     if (!year)
         p.year = tte_last_completed_year(p.offset);
     db_path = tte_opt_env(db_path, "TTE_DB", "report.db");
+    /* Summing needs collected data: a missing database is missing input,
+     * not one to create. */
+    if (access(db_path, F_OK) != 0) {
+        log_err("cannot open database '%s': %s (run tte-collect first)",
+                db_path, strerror(errno));
+        return EX_NOINPUT;
+    }
     enum tte_err err = tte_db_open(db_path, false, &db);
     if (err)
         return tte_exit_code(err);

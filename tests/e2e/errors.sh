@@ -23,6 +23,10 @@ status 66 "collect missing file" "$TTE_BIN/tte-collect" --db "$db" \
     --source csv "$TMP/does-not-exist.csv"
 grep -q "does-not-exist.csv" "$TMP/out" && ok "missing file is named" ||
     not_ok "missing file is named"
+status 66 "aggregate without a database" "$TTE_BIN/tte-aggregate" \
+    --db "$TMP/none.db" --year 2025
+test ! -e "$TMP/none.db" && ok "aggregate creates no database" ||
+    not_ok "aggregate creates no database"
 status 64 "aggregate bad quarter" "$TTE_BIN/tte-aggregate" --db "$db" \
     --year 2025 --quarter 5
 status 64 "aggregate bad year" "$TTE_BIN/tte-aggregate" --db "$db" --year 25
