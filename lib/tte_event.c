@@ -20,15 +20,6 @@ tte_field_name(enum tte_field f)
     return (unsigned)f < F_COUNT ? names[f] : "?";
 }
 
-int
-tte_field_lookup(const char *name)
-{
-    for (int i = 0; i < F_COUNT; i++)
-        if (strcasecmp(name, names[i]) == 0)
-            return i;
-    return -1;
-}
-
 static void
 lower(char *s)
 {

@@ -17,8 +17,6 @@ enum tte_field {
 
 /* Canonical name of a field ("cert_serial"); borrowed, static. */
 const char *tte_field_name(enum tte_field f);
-/* Field for a canonical name, or -1. */
-int tte_field_lookup(const char *name);
 
 /*
  * One validated event. The string members point into the caller's row
