@@ -1,6 +1,5 @@
 #include <ctype.h>
 #include <stdlib.h>
-#include <strings.h>
 #include <string.h>
 
 #include "tte_event.h"
