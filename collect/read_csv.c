@@ -56,7 +56,11 @@ text_check(const char *s, size_t n)
             ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
             break;
     }
-    if (i == n)
+    /* The tail shorter than a word, byte by byte: every field has one. */
+    size_t j = i;
+    while (j < n && (unsigned char)(s[j] - 1) < 0x7f)
+        j++;
+    if (j == n)
         return 0;
     if (memchr(s + i, '\0', n - i))
         return 1;
