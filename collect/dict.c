@@ -1,7 +1,9 @@
 /*
  * An in-memory cache of the strings table: text -> id. Open addressing,
  * cleared when full so memory stays flat however many distinct messages
- * a log holds; a miss costs one indexed lookup.
+ * a log holds; a miss costs one indexed lookup. A slot keeps the hash and
+ * length beside the key, so a probe touches the key's bytes only when it
+ * is almost surely the one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +11,22 @@
 #include "dict.h"
 #include "tte_util.h"
 
-#define DICT_MAX (1u << 17)
+#define DICT_MAX (1u << 16)
+
+struct dict_slot {
+    char *key;
+    int64_t id;
+    uint32_t hash;          /* the bits the slot index does not use */
+    uint32_t len;
+};
 
 void
 dict_clear(struct dict *d)
 {
     for (size_t i = 0; i < d->cap; i++)
-        free(d->keys[i]);
-    if (d->keys)
-        memset(d->keys, 0, d->cap * sizeof *d->keys);
+        free(d->slots[i].key);
+    if (d->slots)
+        memset(d->slots, 0, d->cap * sizeof *d->slots);
     d->n = 0;
 }
 
@@ -25,43 +34,49 @@ void
 dict_free(struct dict *d)
 {
     dict_clear(d);
-    free(d->keys);
-    free(d->ids);
+    free(d->slots);
     memset(d, 0, sizeof *d);
 }
 
-static size_t
-slot(const struct dict *d, const char *s, uint64_t h)
+static struct dict_slot *
+slot(const struct dict *d, const char *s, size_t n, uint64_t h)
 {
     size_t i = (size_t)h & (d->cap - 1);
-    while (d->keys[i] && strcmp(d->keys[i], s) != 0)
-        i = (i + 1) & (d->cap - 1);
-    return i;
+    for (;; i = (i + 1) & (d->cap - 1)) {
+        struct dict_slot *e = &d->slots[i];
+        if (!e->key || (e->hash == (uint32_t)(h >> 32) && e->len == n &&
+                        memcmp(e->key, s, n) == 0))
+            return e;
+    }
 }
 
 int64_t
-dict_get(const struct dict *d, const char *s)
+dict_get(const struct dict *d, const char *s, size_t n)
 {
     if (!d->cap)
         return 0;
-    size_t i = slot(d, s, tte_hash(s, strlen(s)));
-    return d->keys[i] ? d->ids[i] : 0;
+    struct dict_slot *e = slot(d, s, n, tte_hash(s, n));
+    return e->key ? e->id : 0;
 }
 
 void
-dict_put(struct dict *d, const char *s, int64_t id)
+dict_put(struct dict *d, const char *s, size_t n, int64_t id)
 {
     if (!d->cap) {
         d->cap = DICT_MAX * 2;
-        d->keys = xcalloc(d->cap, sizeof *d->keys);
-        d->ids = xcalloc(d->cap, sizeof *d->ids);
+        d->slots = xcalloc(d->cap, sizeof *d->slots);
     }
     if (d->n >= DICT_MAX)
         dict_clear(d);
-    size_t i = slot(d, s, tte_hash(s, strlen(s)));
-    if (!d->keys[i]) {
-        d->keys[i] = xstrdup(s);
+    uint64_t h = tte_hash(s, n);
+    struct dict_slot *e = slot(d, s, n, h);
+    if (!e->key) {
+        e->key = xmalloc(n + 1);
+        memcpy(e->key, s, n);
+        e->key[n] = '\0';
+        e->hash = (uint32_t)(h >> 32);
+        e->len = (uint32_t)n;
         d->n++;
     }
-    d->ids[i] = id;
+    e->id = id;
 }

@@ -22,7 +22,9 @@ struct item {
     int footer;
     uint64_t key;
     uint32_t v[F_COUNT];        /* arena offsets, NONE when absent */
-    uint32_t signer, reason, raw;
+    uint32_t len[F_COUNT];      /* of an event's fields */
+    int signer;
+    uint32_t reason, raw;
     size_t raw_len;
     bool json;
 };
@@ -57,10 +59,11 @@ put(struct batch *b, const char *s, size_t n)
 }
 
 static void
-put_fields(struct batch *b, struct item *it, char *const *v)
+put_fields(struct batch *b, struct item *it, char *const *v,
+           const uint32_t *len)
 {
     for (int f = 0; f < F_COUNT; f++)
-        it->v[f] = v[f] ? put(b, v[f], strlen(v[f])) : NONE;
+        it->v[f] = v[f] ? put(b, v[f], len ? len[f] : strlen(v[f])) : NONE;
 }
 
 static void
@@ -97,7 +100,8 @@ write_row(struct pipe *p, struct batch *b, struct item *it)
                            .footer = it->footer, .key = it->key};
     for (int f = 0; f < F_COUNT; f++)
         ev.v[f] = (char *)at(b, it->v[f]);
-    ev.signer = at(b, it->signer);
+    memcpy(ev.len, it->len, sizeof ev.len);
+    ev.signer = it->signer;
     return collect_event_now(c, &ev, it->line);
 }
 
@@ -214,8 +218,9 @@ pipe_event(struct pipe *p, const struct tte_event *ev, size_t line)
     it->duration_ms = ev->duration_ms;
     it->footer = ev->footer;
     it->key = ev->key;
-    put_fields(p->cur, it, ev->v);
-    it->signer = put(p->cur, ev->signer, strlen(ev->signer));
+    put_fields(p->cur, it, ev->v, ev->len);
+    memcpy(it->len, ev->len, sizeof it->len);
+    it->signer = ev->signer;
     return err;
 }
 
@@ -236,7 +241,7 @@ pipe_row(struct pipe *p, char *const *row, size_t line, const char *raw,
     it->kind = IT_ROW;
     it->line = line;
     it->json = json;
-    put_fields(p->cur, it, row);
+    put_fields(p->cur, it, row, NULL);
     put_raw(p->cur, it, raw, raw_len);
     return err;
 }

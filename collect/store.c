@@ -83,26 +83,27 @@ store_forget(struct store *s)
         dict_clear(&s->dict);
 }
 
-/* The id of text str in the dictionary, added when new; 0 for NULL. */
+/* The id of text str (n bytes) in the dictionary, added when new; 0 for
+ * NULL. */
 static enum tte_err
-str_id(struct store *s, const char *str, int64_t *id)
+str_id(struct store *s, const char *str, size_t n, int64_t *id)
 {
     *id = 0;
     if (!str)
         return TTE_OK;
-    *id = dict_get(&s->dict, str);
+    *id = dict_get(&s->dict, str, n);
     if (*id)
         return TTE_OK;
-    sqlite3_bind_text(s->q[Q_STR_FIND], 1, str, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->q[Q_STR_FIND], 1, str, (int)n, SQLITE_STATIC);
     int rc = step(s, Q_STR_FIND, id);
     if (rc == SQLITE_DONE) {
-        sqlite3_bind_text(s->q[Q_STR_ADD], 1, str, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s->q[Q_STR_ADD], 1, str, (int)n, SQLITE_STATIC);
         rc = step(s, Q_STR_ADD, NULL);
         *id = sqlite3_last_insert_rowid(s->db);
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return tte_db_err(s->db, rc);
-    dict_put(&s->dict, str, *id);
+    dict_put(&s->dict, str, n, *id);
     return TTE_OK;
 }
 
@@ -150,7 +151,8 @@ text_ids(struct store *s, const struct tte_event *ev, int64_t ids[F_COUNT])
         F_STATUS_CODE, F_MESSAGE};
     for (size_t i = 0; !err && i < sizeof dict_fields / sizeof *dict_fields;
          i++)
-        err = str_id(s, ev->v[dict_fields[i]], &ids[dict_fields[i]]);
+        err = str_id(s, ev->v[dict_fields[i]], ev->len[dict_fields[i]],
+                     &ids[dict_fields[i]]);
     return err;
 }
 
@@ -192,12 +194,11 @@ enum tte_err
 store_event(struct store *s, const struct tte_event *ev, long long file_id,
             size_t line, bool *dup)
 {
-    int64_t ids[F_COUNT] = {0}, signer;
+    int64_t ids[F_COUNT] = {0};
     enum tte_err err = text_ids(s, ev, ids);
-    if (!err)
-        err = str_id(s, ev->signer, &signer);
     if (err)
         return err;
+    int64_t signer = ids[ev->signer];
     struct ident id = {ev->t, ids[F_APP], signer,
                        strcmp(ev->v[F_RESULT], "fail") == 0,
                        ev->v[F_DOC_ID] ? ev->v[F_DOC_ID] : ""};

@@ -111,8 +111,8 @@ check_identity(struct tte_event *ev, struct tte_buf *reason)
                    "as text", serial);
         return false;
     }
-    ev->signer = nik ? nik : nip ? nip : serial;
-    if (!ev->signer) {
+    ev->signer = nik ? F_NIK : nip ? F_NIP : F_CERT_SERIAL;
+    if (!ev->v[ev->signer]) {
         buf_adds(reason, "no signer identity (nik, nip or cert_serial)");
         return false;
     }
@@ -172,6 +172,9 @@ tte_event_normalize(char *row[F_COUNT], int default_offset,
     } else {
         ev->v[F_RESULT] = (char *)derive_result(ev);
     }
+    /* The lengths spare every later stage a strlen of every field. */
+    for (int f = 0; f < F_COUNT; f++)
+        ev->len[f] = ev->v[f] ? (uint32_t)strlen(ev->v[f]) : 0;
     ev->key = tte_event_key(ev);
     return true;
 }
@@ -200,10 +203,9 @@ load_le(const unsigned char *p, size_t n)
 }
 
 static uint64_t
-hash_str(uint64_t h, const char *s)
+hash_str(uint64_t h, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t n = strlen((const char *)p);
     h = mix(h, n);
     for (; n >= 8; p += 8, n -= 8)
         h = mix(h, load_le(p, 8));
@@ -216,10 +218,10 @@ uint64_t
 tte_event_key(const struct tte_event *ev)
 {
     uint64_t h = 0xCBF29CE484222325ULL;
-    h = hash_str(h, ev->v[F_APP]);
-    h = hash_str(h, ev->signer);
-    h = hash_str(h, ev->v[F_DOC_ID]);
-    h = hash_str(h, ev->v[F_RESULT]);
+    h = hash_str(h, ev->v[F_APP], ev->len[F_APP]);
+    h = hash_str(h, ev->v[ev->signer], ev->len[ev->signer]);
+    h = hash_str(h, ev->v[F_DOC_ID], ev->len[F_DOC_ID]);
+    h = hash_str(h, ev->v[F_RESULT], ev->len[F_RESULT]);
     uint64_t t = (uint64_t)(ev->t < 0 ? 0 : ev->t) & ((1ULL << 42) - 1);
     return (t << 20) | (h >> 44);
 }

@@ -24,8 +24,9 @@ const char *tte_field_name(enum tte_field f);
  */
 struct tte_event {
     char *v[F_COUNT];
+    uint32_t len[F_COUNT];  /* strlen(v[f]), 0 when absent */
     int64_t t;              /* UTC seconds */
-    const char *signer;     /* nik, else nip, else cert_serial */
+    enum tte_field signer;  /* F_NIK, else F_NIP, else F_CERT_SERIAL */
     long long http_status;  /* -1 when absent */
     long long duration_ms;  /* -1 when absent */
     int footer;             /* 1, 0, or -1 when absent */

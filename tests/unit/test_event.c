@@ -51,7 +51,7 @@ test_valid_and_derived(void **state)
     assert_string_equal(ev.v[F_UNIT], "Biro Umum");
     assert_string_equal(ev.v[F_RESULT], "ok");
     assert_string_equal(ev.v[F_CERT_TYPE], "individu");
-    assert_string_equal(ev.signer, "3171010101900001");
+    assert_string_equal(ev.v[ev.signer], "3171010101900001");
     assert_int_equal(ev.t, 1740798000);
 
     base(&r);
@@ -73,7 +73,7 @@ test_valid_and_derived(void **state)
     r.v[F_NIK] = NULL;
     row_set(&r, F_CERT_SERIAL, "10000000983556614291900633");
     assert_true(norm(&r, &ev, &reason));
-    assert_string_equal(ev.signer, "10000000983556614291900633");
+    assert_string_equal(ev.v[ev.signer], "10000000983556614291900633");
     buf_free(&reason);
 }
 
