@@ -141,9 +141,9 @@ tte_event_normalize(char *row[F_COUNT], int default_offset,
 {
     memset(ev, 0, sizeof *ev);
     for (int f = 0; f < F_COUNT; f++) {
-        ev->v[f] = row[f] ? str_trim(row[f]) : NULL;
-        if (ev->v[f] && !*ev->v[f])
-            ev->v[f] = NULL;
+        size_t n = row[f] ? str_trim_len(row[f]) : 0;
+        ev->v[f] = n ? row[f] : NULL;
+        ev->len[f] = (uint32_t)n;
     }
     if (!ev->v[F_TIME]) {
         buf_adds(reason, "time is empty");
@@ -172,9 +172,10 @@ tte_event_normalize(char *row[F_COUNT], int default_offset,
     } else {
         ev->v[F_RESULT] = (char *)derive_result(ev);
     }
-    /* The lengths spare every later stage a strlen of every field. */
-    for (int f = 0; f < F_COUNT; f++)
-        ev->len[f] = ev->v[f] ? (uint32_t)strlen(ev->v[f]) : 0;
+    /* The only fields given new texts; the lengths spare every later
+     * stage a strlen of every field. */
+    ev->len[F_CERT_TYPE] = (uint32_t)strlen(ev->v[F_CERT_TYPE]);
+    ev->len[F_RESULT] = (uint32_t)strlen(ev->v[F_RESULT]);
     ev->key = tte_event_key(ev);
     return true;
 }

@@ -148,8 +148,8 @@ buf_add_escaped(struct tte_buf *b, const char *s, size_t n)
         buf_add(b, "", 0);
 }
 
-char *
-str_trim(char *s)
+size_t
+str_trim_len(char *s)
 {
     size_t n = strlen(s);
     while (n && isspace((unsigned char)s[n - 1]))
@@ -159,6 +159,13 @@ str_trim(char *s)
         i++;
     if (i)
         memmove(s, s + i, n - i + 1);
+    return n - i;
+}
+
+char *
+str_trim(char *s)
+{
+    str_trim_len(s);
     return s;
 }
 

@@ -55,6 +55,8 @@ void buf_add_escaped(struct tte_buf *b, const char *s, size_t n);
 
 /* Trims ASCII white space in place; returns s. */
 char *str_trim(char *s);
+/* Trims s in place and returns its new length. */
+size_t str_trim_len(char *s);
 bool str_empty(const char *s);
 bool str_ieq(const char *a, const char *b);
 /* True when every byte of s[0..n) is an ASCII digit and n > 0. */
