@@ -67,6 +67,9 @@ struct source {
      * object's members finds them all (map.c). */
     int json_simple;            /* 0 unknown, 1 yes, -1 no */
     struct { uint64_t hash; uint32_t fields; const char *key; } keys[64];
+    /* The members of the last object, in order: a log's objects mostly
+     * repeat one layout, so a member is found by one compare. */
+    struct { char key[24]; uint32_t fields; } order[32];
 };
 
 /* Per-file counters; read = accepted + duplicates + rejected. */

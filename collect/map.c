@@ -145,6 +145,23 @@ json_simple(struct source *src)
     return true;
 }
 
+/* The fields that the member named key, at position pos, maps. */
+static uint32_t
+member_fields(struct source *src, size_t pos, const char *key)
+{
+    size_t n = sizeof src->order / sizeof *src->order;
+    if (pos < n && strcmp(src->order[pos].key, key) == 0)
+        return src->order[pos].fields;
+    size_t len = strlen(key);
+    size_t slot = key_slot(src, key, tte_hash(key, len));
+    uint32_t fields = src->keys[slot].key ? src->keys[slot].fields : 0;
+    if (pos < n && len > 0 && len < sizeof src->order[pos].key) {
+        memcpy(src->order[pos].key, key, len + 1);
+        src->order[pos].fields = fields;
+    }
+    return fields;
+}
+
 /* One pass over the object's members: the first member of each key wins,
  * as with a lookup by name. */
 static bool
@@ -153,12 +170,12 @@ json_collect(const struct source *src, const cJSON *obj, const char **val,
 {
     uint32_t seen = 0;
     const cJSON *m;
+    size_t pos = 0;
     cJSON_ArrayForEach(m, obj) {
         if (!m->string)
             continue;
-        uint64_t h = tte_hash(m->string, strlen(m->string));
-        size_t slot = key_slot(src, m->string, h);
-        uint32_t fields = src->keys[slot].key ? src->keys[slot].fields : 0;
+        uint32_t fields = member_fields((struct source *)src, pos++,
+                                        m->string);
         for (size_t i = 0; fields && i < src->nfields; i++) {
             if (!(fields & (1u << i)) || (seen & (1u << i)))
                 continue;

@@ -61,8 +61,9 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
     /* The length includes the terminating NUL so that anything after the
      * value (trailing garbage) is an error. */
     cJSON *doc = cJSON_ParseWithLengthOpts(line, n + 1, &end, 1);
+    /* Trees live in the JSON arena (json_arena.c), freed by its reset
+     * after each line: no cJSON_Delete walk. */
     if (doc && !json_numbers_exact(doc)) {
-        cJSON_Delete(doc);
         json_quote_numbers(line, n, quoted);
         doc = cJSON_ParseWithLengthOpts(quoted->data, quoted->len + 1, NULL,
                                         1);
@@ -81,7 +82,6 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
                              .plain_is_json = true};
         err = collect_record(c, &rec);
     }
-    cJSON_Delete(doc);
     return err;
 }
 

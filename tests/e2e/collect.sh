@@ -56,6 +56,19 @@ same "30-digit serial in a JSON number keeps every digit" \
 same "JSON escapes and astral characters" \
     "$(q "$db" "SELECT name FROM v_events WHERE doc_id = 'J4'")" \
     "$(expect "$TMP/corpus/json/expected.json" 'e["name"]')"
+db=$TMP/order.db
+status 0 "JSON members in changing orders" "$TTE_BIN/tte-collect" \
+    --db "$db" --source jsonl "$TMP/corpus/json/order.jsonl"
+same "every member found whatever its position" "$(q "$db" \
+    "SELECT doc_id || '=' || name || '/' || message FROM v_events
+     ORDER BY doc_id" | LC_ALL=C sort)" "$($PY -c '
+import json, sys
+e = json.load(open(sys.argv[1]))
+for k in e:
+    print("%s=%s/%s" % (k, e[k][0], e[k][1]))' "$TMP/corpus/json/order.json" |
+    LC_ALL=C sort)"
+
+db=$TMP/json.db
 same "trailing garbage after a JSON object is invalid" \
     "$(q "$db" "SELECT reason FROM v_rejects WHERE raw LIKE '%trailing'")" \
     "invalid JSON near column 9"

@@ -2,7 +2,8 @@
 """Writes the reader corpora into OUTDIR, each case with what v_events must
 hold for it (or the reject reason), written by hand, not by the program.
 
-csv/NAME.csv + csv/expected.json; json/corpus.jsonl + json/expected.json
+csv/NAME.csv + csv/expected.json; json/corpus.jsonl + json/expected.json;
+json/order.jsonl + json/order.json (members in changing order)
 """
 import json
 import os
@@ -83,3 +84,31 @@ with open(out + "/json/expected.json", "w") as f:
     json.dump({"accepted": len(ok), "rejected": len(bad),
                "serial": "123456789012345678901234567890",
                "name": "\u00e9\U0001F600"}, f)
+
+# Objects whose members come in changing orders, with unmapped members in
+# between, a repeated member (the first one counts) and long member names:
+# what each event must hold, by doc_id, is written beside it.
+base = [("time", "2025-03-01T03:00:00Z"), ("app", "a"), ("unit", "u"),
+        ("nik", "3171010101900001"), ("name", "N"), ("message", "M")]
+order_rows, order_expected = [], {}
+for i in range(40):
+    members = [(k, "%s%d" % (v, i) if k in ("name", "message") else v)
+               for k, v in base]
+    members = members[i % 6:] + members[:i % 6]     # rotate the order
+    if i % 3 == 0:
+        members.insert(i % 5, ("an_unmapped_member_with_a_long_name", "x"))
+    if i % 4 == 0:
+        members.insert(1, ("k%d" % i, "y"))
+    members.append(("doc_id", "O%d" % i))
+    if i % 5 == 0:
+        members.append(("name", "second%d" % i))    # ignored: not first
+    first = {}
+    for k, v in members:
+        first.setdefault(k, v)
+    order_expected["O%d" % i] = [first["name"], first["message"]]
+    order_rows.append("{" + ",".join('"%s":"%s"' % kv for kv in members) +
+                      "}")
+with open(out + "/json/order.jsonl", "w") as f:
+    f.write("\n".join(order_rows) + "\n")
+with open(out + "/json/order.json", "w") as f:
+    json.dump(order_expected, f)
