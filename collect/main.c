@@ -7,6 +7,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "collect_run.h"
 #include "tte_cli.h"
 #include "tte_db.h"
@@ -114,17 +115,14 @@ open_rejects(const char *path)
     return fp;
 }
 
-/* Checkpoints the WAL every `bytes`, whatever the database's page size. */
-static enum tte_err
-set_checkpoint(sqlite3 *db, int bytes)
+/* Bytes of WAL between checkpoints: TTE_COLLECT_WAL (for tests), else
+ * 64 MiB, which halves rewrites of hot pages against SQLite's 4 MiB. */
+static long long
+wal_bytes(void)
 {
-    sqlite3_stmt *st = tte_db_prepare(db, "PRAGMA page_size");
-    if (!st)
-        return TTE_E_IO;
-    int page = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_finalize(st);
-    sqlite3_wal_autocheckpoint(db, page > 0 ? bytes / page : 1000);
-    return TTE_OK;
+    const char *s = getenv("TTE_COLLECT_WAL");
+    long long v;
+    return s && str_to_i64(s, &v) && v > 0 ? v : 64LL << 20;
 }
 
 static int
@@ -173,6 +171,7 @@ main(int argc, char **argv)
     struct collect_opts o = {0};
     struct source *src = NULL;
     sqlite3 *db = NULL;
+    struct checkpointer *ck = NULL;
     FILE *rej = NULL;
     int status;
     enum tte_err err;
@@ -189,12 +188,11 @@ main(int argc, char **argv)
     if (!o.check) {
         err = tte_db_open(o.db_path, false, &db);
         /* Logs come in time order, and so do their dedupe keys: a small
-         * page cache suffices, and memory stays flat in file size. A WAL
-         * of 64 MiB between checkpoints halves rewrites of hot pages. */
+         * page cache suffices, and memory stays flat in file size. */
         if (!err)
             err = tte_db_exec(db, "PRAGMA cache_size = -8192");
-        if (!err)
-            err = set_checkpoint(db, 64 << 20);
+        if (!err && strcmp(o.db_path, ":memory:") != 0)
+            ck = checkpointer_start(db, o.db_path, wal_bytes());
         if (err) {
             source_free(src);
             return tte_exit_code(err);
@@ -213,6 +211,7 @@ done:
         log_err("cannot write '%s': %s", o.rejects_path, strerror(errno));
         status = worse(status, EX_IOERR);
     }
+    checkpointer_stop(ck);
     sqlite3_close(db);
     source_free(src);
     return status;

@@ -1,6 +1,7 @@
 #!/bin/sh
-# tte-collect's two threads under ThreadSanitizer: chunked commits, rejects
-# and a kill are all handed between the reading and the writing thread.
+# tte-collect's threads under ThreadSanitizer: chunked commits, rejects
+# and a kill are all handed between the reading and the writing thread,
+# and a small WAL keeps the checkpointing thread busy beside them.
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 70
 out=build-tsan
@@ -15,7 +16,7 @@ mkdir -p "$tmp"
 export TSAN_OPTIONS=halt_on_error=1:exitcode=66
 for src in csv jsonl; do
     for f in "$tmp"/logs/*."$src" "$tmp/b/bench.$src"; do
-        TTE_COLLECT_CHUNK=700 $out/bin/tte-collect -q --db "$tmp/t.db" \
+        TTE_COLLECT_CHUNK=700 TTE_COLLECT_WAL=65536 $out/bin/tte-collect -q --db "$tmp/t.db" \
             --source "$src" --rejects "$tmp/rej.csv" "$f" 2>"$tmp/log"
         rc=$?
         if test $rc = 0 || test $rc = 65; then
