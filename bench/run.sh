@@ -5,4 +5,4 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 exec /usr/bin/python3 "$top/bench/bench.py" "$top" "${BENCH_ROWS:-1000000}" \
-    "${BENCH_RUNS:-3}" "${BENCH_BIG_ROWS-10000000}"
+    "${BENCH_RUNS:-5}" "${BENCH_BIG_ROWS-10000000}"
