@@ -102,6 +102,18 @@ def stored(db):
     return n
 
 
+def batch(where, db, conf, n=None):
+    """The whole batch from the raw CSV in where (and its registries) to
+    an XLSX: best time and peak RSS of n runs, each on a fresh database."""
+    script = ("set -e; B=%s; D=%s; W=%s; $B/tte-collect -q --db $D --source "
+              "units $W/units.csv; $B/tte-collect -q --db $D --source "
+              "certificates $W/certificates.csv; $B/tte-collect -q --db $D "
+              "--source csv $W/bench.csv || test $? = 65; $B/tte-aggregate -q "
+              "--db $D --year 2025; $B/tte-render -q --db $D --year 2025 "
+              "--config %s --out $W/batch.xlsx" % (bin_, db, where, conf))
+    return timed(["sh", "-c", script], setup=lambda: rm_db(db), n=n)
+
+
 def big_runs(exp, conf):
     """The whole batch from big_rows raw CSV rows to the XLSX, and the RSS
     of collecting the same events as (multi-gigabyte) JSON Lines."""
@@ -109,15 +121,8 @@ def big_runs(exp, conf):
     csv_path = os.path.join(where, "bench.csv")
     jsonl_path = os.path.join(where, "bench.jsonl")
     db = os.path.join(where, "batch.db")
-    script = ("set -e; B=%s; D=%s; W=%s; $B/tte-collect -q --db $D --source "
-              "units $W/units.csv; $B/tte-collect -q --db $D --source "
-              "certificates $W/certificates.csv; $B/tte-collect -q --db $D "
-              "--source csv $W/bench.csv || test $? = 65; $B/tte-aggregate -q "
-              "--db $D --year 2025; $B/tte-render -q --db $D --year 2025 "
-              "--config %s --out $W/batch.xlsx" % (bin_, db, where, conf))
     # Ten times the work of the other steps: two runs are enough.
-    t, rss = timed(["sh", "-c", script], setup=lambda: rm_db(db),
-                   n=min(runs, 2))
+    t, rss = batch(where, db, conf, n=min(runs, 2))
     n = stored(db)
     if n != exp["distinct"]:
         sys.exit("bench: %d events stored from %s, generator says %d" %
@@ -210,17 +215,7 @@ def main():
     add("tte-render", rows, 0, t, rss)
 
     # The whole batch from raw logs: collect (CSV), aggregate, render.
-    batch_db = os.path.join(tmp, "batch.db")
-    units = os.path.join(tmp, "units.csv")
-    certs = os.path.join(tmp, "certificates.csv")
-    script = ("set -e; B=%s; D=%s; $B/tte-collect -q --db $D --source units "
-              "%s; $B/tte-collect -q --db $D --source certificates %s; "
-              "$B/tte-collect -q --db $D --source csv %s || test $? = 65; "
-              "$B/tte-aggregate -q --db $D --year 2025; $B/tte-render -q "
-              "--db $D --year 2025 --config %s --out %s" % (
-                  bin_, batch_db, units, certs, csv_path, ren[7],
-                  os.path.join(tmp, "batch.xlsx")))
-    t, rss = timed(["sh", "-c", script], setup=lambda: rm_db(batch_db))
+    t, rss = batch(tmp, os.path.join(tmp, "batch.db"), ren[7])
     add("whole batch: collect + aggregate + render", rows, csv_mb, t, rss)
     batch_t = t
 
