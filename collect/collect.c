@@ -157,10 +157,12 @@ collect_reject_now(struct collect *c, size_t line, const char *reason,
         c->check_left--;
         return TTE_OK;
     }
+    /* DESIGN.md's form, "tte-collect: file:line: what": a bad row is a
+     * data error (exit 65), shown even with --quiet. */
     if (c->st.rejected <= REJECT_MSGS)
-        log_warn("%s:%zu: %s", c->file, line, reason);
+        log_err("%s:%zu: %s", c->file, line, reason);
     else if (c->st.rejected == REJECT_MSGS + 1)
-        log_warn("%s: more rejected rows; see v_rejects", c->file);
+        log_err("%s: more rejected rows; see v_rejects", c->file);
     write_reject_csv(c, line, reason, raw);
     if (c->opts->strict) {
         log_err("%s:%zu: stopping at the first bad row (--strict)", c->file,

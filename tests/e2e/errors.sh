@@ -35,9 +35,13 @@ status 64 "aggregate bad year" "$TTE_BIN/tte-aggregate" --db "$db" --year 25
 printf 'time,app,unit,nik,result\n2025-03-01T10:00:00+07:00,srikandi,Biro Umum,3171014501900001,ok\nnot-a-time,srikandi,Biro Umum,3171014501900001,ok\n2025-03-01T10:00:00+07:00,srikandi,Biro Umum,3171014501900001,perhaps\n' >"$TMP/bad.csv"
 status 65 "collect with bad rows" "$TTE_BIN/tte-collect" --db "$db" \
     --source csv "$TMP/bad.csv"
-grep -q "bad.csv:3: cannot parse time 'not-a-time'" "$TMP/out" &&
-    ok "reject message names file and line" ||
-    not_ok "reject message names file and line"
+grep -qx "tte-collect: $TMP/bad.csv:3: cannot parse time 'not-a-time'" \
+    "$TMP/out" && ok "reject message is 'tte-collect: file:line: what'" ||
+    not_ok "reject message is 'tte-collect: file:line: what'"
+status 65 "collect -q with bad rows" "$TTE_BIN/tte-collect" -q --db "$TMP/q.db" \
+    --source csv "$TMP/bad.csv" --rejects "$TMP/bad-rej.csv"
+grep -q "bad.csv:4: result 'perhaps'" "$TMP/out" &&
+    ok "-q still names each bad row" || not_ok "-q still names each bad row"
 same "good row stored" "$(q "$db" 'SELECT count(*) FROM v_events')" 1
 same "bad rows kept with line and reason" \
     "$(q "$db" "SELECT group_concat(line || ':' || reason, '|') FROM v_rejects")" \
