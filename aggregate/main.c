@@ -57,9 +57,9 @@ main(int argc, char **argv)
         case 'd': db_path = optarg; break;
         case 'y': year = optarg; break;
         case 'Q':
-            if (!tte_parse_quarter(optarg, &p.quarter))
-                return tte_usage_error("--quarter must be 1-4, not '%s'",
-                                       optarg);
+            status = tte_quarter_option(optarg, &p.quarter);
+            if (status != TTE_OPT_NEXT)
+                return status;
             break;
         case 'z': p.zone = optarg; break;
         default:
@@ -73,9 +73,8 @@ main(int argc, char **argv)
         return status;
     if (!tte_zone_offset(p.zone, &p.offset))
         return tte_usage_error("unknown zone '%s'", p.zone);
-    if (year && !tte_parse_year(year, &p.year))
-        return tte_usage_error("--year must be a year like 2025, not '%s'",
-                               year);
+    if (year && (status = tte_year_option(year, &p.year)) != TTE_OPT_NEXT)
+        return status;
     if (!year)
         p.year = tte_last_completed_year(p.offset);
     db_path = tte_opt_env(db_path, "TTE_DB", "report.db");

@@ -49,6 +49,23 @@ tte_parse_quarter(const char *s, int *quarter)
 }
 
 int
+tte_year_option(const char *s, int *year)
+{
+    return tte_parse_year(s, year)
+               ? TTE_OPT_NEXT
+               : tte_usage_error("--year must be a year like 2025, not '%s'",
+                                 s);
+}
+
+int
+tte_quarter_option(const char *s, int *quarter)
+{
+    return tte_parse_quarter(s, quarter)
+               ? TTE_OPT_NEXT
+               : tte_usage_error("--quarter must be 1-4, not '%s'", s);
+}
+
+int
 tte_last_completed_year(int offset)
 {
     int y, mo, d, h, mi, s;

@@ -37,6 +37,11 @@ int tte_args_done(int argc, char **argv, int verbosity);
 bool tte_parse_year(const char *s, int *year);
 bool tte_parse_quarter(const char *s, int *quarter);
 
+/* The same for the --year and --quarter options: TTE_OPT_NEXT, or the
+ * usage error every program gives for a bad value (EX_USAGE). */
+int tte_year_option(const char *s, int *year);
+int tte_quarter_option(const char *s, int *quarter);
+
 /* The last completed year in the report zone at time now. */
 int tte_last_completed_year(int offset);
 

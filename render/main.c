@@ -67,9 +67,9 @@ parse_args(int argc, char **argv, struct render_opts *o)
         case 'd': o->db_path = optarg; break;
         case 'y': year = optarg; break;
         case 'Q':
-            if (!tte_parse_quarter(optarg, &o->quarter))
-                return tte_usage_error("--quarter must be 1-4, not '%s'",
-                                       optarg);
+            status = tte_quarter_option(optarg, &o->quarter);
+            if (status != TTE_OPT_NEXT)
+                return status;
             break;
         case 't': o->template_path = optarg; break;
         case 'c': o->config_path = optarg; break;
@@ -85,9 +85,8 @@ parse_args(int argc, char **argv, struct render_opts *o)
     status = tte_args_done(argc, argv, verbosity);
     if (status != TTE_OPT_NEXT)
         return status;
-    if (year && !tte_parse_year(year, &o->year))
-        return tte_usage_error("--year must be a year like 2025, not '%s'",
-                               year);
+    if (year && (status = tte_year_option(year, &o->year)) != TTE_OPT_NEXT)
+        return status;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     long long v;
     o->as_of = (int64_t)time(NULL);

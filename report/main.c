@@ -66,9 +66,9 @@ parse_args(int argc, char **argv, struct report_opts *o)
         case 'c': o->config_path = optarg; break;
         case 'd': o->db_path = optarg; break;
         case 'y':
-            if (!tte_parse_year(optarg, &o->year))
-                return tte_usage_error("--year must be a year like 2025, "
-                                       "not '%s'", optarg);
+            status = tte_year_option(optarg, &o->year);
+            if (status != TTE_OPT_NEXT)
+                return status;
             break;
         case 'Q':
             if (strcmp(optarg, "last") == 0)

@@ -100,14 +100,8 @@ parse_args(int argc, char **argv, struct opts *o)
         case 'd': o->db = optarg; break;
         case 'r': o->report = optarg; break;
         case 'c': o->config = optarg; break;
-        case 'y':
-            if (!tte_parse_year(optarg, &o->year))
-                return tte_usage_error("--year must be like 2025");
-            break;
-        case 'Q':
-            if (!tte_parse_quarter(optarg, &o->quarter))
-                return tte_usage_error("--quarter must be 1-4");
-            break;
+        case 'y': rc = tte_year_option(optarg, &o->year); break;
+        case 'Q': rc = tte_quarter_option(optarg, &o->quarter); break;
         case 'n': o->dry_run = optarg; break;
         case 't': o->tpl = optarg; break;
         case OPT_SMTP: o->smtp = optarg; break;
