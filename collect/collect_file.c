@@ -67,7 +67,8 @@ find_file(sqlite3 *db, const char *source, const char *path,
     sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
     memset(k, 0, sizeof *k);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
         k->id = sqlite3_column_int64(st, 0);
         k->dev = sqlite3_column_int64(st, 1);
         k->ino = sqlite3_column_int64(st, 2);
@@ -81,7 +82,8 @@ find_file(sqlite3 *db, const char *source, const char *path,
                  (const char *)sqlite3_column_text(st, 8) ?: "");
     }
     sqlite3_finalize(st);
-    return TTE_OK;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
+                                                 : tte_db_err(db, rc);
 }
 
 static enum tte_err

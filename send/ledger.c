@@ -22,7 +22,8 @@ ledger_find(sqlite3 *db, const char *sha, const char *rcpts, char *when,
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, rcpts, -1, SQLITE_STATIC);
-    *found = sqlite3_step(st) == SQLITE_ROW;
+    int rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW;
     if (*found) {
         char iso[21];
         tte_format_utc(sqlite3_column_int64(st, 0), iso);
@@ -31,7 +32,10 @@ ledger_find(sqlite3 *db, const char *sha, const char *rcpts, char *when,
                  (const char *)sqlite3_column_text(st, 1) ?: "");
     }
     sqlite3_finalize(st);
-    return TTE_OK;
+    /* Not knowing whether it was sent is not "not sent": that way lies a
+     * second copy. */
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
+                                                 : tte_db_err(db, rc);
 }
 
 enum tte_err
