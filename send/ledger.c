@@ -12,24 +12,25 @@
 #include "tte_time.h"
 
 enum tte_err
-ledger_find(sqlite3 *db, const char *sha, const char *rcpts, char *when,
-            size_t whensz, char *msgid, size_t idsz, bool *found)
+ledger_find(sqlite3 *db, const char *period, const char *rcpt,
+            struct ledger_hit *hit, bool *found)
 {
     sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT sent_at, message_id FROM sends WHERE report_sha256 = ?1"
-        " AND recipients = ?2 ORDER BY sent_at DESC LIMIT 1");
+        "SELECT sent_at, message_id, report_sha256 FROM sends"
+        " WHERE period = ?1 AND recipients = ?2"
+        " ORDER BY sent_at DESC, id DESC LIMIT 1");
     if (!st)
         return TTE_E_IO;
-    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, rcpts, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rcpt, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     *found = rc == SQLITE_ROW;
     if (*found) {
-        char iso[21];
-        tte_format_utc(sqlite3_column_int64(st, 0), iso);
-        snprintf(when, whensz, "%s", iso);
-        snprintf(msgid, idsz, "%s",
+        tte_format_utc(sqlite3_column_int64(st, 0), hit->when);
+        snprintf(hit->message_id, sizeof hit->message_id, "%s",
                  (const char *)sqlite3_column_text(st, 1) ?: "");
+        snprintf(hit->sha256, sizeof hit->sha256, "%s",
+                 (const char *)sqlite3_column_text(st, 2) ?: "");
     }
     sqlite3_finalize(st);
     /* Not knowing whether it was sent is not "not sent": that way lies a

@@ -16,10 +16,18 @@ struct ledger_entry {
     const char *server_reply;
 };
 
-/* Looks up an earlier delivery of this report to these recipients. */
-enum tte_err ledger_find(sqlite3 *db, const char *sha, const char *rcpts,
-                         char *when, size_t whensz, char *msgid, size_t idsz,
-                         bool *found);
+/* An earlier delivery to one recipient. */
+struct ledger_hit {
+    char when[21];              /* UTC, ISO 8601 */
+    char message_id[160];
+    char sha256[65];            /* of the file that was sent */
+};
+
+/* Looks up the latest delivery of the period's report ("2025", "2025Q3")
+ * to rcpt: a report rendered again (a new generated-at time, late logs) is
+ * still the period's report, and the batch must not send it twice. */
+enum tte_err ledger_find(sqlite3 *db, const char *period, const char *rcpt,
+                         struct ledger_hit *hit, bool *found);
 /* Records a delivery; call only after the server accepted the data. */
 enum tte_err ledger_record(sqlite3 *db, const struct ledger_entry *e);
 /* Prints every recorded delivery, tab-separated. */

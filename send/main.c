@@ -25,7 +25,7 @@ static const char usage_text[] =
     "       tte-send --list [--db FILE]\n"
     "\n"
     "Mails the report to BSSN (SMTP, STARTTLS required) exactly once: a\n"
-    "report already delivered to a recipient is not sent to it again.\n"
+    "recipient that already has the period's report is not sent it again.\n"
     "\n"
     "  -d, --db FILE          database (default: report.db, or $TTE_DB)\n"
     "  -r, --report FILE      the XLSX to send\n"
@@ -232,10 +232,12 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Drops recipients that already have this report; *left counts the rest. */
+/* Drops recipients that already have the period's report; *left counts
+ * the rest. */
 static enum tte_err
-skip_delivered(sqlite3 *db, struct mail *m, bool force, size_t *left)
+skip_delivered(sqlite3 *db, struct settings *s, bool force, size_t *left)
 {
+    struct mail *m = &s->mail;
     const char **lists[2] = {m->to, m->cc};
     size_t *counts[2] = {&m->nto, &m->ncc};
     enum tte_err err = TTE_OK;
@@ -243,14 +245,17 @@ skip_delivered(sqlite3 *db, struct mail *m, bool force, size_t *left)
     for (int l = 0; l < 2 && !err; l++) {
         size_t keep = 0;
         for (size_t i = 0; i < *counts[l] && !err; i++) {
-            char when[32], id[160];
+            struct ledger_hit hit;
             bool found = false;
             if (!force)
-                err = ledger_find(db, m->sha256, lists[l][i], when,
-                                  sizeof when, id, sizeof id, &found);
+                err = ledger_find(db, s->period, lists[l][i], &hit, &found);
             if (found)
-                log_info("%s already received this report on %s (%s)",
-                         lists[l][i], when, id);
+                log_info("%s already received this report (%s) on %s (%s)%s",
+                         lists[l][i], s->period, hit.when, hit.message_id,
+                         strcmp(hit.sha256, m->sha256) != 0
+                             ? "; this file differs from the one sent: "
+                               "--force sends it"
+                             : "");
             else
                 lists[l][keep++] = lists[l][i];
         }
@@ -293,7 +298,7 @@ deliver(const struct opts *o, const cJSON *config, struct settings *s,
     enum tte_err err = tte_db_open(o->db, false, &db);
     if (err)
         return err;
-    err = skip_delivered(db, &s->mail, o->force, &left);
+    err = skip_delivered(db, s, o->force, &left);
     if (!err && left == 0) {
         log_info("nothing to send: every recipient already has %s (use "
                  "--force to send again)", s->mail.report_name);

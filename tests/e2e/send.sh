@@ -87,6 +87,17 @@ status 0 "second run sends nothing" send
 same "second run: still one message on the server" "$(ls "$spool"/*.eml | wc -l)" 1
 grep -q "already received this report" "$TMP/out" && ok "says when it was sent" ||
     not_ok "says when it was sent"
+# The batch renders the report again on a re-run (a new generated-at
+# time): still the period's report, not sent twice.
+mkdir -p "$d/again"
+{ cat "$report"; printf ' '; } >"$d/again/Laporan-TTE-BPIP-2025.xlsx"
+status 0 "a re-rendered report of the same year is not sent again" \
+    send --report "$d/again/Laporan-TTE-BPIP-2025.xlsx"
+same "re-rendered: still one message on the server" \
+    "$(ls "$spool"/*.eml | wc -l)" 1
+grep -q "already received this report (2025) on .*this file differs" \
+    "$TMP/out" && ok "says the new file differs from the one sent" ||
+    not_ok "says the new file differs from the one sent"
 status 0 "--force sends again" send --force
 same "--force: two messages" "$(ls "$spool"/*.eml | wc -l)" 2
 status 0 "--list" "$TTE_BIN/tte-send" --db "$db" --list
