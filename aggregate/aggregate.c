@@ -168,15 +168,6 @@ static const char *const steps[] = {
     " DROP TABLE temp.pc; DROP TABLE temp.pu; DROP TABLE temp.cu",
 };
 
-void
-period_name(const struct period *p, char out[16])
-{
-    if (p->quarter)
-        snprintf(out, 16, "%04dQ%d", p->year % 10000, p->quarter % 10);
-    else
-        snprintf(out, 16, "%04d", p->year % 10000);
-}
-
 struct params {
     char name[16];
     int64_t start, end;
@@ -189,7 +180,7 @@ static void
 params_init(const struct period *p, struct params *q)
 {
     int y, m, d, h, mi, s;
-    period_name(p, q->name);
+    tte_period_key(p->year, p->quarter, q->name);
     tte_period_bounds(p->year, p->quarter, p->offset, &q->start, &q->end);
     for (int k = 0; k < 13; k++)
         q->month_start[k] = k < 12

@@ -12,9 +12,6 @@ struct period {
     int offset;             /* zone's UTC offset, seconds */
 };
 
-/* "2025" or "2025Q3" into out[8]. */
-void period_name(const struct period *p, char out[16]);
-
 /*
  * Rebuilds the summary tables (agg_*) of period p in one transaction:
  * a re-run replaces, never adds. *events receives the period's event count.

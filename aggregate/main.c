@@ -92,7 +92,7 @@ main(int argc, char **argv)
     sqlite3_close(db);
     if (err)
         return tte_exit_code(err);
-    period_name(&p, name);
+    tte_period_key(p.year, p.quarter, name);
     log_info("period %s (%s): %lld events aggregated", name, p.zone, events);
     if (events == 0)
         log_warn("no events in %s; was tte-collect run?", name);

@@ -227,3 +227,12 @@ tte_period_bounds(int year, int quarter, int offset, int64_t *start,
         *end = tte_local_midnight(year + 1, 1, 1, offset);
     }
 }
+
+void
+tte_period_key(int year, int quarter, char out[16])
+{
+    if (quarter)
+        snprintf(out, 16, "%04dQ%d", year % 10000, quarter % 10);
+    else
+        snprintf(out, 16, "%04d", year % 10000);
+}

@@ -45,4 +45,8 @@ int64_t tte_local_midnight(int y, int m, int d, int offset);
 void tte_period_bounds(int year, int quarter, int offset, int64_t *start,
                        int64_t *end);
 
+/* The period's key in the database ("2025", "2025Q3"): agg_period,
+ * sends and runs rows written by one stage are found by the others. */
+void tte_period_key(int year, int quarter, char out[16]);
+
 #endif

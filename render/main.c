@@ -141,8 +141,7 @@ set_vars(struct render *r, const struct render_opts *o, int offset)
     char *t = tte_expand(title, &r->vars, r->config);
     tte_vars_set(&r->vars, "report_title", t);
     free(t);
-    snprintf(r->period, sizeof r->period, o->quarter ? "%04dQ%d" : "%04d",
-             o->year % 10000, o->quarter % 10);
+    tte_period_key(o->year, o->quarter, r->period);
 }
 
 static enum tte_err

@@ -114,8 +114,7 @@ plan(struct batch *b, cJSON **tpl)
                                       b->opts->quarter);
     snprintf(b->report, sizeof b->report, "%s/%s", dir, name);
     free(name);
-    snprintf(b->period, sizeof b->period, b->opts->quarter ? "%04dQ%d" : "%04d",
-             b->opts->year % 10000, b->opts->quarter % 10);
+    tte_period_key(b->opts->year, b->opts->quarter, b->period);
     return 0;
 }
 

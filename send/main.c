@@ -19,6 +19,7 @@
 #include "tte_json.h"
 #include "tte_log.h"
 #include "tte_text.h"
+#include "tte_time.h"
 
 static const char usage_text[] =
     "usage: tte-send [options] --report FILE.xlsx\n"
@@ -148,8 +149,7 @@ period_of(const struct opts *o, const char *name, struct settings *s,
     if (!*quarter && t && t[9] >= '1' && t[9] <= '4')
         *quarter = t[9] - '0';
     s->preview = *quarter > 0 || strstr(name, "pratinjau") != NULL;
-    snprintf(s->period, sizeof s->period, *quarter ? "%04dQ%d" : "%04d",
-             *year % 10000, *quarter % 10);
+    tte_period_key(*year, *quarter, s->period);
     return *year > 0;
 }
 

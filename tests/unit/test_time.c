@@ -93,6 +93,17 @@ test_zones_and_format(void **state)
     assert_string_equal(out, "2024-12-31T23:59:59Z");
 }
 
+static void
+test_period_key(void **state)
+{
+    char k[16];
+    (void)state;
+    tte_period_key(2025, 0, k);
+    assert_string_equal(k, "2025");
+    tte_period_key(2025, 3, k);
+    assert_string_equal(k, "2025Q3");
+}
+
 int
 main(void)
 {
@@ -101,6 +112,7 @@ main(void)
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_new_year_cut),
         cmocka_unit_test(test_zones_and_format),
+        cmocka_unit_test(test_period_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
