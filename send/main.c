@@ -154,19 +154,6 @@ period_of(const struct opts *o, const char *name, struct settings *s,
 }
 
 static enum tte_err
-hash_report(const char *path, char out[65])
-{
-    char *data;
-    size_t len;
-    enum tte_err err = tte_read_file(path, &data, &len);
-    if (err)
-        return err;
-    tte_sha256_hex(data, len, out);
-    free(data);
-    return TTE_OK;
-}
-
-static enum tte_err
 compose(const struct opts *o, const cJSON *config, struct settings *s,
         int year, int quarter)
 {
@@ -330,7 +317,8 @@ run(const struct opts *o, struct settings *s)
     cJSON *config = NULL;
     struct tte_buf msg;
     int year, quarter;
-    char *base = xstrdup(o->report);
+    char *base = xstrdup(o->report), *data = NULL;
+    size_t len = 0;
     enum tte_err err = tte_config_load(o->config, &config, NULL);
 
     buf_init(&msg);
@@ -347,19 +335,23 @@ run(const struct opts *o, struct settings *s)
                 "--force to send it anyway", s->mail.report_name);
         err = TTE_E_USAGE;
     }
-    if (!err)
-        err = hash_report(o->report, s->mail.sha256);
+    if (!err && (err = tte_read_file(o->report, &data, &len)) == TTE_OK) {
+        s->mail.report_data = data;
+        s->mail.report_len = len;
+        tte_sha256_hex(data, len, s->mail.sha256);
+    }
     if (!err)
         err = settings_load(o, config, s);
     if (!err)
         err = compose(o, config, s, year, quarter);
-    if (!err)
-        err = mail_build(&s->mail, &msg);
-    if (!err)
+    if (!err) {
+        mail_build(&s->mail, &msg);
         err = o->dry_run ? write_eml(o->dry_run, &msg)
                          : deliver(o, config, s, &msg);
+    }
     buf_free(&msg);
     cJSON_Delete(config);
+    free(data);
     free(base);
     return err;
 }

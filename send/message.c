@@ -108,26 +108,19 @@ add_date(struct tte_buf *out, int64_t t)
                days[((days_since % 7) + 7) % 7], d, mon[m - 1], y, h, mi, s);
 }
 
-static enum tte_err
+static void
 add_attachment(struct tte_buf *out, const struct mail *m)
 {
-    char *data;
-    size_t len;
-    enum tte_err err = tte_read_file(m->report_path, &data, &len);
-    if (err)
-        return err;
     buf_adds(out, "Content-Type: application/vnd.openxmlformats-"
              "officedocument.spreadsheetml.sheet;\r\n name=\"");
     buf_adds(out, m->report_name);
     buf_adds(out, "\"\r\nContent-Disposition: attachment;\r\n filename=\"");
     buf_adds(out, m->report_name);
     buf_adds(out, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
-    add_base64(out, (const unsigned char *)data, len);
-    free(data);
-    return TTE_OK;
+    add_base64(out, (const unsigned char *)m->report_data, m->report_len);
 }
 
-enum tte_err
+void
 mail_build(struct mail *m, struct tte_buf *out)
 {
     char boundary[64];
@@ -159,9 +152,6 @@ mail_build(struct mail *m, struct tte_buf *out)
              "Content-Transfer-Encoding: base64\r\n\r\n");
     add_base64(out, (const unsigned char *)m->body, strlen(m->body));
     buf_printf(out, "--%s\r\n", boundary);
-    enum tte_err err = add_attachment(out, m);
-    if (err)
-        return err;
+    add_attachment(out, m);
     buf_printf(out, "--%s--\r\n", boundary);
-    return TTE_OK;
 }

@@ -22,7 +22,11 @@ struct mail {
     char *body;
     const char *report_path;
     const char *report_name;    /* file name in the attachment */
-    char sha256[65];            /* of the report */
+    /* The report's bytes, read once: what is hashed is what is attached,
+     * even if the file is rendered again meanwhile. */
+    const char *report_data;
+    size_t report_len;
+    char sha256[65];            /* of report_data */
     char message_id[160];
     int64_t date;               /* seconds, shown in WIB */
 };
@@ -34,7 +38,7 @@ bool mail_address_valid(const char *a);
 bool mail_header_safe(const char *s);
 /* Builds the whole RFC 5322 message (headers, text part, the report as a
  * base64 attachment) into out. Deterministic for the same inputs. */
-enum tte_err mail_build(struct mail *m, struct tte_buf *out);
+void mail_build(struct mail *m, struct tte_buf *out);
 
 /* smtp.c */
 struct smtp_opts {
