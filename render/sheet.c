@@ -64,6 +64,16 @@ query_error(struct sheet *s, const char *what)
     return TTE_E_CONFIG;
 }
 
+/* A query that fails while it runs: where, then SQLite's reason (75 when
+ * the database is busy, else 74). */
+static enum tte_err
+step_error(struct sheet *s, int rc)
+{
+    log_err("%s: sheets[%d].blocks[%d]: the query failed while running",
+            s->r->tpl_path, s->index, s->block);
+    return tte_db_err(s->r->db, rc);
+}
+
 static enum tte_err
 prepare(struct sheet *s, const char *sql, sqlite3_stmt **out)
 {
@@ -134,9 +144,11 @@ scalar(struct sheet *s, const char *sql, sqlite3_stmt **out)
     enum tte_err err = prepare(s, sql, out);
     if (err)
         return err;
-    if (sqlite3_step(*out) != SQLITE_ROW) {
+    int rc = sqlite3_step(*out);
+    if (rc != SQLITE_ROW) {
         sqlite3_finalize(*out);
-        return query_error(s, "query returned no row");
+        return rc == SQLITE_DONE ? query_error(s, "query returned no row")
+                                 : step_error(s, rc);
     }
     return TTE_OK;
 }
@@ -215,14 +227,16 @@ pairs_block(struct sheet *s, const cJSON *b)
         sqlite3_finalize(st);
         return query_error(s, "a pairs query returns two columns");
     }
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         put_text(s, s->row, 0, (const char *)sqlite3_column_text(st, 0),
                  s->r->fmt.label, true);
         pair_value(s, st, 1, format && strcmp(format, "count") == 0);
         s->row++;
     }
     sqlite3_finalize(st);
-    return TTE_OK;
+    /* A query that fails half-way must not leave a shorter list. */
+    return rc == SQLITE_DONE ? TTE_OK : step_error(s, rc);
 }
 
 /* --- tables -------------------------------------------------------------- */
@@ -411,7 +425,7 @@ table_block(struct sheet *s, const cJSON *b)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return tte_db_err(s->r->db, rc);
+        return step_error(s, rc);
     t.last = s->row - 1;
     if (t.last < t.first) {
         const char *empty = tte_json_str(s->r->tpl, "labels.empty", "");

@@ -82,6 +82,24 @@ ok = total[1] == exp["sign_ok"] + exp["seal_ok"] + 1 and \
 print(("ok - " if ok else "not ok - ") + "ringkas totals %s" % (total,))
 PYEOF
 
+# A query that fails half-way (its second row overflows) must not leave a
+# shorter list in a report: exit 74, no file, the block named.
+$PY - "$TOP/templates/ringkas.json" "$d/overflow.json" <<'PYEOF'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["sheets"][0]["blocks"].append({"type": "pairs", "query":
+    "SELECT x, abs(y) FROM (SELECT 'a' AS x, 1 AS y"
+    " UNION ALL SELECT 'b', -9223372036854775807 - 1)"})
+json.dump(t, open(sys.argv[2], "w"))
+PYEOF
+status 74 "a query failing while it runs" render --year 2025 \
+    --template "$d/overflow.json" --out "$d/overflow.xlsx"
+n=$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["sheets"][0]["blocks"]) - 1)' "$d/overflow.json")
+grep -q "overflow.json: sheets\[0\].blocks\[$n\]: the query failed" \
+    "$TMP/out" && ok "the failing block is named" ||
+    not_ok "the failing block is named"
+check "no report from a failed query" test ! -e "$d/overflow.xlsx"
+
 # Previews: default file name, and masking switched off on request.
 (cd "$d" && mkdir -p conf && cp "$TOP/conf/tte-report.json" conf/ &&
     "$TTE_BIN/tte-render" -q --db report.db --year 2025 --quarter 2 \
