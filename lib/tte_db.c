@@ -79,9 +79,13 @@ migrate(sqlite3 *db)
 
     if (!st)
         return TTE_E_IO;
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
         version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
+    /* Not knowing the version is not version 0: never migrate blind. */
+    if (rc != SQLITE_ROW)
+        return tte_db_err(db, rc);
     if (version > (int)count) {
         log_err("database schema version %d is newer than this program "
                 "understands (%zu); upgrade tte-report", version, count);

@@ -71,7 +71,8 @@ ledger_list(sqlite3 *db, FILE *out)
         return TTE_E_IO;
     fprintf(out, "sent_at (UTC)\tperiod\trecipients\tmessage_id\treport\t"
             "sha256\tserver_reply\n");
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char iso[21];
         tte_format_utc(sqlite3_column_int64(st, 0), iso);
         fprintf(out, "%s", iso);
@@ -81,5 +82,5 @@ ledger_list(sqlite3 *db, FILE *out)
         fputc('\n', out);
     }
     sqlite3_finalize(st);
-    return TTE_OK;
+    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
 }
