@@ -143,8 +143,9 @@ store(sqlite3 *db, const struct table *t)
         bind_dim(st, 12, c->nik);
         bind_dim(st, 13, c->nip);
         sqlite3_bind_int64(st, 14, c->n);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            err = tte_db_err(db, SQLITE_ERROR);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE)
+            err = tte_db_err(db, rc);
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);

@@ -89,8 +89,9 @@ load_codes(struct render *r)
                           SQLITE_STATIC);
         sqlite3_bind_text(st, 4, tte_json_str(c, "remedy", ""), -1,
                           SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            err = tte_db_err(r->db, SQLITE_ERROR);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE && !err)
+            err = tte_db_err(r->db, rc);
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
