@@ -21,31 +21,36 @@
 #include "tte_log.h"
 #include "tte_text.h"
 
+/* A stage's argument list, NULL-terminated; as long as the globs make it
+ * (a fixed array would drop files silently). */
 struct argv {
-    char *v[4096];
-    int n;
+    char **v;
+    size_t n, cap;
 };
 
 static void
 arg(struct argv *a, const char *s)
 {
-    if (a->n < (int)(sizeof a->v / sizeof a->v[0]) - 1)
-        a->v[a->n++] = xstrdup(s);
+    if (a->n + 2 > a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 32;
+        a->v = xrealloc(a->v, a->cap * sizeof *a->v);
+    }
+    a->v[a->n++] = xstrdup(s);
     a->v[a->n] = NULL;
 }
 
 static void
 args_free(struct argv *a)
 {
-    for (int i = 0; i < a->n; i++)
+    for (size_t i = 0; i < a->n; i++)
         free(a->v[i]);
-    a->n = 0;
+    free(a->v);
+    memset(a, 0, sizeof *a);
 }
 
 static void
 common(struct argv *a, const char *prog, const struct batch *b)
 {
-    a->n = 0;
     arg(a, prog);
     arg(a, "--db");
     arg(a, b->db);

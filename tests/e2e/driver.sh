@@ -90,6 +90,28 @@ test ! -e "$d/out-bad/Laporan-TTE-BPIP-2025.xlsx" &&
 same "the failed run is recorded with its stage" \
     "$(q "$d/report.db" "SELECT stage || ',' || exit_code FROM runs ORDER BY id DESC LIMIT 1")" \
     "collect no-such-system,64"
+
+# A glob matching thousands of files: every one is collected (the argument
+# list of a stage is as long as its globs).
+mkdir -p "$d/many"
+$PY - "$cfg" "$d/many" <<'PYEOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+m = sys.argv[2]
+for i in range(4200):
+    with open("%s/l%04d.csv" % (m, i), "w") as f:
+        f.write("time,app,unit,nik,doc_id\n2025-03-01T10:00:00+07:00,"
+                "many,Biro Umum,3171010101900001,M%d\n" % i)
+c["database"] = m + "/report.db"
+c["output_dir"] = m + "/out"
+c["sources"] = [{"source": "csv", "files": [m + "/l*.csv"]}]
+json.dump(c, open(m + "/many.json", "w"))
+PYEOF
+status 0 "a source of 4200 files" "$TTE_BIN/tte-report" -q \
+    --config "$d/many/many.json" --year 2025
+same "every one of the 4200 files collected" \
+    "$(q "$d/many/report.db" "SELECT count(*) || ',' || count(DISTINCT file) FROM v_events")" \
+    "4200,4200"
 status 64 "bad --quarter" "$TTE_BIN/tte-report" --config "$cfg" --quarter 9
 
 # make install (PREFIX), then the installed programs outside the tree.
