@@ -37,7 +37,7 @@ LIB_OBJ    = $(LIB_SRC:%.c=$(BUILD)/%.o)
 PROGS      = $(patsubst %/main.c,%,$(wildcard */main.c))
 PROG_BINS  = $(PROGS:%=$(BIN)/tte-%)
 
-.PHONY: all deps demo test unit-bin e2e asan bench fuzz lint install uninstall \
+.PHONY: all deps test-deps install-pkgs demo test unit-bin e2e asan bench fuzz lint install uninstall \
         clean check-office
 .SUFFIXES:
 
@@ -61,8 +61,16 @@ DEPS = build-essential pkg-config libsqlite3-dev libxlsxwriter-dev \
        libcsv-dev libcjson-dev libcurl4-openssl-dev libssl-dev \
        libcmocka-dev python3 python3-openpyxl python3-aiosmtpd openssl \
        mandoc clang sqlite3 time
+# What only the tests use: the report as PDF and PNG pages, the HTML view in
+# a headless browser, signed PDF fixtures.
+TEST_DEPS = libreoffice-calc-nogui poppler-utils chromium python3-cryptography \
+       python3-reportlab python3-pikepdf qpdf fonts-dejavu-core
 deps:
-	@missing=$$(for p in $(DEPS); do \
+	@$(MAKE) -s install-pkgs PKGLIST="$(DEPS)"
+test-deps: deps
+	@$(MAKE) -s install-pkgs PKGLIST="$(TEST_DEPS)"
+install-pkgs:
+	@missing=$$(for p in $(PKGLIST); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q 'install ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -78,7 +86,7 @@ demo: deps
 	$(MAKE) all
 	@sh samples/demo.sh
 
-test: deps
+test: test-deps
 	$(MAKE) all
 	@sh tests/run.sh
 
