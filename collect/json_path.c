@@ -8,7 +8,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "collect.h"
+#include "json_path.h"
 
 /* "response.id_dokumen", "files[0].id", "a.b[2]" */
 void *

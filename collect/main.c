@@ -7,8 +7,9 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "checkpoint.h"
-#include "collect_run.h"
+#include "collect_file.h"
+#include "wal_checkpointer.h"
+#include "writer.h"
 #include "tte_cli.h"
 #include "tte_db.h"
 #include "tte_log.h"
@@ -126,8 +127,8 @@ wal_bytes(void)
 }
 
 static int
-run(struct collect *c, sqlite3 *db, const struct source *src,
-    const struct collect_opts *o, int argc, char **argv)
+run(struct writer *w, struct source *src, const struct collect_opts *o,
+    int argc, char **argv)
 {
     struct file_stats total = {0};
     bool registry = src->kind != KIND_EVENTS;
@@ -135,24 +136,22 @@ run(struct collect *c, sqlite3 *db, const struct source *src,
     enum tte_err err = TTE_OK;
 
     /* A registry is replaced whole or not at all. */
-    if (registry && db) {
-        err = tte_db_exec(db, "BEGIN IMMEDIATE");
-        if (!err)
-            err = registry_begin(db, src->kind);
+    if (registry && w) {
+        err = writer_snapshot_begin(w);
         if (err)
             return tte_exit_code(err);
     }
     for (int i = 0; i < argc; i++) {
-        err = collect_file(c, argv[i], !registry, &total);
+        err = collect_file(src, o, w, argv[i], !registry, &total);
         status = worse(status, tte_exit_code(err));
         if (err && registry)
             break;
     }
-    if (registry && db) {
+    if (registry && w) {
         if (err) {
-            tte_db_exec(db, "ROLLBACK");
+            writer_snapshot_end(w, false);
             log_err("%s registry left unchanged", src->name);
-        } else if ((err = tte_db_exec(db, "COMMIT")) != TTE_OK) {
+        } else if ((err = writer_snapshot_end(w, true)) != TTE_OK) {
             status = worse(status, tte_exit_code(err));
         }
     }
@@ -171,7 +170,7 @@ main(int argc, char **argv)
     struct collect_opts o = {0};
     struct source *src = NULL;
     sqlite3 *db = NULL;
-    struct checkpointer *ck = NULL;
+    struct wal_checkpointer *ck = NULL;
     FILE *rej = NULL;
     int status;
     enum tte_err err;
@@ -192,7 +191,7 @@ main(int argc, char **argv)
         if (!err)
             err = tte_db_exec(db, "PRAGMA cache_size = -8192");
         if (!err && strcmp(o.db_path, ":memory:") != 0)
-            ck = checkpointer_start(db, o.db_path, wal_bytes());
+            ck = wal_checkpointer_start(db, o.db_path, wal_bytes());
         if (err) {
             source_free(src);
             return tte_exit_code(err);
@@ -202,16 +201,16 @@ main(int argc, char **argv)
         status = EX_CANTCREAT;
         goto done;
     }
-    struct collect *c = collect_new(db, src, &o);
-    collect_set_rejects(c, rej);
-    status = run(c, db, src, &o, argc - optind, argv + optind);
-    collect_free(c);
+    /* From here on the writer is the database's only user. */
+    struct writer *w = db ? writer_new(db, src, &o, rej) : NULL;
+    status = run(w, src, &o, argc - optind, argv + optind);
+    writer_free(w);
 done:
     if (rej && fclose(rej) != 0) {
         log_err("cannot write '%s': %s", o.rejects_path, strerror(errno));
         status = worse(status, EX_IOERR);
     }
-    checkpointer_stop(ck);
+    wal_checkpointer_stop(ck);
     sqlite3_close(db);
     source_free(src);
     return status;

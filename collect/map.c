@@ -14,7 +14,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "collect.h"
+#include "map.h"
+#include "json_path.h"
 #include "tte_log.h"
 #include "tte_time.h"
 

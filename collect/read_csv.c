@@ -11,14 +11,13 @@
 
 #include <csv.h>
 
-#include "collect.h"
-#include "lines.h"
+#include "read.h"
 #include "tte_log.h"
 
 struct csv_reader {
-    struct collect *c;
-    struct source *src;
-    const char *file;
+    const struct sink *sink;
+    const struct csv_dialect *d;
+    struct input *in;
     struct csv_parser p;
     struct tte_buf arena;       /* field texts, NUL-terminated */
     size_t *offs;
@@ -43,30 +42,6 @@ struct csv_reader {
     enum tte_err err;
 };
 
-/* 0: text; 1: has a NUL byte; 2: not UTF-8. ASCII runs go 8 bytes at a
- * time, which is most of every log. */
-static int
-text_check(const char *s, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if ((w & 0x8080808080808080ULL) ||
-            ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
-            break;
-    }
-    /* The tail shorter than a word, byte by byte: every field has one. */
-    size_t j = i;
-    while (j < n && (unsigned char)(s[j] - 1) < 0x7f)
-        j++;
-    if (j == n)
-        return 0;
-    if (memchr(s + i, '\0', n - i))
-        return 1;
-    return utf8_valid(s + i, n - i) ? 0 : 2;
-}
-
 static void
 on_field(void *data, size_t len, void *arg)
 {
@@ -79,10 +54,10 @@ on_field(void *data, size_t len, void *arg)
         r->lens = xrealloc(r->lens, r->cap * sizeof *r->lens);
         r->fields = xrealloc(r->fields, r->cap * sizeof *r->fields);
     }
-    int bad = r->bad[0] ? 0 : text_check(s, len);
-    if (bad == 1)
+    enum input_text bad = r->bad[0] ? INPUT_TEXT : input_text_check(s, len);
+    if (bad == INPUT_NUL)
         snprintf(r->bad, sizeof r->bad, "NUL byte in field %zu", r->n + 1);
-    else if (bad == 2)
+    else if (bad == INPUT_NOT_UTF8)
         snprintf(r->bad, sizeof r->bad,
                  "invalid UTF-8 in field %zu (declare the file's encoding "
                  "in a source definition)", r->n + 1);
@@ -101,9 +76,7 @@ raw_text(void *ctx, size_t *len)
     if (!r->any_secret) {
         const char *t = r->raw.len ? r->raw.data : r->line_text;
         size_t n = r->raw.len ? r->raw.len : r->line_len;
-        while (n && (t[n - 1] == '\n' || t[n - 1] == '\r'))
-            n--;
-        *len = n;
+        *len = t ? input_trim_eol(t, n) : 0;
         return t ? t : "";
     }
     buf_reset(&r->tmp);
@@ -112,9 +85,9 @@ raw_text(void *ctx, size_t *len)
         size_t vn = i < r->ncols && r->secret[i] ? 3 : r->lens[i];
         char *q = xmalloc(vn * 2 + 3);
         size_t qn = csv_write2(q, vn * 2 + 3, v, vn,
-                               (unsigned char)r->src->quote);
+                               (unsigned char)r->d->quote);
         if (i)
-            buf_addc(&r->tmp, r->src->delim);
+            buf_addc(&r->tmp, r->d->delim);
         buf_add(&r->tmp, q, qn);
         free(q);
     }
@@ -136,8 +109,8 @@ handle_header(struct csv_reader *r)
 {
     r->header_done = true;
     r->ncols = r->n;
-    enum tte_err err = map_header(r->src, r->file, r->fields, r->n,
-                                  &r->secret);
+    enum tte_err err = r->sink->header(r->sink->ctx, r->fields, r->n,
+                                       &r->secret);
     for (size_t i = 0; !err && i < r->n; i++)
         r->any_secret |= r->secret[i];
     return err;
@@ -148,7 +121,7 @@ reject(struct csv_reader *r, const char *why)
 {
     size_t len;
     const char *raw = raw_text(r, &len);
-    return collect_reject(r->c, r->rec_line, why, raw, len);
+    return r->sink->reject(r->sink->ctx, r->rec_line, why, raw, len);
 }
 
 static enum tte_err
@@ -176,7 +149,7 @@ handle_record(struct csv_reader *r)
     }
     if (r->n > r->ncols && r->ncols)
         rec.nfields = r->ncols;
-    return collect_record(r->c, &rec);
+    return r->sink->record(r->sink->ctx, &rec);
 }
 
 static void
@@ -196,20 +169,23 @@ on_row(int term, void *arg)
     buf_reset(&r->raw);
     r->ended = true;
     if (r->err == TTE_OK && data)
-        r->err = collect_checkpoint(r->c, r->offset, r->line);
+        r->err = r->sink->clean_point(r->sink->ctx, r->offset, r->line);
 }
 
+/* Feeds one line of text to libcsv; r->line and r->offset are the
+ * line's number and the offset after it. */
 static enum tte_err
-feed_line(struct csv_reader *r, const char *line, size_t n)
+feed_line(struct csv_reader *r, const struct input_line *l)
 {
-    size_t outn;
-    const char *text = collect_transcode(r->c, line, n, &outn);
+    const char *text = l->text;
+    size_t outn = l->len;
 
     if (!text) {
         char reason[80];
-        snprintf(reason, sizeof reason, "cannot convert from %s to UTF-8",
-                 r->src->encoding);
-        return collect_reject(r->c, r->line, reason, line, n);
+        return r->sink->reject(r->sink->ctx, r->line,
+                               input_convert_reason(r->in, reason,
+                                                    sizeof reason),
+                               l->raw, l->raw_len);
     }
     if (!r->pending) {
         size_t k = 0;
@@ -229,7 +205,7 @@ feed_line(struct csv_reader *r, const char *line, size_t n)
         r->line_len = outn;
     }
     if (csv_parse(&r->p, text, outn, on_field, on_row, r) != outn) {
-        log_err("%s:%zu: %s", r->file, r->line,
+        log_err("%s:%zu: %s", r->in->name, r->line,
                 csv_strerror(csv_error(&r->p)));
         return TTE_E_IO;
     }
@@ -254,86 +230,60 @@ reader_free(struct csv_reader *r)
     csv_free(&r->p);
 }
 
-static size_t
-skip_bom(char **s, ssize_t n)
-{
-    if (n >= 3 && memcmp(*s, "\xEF\xBB\xBF", 3) == 0) {
-        *s += 3;
-        return (size_t)n - 3;
-    }
-    return (size_t)n;
-}
-
 /* Reads the header line of a file that is resumed past it. */
 static enum tte_err
-read_header_only(struct csv_reader *r, FILE *fp)
+read_header_only(struct csv_reader *r)
 {
-    struct lines in;
-    char *s;
-    if (fseeko(fp, 0, SEEK_SET) != 0)
-        return TTE_E_IO;
-    lines_init(&in, fp);
-    ssize_t n = lines_next(&in, &s);
-    enum tte_err err = TTE_OK;
-    if (n > 0) {
-        size_t len = skip_bom(&s, n);
+    struct input_line l;
+    enum tte_err err = input_seek(r->in, 0, 0);
+    if (!err && input_next(r->in, &l)) {
         r->line = 1;
-        err = feed_line(r, s, len);
+        err = feed_line(r, &l);
     }
-    lines_free(&in);
     return err;
 }
 
 enum tte_err
-read_csv(struct collect *c, FILE *fp, const char *file, size_t start_line,
-         long long offset)
+read_csv(struct input *in, const struct csv_dialect *d, long long offset,
+         size_t start_line, const struct sink *sink)
 {
     struct csv_reader r;
-    struct lines in;
-    char *s;
-    ssize_t n;
+    struct input_line l;
     enum tte_err err = TTE_OK;
 
     memset(&r, 0, sizeof r);
-    r.c = c;
-    r.src = (struct source *)collect_source(c);
-    r.file = file;
+    r.sink = sink;
+    r.d = d;
+    r.in = in;
     if (csv_init(&r.p, CSV_APPEND_NULL) != 0)
         return TTE_E_NOMEM;
-    csv_set_delim(&r.p, (unsigned char)r.src->delim);
-    csv_set_quote(&r.p, (unsigned char)r.src->quote);
+    csv_set_delim(&r.p, (unsigned char)d->delim);
+    csv_set_quote(&r.p, (unsigned char)d->quote);
 
-    if (!r.src->header) {
+    if (!d->header) {
         r.header_done = true;
-        err = map_header(r.src, file, NULL, 0, &r.secret);
+        err = sink->header(sink->ctx, NULL, 0, &r.secret);
     } else if (offset > 0) {
-        err = read_header_only(&r, fp);
-        if (!err && fseeko(fp, offset, SEEK_SET) != 0)
-            err = TTE_E_IO;
+        err = read_header_only(&r);
     }
+    if (!err)
+        err = input_seek(in, offset, start_line);
     r.line = start_line;
     r.offset = offset;
-    lines_init(&in, fp);
-    while (!err && (n = lines_next(&in, &s)) > 0) {
-        r.line++;
-        r.offset += n;
-        size_t len = r.line == 1 ? skip_bom(&s, n) : (size_t)n;
-        err = feed_line(&r, s, len);
-        if ((r.line & 0xffff) == 0)
-            collect_progress(c, r.offset);
+    while (!err && input_next(in, &l)) {
+        r.line = in->line;
+        r.offset = in->offset;
+        err = feed_line(&r, &l);
     }
-    if (!err && ferror(fp)) {
-        log_err("%s: read error: %s", file, strerror(errno));
-        err = TTE_E_IO;
-    }
+    if (!err)
+        err = input_error(in);
     if (!err) {
         r.at_eof = r.pending;
         csv_fini(&r.p, on_field, on_row, &r);
         err = r.err;
         if (!err && r.header_done)
-            err = collect_checkpoint(c, r.offset, r.line);
+            err = sink->clean_point(sink->ctx, r.offset, r.line);
     }
-    lines_free(&in);
     reader_free(&r);
     return err;
 }

@@ -5,9 +5,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "collect.h"
-#include "lines.h"
 #include "json_arena.h"
+#include "json_path.h"
+#include "read.h"
 #include "tte_log.h"
 
 /* The line being read, for the raw text of a reject. */
@@ -32,30 +32,31 @@ raw_text(void *ctx, size_t *len)
 }
 
 static enum tte_err
-reject_line(struct collect *c, size_t lineno, const char *why,
+reject_line(const struct sink *s, size_t lineno, const char *why,
             struct line_ctx *l)
 {
     size_t len;
     const char *raw = raw_text(l, &len);
-    return collect_reject(c, lineno, why, raw, len);
+    return s->reject(s->ctx, lineno, why, raw, len);
 }
 
 static enum tte_err
-handle_line(struct collect *c, char *line, size_t n, size_t lineno,
+handle_line(const struct sink *c, char *line, size_t n, size_t lineno,
             struct tte_buf *quoted, struct tte_buf *raw)
 {
     const char *end = NULL;
     char reason[160];
     enum tte_err err;
 
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
+    n = input_trim_eol(line, n);
+    line[n] = '\0';
     if (strspn(line, " \t") == n)
         return TTE_OK;
     struct line_ctx l = {line, n, raw};
-    if (memchr(line, '\0', n))
+    enum input_text t = input_text_check(line, n);
+    if (t == INPUT_NUL)
         return reject_line(c, lineno, "NUL byte in line", &l);
-    if (!utf8_valid(line, n))
+    if (t == INPUT_NOT_UTF8)
         return reject_line(c, lineno, "invalid UTF-8 (declare the file's "
                            "encoding in a source definition)", &l);
     /* The length includes the terminating NUL so that anything after the
@@ -80,56 +81,41 @@ handle_line(struct collect *c, char *line, size_t n, size_t lineno,
         struct record rec = {.line = lineno, .json = doc, .raw = raw_text,
                              .raw_ctx = &l, .plain = line, .plain_len = n,
                              .plain_is_json = true};
-        err = collect_record(c, &rec);
+        err = c->record(c->ctx, &rec);
     }
     return err;
 }
 
 enum tte_err
-read_jsonl(struct collect *c, FILE *fp, const char *file, size_t start_line)
+read_jsonl(struct input *in, long long offset, size_t start_line,
+           const struct sink *sink)
 {
-    struct lines in;
-    char *line;
-    size_t lineno = start_line;
-    long long offset = ftello(fp);
-    ssize_t n;
+    struct input_line l;
     struct tte_buf quoted, raw;
-    enum tte_err err = TTE_OK;
+    enum tte_err err = input_seek(in, offset, start_line);
 
     buf_init(&quoted);
     buf_init(&raw);
     json_arena_begin();
-    lines_init(&in, fp);
-    while (!err && (n = lines_next(&in, &line)) > 0) {
-        size_t outn;
-        lineno++;
-        offset += n;
-        char *s = line;
-        if (lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3;
-            n -= 3;
-        }
-        const char *text = collect_transcode(c, s, (size_t)n, &outn);
-        if (!text) {
-            err = collect_reject(c, lineno, "cannot convert to UTF-8", s,
-                                 (size_t)n);
+    while (!err && input_next(in, &l)) {
+        if (!l.text) {
+            char reason[80];
+            err = sink->reject(sink->ctx, in->line,
+                               input_convert_reason(in, reason,
+                                                    sizeof reason),
+                               l.raw, l.raw_len);
         } else {
-            /* text is the line itself or the transcoding buffer: both are
-             * ours to trim in place. */
-            err = handle_line(c, (char *)text, outn, lineno, &quoted, &raw);
+            /* The text is the line itself or the transcoding buffer:
+             * both are ours to trim in place. */
+            err = handle_line(sink, l.text, l.len, in->line, &quoted, &raw);
         }
         json_arena_reset();
         if (!err)
-            err = collect_checkpoint(c, offset, lineno);
-        if ((lineno & 0xffff) == 0)
-            collect_progress(c, offset);
+            err = sink->clean_point(sink->ctx, in->offset, in->line);
     }
     json_arena_end();
-    if (!err && ferror(fp)) {
-        log_err("%s: read error: %s", file, strerror(errno));
-        err = TTE_E_IO;
-    }
-    lines_free(&in);
+    if (!err)
+        err = input_error(in);
     buf_free(&quoted);
     buf_free(&raw);
     return err;

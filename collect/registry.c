@@ -3,10 +3,11 @@
  * collecting one replaces the previous contents with the files given.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect.h"
+#include "registry.h"
 #include "tte_db.h"
 #include "tte_id.h"
 #include "tte_log.h"

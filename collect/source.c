@@ -4,11 +4,12 @@
  * whose columns carry the canonical names.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "collect.h"
+#include "source.h"
 #include "tte_json.h"
 #include "tte_log.h"
 #include "tte_time.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect.h"
+#include "store.h"
 #include "dict.h"
 #include "tte_db.h"
 #include "tte_log.h"

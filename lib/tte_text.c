@@ -150,7 +150,7 @@ tte_report_file_name(const cJSON *tpl, const cJSON *config, int year,
                      int quarter)
 {
     struct tte_vars v = {0};
-    tte_period_vars(&v, year, quarter, 7 * 3600, 0,
+    tte_period_vars(&v, year, quarter, TTE_WIB_OFFSET, 0,
                     cJSON_GetObjectItemCaseSensitive(tpl, "labels"), config);
     const char *key = quarter ? "file_name_preview" : "file_name";
     char *name = tte_expand(tte_json_str(tpl, key, "laporan-{year}.xlsx"), &v,

@@ -21,6 +21,9 @@ bool tte_date_valid(int y, int m, int d);
  */
 bool tte_zone_offset(const char *zone, int *offset);
 
+/* WIB (Asia/Jakarta), the zone of BPIP's offices and of the report. */
+#define TTE_WIB_OFFSET (7 * 3600)
+
 /*
  * Parses ISO 8601: YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH:MM|±HHMM|±HH]
  * or a trailing zone word (" WIB", " UTC"). A time without an offset is

@@ -90,7 +90,7 @@ parse_args(int argc, char **argv, struct render_opts *o)
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     long long v;
     o->as_of = (int64_t)time(NULL);
-    if (as_of && !tte_parse_iso8601(as_of, 7 * 3600, &o->as_of))
+    if (as_of && !tte_parse_iso8601(as_of, TTE_WIB_OFFSET, &o->as_of))
         return tte_usage_error("--as-of needs an ISO 8601 time, not '%s'",
                                as_of);
     if (!as_of && sde && str_to_i64(sde, &v))
@@ -148,7 +148,7 @@ static enum tte_err
 run(const struct render_opts *o, struct render *r, cJSON **tpl,
     cJSON **config, char **out)
 {
-    int offset = 7 * 3600;
+    int offset = TTE_WIB_OFFSET;
     enum tte_err err = tte_config_load(o->config_path, config, NULL);
     if (err)
         return err;
@@ -193,7 +193,7 @@ main(int argc, char **argv)
     if (status >= 0)
         return status;
     if (!o.year)
-        o.year = tte_last_completed_year(7 * 3600);
+        o.year = tte_last_completed_year(TTE_WIB_OFFSET);
     r.preview = o.quarter > 0;
     r.unmask_nik = o.unmask_nik;
     enum tte_err err = run(&o, &r, &tpl, &config, &out);

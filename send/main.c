@@ -171,7 +171,7 @@ compose(const struct opts *o, const cJSON *config, struct settings *s,
     free(path);
     if (err)
         return err == TTE_E_NOINPUT ? TTE_E_CONFIG : err;
-    tte_period_vars(&v, year, quarter, 7 * 3600, s->mail.date,
+    tte_period_vars(&v, year, quarter, TTE_WIB_OFFSET, s->mail.date,
                     tte_json_get(tpl, "labels"), config);
     tte_vars_set(&v, "report_name", s->mail.report_name);
     tte_vars_set(&v, "report_sha256", s->mail.sha256);

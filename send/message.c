@@ -101,8 +101,8 @@ add_date(struct tte_buf *out, int64_t t)
                                       "Jun", "Jul", "Aug", "Sep", "Oct",
                                       "Nov", "Dec"};
     int y, m, d, h, mi, s;
-    int64_t local = t + 7 * 3600;
-    tte_local_fields(t, 7 * 3600, &y, &m, &d, &h, &mi, &s);
+    int64_t local = t + TTE_WIB_OFFSET;
+    tte_local_fields(t, TTE_WIB_OFFSET, &y, &m, &d, &h, &mi, &s);
     int64_t days_since = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     buf_printf(out, "Date: %s, %d %s %d %02d:%02d:%02d +0700\r\n",
                days[((days_since % 7) + 7) % 7], d, mon[m - 1], y, h, mi, s);

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../collect/collect_run.h"
+#include "../../collect/collect_file.h"
+#include "../../collect/writer.h"
 #include "tte_db.h"
 #include "tte_log.h"
 
@@ -37,9 +38,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     fwrite(data, 1, size, fp);
     fclose(fp);
-    struct collect *c = collect_new(db, src, &o);
-    collect_file(c, path, true, &total);
-    collect_free(c);
+    struct writer *w = writer_new(db, src, &o, NULL);
+    collect_file(src, &o, w, path, true, &total);
+    writer_free(w);
     /* Every row is accounted for, whatever the input. */
     if (total.read != total.accepted + total.duplicates + total.rejected)
         abort();

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../collect/collect.h"
+#include "../../collect/source.h"
 #include "tte_log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

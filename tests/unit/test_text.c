@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../../collect/collect.h"
+#include "../../collect/json_path.h"
 #include "../../render/render.h"
 #include "tte_text.h"
 #include "tte_util.h"

@@ -2,19 +2,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect_int.h"
-#include "pipe.h"
+#include "queue.h"
 
 #define BATCH 1024      /* items per batch */
 #define QUEUE 8         /* batches in flight: memory stays bounded */
 #define NONE UINT32_MAX
 
-enum { IT_EVENT, IT_ROW, IT_REJECT, IT_CHECKPOINT };
+enum { IT_EVENT, IT_ROW, IT_REJECT, IT_CLEAN_POINT };
 
 struct item {
     int kind;
     size_t line;
-    bool checkpoint;            /* also a checkpoint at (offset, ck_line) */
+    bool clean_point;           /* also a clean point at (offset, ck_line) */
     size_t ck_line;
     long long offset;
     int64_t t;
@@ -35,8 +34,8 @@ struct batch {
     struct tte_buf arena;
 };
 
-struct pipe {
-    struct collect *c;
+struct queue {
+    struct port to;             /* used by the thread only */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t changed;
@@ -80,20 +79,20 @@ at(const struct batch *b, uint32_t off)
 }
 
 static enum tte_err
-write_row(struct pipe *p, struct batch *b, struct item *it)
+write_row(struct queue *p, struct batch *b, struct item *it)
 {
-    struct collect *c = p->c;
-    if (it->kind == IT_CHECKPOINT)
-        return collect_checkpoint_now(c, it->offset, it->line);
+    const struct port *to = &p->to;
+    if (it->kind == IT_CLEAN_POINT)
+        return to->clean_point(to->ctx, it->offset, it->line);
     if (it->kind == IT_REJECT)
-        return collect_reject_now(c, it->line, at(b, it->reason),
-                                  at(b, it->raw), it->raw_len);
+        return to->reject(to->ctx, it->line, at(b, it->reason),
+                          at(b, it->raw), it->raw_len);
     if (it->kind == IT_ROW) {
         char *row[F_COUNT];
         for (int f = 0; f < F_COUNT; f++)
             row[f] = (char *)at(b, it->v[f]);
-        return collect_row_now(c, row, it->line, at(b, it->raw),
-                               it->raw_len, it->json);
+        return to->row(to->ctx, row, it->line, at(b, it->raw), it->raw_len,
+                       it->json);
     }
     struct tte_event ev = {.t = it->t, .http_status = it->http_status,
                            .duration_ms = it->duration_ms,
@@ -102,22 +101,22 @@ write_row(struct pipe *p, struct batch *b, struct item *it)
         ev.v[f] = (char *)at(b, it->v[f]);
     memcpy(ev.len, it->len, sizeof ev.len);
     ev.signer = it->signer;
-    return collect_event_now(c, &ev, it->line);
+    return to->event(to->ctx, &ev, it->line);
 }
 
 static enum tte_err
-write_item(struct pipe *p, struct batch *b, struct item *it)
+write_item(struct queue *p, struct batch *b, struct item *it)
 {
     enum tte_err err = write_row(p, b, it);
-    if (!err && it->checkpoint && it->kind != IT_CHECKPOINT)
-        err = collect_checkpoint_now(p->c, it->offset, it->ck_line);
+    if (!err && it->clean_point && it->kind != IT_CLEAN_POINT)
+        err = p->to.clean_point(p->to.ctx, it->offset, it->ck_line);
     return err;
 }
 
 static void *
-writer(void *arg)
+consume(void *arg)
 {
-    struct pipe *p = arg;
+    struct queue *p = arg;
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->count && !p->done)
@@ -143,11 +142,11 @@ writer(void *arg)
     return NULL;
 }
 
-struct pipe *
-pipe_start(struct collect *c)
+struct queue *
+queue_start(const struct port *to)
 {
-    struct pipe *p = xcalloc(1, sizeof *p);
-    p->c = c;
+    struct queue *p = xcalloc(1, sizeof *p);
+    p->to = *to;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->changed, NULL);
     for (size_t i = 0; i < QUEUE + 1; i++) {
@@ -155,7 +154,7 @@ pipe_start(struct collect *c)
         buf_init(&p->spare[i]->arena);
     }
     p->nspare = QUEUE + 1;
-    if (pthread_create(&p->thread, NULL, writer, p) != 0) {
+    if (pthread_create(&p->thread, NULL, consume, p) != 0) {
         for (size_t i = 0; i < p->nspare; i++)
             free(p->spare[i]);
         free(p);
@@ -166,7 +165,7 @@ pipe_start(struct collect *c)
 
 /* Hands the current batch to the writer; waits while the queue is full. */
 static enum tte_err
-flush(struct pipe *p)
+flush(struct queue *p)
 {
     pthread_mutex_lock(&p->mu);
     if (p->cur) {
@@ -183,7 +182,7 @@ flush(struct pipe *p)
 }
 
 static struct item *
-next_item(struct pipe *p, enum tte_err *err)
+next_item(struct queue *p, enum tte_err *err)
 {
     *err = TTE_OK;
     /* A batch also ends at 8 MiB of text, whatever its row count. */
@@ -204,9 +203,10 @@ next_item(struct pipe *p, enum tte_err *err)
     return it;
 }
 
-enum tte_err
-pipe_event(struct pipe *p, const struct tte_event *ev, size_t line)
+static enum tte_err
+q_event(void *ctx, const struct tte_event *ev, size_t line)
 {
+    struct queue *p = ctx;
     enum tte_err err;
     struct item *it = next_item(p, &err);
     if (!it)
@@ -224,16 +224,18 @@ pipe_event(struct pipe *p, const struct tte_event *ev, size_t line)
     return err;
 }
 
-bool
-pipe_writer_idle(struct pipe *p)
+static bool
+q_idle(void *ctx)
 {
+    struct queue *p = ctx;
     return __atomic_load_n(&p->count, __ATOMIC_RELAXED) == 0;
 }
 
-enum tte_err
-pipe_row(struct pipe *p, char *const *row, size_t line, const char *raw,
-         size_t raw_len, bool json)
+static enum tte_err
+q_row(void *ctx, char *const *row, size_t line, const char *raw,
+      size_t raw_len, bool json)
 {
+    struct queue *p = ctx;
     enum tte_err err;
     struct item *it = next_item(p, &err);
     if (!it)
@@ -246,10 +248,11 @@ pipe_row(struct pipe *p, char *const *row, size_t line, const char *raw,
     return err;
 }
 
-enum tte_err
-pipe_reject(struct pipe *p, size_t line, const char *reason, const char *raw,
-            size_t raw_len)
+static enum tte_err
+q_reject(void *ctx, size_t line, const char *reason, const char *raw,
+         size_t raw_len)
 {
+    struct queue *p = ctx;
     enum tte_err err;
     struct item *it = next_item(p, &err);
     if (!it)
@@ -261,16 +264,17 @@ pipe_reject(struct pipe *p, size_t line, const char *reason, const char *raw,
     return err;
 }
 
-enum tte_err
-pipe_checkpoint(struct pipe *p, long long offset, size_t line)
+static enum tte_err
+q_clean_point(void *ctx, long long offset, size_t line)
 {
+    struct queue *p = ctx;
     enum tte_err err;
     /* Most often the row just queued ends here: mark it rather than
      * queue another item. */
     if (p->cur && p->cur->n) {
         struct item *last = &p->cur->items[p->cur->n - 1];
-        if (last->kind != IT_CHECKPOINT && !last->checkpoint) {
-            last->checkpoint = true;
+        if (last->kind != IT_CLEAN_POINT && !last->clean_point) {
+            last->clean_point = true;
             last->offset = offset;
             last->ck_line = line;
             return TTE_OK;
@@ -279,14 +283,23 @@ pipe_checkpoint(struct pipe *p, long long offset, size_t line)
     struct item *it = next_item(p, &err);
     if (!it)
         return err;
-    it->kind = IT_CHECKPOINT;
+    it->kind = IT_CLEAN_POINT;
     it->offset = offset;
     it->line = line;
     return err;
 }
 
+struct port
+queue_port(struct queue *p)
+{
+    struct port port = {.ctx = p, .event = q_event, .row = q_row,
+                        .reject = q_reject, .clean_point = q_clean_point,
+                        .idle = q_idle};
+    return port;
+}
+
 enum tte_err
-pipe_finish(struct pipe *p)
+queue_finish(struct queue *p)
 {
     flush(p);
     pthread_mutex_lock(&p->mu);

@@ -9,12 +9,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "checkpoint.h"
+#include "wal_checkpointer.h"
 #include "tte_db.h"
 #include "tte_log.h"
 #include "tte_util.h"
 
-struct checkpointer {
+struct wal_checkpointer {
     sqlite3 *db, *own;
     pthread_t thread;
     pthread_mutex_t mu;
@@ -27,7 +27,7 @@ struct checkpointer {
 static int
 on_commit(void *arg, sqlite3 *db, const char *name, int frames)
 {
-    struct checkpointer *k = arg;
+    struct wal_checkpointer *k = arg;
     (void)db;
     (void)name;
     if (frames >= k->threshold) {
@@ -42,7 +42,7 @@ on_commit(void *arg, sqlite3 *db, const char *name, int frames)
 static void *
 run(void *arg)
 {
-    struct checkpointer *k = arg;
+    struct wal_checkpointer *k = arg;
     pthread_mutex_lock(&k->mu);
     for (;;) {
         while (!k->due && !k->stop)
@@ -77,8 +77,8 @@ page_size(sqlite3 *db)
     return page > 0 ? page : 4096;
 }
 
-struct checkpointer *
-checkpointer_start(sqlite3 *db, const char *path, long long bytes)
+struct wal_checkpointer *
+wal_checkpointer_start(sqlite3 *db, const char *path, long long bytes)
 {
     int frames = (int)(bytes / page_size(db));
     if (frames < 1)
@@ -87,7 +87,7 @@ checkpointer_start(sqlite3 *db, const char *path, long long bytes)
      * the same size. */
     sqlite3_wal_autocheckpoint(db, frames);
 
-    struct checkpointer *k = xcalloc(1, sizeof *k);
+    struct wal_checkpointer *k = xcalloc(1, sizeof *k);
     k->db = db;
     k->threshold = frames;
     /* A connection finds the WAL on its first read: before that, a
@@ -115,7 +115,7 @@ checkpointer_start(sqlite3 *db, const char *path, long long bytes)
 }
 
 void
-checkpointer_stop(struct checkpointer *k)
+wal_checkpointer_stop(struct wal_checkpointer *k)
 {
     if (!k)
         return;

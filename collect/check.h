@@ -1,0 +1,28 @@
+#ifndef CHECK_H
+#define CHECK_H
+
+/*
+ * --check: a sink that prints each row as its canonical fields, or why
+ * it is rejected, and writes nothing.
+ */
+
+#include "collect.h"
+#include "rowcheck.h"
+#include "sink.h"
+
+struct check {
+    const struct collect_opts *opts;
+    const char *file;
+    struct rowcheck rc;
+    long left;                  /* rows still to show */
+    long long shown, rejected, filtered;
+};
+
+void check_init(struct check *k, struct source *src,
+                const struct collect_opts *o, const char *file);
+void check_free(struct check *k);
+struct sink check_sink(struct check *k);
+/* The closing line: rows shown and rejected. */
+void check_summary(const struct check *k);
+
+#endif

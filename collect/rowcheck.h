@@ -1,0 +1,44 @@
+#ifndef ROWCHECK_H
+#define ROWCHECK_H
+
+/*
+ * From a record to what it is: an event, a registry row, a reject (with
+ * its reason) or a row a filter drops. Touches no database and no file:
+ * the same answers for --check and for collecting.
+ */
+
+#include "sink.h"
+#include "source.h"
+#include "tte_event.h"
+#include "tte_util.h"
+
+enum row_kind {
+    ROW_MAPPED,         /* mapped, not yet validated (rowcheck_map) */
+    ROW_EVENT,          /* ->ev */
+    ROW_REGISTRY,       /* ->row; registry.c checks it as it stores it */
+    ROW_REJECT,         /* ->reason.data */
+    ROW_FILTERED,
+};
+
+struct rowcheck {
+    struct source *src;
+    char *row[SRC_MAX_FIELDS];  /* the mapped fields */
+    struct tte_event ev;
+    struct tte_buf reason;
+    struct tte_buf scratch;     /* texts of row[] */
+};
+
+void rowcheck_init(struct rowcheck *rc, struct source *src);
+void rowcheck_free(struct rowcheck *rc);
+/* The columns of a CSV header (names NULL: none), see map_header(). */
+enum tte_err rowcheck_header(struct rowcheck *rc, const char *file,
+                             char **names, size_t n, bool **secret);
+/* Maps and filters: ROW_MAPPED, ROW_FILTERED or ROW_REJECT. */
+enum row_kind rowcheck_map(struct rowcheck *rc, const struct record *rec);
+/* Validates a mapped row: ROW_EVENT or ROW_REJECT for events,
+ * ROW_REGISTRY for a registry. */
+enum row_kind rowcheck_validate(struct rowcheck *rc);
+/* Both steps. */
+enum row_kind rowcheck_record(struct rowcheck *rc, const struct record *rec);
+
+#endif

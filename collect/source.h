@@ -1,0 +1,83 @@
+#ifndef SOURCE_H
+#define SOURCE_H
+
+/* Source definitions (source.c): how one system's rows map onto the
+ * canonical fields. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tte_err.h"
+#include "tte_event.h"
+
+/* What a source's rows are: signing events or one of the registries. */
+enum src_kind { KIND_EVENTS, KIND_CERTIFICATES, KIND_UNITS, KIND_APPS,
+                KIND_VERIFIKATOR };
+enum src_format { FMT_CSV, FMT_JSONL };
+enum time_fmt { TF_ISO8601, TF_EPOCH, TF_EPOCH_MS, TF_PATTERN };
+
+#define SRC_MAX_FIELDS F_COUNT
+
+/* How one target field is read from a row. */
+struct src_field {
+    char *column;       /* CSV header name or JSON path; NULL: not mapped */
+    int position;       /* 1-based CSV column when the file has no header */
+    char *constant;     /* fixed value instead of a column */
+    char **map_from;    /* value map, compared case-insensitively */
+    char **map_to;
+    size_t nmap;
+    int col;            /* resolved CSV column, -1 when absent */
+};
+
+/* Keeps a row only when the selected value is in values[] (or contains
+ * the substring). */
+struct src_filter {
+    char *column;
+    int position;
+    int col;
+    char **values;
+    size_t nvalues;
+    char *contains;
+};
+
+struct time_format {
+    enum time_fmt kind;
+    char *pattern;      /* strptime(3) pattern for TF_PATTERN */
+};
+
+/* A source definition: built in (csv, jsonl, registries) or from JSON. */
+struct source {
+    char *name;
+    char *path;                 /* definition file, NULL when built in */
+    enum src_kind kind;
+    enum src_format format;
+    char delim;
+    char quote;
+    bool header;
+    char *encoding;             /* NULL or "UTF-8": no transcoding */
+    char *zone;
+    int zone_offset;            /* for times without an offset */
+    struct time_format *times;
+    size_t ntimes;
+    struct src_field fields[SRC_MAX_FIELDS];
+    size_t nfields;             /* the kind's field count */
+    struct src_filter *filters;
+    size_t nfilters;
+    /* JSON: when every field is a top-level key, one pass over an
+     * object's members finds them all (map.c). */
+    int json_simple;            /* 0 unknown, 1 yes, -1 no */
+    struct { uint64_t hash; uint32_t fields; const char *key; } keys[64];
+    /* The members of the last object, in order: a log's objects mostly
+     * repeat one layout, so a member is found by one compare. */
+    struct { char key[24]; uint32_t fields; } order[32];
+};
+
+const char *const *kind_fields(enum src_kind kind, size_t *n);
+enum tte_err source_builtin(const char *name, const char *zone,
+                            struct source **out);
+enum tte_err source_load(const char *name_or_path, const char *zone,
+                         struct source **out);
+void source_free(struct source *s);
+
+#endif

@@ -1,0 +1,287 @@
+/*
+ * The writing end of collect: events, registry rows and rejects into the
+ * database, each file's row in files, and a commit every CHUNK_ROWS clean
+ * points on long files so that a kill loses at most one chunk.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "json_path.h"
+#include "registry.h"
+#include "store.h"
+#include "tte_db.h"
+#include "tte_log.h"
+#include "writer.h"
+
+/* Rows per transaction on long files; each commit records the offset. */
+#define CHUNK_ROWS 200000
+/* Reject messages printed per file before they are only counted. */
+#define REJECT_MSGS 10
+
+struct writer {
+    sqlite3 *db;
+    const struct source *src;
+    const struct collect_opts *opts;
+    struct store *store;
+    FILE *rejects_fp;
+    /* The file begun. */
+    const char *file;           /* as given, for messages */
+    char real[PATH_MAX];        /* resolved, as stored */
+    FILE *fp;
+    struct stat sb;
+    bool own_tx;
+    long long file_id;
+    struct file_stats st;
+    struct file_stats saved;    /* part of st already in files */
+    long long clean_offset;
+    size_t clean_line;
+    long long since_commit;
+    long long chunk_rows;
+    struct tte_buf reason;      /* of rows validated here */
+    struct tte_buf redacted;    /* their raw texts, secrets hidden */
+    struct tte_buf raw;         /* a reject's text, escaped */
+};
+
+struct writer *
+writer_new(sqlite3 *db, const struct source *src,
+           const struct collect_opts *o, FILE *rejects)
+{
+    struct writer *w = xcalloc(1, sizeof *w);
+    w->db = db;
+    w->src = src;
+    w->opts = o;
+    w->rejects_fp = rejects;
+    buf_init(&w->reason);
+    buf_init(&w->redacted);
+    buf_init(&w->raw);
+    return w;
+}
+
+void
+writer_free(struct writer *w)
+{
+    if (!w)
+        return;
+    store_close(w->store);
+    buf_free(&w->reason);
+    buf_free(&w->redacted);
+    buf_free(&w->raw);
+    free(w);
+}
+
+enum tte_err
+writer_snapshot_begin(struct writer *w)
+{
+    enum tte_err err = tte_db_exec(w->db, "BEGIN IMMEDIATE");
+    if (!err)
+        err = registry_begin(w->db, w->src->kind);
+    return err;
+}
+
+enum tte_err
+writer_snapshot_end(struct writer *w, bool commit)
+{
+    if (commit)
+        return tte_db_exec(w->db, "COMMIT");
+    tte_db_exec(w->db, "ROLLBACK");
+    return TTE_OK;
+}
+
+static void
+csv_fwrite_field(FILE *fp, const char *s)
+{
+    csv_fwrite(fp, s, strlen(s));
+}
+
+static void
+write_reject_csv(struct writer *w, size_t line, const char *reason,
+                 const char *raw)
+{
+    FILE *fp = w->rejects_fp;
+    if (!fp)
+        return;
+    csv_fwrite_field(fp, w->file);
+    fprintf(fp, ",%zu,", line);
+    csv_fwrite_field(fp, reason);
+    fputc(',', fp);
+    csv_fwrite_field(fp, raw);
+    fputc('\n', fp);
+}
+
+/* raw[0..raw_len) is kept; bytes that are not UTF-8 become \xNN. */
+static enum tte_err
+w_reject(void *ctx, size_t line, const char *reason, const char *rawtext,
+         size_t raw_len)
+{
+    struct writer *w = ctx;
+    buf_reset(&w->raw);
+    buf_add_escaped(&w->raw, rawtext ? rawtext : "", rawtext ? raw_len : 0);
+    const char *raw = w->raw.data;
+    w->st.read++;
+    w->st.rejected++;
+    /* DESIGN.md's form, "tte-collect: file:line: what": a bad row is a
+     * data error (exit 65), shown even with --quiet. */
+    if (w->st.rejected <= REJECT_MSGS)
+        log_err("%s:%zu: %s", w->file, line, reason);
+    else if (w->st.rejected == REJECT_MSGS + 1)
+        log_err("%s: more rejected rows; see v_rejects", w->file);
+    write_reject_csv(w, line, reason, raw);
+    if (w->opts->strict) {
+        log_err("%s:%zu: stopping at the first bad row (--strict)", w->file,
+                line);
+        return TTE_E_DATA;
+    }
+    return store_reject(w->store, w->file_id, w->src->name, w->real, line,
+                        reason, raw);
+}
+
+static enum tte_err
+w_event(void *ctx, const struct tte_event *ev, size_t line)
+{
+    struct writer *w = ctx;
+    bool dup = false;
+    enum tte_err err = store_event(w->store, ev, w->file_id, line, &dup);
+    if (!err) {
+        w->st.read++;
+        if (dup)
+            w->st.duplicates++;
+        else
+            w->st.accepted++;
+    }
+    return err;
+}
+
+/* Validation on this side: the reading thread handed the row over while
+ * this one waited for work. */
+static enum tte_err
+w_row(void *ctx, char *const *row, size_t line, const char *raw,
+      size_t raw_len, bool json)
+{
+    struct writer *w = ctx;
+    struct tte_event ev;
+    buf_reset(&w->reason);
+    if (tte_event_normalize((char **)row, w->src->zone_offset, &ev,
+                            &w->reason))
+        return w_event(w, &ev, line);
+    if (json && tte_is_secret_name(raw)) {
+        json_redact_text(raw, &w->redacted);
+        raw = w->redacted.data;
+        raw_len = w->redacted.len;
+    }
+    return w_reject(w, line, w->reason.data, raw, raw_len);
+}
+
+static enum tte_err
+save_progress(struct writer *w)
+{
+    struct file_stats d = w->st;
+    d.read -= w->saved.read;
+    d.accepted -= w->saved.accepted;
+    d.duplicates -= w->saved.duplicates;
+    d.rejected -= w->saved.rejected;
+    enum tte_err err = fileid_save(w->db, w->file_id, w->fp, &w->sb,
+                                   w->clean_offset, w->clean_line, &d);
+    if (!err)
+        w->saved = w->st;
+    return err;
+}
+
+static enum tte_err
+w_clean_point(void *ctx, long long offset, size_t line)
+{
+    struct writer *w = ctx;
+    w->clean_offset = offset;
+    w->clean_line = line;
+    if (!w->own_tx || ++w->since_commit < w->chunk_rows)
+        return TTE_OK;
+    /* Offset and rows commit together: a kill loses only this chunk. */
+    w->since_commit = 0;
+    enum tte_err err = save_progress(w);
+    if (!err)
+        err = tte_db_exec(w->db, "COMMIT; BEGIN IMMEDIATE");
+    return err;
+}
+
+static enum tte_err
+w_registry(void *ctx, char **row, struct tte_buf *reason, bool *stored)
+{
+    struct writer *w = ctx;
+    enum tte_err err = TTE_OK;
+    *stored = registry_row(w->db, w->src->kind, row, reason, &err);
+    if (*stored) {
+        w->st.read++;
+        w->st.accepted++;
+    }
+    return err;
+}
+
+struct port
+writer_port(struct writer *w)
+{
+    struct port p = {.ctx = w, .event = w_event, .row = w_row,
+                     .reject = w_reject, .clean_point = w_clean_point,
+                     .registry = w_registry};
+    return p;
+}
+
+enum tte_err
+writer_file_begin(struct writer *w, const char *path, FILE *fp,
+                  const struct stat *sb, bool own_tx, struct file_plan *plan,
+                  bool *unchanged)
+{
+    enum tte_err err = TTE_OK;
+
+    *unchanged = false;
+    memset(&w->st, 0, sizeof w->st);
+    memset(&w->saved, 0, sizeof w->saved);
+    w->file = path;
+    w->fp = fp;
+    w->sb = *sb;
+    w->own_tx = own_tx;
+    w->since_commit = 0;
+    const char *chunk = getenv("TTE_COLLECT_CHUNK");
+    w->chunk_rows = chunk && atoll(chunk) > 0 ? atoll(chunk) : CHUNK_ROWS;
+    if (!realpath(path, w->real))
+        snprintf(w->real, sizeof w->real, "%s", path);
+    if (!w->store)
+        err = store_open(w->db, &w->store);
+    if (!err && own_tx)
+        err = tte_db_exec(w->db, "BEGIN IMMEDIATE");
+    if (err)
+        return err;
+    err = fileid_plan(w->db, w->src->name, w->real,
+                      w->src->kind == KIND_EVENTS, fp, sb, path, plan);
+    w->file_id = plan->file_id;
+    w->clean_offset = plan->offset;
+    w->clean_line = plan->line;
+    if (!err && plan->resumed && plan->offset == sb->st_size) {
+        if (own_tx)
+            tte_db_exec(w->db, "ROLLBACK");
+        *unchanged = true;
+        return TTE_OK;
+    }
+    if (err && own_tx) {
+        tte_db_exec(w->db, "ROLLBACK");
+        store_forget(w->store);
+    }
+    return err;
+}
+
+enum tte_err
+writer_file_end(struct writer *w, enum tte_err err, struct file_stats *st)
+{
+    if (!err)
+        err = save_progress(w);
+    if (w->own_tx && err) {
+        tte_db_exec(w->db, "ROLLBACK");
+        store_forget(w->store);
+    } else if (w->own_tx) {
+        err = tte_db_exec(w->db, "COMMIT");
+    }
+    *st = w->st;
+    st->filtered = 0;
+    return err;
+}
