@@ -134,7 +134,7 @@ feed_clean_point(void *ctx, long long offset, size_t line)
     struct feed *f = ctx;
     if ((++f->points & 0xffff) == 0)
         progress(f, offset);
-    return f->out.clean_point(f->out.ctx, offset, line);
+    return f->out.clean_point(f->out.ctx, offset, line, f->filtered);
 }
 
 static enum tte_err
@@ -242,7 +242,6 @@ feed_file(struct input *in, struct source *src, const struct collect_opts *o,
     }
     /* The writer thread has ended: its counts and ours meet here. */
     err = writer_file_end(w, err, st);
-    st->filtered = f->filtered;
     rowcheck_free(&f->rc);
     if (f->progress_shown)
         fprintf(stderr, "\r\033[K");

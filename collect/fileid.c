@@ -120,7 +120,7 @@ fileid_save(sqlite3 *db, long long file_id, FILE *fp, const struct stat *sb,
         " offset = ?6, lines = ?7, head_sha = ?8, tail_sha = ?9,"
         " rows_read = rows_read + ?10, accepted = accepted + ?11,"
         " duplicates = duplicates + ?12, rejected = rejected + ?13,"
-        " collected_at = ?14 WHERE id = ?1");
+        " collected_at = ?14, filtered = filtered + ?15 WHERE id = ?1");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_int64(st, 1, file_id);
@@ -137,6 +137,7 @@ fileid_save(sqlite3 *db, long long file_id, FILE *fp, const struct stat *sb,
     sqlite3_bind_int64(st, 12, d->duplicates);
     sqlite3_bind_int64(st, 13, d->rejected);
     sqlite3_bind_int64(st, 14, (long long)time(NULL));
+    sqlite3_bind_int64(st, 15, d->filtered);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
@@ -177,7 +178,8 @@ fileid_plan(sqlite3 *db, const char *source, const char *real, bool events,
     err = exec_id(db, "DELETE FROM rejects WHERE file_id = ?1", k.id);
     if (!err)
         err = exec_id(db, "UPDATE files SET rows_read = 0, accepted = 0,"
-                      " duplicates = 0, rejected = 0, offset = 0, lines = 0"
+                      " duplicates = 0, rejected = 0, filtered = 0,"
+                      " offset = 0, lines = 0"
                       " WHERE id = ?1", k.id);
     return err;
 }

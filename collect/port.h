@@ -25,7 +25,10 @@ struct port {
                         const char *raw, size_t raw_len, bool json);
     enum tte_err (*reject)(void *ctx, size_t line, const char *reason,
                            const char *raw, size_t raw_len);
-    enum tte_err (*clean_point)(void *ctx, long long offset, size_t line);
+    /* Everything before offset is read; filtered: rows of this read the
+     * source's filter dropped so far, saved with the offset. */
+    enum tte_err (*clean_point)(void *ctx, long long offset, size_t line,
+                                long long filtered);
     /* A registry row, stored at once; *stored false with *reason set
      * when it is refused. NULL behind a queue. */
     enum tte_err (*registry)(void *ctx, char **row, struct tte_buf *reason,

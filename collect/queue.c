@@ -16,6 +16,7 @@ struct item {
     bool clean_point;           /* also a clean point at (offset, ck_line) */
     size_t ck_line;
     long long offset;
+    long long filtered;         /* at the clean point */
     int64_t t;
     long long http_status, duration_ms;
     int footer;
@@ -83,7 +84,8 @@ write_row(struct queue *p, struct batch *b, struct item *it)
 {
     const struct port *to = &p->to;
     if (it->kind == IT_CLEAN_POINT)
-        return to->clean_point(to->ctx, it->offset, it->line);
+        return to->clean_point(to->ctx, it->offset, it->line,
+                               it->filtered);
     if (it->kind == IT_REJECT)
         return to->reject(to->ctx, it->line, at(b, it->reason),
                           at(b, it->raw), it->raw_len);
@@ -109,7 +111,8 @@ write_item(struct queue *p, struct batch *b, struct item *it)
 {
     enum tte_err err = write_row(p, b, it);
     if (!err && it->clean_point && it->kind != IT_CLEAN_POINT)
-        err = p->to.clean_point(p->to.ctx, it->offset, it->ck_line);
+        err = p->to.clean_point(p->to.ctx, it->offset, it->ck_line,
+                                it->filtered);
     return err;
 }
 
@@ -265,7 +268,8 @@ q_reject(void *ctx, size_t line, const char *reason, const char *raw,
 }
 
 static enum tte_err
-q_clean_point(void *ctx, long long offset, size_t line)
+q_clean_point(void *ctx, long long offset, size_t line,
+              long long filtered)
 {
     struct queue *p = ctx;
     enum tte_err err;
@@ -277,6 +281,7 @@ q_clean_point(void *ctx, long long offset, size_t line)
             last->clean_point = true;
             last->offset = offset;
             last->ck_line = line;
+            last->filtered = filtered;
             return TTE_OK;
         }
     }
@@ -286,6 +291,7 @@ q_clean_point(void *ctx, long long offset, size_t line)
     it->kind = IT_CLEAN_POINT;
     it->offset = offset;
     it->line = line;
+    it->filtered = filtered;
     return err;
 }
 

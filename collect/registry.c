@@ -91,9 +91,13 @@ check_ids(const char *nik, const char *nip, struct tte_buf *reason)
 static bool
 cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
 {
-    char *v[10];
-    for (int i = 0; i < 10; i++)
+    /* v[10] status_since, v[11] snapshot_date (or v[12] exported_on):
+     * the status is a snapshot; these date it. */
+    char *v[13];
+    for (int i = 0; i < 13; i++)
         v[i] = val(row, i);
+    if (!v[11])
+        v[11] = v[12];
     if (!v[0] && !v[1] && !v[6]) {
         buf_adds(reason, "certificate has no cert_serial, nik or nip");
         return false;
@@ -109,10 +113,12 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
                    v[5]);
         return false;
     }
-    for (int i = 7; i <= 8; i++) {
-        if (!norm_date(v[i])) {
+    static const char *const dates[] = {"not_before", "not_after", NULL,
+                                        "status_since", "snapshot_date"};
+    for (int i = 7; i <= 11; i++) {
+        if (i != 9 && !norm_date(v[i])) {
             buf_printf(reason, "%s '%s' is not a date (YYYY-MM-DD)",
-                       i == 7 ? "not_before" : "not_after", v[i]);
+                       dates[i - 7], v[i]);
             return false;
         }
     }
@@ -130,8 +136,10 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
         return false;
     }
     *err = run(db, "INSERT INTO certificates(nik, nip, name, position, unit,"
-               " cert_type, cert_serial, not_before, not_after, status)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", v, 10);
+               " cert_type, cert_serial, not_before, not_after, status,"
+               " status_since, snapshot_date)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+               v, 12);
     return !*err;
 }
 

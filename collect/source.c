@@ -20,7 +20,8 @@
 
 static const char *const cert_fields[] = {
     "nik", "nip", "name", "position", "unit", "cert_type", "cert_serial",
-    "not_before", "not_after", "status"};
+    "not_before", "not_after", "status", "status_since", "snapshot_date",
+    "exported_on"};
 static const char *const unit_fields[] = {"code", "name", "parent",
                                           "aliases"};
 static const char *const app_fields[] = {"app", "name", "owner_unit",

@@ -182,6 +182,7 @@ save_progress(struct writer *w)
     d.accepted -= w->saved.accepted;
     d.duplicates -= w->saved.duplicates;
     d.rejected -= w->saved.rejected;
+    d.filtered -= w->saved.filtered;
     enum tte_err err = fileid_save(w->db, w->file_id, w->fp, &w->sb,
                                    w->clean_offset, w->clean_line, &d);
     if (!err)
@@ -190,9 +191,13 @@ save_progress(struct writer *w)
 }
 
 static enum tte_err
-w_clean_point(void *ctx, long long offset, size_t line)
+w_clean_point(void *ctx, long long offset, size_t line,
+              long long filtered)
 {
     struct writer *w = ctx;
+    /* Read = filtered + accepted + duplicates + rejected. */
+    w->st.read += filtered - w->st.filtered;
+    w->st.filtered = filtered;
     w->clean_offset = offset;
     w->clean_line = line;
     if (!w->own_tx || ++w->since_commit < w->chunk_rows)
@@ -282,6 +287,5 @@ writer_file_end(struct writer *w, enum tte_err err, struct file_stats *st)
         err = tte_db_exec(w->db, "COMMIT");
     }
     *st = w->st;
-    st->filtered = 0;
     return err;
 }

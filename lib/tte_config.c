@@ -74,3 +74,19 @@ tte_find_data(const char *name)
         return xstrdup(path);
     return NULL;
 }
+
+const char *
+tte_official_placeholder(const cJSON *config)
+{
+    const char *name = tte_json_str(config, "official.name", "");
+    const char *nip = tte_json_str(config, "official.nip", "");
+    const char *position = tte_json_str(config, "official.position", "");
+
+    if (!*name)
+        return "official.name is empty";
+    if (!*nip)
+        return "official.nip is empty";
+    if (strcmp(name, position) == 0)
+        return "official.name only repeats official.position";
+    return NULL;
+}

@@ -20,4 +20,12 @@ enum tte_err tte_config_load(const char *path, cJSON **out, char **found);
  */
 char *tte_find_data(const char *name);
 
+/*
+ * Whether the reporting official in the configuration is still a
+ * placeholder: no official.name or official.nip, or a name that only
+ * repeats official.position. Returns a static reason, or NULL when the
+ * official is filled in.
+ */
+const char *tte_official_placeholder(const cJSON *config);
+
 #endif

@@ -144,7 +144,48 @@ static const char v1[] =
     "CREATE VIEW v_rejects AS SELECT source, file, line, reason, raw"
     " FROM rejects;";
 
-static const char *const migrations[] = {v1};
+/* Issue 12: people and certificates judged by their dates. Registry
+ * columns for the date of a revocation and the export date, the rows a
+ * source definition filtered out, and the summaries that resolve every
+ * signer once (agg_signer) and list a certificate once (agg_action). */
+static const char v_issue12[] =
+    "ALTER TABLE files ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE certificates ADD COLUMN status_since TEXT;"
+    "ALTER TABLE certificates ADD COLUMN snapshot_date TEXT;"
+    "ALTER TABLE agg_period ADD COLUMN signers_active INTEGER;"
+    "ALTER TABLE agg_period ADD COLUMN certs_active INTEGER;"
+    "ALTER TABLE agg_period ADD COLUMN registry_date TEXT;"
+    "ALTER TABLE agg_period ADD COLUMN rejected INTEGER;"
+    "ALTER TABLE agg_period ADD COLUMN duplicates INTEGER;"
+    "ALTER TABLE agg_period ADD COLUMN unknown_unit_events INTEGER;"
+    "ALTER TABLE agg_period ADD COLUMN outside_events INTEGER;"
+    "ALTER TABLE agg_period ADD COLUMN unknown_signers INTEGER;"
+    "ALTER TABLE agg_period ADD COLUMN unknown_signer_events INTEGER;"
+    /* Each signer identity of the period (per month, since a person's
+     * certificates follow each other) resolved to a certificate and a
+     * person: by serial, else NIK, else NIP; person = NIK, else NIP. */
+    "CREATE TABLE agg_signer(period TEXT, signer TEXT, cert_type TEXT,"
+    " cert_serial TEXT, month INTEGER, cert_id INTEGER, matched_by TEXT,"
+    " person TEXT);"
+    "CREATE INDEX agg_signer_period ON agg_signer(period);"
+    "CREATE TABLE agg_unknown_signer(period TEXT, nik TEXT, nip TEXT,"
+    " cert_serial TEXT, cert_type TEXT, ok INTEGER, fail INTEGER);"
+    "DROP TABLE agg_action;"
+    "CREATE TABLE agg_action(period TEXT, ord INTEGER, cert_serial TEXT,"
+    " nik TEXT, nip TEXT, name TEXT, unit TEXT, cert_type TEXT,"
+    " not_after TEXT, status TEXT, status_since TEXT, ok INTEGER,"
+    " fail INTEGER, invalid_ok INTEGER, invalid_fail INTEGER,"
+    " expiring INTEGER, undated INTEGER, unused INTEGER);"
+    "DROP TABLE agg_quality;"
+    "CREATE TABLE agg_quality(period TEXT, ord INTEGER, source TEXT,"
+    " file TEXT, path TEXT, rows_read INTEGER, filtered INTEGER,"
+    " accepted INTEGER, duplicates INTEGER, rejected INTEGER,"
+    " unknown_units INTEGER, period_events INTEGER);"
+    "CREATE TABLE agg_registry(period TEXT, ord INTEGER, source TEXT,"
+    " file TEXT, path TEXT, rows_read INTEGER, accepted INTEGER,"
+    " rejected INTEGER);";
+
+static const char *const migrations[] = {v1, v_issue12};
 
 const char *const *
 tte_schema_migrations(size_t *count)

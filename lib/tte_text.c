@@ -133,6 +133,7 @@ tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
     tte_period_bounds(year, quarter, offset, &start, &end);
     set_date(v, "period_start", start, offset, months);
     set_date(v, "period_end", end - 1, offset, months);
+    set_date(v, "generated_on", as_of, offset, months);
     set_date(v, "generated_at", as_of, offset, months);
     tte_local_fields(as_of, offset, &y, &m, &d, &h, &mi, &s);
     snprintf(buf, sizeof buf, "%s %02d.%02d %s",

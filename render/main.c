@@ -171,6 +171,11 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
     if (err)
         return err;
     set_vars(r, o, offset);
+    const char *why = tte_official_placeholder(*config);
+    if (why)
+        log_warn("configuration: the reporting official is a placeholder "
+                 "(%s); fill in official.name, official.nip and "
+                 "official.position before the report is sent", why);
     *out = o->out ? xstrdup(o->out) : default_out(r);
     err = render_workbook(r, *out);
     if (!err)

@@ -138,6 +138,28 @@ text_block(struct sheet *s, const cJSON *b, lxw_format *f)
     free(t);
 }
 
+static enum tte_err scalar(struct sheet *s, const char *sql,
+                           sqlite3_stmt **out);
+
+/* Prose whose text the data decides ("query" returns it): a sentence
+ * that names what it is about, or nothing when the query returns NULL. */
+static enum tte_err
+query_text_block(struct sheet *s, const cJSON *b, lxw_format *f)
+{
+    sqlite3_stmt *st;
+    enum tte_err err = scalar(s, tte_json_str(b, "query", ""), &st);
+    if (err)
+        return err;
+    const char *v = (const char *)sqlite3_column_text(st, 0);
+    if (v && *v) {
+        char *t = tte_expand(v, &s->r->vars, s->r->config);
+        put_prose(s, t, f);
+        free(t);
+    }
+    sqlite3_finalize(st);
+    return TTE_OK;
+}
+
 static enum tte_err
 scalar(struct sheet *s, const char *sql, sqlite3_stmt **out)
 {
@@ -162,15 +184,37 @@ warning_block(struct sheet *s, const cJSON *b)
         return err;
     bool on = sqlite3_column_int64(st, 0) != 0;
     sqlite3_finalize(st);
+    if (on && cJSON_GetObjectItemCaseSensitive(b, "query"))
+        return query_text_block(s, b, s->r->fmt.warning);
     if (on)
         text_block(s, b, s->r->fmt.warning);
     return TTE_OK;
 }
 
-static void
-pair_value(struct sheet *s, sqlite3_stmt *st, int col, bool count)
+/* "YYYY-MM-DD..." as "31 Desember 2025"; anything else as it is. */
+static const char *
+date_text(struct sheet *s, const char *v, char *buf, size_t n)
 {
-    if (count && sqlite3_column_type(st, col) != SQLITE_TEXT)
+    int y, mo, d;
+    if (!v || sscanf(v, "%4d-%2d-%2d", &y, &mo, &d) != 3)
+        return v;
+    tte_format_date(y, mo, d, tte_json_get(s->r->tpl, "labels.months"), buf,
+                    n);
+    return buf;
+}
+
+static void
+pair_value(struct sheet *s, sqlite3_stmt *st, int col, const char *fmt)
+{
+    bool count = fmt && strcmp(fmt, "count") == 0;
+    char buf[96];
+
+    if (fmt && strcmp(fmt, "date") == 0)
+        put_text(s, s->row, 1, date_text(s, (const char *)
+                                         sqlite3_column_text(st, col), buf,
+                                         sizeof buf),
+                 s->r->fmt.text, true);
+    else if (count && sqlite3_column_type(st, col) != SQLITE_TEXT)
         put_number(s, s->row, 1, sqlite3_column_double(st, col),
                    s->r->fmt.count);
     else
@@ -185,7 +229,6 @@ pair_row(struct sheet *s, const cJSON *row, const char *format)
     const char *value = tte_json_str(row, "value", NULL);
     const char *sql = tte_json_str(row, "query", NULL);
     const char *fmt = tte_json_str(row, "format", format);
-    bool count = fmt && strcmp(fmt, "count") == 0;
 
     put_text(s, s->row, 0, label, s->r->fmt.label, true);
     if (sql) {
@@ -193,7 +236,7 @@ pair_row(struct sheet *s, const cJSON *row, const char *format)
         enum tte_err err = scalar(s, sql, &st);
         if (err)
             return err;
-        pair_value(s, st, 0, count);
+        pair_value(s, st, 0, fmt);
         sqlite3_finalize(st);
     } else {
         char *t = tte_expand(value ? value : "", &s->r->vars, s->r->config);
@@ -231,7 +274,7 @@ pairs_block(struct sheet *s, const cJSON *b)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         put_text(s, s->row, 0, (const char *)sqlite3_column_text(st, 0),
                  s->r->fmt.label, true);
-        pair_value(s, st, 1, format && strcmp(format, "count") == 0);
+        pair_value(s, st, 1, format);
         s->row++;
     }
     sqlite3_finalize(st);
@@ -276,12 +319,7 @@ table_cell(struct sheet *s, struct table *t, sqlite3_stmt *st, int c)
             sqlite3_column_int(st, c) - 1);
         v = cJSON_IsString(m) ? m->valuestring : v;
     } else if (strcmp(fmt, "date") == 0) {
-        int y, mo, d;
-        if (sscanf(v, "%4d-%2d-%2d", &y, &mo, &d) == 3)
-            tte_format_date(y, mo, d, tte_json_get(s->r->tpl,
-                                                   "labels.months"),
-                            buf, sizeof buf);
-        v = buf;
+        v = date_text(s, v, buf, sizeof buf);
     }
     put_text(s, s->row, (lxw_col_t)c, v, s->r->fmt.text, true);
 }
@@ -309,16 +347,27 @@ table_header(struct sheet *s, struct table *t)
     s->row++;
 }
 
-static void
+/* A column's total is the sum of its rows ("total": true) or, for a
+ * count that is not additive (distinct people), a query of its own. */
+static enum tte_err
 table_total(struct sheet *s, struct table *t, const cJSON *b)
 {
     const char *label = tte_json_str(b, "total_label", NULL);
     const cJSON *lc = cJSON_GetObjectItemCaseSensitive(b, "total_label_column");
     if (!label)
-        return;
+        return TTE_OK;
     for (int c = 0; c < t->ncols; c++) {
         const cJSON *col = cJSON_GetArrayItem(t->cols, c);
-        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(col, "total")))
+        const cJSON *total = cJSON_GetObjectItemCaseSensitive(col, "total");
+        if (cJSON_IsString(total)) {
+            sqlite3_stmt *st;
+            enum tte_err err = scalar(s, total->valuestring, &st);
+            if (err)
+                return err;
+            put_number(s, s->row, (lxw_col_t)c,
+                       sqlite3_column_double(st, 0), s->r->fmt.total_count);
+            sqlite3_finalize(st);
+        } else if (cJSON_IsTrue(total))
             put_number(s, s->row, (lxw_col_t)c, t->total[c],
                        s->r->fmt.total_count);
         else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0))
@@ -329,6 +378,7 @@ table_total(struct sheet *s, struct table *t, const cJSON *b)
                                   s->r->fmt.total_text);
     }
     s->row++;
+    return TTE_OK;
 }
 
 static void
@@ -432,7 +482,9 @@ table_block(struct sheet *s, const cJSON *b)
         put_prose(s, empty, s->r->fmt.note);
     }
     first_table_setup(s, &t);
-    table_total(s, &t, b);
+    err = table_total(s, &t, b);
+    if (err)
+        return err;
     const cJSON *chart = cJSON_GetObjectItemCaseSensitive(b, "chart");
     if (chart)
         table_chart(s, &t, chart);
@@ -449,6 +501,9 @@ write_block(struct sheet *s, const cJSON *b)
 
     if (strcmp(type, "title") == 0)
         text_block(s, b, f->title);
+    else if (strcmp(type, "note") == 0 &&
+             cJSON_GetObjectItemCaseSensitive(b, "query"))
+        return query_text_block(s, b, f->note);
     else if (strcmp(type, "note") == 0)
         text_block(s, b, f->note);
     else if (strcmp(type, "section") == 0)

@@ -128,7 +128,10 @@ check_block(struct check *c, const cJSON *b)
     if (!type || k == 7)
         return fail(c, "type must be title, note, section, blank, pairs, "
                     "table or warning");
-    if (k <= 2 || k == 6)
+    if (k == 1 || k == 6)
+        err = want_string(c, b, "query", false);
+    if (!err && (k <= 2 || k == 6) &&
+        !cJSON_GetObjectItemCaseSensitive(b, "query"))
         err = want_string(c, b, "text", true);
     if (!err && k == 6)
         err = want_string(c, b, "when", true);

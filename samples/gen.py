@@ -83,48 +83,138 @@ def fmt_time(t_utc, style, rng):
     return t_utc.astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S")  # local
 
 
+def d_add(d, days):
+    return d + dt.timedelta(days=days)
+
+
 class World:
+    """People hold certificates; a log names a person by NIK, NIP or the
+    serial of the certificate used. The truth (which person, which
+    certificate) stays here, and expected.json is counted from it."""
+
     def __init__(self, year, seed):
         self.rng = random.Random(seed)
         self.year = year
         rng = self.rng
+        y = year
+        self.snapshot = dt.date(y + 1, 1, 20)   # registry export date
         self.signers = []
+        self.certs = []
         for i in range(60):
             female = rng.random() < 0.5
             unit = UNITS[i % len(UNITS)]
-            s = {"nik": nik(rng, female), "nip": nip(rng, female),
+            s = {"pid": "P%02d" % i, "nik": nik(rng, female),
+                 "nip": nip(rng, female),
                  "name": "%s %s" % (rng.choice(NAMES), rng.choice(NAMES)),
                  "position": rng.choice(POSITIONS), "unit": unit[1],
-                 "cert_type": "individu",
-                 "serial": "%X" % rng.getrandbits(96)}
+                 "unit2": UNITS[(i + 3) % len(UNITS)][1],
+                 "cert_type": "individu", "registry_nik": True,
+                 "stops": False, "certs": []}
             self.signers.append(s)
+            nb = dt.date(y - 1, rng.randint(1, 12), rng.randint(1, 28))
+            self.add_cert(s, nb, d_add(nb, 730),
+                          rng.choice(["ISSUE"] * 8 + ["RENEW"]))
+        p = self.signers
+        # Expiring within 90 days after the period (one renewing).
+        for k in range(4):
+            c = p[k]["certs"][0]
+            c["not_after"] = dt.date(y + 1, 1, 10 + 7 * k)
+            c["status"] = "RENEW" if k == 1 else "ISSUE"
+        # EXPIRED today, but valid through the whole period.
+        for k in range(4, 7):
+            c = p[k]["certs"][0]
+            c["not_after"], c["status"] = dt.date(y, 12, 31), "EXPIRED"
+        # Expired on 30 June, not renewed, still used: misuse.
+        c = p[7]["certs"][0]
+        c["not_after"], c["status"] = dt.date(y, 6, 30), "EXPIRED"
+        # Renewed on 1 July: the old one EXPIRED, the new one ISSUE.
+        for k in (8, 9):
+            c = p[k]["certs"][0]
+            c["not_after"], c["status"] = dt.date(y, 6, 30), "EXPIRED"
+            self.add_cert(p[k], dt.date(y, 7, 1), dt.date(y + 2, 6, 30),
+                          "ISSUE")
+        # Revoked on 15 September and still used: misuse.
+        c = p[10]["certs"][0]
+        c["status"], c["status_since"] = "REVOKE", dt.date(y, 9, 15)
+        # Revoked after the period: valid all period.
+        c = p[11]["certs"][0]
+        c["status"], c["status_since"] = "REVOKE", dt.date(y + 1, 1, 10)
+        # Revoked, the registry does not say when.
+        for k in (12, 13):
+            p[k]["certs"][0]["status"] = "REVOKE"
+        # Suspended on 31 March; the holder stopped signing then.
+        c = p[14]["certs"][0]
+        c["status"], c["status_since"] = "SUSPEND", dt.date(y, 3, 31)
+        p[14]["stops"] = True
+        # Revoked before the period: not active, never used.
+        c = p[15]["certs"][0]
+        c["status"], c["status_since"] = "REVOKE", dt.date(y - 1, 11, 30)
+        # Registry rows without NIK: these people are known by NIP.
+        for k in range(16, 20):
+            p[k]["registry_nik"] = False
         # Seal certificates belong to applications; one serial is a long
         # decimal that only survives as text.
         self.seals = []
         for i in range(3):
             serial = ("%d" % (10 ** 25 + rng.getrandbits(60)) if i == 0
                       else "%X" % rng.getrandbits(96))
-            self.seals.append({"nik": "", "nip": "", "name": "Segel %s" %
-                               APPS[i][1], "position": "",
-                               "unit": "Pusat Data dan Teknologi Informasi",
-                               "cert_type": "segel", "serial": serial})
-        statuses = ["ISSUE"] * 8 + ["EXPIRED", "REVOKE", "RENEW"]
-        for s in self.signers + self.seals:
-            s["status"] = rng.choice(statuses)
-            s["not_before"] = dt.date(year - 1, rng.randint(1, 12),
-                                      rng.randint(1, 28))
-            s["not_after"] = s["not_before"] + dt.timedelta(days=730)
-        # A few certificates expire within 90 days after the period.
-        for s in self.signers[:4]:
-            s["status"] = "ISSUE"
-            s["not_after"] = dt.date(year + 1, 1, 10 + 7 * self.signers.index(s))
-        # Some registered signers never sign: "not used" certificates.
-        self.idle = self.signers[-5:]
-        self.active = self.signers[:-5]
-        # A signer missing from the registry (fails with 2011).
-        self.stranger = {"nik": nik(rng, False), "nip": "", "name": "Tamu",
-                         "position": "", "unit": UNITS[1][1],
-                         "cert_type": "individu", "serial": ""}
+            nb = dt.date(y - 1, rng.randint(1, 12), rng.randint(1, 28))
+            seal = {"pid": "SEAL%d" % i, "nik": "", "nip": "",
+                    "name": "Segel %s" % APPS[i][1], "position": "",
+                    "unit": "Pusat Data dan Teknologi Informasi",
+                    "cert_type": "segel", "serial": serial,
+                    "not_before": nb, "not_after": d_add(nb, 730),
+                    "status": "ISSUE", "status_since": None,
+                    "registry_nik": False, "stops": False}
+            seal["person"] = seal
+            seal["certs"] = [seal]
+            self.seals.append(seal)
+            self.certs.append(seal)
+        # Registered signers who never sign: "not used" certificates.
+        self.idle = p[-5:]
+        p[-1]["certs"][0]["status"] = "RENEW"
+        self.active = [s for s in p[:-5] if s is not p[15]]
+        self.by_nik = [s for s in self.active if s["registry_nik"]]
+        # A signer missing from the registry (mostly fails with 2011).
+        self.stranger = {"pid": "STRANGER", "nik": nik(rng, False),
+                         "nip": "", "name": "Tamu", "position": "",
+                         "unit": UNITS[1][1], "unit2": UNITS[1][1],
+                         "cert_type": "individu", "registry_nik": True,
+                         "stops": False, "certs": []}
+
+    def add_cert(self, person, nb, na, status):
+        c = {"serial": "%X" % self.rng.getrandbits(96), "not_before": nb,
+             "not_after": na, "status": status, "status_since": None,
+             "cert_type": "individu", "person": person}
+        person["certs"].append(c)
+        self.certs.append(c)
+
+    @staticmethod
+    def valid_to(c):
+        """Last day the certificate was valid (a dated revocation or
+        suspension ends it early)."""
+        if c["status"] in ("REVOKE", "SUSPEND") and c["status_since"]:
+            return min(c["not_after"], c["status_since"])
+        return c["not_after"]
+
+    def cert_at(self, person, day):
+        """The certificate a person signs with on a day: the one valid
+        then, else (still using it) the latest."""
+        for c in person["certs"]:
+            if c["not_before"] <= day <= self.valid_to(c):
+                return c
+        return max(person["certs"], key=lambda c: c["not_after"]) \
+            if person["certs"] else None
+
+    def active_cert(self, c, first, last):
+        """Sertifikat Aktif: validity overlaps the period and not revoked
+        or suspended before it began."""
+        if c["not_before"] > last or c["not_after"] < first:
+            return False
+        since = c["status_since"] or (self.snapshot if c["status"] in
+                                      ("REVOKE", "SUSPEND") else None)
+        return not (c["status"] in ("REVOKE", "SUSPEND") and since and
+                    since < first)
 
     def registries(self, out):
         with open(os.path.join(out, "units.csv"), "w", newline="") as f:
@@ -141,16 +231,22 @@ class World:
                   newline="") as f:
             w = csv.writer(f)
             w.writerow(["nik", "nip", "name", "position", "unit", "cert_type",
-                        "cert_serial", "not_before", "not_after", "status"])
-            for s in self.signers + self.seals:
+                        "cert_serial", "not_before", "not_after", "status",
+                        "status_since", "snapshot_date"])
+            for c in self.certs:
+                s = c["person"]
                 unit = s["unit"]
                 # Registries spell units their own way too.
                 if unit == "Biro Umum":
                     unit = "biro umum dan keuangan"
-                w.writerow([s["nik"], s["nip"], s["name"], s["position"],
-                            unit, s["cert_type"], s["serial"],
-                            s["not_before"].isoformat(),
-                            s["not_after"].isoformat(), s["status"]])
+                w.writerow([s["nik"] if s["registry_nik"] else "",
+                            s["nip"], s["name"], s["position"],
+                            unit, c["cert_type"], c["serial"],
+                            c["not_before"].isoformat(),
+                            c["not_after"].isoformat(), c["status"],
+                            c["status_since"].isoformat()
+                            if c["status_since"] else "",
+                            self.snapshot.isoformat()])
         with open(os.path.join(out, "verifikator.csv"), "w",
                   newline="") as f:
             w = csv.writer(f)
@@ -162,34 +258,59 @@ class World:
                             "%d-01-15" % self.year,
                             "KEP-12/BPIP/PUSDATIN/%d" % self.year])
 
-    def event(self, t_utc, app=None, signer=None, fail=None):
+    def pick(self, pool, day):
+        """A person from pool who still signs on that day."""
+        while True:
+            s = self.rng.choice(pool)
+            if not (s["stops"] and day > self.valid_to(s["certs"][0])):
+                return s
+
+    def event(self, t_utc, app=None, signer=None, fail=None, ident=None):
         rng = self.rng
+        day = t_utc.astimezone(WIB).date()
         app = app or rng.choice(APPS[:4])[0]
         seal = app == "segel-app" or (signer is None and rng.random() < 0.12)
         if seal:
             app = "segel-app"
             signer = signer or rng.choice(self.seals)
         else:
-            signer = signer or rng.choice(self.active)
+            signer = signer or self.pick(self.active, day)
         fail = rng.random() < 0.05 if fail is None else fail
         code, http = rng.choice(FAIL_CODES) if fail else ("", 200)
+        cert = self.cert_at(signer, day)
         ev = {"t": t_utc.replace(microsecond=0), "app": app,
-              "signer": signer, "cert_type": signer["cert_type"],
+              "signer": signer, "cert": cert,
+              "cert_type": signer["cert_type"],
               "doc_id": "DOC-%08X" % rng.getrandbits(32),
               "result": "fail" if fail else "ok", "status_code": code,
               "http_status": http, "footer": "" if seal else
               ("1" if app != "sipeg" else "0"),
               "message": MESSAGES.get(code or str(http), "") if fail else "",
               "duration": rng.randint(80, 4000)}
-        # Which identity the log carries: seals their serial, people their
-        # NIK, sometimes only the NIP.
+        # Which identity the log carries: seals their serial; people their
+        # NIK, NIP or the serial of the certificate used. Someone whose
+        # registry row has no NIK is logged by NIP or serial only.
+        r = rng.random()
         if seal:
-            ev["id"] = ("cert_serial", signer["serial"])
-        elif rng.random() < 0.1 and signer["nip"]:
+            ev["id"] = ("cert_serial", cert["serial"])
+        elif ident:
+            ev["id"] = (ident, cert["serial"] if ident == "cert_serial"
+                        else signer[ident])
+        elif not cert:
+            ev["id"] = ("nik", signer["nik"])
+        elif not signer["registry_nik"]:
+            ev["id"] = (("nip", signer["nip"]) if r < 0.6 else
+                        ("cert_serial", cert["serial"]))
+        elif r < 0.15:
             ev["id"] = ("nip", signer["nip"])
+        elif r < 0.3:
+            ev["id"] = ("cert_serial", cert["serial"])
         else:
             ev["id"] = ("nik", signer["nik"])
+        # Now and then a person signs for another unit.
         unit = signer["unit"]
+        if not seal and rng.random() < 0.08:
+            unit = signer["unit2"]
         ev["unit_resolved"] = unit
         ev["unit_written"] = self.spelling(unit)
         ev["style"] = rng.choice(["Z", "+07", "+08", "local"])
@@ -225,23 +346,33 @@ class World:
                     e = self.event(t.astimezone(UTC))
                     e["style"] = style
                     evs.append(e)
-        # Signer not in the registry, and an unknown unit.
+        # Signer not in the registry (one attempt passes), and an unknown
+        # unit.
         for i in range(5):
             e = self.event(start + dt.timedelta(days=40 + i), app="srikandi",
-                           signer=self.stranger, fail=True)
-            e["status_code"], e["http_status"] = "2011", 400
-            e["message"] = MESSAGES["2011"]
+                           signer=self.stranger, fail=i > 0)
+            if i > 0:
+                e["status_code"], e["http_status"] = "2011", 400
+                e["message"] = MESSAGES["2011"]
             evs.append(e)
         for i in range(7):
             e = self.event(start + dt.timedelta(days=100 + i, hours=3),
                            app="persuratan")
             e["unit_written"] = e["unit_resolved"] = UNKNOWN_UNIT
             evs.append(e)
-        # Expired or revoked certificates that are still used.
-        for s in self.active:
-            if s["status"] in ("EXPIRED", "REVOKE"):
-                evs.append(self.event(start + dt.timedelta(days=200),
-                                      signer=s, app="srikandi", fail=False))
+        # Every scenario person signs in both halves of the year, by
+        # each identifier: after a renewal, an expiry or a revocation.
+        p = self.signers
+        for k in list(range(4, 14)) + [16, 17]:
+            for day, ident in ((20, "nip"), (100, "cert_serial"),
+                               (200, "nik"), (280, "cert_serial"),
+                               (330, "nip")):
+                if ident == "nik" and not p[k]["registry_nik"]:
+                    ident = "nip"
+                evs.append(self.event(start + dt.timedelta(days=day,
+                                                            hours=k),
+                                      signer=p[k], app="persuratan",
+                                      fail=False, ident=ident))
         evs.sort(key=lambda e: e["t"])
         return evs
 
@@ -345,7 +476,8 @@ def system_events(world, app, n, minute=False):
         t = start + dt.timedelta(seconds=rng.randrange(365 * 86400))
         if minute:
             t = t.replace(second=0)
-        signer = None if app == "segel-app" else rng.choice(world.active)
+        signer = None if app == "segel-app" else \
+            world.pick(world.by_nik, t.astimezone(WIB).date())
         e = world.event(t, app=app, signer=signer)
         if app != "segel-app":
             e["id"] = ("nik", e["signer"]["nik"])
@@ -477,31 +609,47 @@ def period_of(ev):
     return local.year, (local.month - 1) // 3 + 1, local.month
 
 
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+          "Agustus", "September", "Oktober", "November", "Desember"]
+
+
+def date_id(d):
+    return "%d %s %d" % (d.day, MONTHS[d.month - 1], d.year)
+
+
 def expected_period(world, events, year, quarter):
-    """Counts for a year (quarter 0) or a quarter, from distinct events."""
+    """Counts for a year (quarter 0) or a quarter, from distinct events and
+    the world's people and certificates (never from logged identifiers)."""
     evs = [e for e in events if period_of(e)[0] == year and
            (quarter == 0 or period_of(e)[1] == quarter)]
-    units = {}
-    for code, name, _, _ in UNITS:
-        units[name] = dict(sign_ok=0, sign_fail=0, seal_ok=0, seal_fail=0,
-                           signers=set(), certs_active=0)
-    for s in world.signers + world.seals:
-        if s["status"] == "ISSUE":
-            units[s["unit"]]["certs_active"] += 1
+    first = dt.date(year, (quarter - 1) * 3 + 1 if quarter else 1, 1)
+    last_day = (dt.date(year, quarter * 3, 1) if quarter else
+                dt.date(year, 12, 1))
+    last_day = (last_day.replace(day=28) + dt.timedelta(days=4))
+    last_day -= dt.timedelta(days=last_day.day)
+
+    def blank():
+        return dict(sign_ok=0, sign_fail=0, seal_ok=0, seal_fail=0,
+                    signers=set(), certs_active=0)
+    units = {name: blank() for code, name, _, _ in UNITS}
+    for c in world.certs:
+        if world.active_cert(c, first, last_day):
+            units[c["person"]["unit"]]["certs_active"] += 1
     months = {m: dict(ok=0, fail=0, sign_ok=0, sign_fail=0, seal_ok=0,
                       seal_fail=0) for m in range(1, 13)}
     apps = {}
     errors = {}
-    certs = {s["serial"]: dict(ok=0, fail=0) for s in
-             world.signers + world.seals}
+    certs = {c["serial"]: dict(ok=0, fail=0, invalid_ok=0, invalid_fail=0)
+             for c in world.certs}
+    people = set()
+    unknown = {}
     for e in evs:
-        u = units.setdefault(e["unit_resolved"], dict(
-            sign_ok=0, sign_fail=0, seal_ok=0, seal_fail=0, signers=set(),
-            certs_active=0))
+        u = units.setdefault(e["unit_resolved"], blank())
         kind = "seal" if e["cert_type"] == "segel" else "sign"
         u["%s_%s" % (kind, e["result"])] += 1
         if kind == "sign" and e["result"] == "ok":
-            u["signers"].add(signer_key(e))
+            u["signers"].add(e["signer"]["pid"])
+            people.add(e["signer"]["pid"])
         m = months[period_of(e)[2]]
         m[e["result"]] += 1
         m["%s_%s" % (kind, e["result"])] += 1
@@ -510,34 +658,49 @@ def expected_period(world, events, year, quarter):
         if e["result"] == "fail":
             code = e["status_code"] or "HTTP %d" % e["http_status"]
             errors[code] = errors.get(code, 0) + 1
-        serial = e["signer"]["serial"]
-        if serial in certs:
-            certs[serial][e["result"]] += 1
+        c = e["cert"]
+        if c is None:
+            unknown[e["signer"]["pid"]] = unknown.get(e["signer"]["pid"],
+                                                      0) + 1
+            continue
+        certs[c["serial"]][e["result"]] += 1
+        if e["t"].astimezone(WIB).date() > world.valid_to(c):
+            certs[c["serial"]]["invalid_" + e["result"]] += 1
     for u in units.values():
         u["signers_active"] = len(u.pop("signers"))
     if quarter:
         months = {m: v for m, v in months.items()
                   if (m - 1) // 3 + 1 == quarter}
-    last_day = (dt.date(year, quarter * 3, 1) if quarter else
-                dt.date(year, 12, 1))
-    last_day = (last_day.replace(day=28) + dt.timedelta(days=4))
-    last_day -= dt.timedelta(days=last_day.day)
-    used = {s for s, c in certs.items() if c["ok"] + c["fail"]}
-    regs = world.signers + world.seals
-    action = {
-        "expiring": sorted(s["serial"] for s in regs
-                           if last_day < s["not_after"] <=
-                           last_day + dt.timedelta(days=90)),
-        "revoked_used": sorted(s["serial"] for s in regs
-                               if s["status"] in ("EXPIRED", "REVOKE")
-                               and s["serial"] in used),
-        "unused": sorted(s["serial"] for s in regs
-                         if s["status"] == "ISSUE"
-                         and s["serial"] not in used),
-    }
+    # Sertifikat Perlu Tindakan: one entry per certificate, every reason.
+    action = {}
+    for c in world.certs:
+        n = certs[c["serial"]]
+        used = n["ok"] + n["fail"]
+        active = world.active_cert(c, first, last_day)
+        reasons = []
+        if n["invalid_ok"] + n["invalid_fail"]:
+            reasons.append("invalid")
+        if c["status"] in ("REVOKE", "SUSPEND") and not c["status_since"] \
+                and (active or used):
+            reasons.append("undated")
+        if c["status"] not in ("REVOKE", "SUSPEND") and \
+                last_day < c["not_after"] <= d_add(last_day, 90):
+            reasons.append("expiring")
+        if active and c["status"] in ("ISSUE", "RENEW") and not used:
+            reasons.append("unused")
+        if reasons:
+            action[c["serial"]] = dict(reasons=reasons, status=c["status"],
+                                       **n)
     return {"events": len(evs), "units": units, "months": months,
-            "apps": apps, "errors": errors, "certs": certs,
+            "apps": apps, "errors": errors,
+            "certs": {k: dict(ok=v["ok"], fail=v["fail"])
+                      for k, v in certs.items()},
             "action": action,
+            "signers_active": len(people),
+            "certs_active": sum(u["certs_active"] for u in units.values()),
+            "unknown_signers": len(unknown),
+            "unknown_signer_events": sum(unknown.values()),
+            "registry_date": date_id(world.snapshot),
             "totals": {k: sum(u[k] for u in units.values()) for k in
                        ("sign_ok", "sign_fail", "seal_ok", "seal_fail")}}
 
@@ -583,7 +746,7 @@ def main():
             else:
                 seen.add(k)
                 acc += 1
-        files.append({"file": name, "source": source,
+        files.append({"file": name, "source": source, "filtered": 0,
                       "read": acc + dup + bad, "accepted": acc,
                       "duplicates": dup, "rejected": bad})
 
@@ -617,7 +780,9 @@ def main():
         else:
             bad, filtered = write_segel(path, sevs)
         account("systems/" + fname, src, sevs, bad)
+        # Read = filtered + accepted + duplicates + rejected.
         files[-1]["filtered"] = filtered
+        files[-1]["read"] += filtered
         evs += sevs
 
     distinct = list({event_key(e): e for e in evs}.values())

@@ -45,7 +45,8 @@ static const char usage_text[] =
     "                         (or $TTE_SMTP_PASSWORD)\n"
     "      --cacert FILE      CA certificates to verify the server with\n"
     "      --allow-plaintext  no TLS; only to a loopback address (testing)\n"
-    "      --force            send even if already sent, or a preview\n"
+    "      --force            send even if already sent, a preview, or\n"
+    "                         with a placeholder official\n"
     "  -t, --template FILE    mail text (default: templates/email.json)\n"
     "  -l, --list             list what was sent\n"
     "  -q, --quiet            only errors\n"
@@ -334,6 +335,13 @@ run(const struct opts *o, struct settings *s)
         log_err("'%s' is a quarterly preview, not the annual report; use "
                 "--force to send it anyway", s->mail.report_name);
         err = TTE_E_USAGE;
+    }
+    const char *why = err ? NULL : tte_official_placeholder(config);
+    if (why && !o->force && !o->dry_run) {
+        log_err("the reporting official in the configuration is a "
+                "placeholder (%s); fill in official.name, official.nip and "
+                "official.position, or use --force", why);
+        err = TTE_E_CONFIG;
     }
     if (!err && (err = tte_read_file(o->report, &data, &len)) == TTE_OK) {
         s->mail.report_data = data;

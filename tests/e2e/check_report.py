@@ -102,8 +102,46 @@ def main():
            if got.get(u, {}).get(h) != want_units[u][k]]
     check(not bad, "Per Unit Kerja counts equal the generator's %s" % bad[:3])
     for h, k in cols.items():
+        if k == "signers_active":
+            continue
         check(total and total[h] == sum(v[k] for v in want_units.values()),
               "Per Unit Kerja Total %s" % h)
+    # People, not identifiers: the Total is distinct over the period.
+    check(total and total["Penandatangan Aktif"] == counts["signers_active"],
+          "Per Unit Kerja Total Penandatangan Aktif = distinct people "
+          "(%s, want %d)" % (total and total["Penandatangan Aktif"],
+                             counts["signers_active"]))
+
+    # The cover: every figure against the generator's people and
+    # certificates.
+    cover = {r[0]: r[1] for r in wb["Ringkasan"].iter_rows(values_only=True)
+             if r and isinstance(r[0], str) and len(r) > 1}
+    for label, want in (("Penandatangan Aktif (orang)",
+                         counts["signers_active"]),
+                        ("Sertifikat Aktif", counts["certs_active"]),
+                        ("Penandatanganan berhasil",
+                         counts["totals"]["sign_ok"]),
+                        ("Penandatanganan gagal",
+                         counts["totals"]["sign_fail"]),
+                        ("Segel berhasil", counts["totals"]["seal_ok"]),
+                        ("Segel gagal", counts["totals"]["seal_fail"]),
+                        ("Data sertifikat per", counts["registry_date"])):
+        check(cover.get(label) == want, "Ringkasan %s = %r (got %r)" %
+              (label, want, cover.get(label)))
+    prose = " ".join(str(r[0]) for r in
+                     wb["Ringkasan"].iter_rows(values_only=True) if r[0])
+    for word in ("Sertifikat Aktif =", "Penandatangan Aktif =",
+                 "Satu penggunaan =", "00.00 WIB"):
+        check(word in prose, "Ringkasan defines %r" % word)
+    check("%d penanda tangan yang tidak ada di registri" %
+          counts["unknown_signers"] in prose,
+          "Ringkasan data-quality line counts unknown signers")
+    lacking = sorted(a for a in counts["apps"] if a in ("sipeg",
+                                                        "portal-tte"))
+    check(all("(%s)" % a in prose for a in lacking) and
+          "Semua aplikasi" not in prose,
+          "Ringkasan names the applications without the statement %s" %
+          lacking)
     check(all(isinstance(r[h], int) for r in rows for h in cols),
           "Per Unit Kerja counts are numbers")
 
@@ -145,26 +183,70 @@ def main():
     check(all(r["Keterangan"] and r["Saran"] for r in rows),
           "Kendala explains every code")
 
-    # Sertifikat Perlu Tindakan.
-    hdr, rows, total = table(wb["Sertifikat Perlu Tindakan"], "Kategori")
-    for kind, word in (("expiring", "Berakhir"),
-                       ("revoked_used", "Kedaluwarsa"),
-                       ("unused", "Tidak digunakan")):
-        got = sorted(r["Nomor Seri"] for r in rows
-                     if r["Kategori"].startswith(word))
-        check(got == counts["action"][kind], "Perlu Tindakan: %s" % kind)
+    # Sertifikat Perlu Tindakan: one row per certificate, the right
+    # reasons, uses split into berhasil and gagal.
+    hdr, rows, total = table(wb["Sertifikat Perlu Tindakan"], "No")
+    serials = [r["Nomor Seri"] for r in rows]
+    check(len(serials) == len(set(serials)),
+          "Perlu Tindakan: no certificate twice")
+    want = counts["action"]
+    check(sorted(serials) == sorted(want),
+          "Perlu Tindakan lists exactly the certificates that need action "
+          "(%d, want %d)" % (len(serials), len(want)))
+    words = {"invalid": "Digunakan setelah",
+             "undated": "tanggal pencabutan tidak tercatat - periksa",
+             "expiring": "Berakhir dalam 90 hari",
+             "unused": "Tidak digunakan"}
+    bad = []
+    for r in rows:
+        w = want.get(r["Nomor Seri"])
+        if not w:
+            continue
+        got = sorted(k for k, t in words.items() if t in r["Alasan"])
+        if got != sorted(w["reasons"]) or (r["Berhasil"], r["Gagal"]) != \
+                (w["ok"], w["fail"]):
+            bad.append((r["Nomor Seri"], got, w["reasons"]))
+        if "invalid" in w["reasons"] and \
+                "%d berhasil, %d gagal" % (w["invalid_ok"],
+                                           w["invalid_fail"]) \
+                not in r["Alasan"]:
+            bad.append((r["Nomor Seri"], "invalid uses", r["Alasan"]))
+        if r["Status"] in ("RENEW", "REVOKE", "SUSPEND") and \
+                "Ajukan pembaruan" in r["Tindakan"]:
+            bad.append((r["Nomor Seri"], r["Status"], r["Tindakan"]))
+    check(not bad, "Perlu Tindakan reasons, uses and advice %s" % bad[:3])
 
-    # Kualitas Data.
+    # Kualitas Data: log files only, every column adds up, no path.
     hdr, rows, total = table(wb["Kualitas Data"], "Sumber")
-    got = {r["Berkas"].split("/")[-1]: r for r in rows}
+    got = {r["Berkas"]: r for r in rows}
+    check(all("/" not in r["Berkas"] and "\\" not in r["Berkas"]
+              for r in rows), "Kualitas Data shows file names, no path")
     for f in exp["files"]:
         r = got.get(f["file"].split("/")[-1])
-        check(r and (r["Dibaca"], r["Diterima"], r["Duplikat"],
-                     r["Ditolak"]) == (f["read"], f["accepted"],
-                                       f["duplicates"], f["rejected"]),
-              "Kualitas Data %s" % f["file"])
-        check(r and r["Dibaca"] == r["Diterima"] + r["Duplikat"] +
-              r["Ditolak"], "read = accepted + duplicates + rejected")
+        check(r and (r["Dibaca"], r["Disaring"], r["Diterima"],
+                     r["Duplikat"], r["Ditolak"]) ==
+              (f["read"], f["filtered"], f["accepted"], f["duplicates"],
+               f["rejected"]), "Kualitas Data %s" % f["file"])
+        check(r and r["Dibaca"] == r["Disaring"] + r["Diterima"] +
+              r["Duplikat"] + r["Ditolak"],
+              "read = filtered + accepted + duplicates + rejected")
+    check(len(rows) == len(exp["files"]),
+          "Kualitas Data lists log files only, registries apart")
+    check(total and total["Dibaca"] == sum(f["read"] for f in exp["files"])
+          and total["Disaring"] == sum(f["filtered"] for f in exp["files"]),
+          "Kualitas Data Total is log rows only")
+    check(total and total["Kejadian dalam Periode"] == counts["events"],
+          "Kualitas Data events in the period = %d" % counts["events"])
+    hdr, rows, total = table(wb["Kualitas Data"], "Registri")
+    check(sorted(r["Registri"] for r in rows) ==
+          ["apps", "certificates", "units", "verifikator"],
+          "Kualitas Data lists the registries in their own table")
+    hdr, rows, total = table(wb["Kualitas Data"], "NIK")
+    rows = [r for r in rows if isinstance(r["Berhasil"], int)]
+    check(len(rows) == counts["unknown_signers"] and
+          sum(r["Berhasil"] + r["Gagal"] for r in rows) ==
+          counts["unknown_signer_events"],
+          "Kualitas Data lists signers not in the registry")
 
     # Privacy: no NIK in clear, anywhere.
     text = all_text(wb)

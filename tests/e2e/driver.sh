@@ -33,6 +33,7 @@ c["sources"] += [{"source": "csv", "files": [data + "/logs/*.csv"]},
 c["sources"] += [{"source": s, "files": [data + "/systems/" + s + ".*"]}
                  for s in ("naskah-dinas", "log-tte", "bsre-transactions",
                            "segel-wita")]
+c["official"].update(name="Pejabat Uji", nip="197001012000031001")
 c["mail"].update(smtp="smtp://127.0.0.1:" + port, cacert=d + "/cert.pem",
                  user="pusdatin", password_file=d + "/pw")
 json.dump(c, open(d + "/tte-report.json", "w"), indent=1)

@@ -16,12 +16,12 @@ run_set() {
     same "seed $seed: v_rejects rows" "$(q "$db" 'SELECT count(*) FROM v_rejects')" \
         "$(expect "$d/expected.json" 'e["v_rejects"]')"
     for f in $(expect "$d/expected.json" '" ".join(x["file"] for x in e["files"])'); do
-        got=$(q "$db" "SELECT rows_read||','||accepted||','||duplicates||','||rejected FROM files WHERE path LIKE '%/$f'")
-        want=$(expect "$d/expected.json" "[','.join(str(x[k]) for k in ('read','accepted','duplicates','rejected')) for x in e['files'] if x['file']=='$f'][0]")
-        same "seed $seed: $f read,accepted,duplicates,rejected" "$got" "$want"
+        got=$(q "$db" "SELECT rows_read||','||filtered||','||accepted||','||duplicates||','||rejected FROM files WHERE path LIKE '%/$f'")
+        want=$(expect "$d/expected.json" "[','.join(str(x[k]) for k in ('read','filtered','accepted','duplicates','rejected')) for x in e['files'] if x['file']=='$f'][0]")
+        same "seed $seed: $f read,filtered,accepted,duplicates,rejected" "$got" "$want"
     done
-    same "seed $seed: read = accepted + duplicates + rejected" \
-        "$(q "$db" 'SELECT count(*) FROM files WHERE rows_read <> accepted + duplicates + rejected')" 0
+    same "seed $seed: read = filtered + accepted + duplicates + rejected" \
+        "$(q "$db" 'SELECT count(*) FROM files WHERE rows_read <> filtered + accepted + duplicates + rejected')" 0
     same "seed $seed: every reject has a reason and a line" \
         "$(q "$db" "SELECT count(*) FROM v_rejects WHERE reason = '' OR line IS NULL")" 0
     serial=$(expect "$d/expected.json" 'e["long_serial"]')

@@ -37,8 +37,16 @@ start_server() {       # start_server NAME [--mode M] [--refuse A]
 }
 trap 'kill $pids 2>/dev/null' EXIT
 
+# The shipped configuration's official is a placeholder, which tte-send
+# refuses (tests/e2e/figures.sh); here the official is filled in.
+$PY - "$TOP/conf/tte-report.json" "$d/conf.json" <<'PYEOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["official"].update(name="Pejabat Uji", nip="197001012000031001")
+json.dump(c, open(sys.argv[2], "w"))
+PYEOF
 send() {
-    "$TTE_BIN/tte-send" --db "$db" --config "$TOP/conf/tte-report.json" \
+    "$TTE_BIN/tte-send" --db "$db" --config "$d/conf.json" \
         --report "$report" --smtp "smtp://127.0.0.1:$port" --cacert "$d/cert.pem" \
         --from pusdatin@bpip.go.id --to info.bsre@bssn.go.id \
         --cc arsip@bpip.go.id --user pusdatin --password-file "$d/pw" "$@"
