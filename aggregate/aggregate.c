@@ -427,7 +427,7 @@ aggregate_period(sqlite3 *db, const struct period *p, long long *events)
         err = run_step(db, steps[i], p, &q);
     }
     if (err) {
-        tte_db_exec(db, "ROLLBACK");
+        tte_db_rollback(db);
         return err;
     }
     err = tte_db_exec(db, "COMMIT");

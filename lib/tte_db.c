@@ -8,6 +8,7 @@
 
 #include "tte_db.h"
 #include "tte_log.h"
+#include "tte_util.h"
 
 enum tte_err
 tte_db_err(sqlite3 *db, int rc)
@@ -99,7 +100,7 @@ migrate(sqlite3 *db)
     for (size_t i = (size_t)version; i < count; i++) {
         err = tte_db_exec(db, steps[i]);
         if (err) {
-            tte_db_exec(db, "ROLLBACK");
+            tte_db_rollback(db);
             return err;
         }
     }
@@ -108,8 +109,59 @@ migrate(sqlite3 *db)
     if (!err)
         err = tte_db_exec(db, "COMMIT");
     if (err)
-        tte_db_exec(db, "ROLLBACK");
+        tte_db_rollback(db);
     return err;
+}
+
+/* $TTE_BUSY_TIMEOUT_MS, a number of milliseconds; anything else is an
+ * error rather than "no waiting". */
+static enum tte_err
+busy_timeout(int *ms)
+{
+    const char *env = getenv("TTE_BUSY_TIMEOUT_MS");
+    long long v;
+    *ms = TTE_DB_BUSY_MS;
+    if (!env || !*env)
+        return TTE_OK;
+    if (!str_to_i64(env, &v) || v < 0 || v > 86400000) {
+        log_err("TTE_BUSY_TIMEOUT_MS must be a number of milliseconds "
+                "(0 to 86400000), not '%s'", env);
+        return TTE_E_CONFIG;
+    }
+    *ms = (int)v;
+    return TTE_OK;
+}
+
+/* The first statements touch the file (WAL needs its -wal and -shm beside
+ * it): a failure here is about the file, so the message names it. */
+static enum tte_err
+setup(sqlite3 *db, const char *path, bool readonly)
+{
+    int rc = sqlite3_exec(db, readonly ? "PRAGMA foreign_keys=ON"
+                                       : "PRAGMA page_size=" TTE_DB_PAGE_SIZE
+                                         ";PRAGMA journal_mode=WAL;"
+                                         "PRAGMA synchronous=NORMAL;"
+                                         "PRAGMA foreign_keys=ON",
+                          NULL, NULL, NULL);
+    int base = rc & 0xff;
+    if (rc == SQLITE_OK)
+        return TTE_OK;
+    if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
+        return tte_db_err(db, rc);
+    log_err("cannot open database '%s': %s%s", path, sqlite3_errmsg(db),
+            base == SQLITE_CANTOPEN || base == SQLITE_READONLY
+                ? " (its folder must be writable: SQLite keeps its journal "
+                  "beside it)" : "");
+    return readonly ? TTE_E_NOINPUT : TTE_E_CANTCREAT;
+}
+
+void
+tte_db_rollback(sqlite3 *db)
+{
+    /* SQLite rolls back by itself after SQLITE_FULL, IOERR or NOMEM; a
+     * second ROLLBACK would only add "no transaction is active". */
+    if (!sqlite3_get_autocommit(db))
+        (void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 enum tte_err
@@ -132,19 +184,18 @@ tte_db_open(const char *path, bool readonly, sqlite3 **out)
         if (err)
             return err;
     }
+    int busy_ms;
+    err = busy_timeout(&busy_ms);
+    if (err)
+        return err;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         log_err("cannot open database '%s': %s", path,
                 db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
         return readonly ? TTE_E_NOINPUT : TTE_E_CANTCREAT;
     }
-    const char *busy = getenv("TTE_BUSY_TIMEOUT_MS");
-    sqlite3_busy_timeout(db, busy && *busy ? atoi(busy) : TTE_DB_BUSY_MS);
-    err = tte_db_exec(db, readonly ? "PRAGMA foreign_keys=ON"
-                                   : "PRAGMA page_size=" TTE_DB_PAGE_SIZE ";"
-                                     "PRAGMA journal_mode=WAL;"
-                                     "PRAGMA synchronous=NORMAL;"
-                                     "PRAGMA foreign_keys=ON");
+    sqlite3_busy_timeout(db, busy_ms);
+    err = setup(db, path, readonly);
     if (!err && !readonly)
         err = migrate(db);
     if (err) {

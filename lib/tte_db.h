@@ -33,6 +33,9 @@ sqlite3_stmt *tte_db_prepare(sqlite3 *db, const char *sql);
 /* Maps a SQLite result code (BUSY -> TEMPFAIL, else IO). */
 enum tte_err tte_db_err(sqlite3 *db, int rc);
 
+/* Ends a failed transaction if SQLite has not already ended it. */
+void tte_db_rollback(sqlite3 *db);
+
 /* Binds text, or NULL when s is NULL or empty. */
 int tte_bind_text(sqlite3_stmt *st, int i, const char *s);
 

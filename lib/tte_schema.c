@@ -185,7 +185,22 @@ static const char v_issue12[] =
     " file TEXT, path TEXT, rows_read INTEGER, accepted INTEGER,"
     " rejected INTEGER);";
 
-static const char *const migrations[] = {v1, v_issue12};
+/* Issues 13 and 19. renders: every file tte-render wrote, by content, so
+ * that tte-send knows a report by its SHA-256 and not by its name. sends
+ * gains a status: a row is written 'pending' with its Message-ID before
+ * the message goes out and becomes 'sent' after the server's 250, so that
+ * a run killed in between leaves a trace instead of a second copy. */
+static const char v_issue19[] =
+    "CREATE TABLE renders(id INTEGER PRIMARY KEY,"
+    " sha256 TEXT NOT NULL, period TEXT NOT NULL, year INTEGER NOT NULL,"
+    " quarter INTEGER NOT NULL DEFAULT 0,"
+    " kind TEXT NOT NULL CHECK (kind IN ('final', 'preview')),"
+    " template TEXT, path TEXT NOT NULL, size INTEGER,"
+    " rendered_at INTEGER NOT NULL);"
+    "CREATE INDEX renders_sha256 ON renders(sha256);"
+    "ALTER TABLE sends ADD COLUMN status TEXT NOT NULL DEFAULT 'sent';";
+
+static const char *const migrations[] = {v1, v_issue12, v_issue19};
 
 const char *const *
 tte_schema_migrations(size_t *count)

@@ -159,3 +159,10 @@ tte_report_file_name(const cJSON *tpl, const cJSON *config, int year,
     tte_vars_free(&v);
     return name;
 }
+
+bool
+tte_file_name_safe(const char *name)
+{
+    return name && *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+           strcmp(name, "..") != 0;
+}

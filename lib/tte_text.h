@@ -47,4 +47,8 @@ void tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
 char *tte_report_file_name(const cJSON *tpl, const cJSON *config, int year,
                            int quarter);
 
+/* True when name is a plain file name: not empty, no '/', not "." or
+ * "..", so that a template or configuration cannot write elsewhere. */
+bool tte_file_name_safe(const char *name);
+
 #endif

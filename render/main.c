@@ -1,4 +1,5 @@
 /* tte-render: writes the XLSX report of a period from a template. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,19 +117,53 @@ template_path(const char *given, const cJSON *config)
     return found;
 }
 
-static char *
-default_out(struct render *r)
+/* The template's file name inside output_dir; a name that would leave
+ * the folder ("../x", "a/b" from file_name or agency.short) is refused. */
+static enum tte_err
+default_out(struct render *r, char **out)
 {
     char *name = tte_report_file_name(r->tpl, r->config,
                                       atoi(tte_vars_get(&r->vars, "year")),
                                       atoi(tte_vars_get(&r->vars, "quarter")));
     const char *dir = tte_json_str(r->config, "output_dir", ".");
+    if (!tte_file_name_safe(name)) {
+        log_err("%s: %s: the report's file name '%s' must be a plain file "
+                "name (no '/', not '.' or '..')", r->tpl_path,
+                r->preview ? "file_name_preview" : "file_name", name);
+        free(name);
+        return TTE_E_CONFIG;
+    }
     size_t n = strlen(dir) + strlen(name) + 2;
-    char *out = xmalloc(n);
-    snprintf(out, n, "%s/%s", dir, name);
-    mkdir(dir, 0755);
+    *out = xmalloc(n);
+    snprintf(*out, n, "%s/%s", dir, name);
+    /* The folder holds reports with personal data: owner only. */
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        log_err("cannot create output folder '%s': %s", dir, strerror(errno));
+        free(name);
+        return TTE_E_CANTCREAT;
+    }
     free(name);
-    return out;
+    return TTE_OK;
+}
+
+/* The output must not be one of the inputs (the database, its journal,
+ * the template, the configuration), whatever the path's spelling: the
+ * same device and inode. */
+static enum tte_err
+check_out(const char *out, const char *const *inputs, size_t n)
+{
+    struct stat so, si;
+    if (stat(out, &so) != 0)
+        return TTE_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (inputs[i] && stat(inputs[i], &si) == 0 &&
+            si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+            log_err("--out '%s' is the input '%s'; refusing to overwrite it",
+                    out, inputs[i]);
+            return TTE_E_CANTCREAT;
+        }
+    }
+    return TTE_OK;
 }
 
 static void
@@ -149,18 +184,22 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
     cJSON **config, char **out)
 {
     int offset = TTE_WIB_OFFSET;
-    enum tte_err err = tte_config_load(o->config_path, config, NULL);
+    char *config_path = NULL;
+    enum tte_err err = tte_config_load(o->config_path, config, &config_path);
     if (err)
         return err;
     r->config = *config;
     const char *zone = tte_json_str(*config, "zone", "Asia/Jakarta");
     if (!tte_zone_offset(zone, &offset)) {
         log_err("configuration: zone: unknown time zone '%s'", zone);
+        free(config_path);
         return TTE_E_CONFIG;
     }
     char *path = template_path(o->template_path, *config);
-    if (!path)
+    if (!path) {
+        free(config_path);
         return TTE_E_CONFIG;
+    }
     err = tte_json_load(path, tpl);
     if (!err)
         err = template_validate(*tpl, path);
@@ -168,16 +207,32 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
     r->tpl = *tpl;
     if (!err)
         err = tte_db_open(o->db_path, true, &r->db);
+    if (!err) {
+        set_vars(r, o, offset);
+        if (o->out)
+            *out = xstrdup(o->out);
+        else
+            err = default_out(r, out);
+    }
+    if (!err) {
+        char wal[4200], shm[4200];
+        snprintf(wal, sizeof wal, "%s-wal", o->db_path);
+        snprintf(shm, sizeof shm, "%s-shm", o->db_path);
+        const char *inputs[] = {o->db_path, wal, shm, path, config_path};
+        err = check_out(*out, inputs, 5);
+    }
+    free(config_path);
     if (err)
         return err;
-    set_vars(r, o, offset);
     const char *why = tte_official_placeholder(*config);
     if (why)
         log_warn("configuration: the reporting official is a placeholder "
                  "(%s); fill in official.name, official.nip and "
                  "official.position before the report is sent", why);
-    *out = o->out ? xstrdup(o->out) : default_out(r);
-    err = render_workbook(r, *out);
+    r->db_path = o->db_path;
+    err = render_set_budget(r);
+    if (!err)
+        err = render_workbook(r, *out);
     if (!err)
         log_info("wrote %s (%s%s)", *out, tte_vars_get(&r->vars,
                  "period_label"), r->preview ? ", preview" : "");
@@ -194,6 +249,9 @@ main(int argc, char **argv)
     int status;
 
     tte_log_init("tte-render");
+    /* Reports hold personal data: every file and folder this program
+     * creates is its owner's alone, whatever the caller's umask. */
+    umask(077);
     status = parse_args(argc, argv, &o);
     if (status >= 0)
         return status;

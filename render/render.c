@@ -1,8 +1,10 @@
 /* The workbook: formats, properties, the template's sheets, atomic output. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "render.h"
@@ -126,14 +128,99 @@ set_properties(struct render *r, int64_t period_end)
     char *subject = tte_expand(tte_json_str(r->tpl, "subject", ""), &r->vars,
                                r->config);
     const char *agency = tte_json_str(r->config, "agency.name", "");
+    /* Properties are XML too: the same cleaning as a cell. */
+    char *t = cell_text(title), *sub = cell_text(subject);
+    char *a = cell_text(agency);
     lxw_doc_properties p = {
-        .title = title, .subject = subject, .author = (char *)agency,
-        .company = (char *)agency,
+        .title = t, .subject = sub, .author = a, .company = a,
         .created = (time_t)(period_end - 1),
     };
     workbook_set_properties(r->wb, &p);
     free(title);
     free(subject);
+    free(t);
+    free(sub);
+    free(a);
+}
+
+/* Creates the temporary file ourselves, 0600 and new, so that a folder
+ * we cannot write is our message, not libxlsxwriter's. */
+static enum tte_err
+create_tmp(const char *tmp, const char *out)
+{
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        log_err("cannot create '%s': %s", out, strerror(errno));
+        return TTE_E_CANTCREAT;
+    }
+    close(fd);
+    return TTE_OK;
+}
+
+/* libxlsxwriter prints its own "[ERROR] ..." lines to stderr; the user
+ * gets ours, with the file name and the reason, instead. */
+static lxw_error
+close_quietly(lxw_workbook *wb, int *saved_errno)
+{
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    int saved = dup(STDERR_FILENO);
+    fflush(stderr);
+    if (null >= 0 && saved >= 0)
+        dup2(null, STDERR_FILENO);
+    errno = 0;
+    lxw_error lerr = workbook_close(wb);
+    *saved_errno = errno;
+    fflush(stderr);
+    if (null >= 0 && saved >= 0)
+        dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
+        close(saved);
+    if (null >= 0)
+        close(null);
+    return lerr;
+}
+
+/* Records the file in renders by content: tte-send knows a report by its
+ * SHA-256, not by its name. */
+static enum tte_err
+record_render(const struct render *r, const char *tmp, const char *out)
+{
+    char *data = NULL, sha[65];
+    size_t len = 0;
+    sqlite3 *db = NULL;
+    enum tte_err err = tte_read_file(tmp, &data, &len);
+    if (err)
+        return TTE_E_CANTCREAT;
+    tte_sha256_hex(data, len, sha);
+    free(data);
+    err = tte_db_open(r->db_path, false, &db);
+    sqlite3_stmt *st = err ? NULL : tte_db_prepare(db,
+        "INSERT INTO renders(sha256, period, year, quarter, kind, template,"
+        " path, size, rendered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+        " ?9)");
+    if (!err && !st)
+        err = TTE_E_IO;
+    if (st) {
+        sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->period, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, atoi(tte_vars_get(&r->vars, "year")));
+        sqlite3_bind_int(st, 4, atoi(tte_vars_get(&r->vars, "quarter")));
+        sqlite3_bind_text(st, 5, r->preview ? "preview" : "final", -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r->tpl_path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, out, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, (sqlite3_int64)len);
+        sqlite3_bind_int64(st, 9, (sqlite3_int64)time(NULL));
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE)
+            err = tte_db_err(db, rc);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    if (err)
+        log_err("cannot record '%s' in the database; without the record "
+                "tte-send refuses it", out);
+    return err;
 }
 
 enum tte_err
@@ -150,10 +237,14 @@ render_workbook(struct render *r, const char *out)
     if (err)
         return err;
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
+    err = create_tmp(tmp, out);
+    if (err)
+        return err;
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE};
     r->wb = workbook_new_opt(tmp, &opt);
     if (!r->wb) {
         log_err("cannot create '%s': %s", out, strerror(errno));
+        unlink(tmp);
         return TTE_E_CANTCREAT;
     }
     formats_init(r);
@@ -164,12 +255,19 @@ render_workbook(struct render *r, const char *out)
         if (err)
             break;
     }
-    lxw_error lerr = workbook_close(r->wb);
+    int close_errno = 0;
+    lxw_error lerr = close_quietly(r->wb, &close_errno);
     r->wb = NULL;
     if (!err && lerr) {
-        log_err("cannot write '%s': %s", out, lxw_strerror(lerr));
+        log_err("cannot write '%s': %s%s%s", out, lxw_strerror(lerr),
+                close_errno ? ": " : "",
+                close_errno ? strerror(close_errno) : "");
         err = TTE_E_CANTCREAT;
     }
+    if (err && r->timed_out)
+        err = TTE_E_CONFIG;
+    if (!err)
+        err = record_render(r, tmp, out);
     if (!err && rename(tmp, out) != 0) {
         log_err("cannot create '%s': %s", out, strerror(errno));
         err = TTE_E_CANTCREAT;

@@ -42,7 +42,28 @@ struct render {
     bool preview;
     bool unmask_nik;
     char period[16];
+    const char *db_path;        /* to record the file written (renders) */
+    double deadline;            /* monotonic seconds; queries stop after */
+    int budget_s;
+    bool timed_out;
 };
+
+/* limits.c: the time the template's queries may take in all
+ * ($TTE_QUERY_TIMEOUT seconds, default 600); past it SQLite is
+ * interrupted, so a runaway query (a recursive CTE without a limit) ends
+ * with an error instead of hanging. */
+enum tte_err render_set_budget(struct render *r);
+/* mask.c: text for a cell with NIKs masked: any valid NIK in the text, and in a
+ * NIK column (nik_column) any run of 16 digits. Returns malloc'd text. */
+char *render_mask(const struct render *r, const char *s, bool nik_column);
+/* limits.c: true when the text after a query's first statement holds no other
+ * statement (white space, comments and ';' only). */
+bool render_sql_tail_empty(sqlite3 *db, const char *tail);
+/* limits.c: cuts a page header or footer to Excel's 255 characters, with a warning
+ * naming which, instead of libxlsxwriter dropping it. Also cleans it. */
+void render_header_fit(char *text, const char *what);
+/* True when a column's header or SQL name says it holds NIKs. */
+bool render_nik_column(const char *header, const char *name);
 
 /* sheet.c: writes one sheet of the template. */
 enum tte_err sheet_write(struct render *r, const cJSON *sheet, int index);

@@ -38,7 +38,9 @@ static void
 put_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
          lxw_format *f, bool measure)
 {
-    char *t = cell_text(text ? text : "");
+    char *m = render_mask(s->r, text ? text : "", false);
+    char *t = cell_text(m);
+    free(m);
     /* write_string never turns "=..." into a formula: text stays text. */
     worksheet_write_string(s->ws, row, col, t, f);
     if (measure)
@@ -83,11 +85,17 @@ prepare(struct sheet *s, const char *sql, sqlite3_stmt **out)
         {":year", tte_vars_get(&r->vars, "year")},
         {":quarter", tte_vars_get(&r->vars, "quarter")},
     };
-    if (sqlite3_prepare_v2(r->db, sql, -1, out, NULL) != SQLITE_OK) {
+    const char *tail = NULL;
+    if (sqlite3_prepare_v2(r->db, sql, -1, out, &tail) != SQLITE_OK) {
         char msg[512];
         snprintf(msg, sizeof msg, "query does not run: %s",
                  sqlite3_errmsg(r->db));
         return query_error(s, msg);
+    }
+    if (!render_sql_tail_empty(r->db, tail)) {
+        sqlite3_finalize(*out);
+        *out = NULL;
+        return query_error(s, "a query is one statement: text after ';'");
     }
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
         int k = sqlite3_bind_parameter_index(*out, params[i].name);
@@ -313,6 +321,14 @@ table_cell(struct sheet *s, struct table *t, sqlite3_stmt *st, int c)
     if (strcmp(fmt, "nik") == 0 && !s->r->unmask_nik) {
         tte_mask_nik(v, buf, sizeof buf);
         v = buf;
+    } else if (!s->r->unmask_nik &&
+               render_nik_column(tte_json_str(col, "header", ""),
+                                 sqlite3_column_name(st, c))) {
+        /* A template cannot show NIKs by naming the format otherwise. */
+        char *m = render_mask(s->r, v, true);
+        put_text(s, s->row, (lxw_col_t)c, m, s->r->fmt.text, true);
+        free(m);
+        return;
     } else if (strcmp(fmt, "month") == 0) {
         const cJSON *m = cJSON_GetArrayItem(
             tte_json_get(s->r->tpl, "labels.months"),
@@ -469,6 +485,11 @@ table_block(struct sheet *s, const cJSON *b)
     table_header(s, &t);
     t.first = s->row;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (s->row >= LXW_ROW_MAX) {
+            sqlite3_finalize(st);
+            return query_error(s, "the query returns more rows than a "
+                               "sheet holds (1,048,576)");
+        }
         for (int c = 0; c < t.ncols; c++)
             table_cell(s, &t, st, c);
         s->row++;
@@ -531,6 +552,8 @@ page_setup(struct sheet *s)
     worksheet_set_landscape(s->ws);
     worksheet_set_paper(s->ws, 9);      /* A4 */
     worksheet_fit_to_pages(s->ws, 1, 0);
+    render_header_fit(h, "header");
+    render_header_fit(f, "footer");
     worksheet_set_header(s->ws, h);
     worksheet_set_footer(s->ws, f);
     free(h);

@@ -106,12 +106,19 @@ plan(struct batch *b, cJSON **tpl)
     free(path);
     if (err)
         return EX_CONFIG;
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    /* Reports hold personal data: the folder is the owner's alone. */
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         log_err("cannot create output folder '%s': %s", dir, strerror(errno));
         return EX_CANTCREAT;
     }
     char *name = tte_report_file_name(*tpl, b->config, b->opts->year,
                                       b->opts->quarter);
+    if (!tte_file_name_safe(name)) {
+        log_err("%s: the report's file name '%s' must be a plain file name "
+                "(no '/', not '.' or '..')", b->template_path, name);
+        free(name);
+        return EX_CONFIG;
+    }
     snprintf(b->report, sizeof b->report, "%s/%s", dir, name);
     free(name);
     tte_period_key(b->opts->year, b->opts->quarter, b->period);
@@ -179,6 +186,9 @@ main(int argc, char **argv)
     char *found = NULL;
 
     tte_log_init("tte-report");
+    /* Every file of the batch holds personal data: owner only, whatever
+     * the umask cron or a shell gives. */
+    umask(077);
     int status = parse_args(argc, argv, &o);
     if (status >= 0)
         return status;

@@ -16,7 +16,7 @@ ledger_find(sqlite3 *db, const char *period, const char *rcpt,
             struct ledger_hit *hit, bool *found)
 {
     sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT sent_at, message_id, report_sha256 FROM sends"
+        "SELECT sent_at, message_id, report_sha256, status FROM sends"
         " WHERE period = ?1 AND recipients = ?2"
         " ORDER BY sent_at DESC, id DESC LIMIT 1");
     if (!st)
@@ -31,6 +31,8 @@ ledger_find(sqlite3 *db, const char *period, const char *rcpt,
                  (const char *)sqlite3_column_text(st, 1) ?: "");
         snprintf(hit->sha256, sizeof hit->sha256, "%s",
                  (const char *)sqlite3_column_text(st, 2) ?: "");
+        hit->pending = strcmp((const char *)sqlite3_column_text(st, 3)
+                              ?: "", "pending") == 0;
     }
     sqlite3_finalize(st);
     /* Not knowing whether it was sent is not "not sent": that way lies a
@@ -40,12 +42,23 @@ ledger_find(sqlite3 *db, const char *period, const char *rcpt,
 }
 
 enum tte_err
-ledger_record(sqlite3 *db, const struct ledger_entry *e)
+ledger_pending(sqlite3 *db, const struct ledger_entry *e, sqlite3_int64 *id)
 {
+    sqlite3_stmt *del = tte_db_prepare(db,
+        "DELETE FROM sends WHERE period = ?1 AND recipients = ?2"
+        " AND status = 'pending'");
+    if (!del)
+        return TTE_E_IO;
+    sqlite3_bind_text(del, 1, e->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(del, 2, e->recipients, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(del);
+    sqlite3_finalize(del);
+    if (rc != SQLITE_DONE)
+        return tte_db_err(db, rc);
     sqlite3_stmt *st = tte_db_prepare(db,
         "INSERT INTO sends(report_sha256, report_file, period, recipients,"
-        " message_id, server_reply, sent_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-        " ?6, ?7)");
+        " message_id, server_reply, sent_at, status) VALUES (?1, ?2, ?3,"
+        " ?4, ?5, NULL, ?6, 'pending')");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, e->sha256, -1, SQLITE_STATIC);
@@ -53,8 +66,30 @@ ledger_record(sqlite3 *db, const struct ledger_entry *e)
     sqlite3_bind_text(st, 3, e->period, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, e->recipients, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, e->message_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, e->server_reply, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return tte_db_err(db, rc);
+    *id = sqlite3_last_insert_rowid(db);
+    return TTE_OK;
+}
+
+enum tte_err
+ledger_settle(sqlite3 *db, sqlite3_int64 id, bool accepted,
+              const char *reply)
+{
+    sqlite3_stmt *st = tte_db_prepare(db, accepted
+        ? "UPDATE sends SET status = 'sent', server_reply = ?2,"
+          " sent_at = ?3 WHERE id = ?1"
+        : "DELETE FROM sends WHERE id = ?1");
+    if (!st)
+        return TTE_E_IO;
+    sqlite3_bind_int64(st, 1, id);
+    if (accepted) {
+        sqlite3_bind_text(st, 2, reply, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+    }
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
@@ -65,18 +100,18 @@ ledger_list(sqlite3 *db, FILE *out)
 {
     sqlite3_stmt *st = tte_db_prepare(db,
         "SELECT sent_at, period, recipients, message_id, report_file,"
-        " substr(report_sha256, 1, 12), server_reply FROM sends"
+        " substr(report_sha256, 1, 12), server_reply, status FROM sends"
         " ORDER BY sent_at, id");
     if (!st)
         return TTE_E_IO;
     fprintf(out, "sent_at (UTC)\tperiod\trecipients\tmessage_id\treport\t"
-            "sha256\tserver_reply\n");
+            "sha256\tserver_reply\tstatus\n");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char iso[21];
         tte_format_utc(sqlite3_column_int64(st, 0), iso);
         fprintf(out, "%s", iso);
-        for (int i = 1; i < 7; i++)
+        for (int i = 1; i < 8; i++)
             fprintf(out, "\t%s",
                     (const char *)sqlite3_column_text(st, i) ?: "");
         fputc('\n', out);

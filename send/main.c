@@ -1,5 +1,6 @@
 /* tte-send: mails the report to BSSN over SMTP with STARTTLS, once. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -29,11 +31,12 @@ static const char usage_text[] =
     "recipient that already has the period's report is not sent it again.\n"
     "\n"
     "  -d, --db FILE          database (default: report.db, or $TTE_DB)\n"
-    "  -r, --report FILE      the XLSX to send\n"
+    "  -r, --report FILE      the XLSX to send: one tte-render wrote into\n"
+    "                         this database (known by its SHA-256)\n"
     "  -c, --config FILE      configuration (default: conf/tte-report.json);\n"
     "                         its \"mail\" object gives the defaults below\n"
-    "  -y, --year YYYY        report year (default: from the file name)\n"
-    "  -Q, --quarter Q        the report is a quarterly preview\n"
+    "  -y, --year YYYY        report year (default: the rendered one's)\n"
+    "  -Q, --quarter Q        quarter (default: the rendered one's)\n"
     "  -n, --dry-run FILE     write the exact message to FILE.eml; send nothing\n"
     "      --smtp URL         smtp://host:port (STARTTLS) or smtps://host:port\n"
     "      --from ADDR        sender\n"
@@ -45,8 +48,11 @@ static const char usage_text[] =
     "                         (or $TTE_SMTP_PASSWORD)\n"
     "      --cacert FILE      CA certificates to verify the server with\n"
     "      --allow-plaintext  no TLS; only to a loopback address (testing)\n"
-    "      --force            send even if already sent, a preview, or\n"
-    "                         with a placeholder official\n"
+    "      --timeout SECONDS  give a silent server up after this (default\n"
+    "                         60, or the configuration's mail.timeout)\n"
+    "      --force            send even if already sent or pending, or with\n"
+    "                         a placeholder official; with --year/--quarter,\n"
+    "                         a preview or a file not rendered here\n"
     "  -t, --template FILE    mail text (default: templates/email.json)\n"
     "  -l, --list             list what was sent\n"
     "  -q, --quiet            only errors\n"
@@ -54,12 +60,13 @@ static const char usage_text[] =
     "  -h, --help             this help\n"
     "  -V, --version          version\n"
     "\n"
-    "Exit status: 0 sent or already sent, 64 usage, 66 report missing,\n"
-    "69 refused (5xx, authentication, TLS), 75 temporary failure (retry\n"
+    "Exit status: 0 sent or already sent, 64 usage, 65 not a final report\n"
+    "rendered here, 66 report missing, 69 refused (5xx, authentication,\n"
+    "TLS) or an unconfirmed earlier send, 75 temporary failure (retry\n"
     "later), 78 bad configuration.\n";
 
 enum { OPT_SMTP = 256, OPT_FROM, OPT_TO, OPT_CC, OPT_REPLY, OPT_USER,
-       OPT_PWFILE, OPT_CACERT, OPT_PLAIN, OPT_FORCE };
+       OPT_PWFILE, OPT_CACERT, OPT_PLAIN, OPT_FORCE, OPT_TIMEOUT };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -78,6 +85,7 @@ static const struct option long_opts[] = {
     {"cacert", required_argument, NULL, OPT_CACERT},
     {"allow-plaintext", no_argument, NULL, OPT_PLAIN},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"template", required_argument, NULL, 't'},
     {"list", no_argument, NULL, 'l'},
     TTE_COMMON_LONG_OPTS,
@@ -89,6 +97,17 @@ add_addr(const char **list, size_t *n, const char *a)
     if (*n == SEND_MAX_RCPT)
         return tte_usage_error("at most %d addresses per list", SEND_MAX_RCPT);
     list[(*n)++] = a;
+    return -1;
+}
+
+static int
+timeout_option(const char *arg, long *out)
+{
+    long long v;
+    if (!str_to_i64(arg, &v) || v < 1 || v > 3600)
+        return tte_usage_error("--timeout needs 1 to 3600 seconds, not '%s'",
+                               arg);
+    *out = (long)v;
     return -1;
 }
 
@@ -116,6 +135,7 @@ parse_args(int argc, char **argv, struct opts *o)
         case OPT_CACERT: o->cacert = optarg; break;
         case OPT_PLAIN: o->plaintext = true; break;
         case OPT_FORCE: o->force = true; break;
+        case OPT_TIMEOUT: rc = timeout_option(optarg, &o->timeout); break;
         case 'l': o->list = true; break;
         default:
             o->verbose |= ch == 'v';
@@ -136,22 +156,81 @@ parse_args(int argc, char **argv, struct opts *o)
 }
 
 
-/* Year and quarter from the options, else from the file name. */
-static bool
-period_of(const struct opts *o, const char *name, struct settings *s,
-          int *year, int *quarter)
+struct rendered {
+    bool found;
+    int year, quarter;
+    char kind[16], when[21];
+};
+
+/* What tte-render recorded about a file with this content. */
+static enum tte_err
+find_render(sqlite3 *db, const char *sha, struct rendered *r)
 {
-    *year = o->year;
-    *quarter = o->quarter;
-    for (const char *p = name; !*year && *p; p++)
-        if (p[0] == '2' && p[1] == '0' && strspn(p, "0123456789") == 4)
-            *year = atoi(p);
-    const char *t = strstr(name, "Triwulan-");
-    if (!*quarter && t && t[9] >= '1' && t[9] <= '4')
-        *quarter = t[9] - '0';
-    s->preview = *quarter > 0 || strstr(name, "pratinjau") != NULL;
+    sqlite3_stmt *st = tte_db_prepare(db,
+        "SELECT year, quarter, kind, rendered_at FROM renders"
+        " WHERE sha256 = ?1 ORDER BY rendered_at DESC, id DESC LIMIT 1");
+    if (!st)
+        return TTE_E_IO;
+    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    r->found = rc == SQLITE_ROW;
+    if (r->found) {
+        r->year = sqlite3_column_int(st, 0);
+        r->quarter = sqlite3_column_int(st, 1);
+        snprintf(r->kind, sizeof r->kind, "%s",
+                 (const char *)sqlite3_column_text(st, 2) ?: "");
+        tte_format_utc(sqlite3_column_int64(st, 3), r->when);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
+                                                 : tte_db_err(db, rc);
+}
+
+/* The report's period and kind come from what tte-render recorded for
+ * these bytes, never from the file's name: a renamed preview is still a
+ * preview. Only --force with --year/--quarter sends anything else. */
+static enum tte_err
+identify(const struct opts *o, struct settings *s, int *year, int *quarter)
+{
+    struct rendered r = {0};
+    sqlite3 *db;
+    const char *name = s->mail.report_name;
+    bool forced = o->force && o->year;
+    enum tte_err err = tte_db_open(o->db, true, &db);
+    if (!err)
+        err = find_render(db, s->mail.sha256, &r);
+    sqlite3_close(db);
+    if (err)
+        return err;
+    *year = r.found ? r.year : o->year;
+    *quarter = r.found ? r.quarter : o->quarter;
+    if (!r.found && !forced) {
+        log_err("'%s' is not a report tte-render wrote into '%s' (SHA-256 "
+                "%.16s...): not sent; --force with --year sends it anyway",
+                name, o->db, s->mail.sha256);
+        return TTE_E_DATA;
+    }
+    if (r.found && o->year && (o->year != r.year ||
+                               o->quarter != r.quarter) && !o->force) {
+        log_err("'%s' is the report of %d%s%.0d, rendered %s, not of "
+                "%d%s%.0d", name, r.year, r.quarter ? "Q" : "", r.quarter,
+                r.when, o->year, o->quarter ? "Q" : "", o->quarter);
+        return TTE_E_DATA;
+    }
+    if (forced) {
+        *year = o->year;
+        *quarter = o->quarter;
+    }
+    if (r.found && strcmp(r.kind, "preview") == 0 && !forced) {
+        log_err("'%s' is the quarterly preview (PRATINJAU) of %dQ%d, "
+                "rendered %s, not the annual report: not sent; --force "
+                "with --year and --quarter sends it anyway", name, r.year,
+                r.quarter, r.when);
+        return TTE_E_DATA;
+    }
+    s->preview = *quarter > 0;
     tte_period_key(*year, *quarter, s->period);
-    return *year > 0;
+    return TTE_OK;
 }
 
 static enum tte_err
@@ -180,7 +259,10 @@ compose(const struct opts *o, const cJSON *config, struct settings *s,
                                               "preview_subject" : "subject",
                                               "{period_label}"), &v, config);
     buf_init(&body);
-    cJSON_ArrayForEach(line, cJSON_GetObjectItemCaseSensitive(tpl, "body")) {
+    const cJSON *lines = cJSON_GetObjectItemCaseSensitive(tpl, "preview_body");
+    if (!s->preview || !cJSON_IsArray(lines))
+        lines = cJSON_GetObjectItemCaseSensitive(tpl, "body");
+    cJSON_ArrayForEach(line, lines) {
         char *t = tte_expand(cJSON_GetStringValue(line) ?: "", &v, config);
         buf_adds(&body, t);
         buf_adds(&body, "\r\n");
@@ -196,10 +278,34 @@ compose(const struct opts *o, const cJSON *config, struct settings *s,
     return TTE_OK;
 }
 
+/* The .eml must not replace an input (the database, the report, the
+ * configuration), whatever the path's spelling: same device and inode. */
+static enum tte_err
+check_eml(const struct opts *o)
+{
+    struct stat so, si;
+    const char *inputs[] = {o->db, o->report, o->config};
+    if (stat(o->dry_run, &so) != 0)
+        return TTE_OK;
+    for (size_t i = 0; i < 3; i++) {
+        if (inputs[i] && stat(inputs[i], &si) == 0 &&
+            si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+            log_err("--dry-run '%s' is the input '%s'; refusing to "
+                    "overwrite it", o->dry_run, inputs[i]);
+            return TTE_E_CANTCREAT;
+        }
+    }
+    return TTE_OK;
+}
+
 static enum tte_err
 write_eml(const char *path, const struct tte_buf *msg)
 {
-    FILE *fp = fopen(path, "wb");
+    /* The message carries the report: owner only, whatever the umask. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *fp = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "wb") : NULL;
+    if (!fp && fd >= 0)
+        close(fd);
     if (!fp || fwrite(msg->data, 1, msg->len, fp) != msg->len) {
         log_err("cannot write '%s': %s", path, strerror(errno));
         if (fp)
@@ -214,14 +320,10 @@ write_eml(const char *path, const struct tte_buf *msg)
     return TTE_OK;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Drops recipients that already have the period's report; *left counts
- * the rest. */
+ * the rest. A send that was started but never confirmed (pending) is
+ * reported, not repeated: the server may have it. --force repeats it
+ * with the same Message-ID, so that the receiver sees one message. */
 static enum tte_err
 skip_delivered(sqlite3 *db, struct settings *s, bool force, size_t *left)
 {
@@ -229,59 +331,107 @@ skip_delivered(sqlite3 *db, struct settings *s, bool force, size_t *left)
     const char **lists[2] = {m->to, m->cc};
     size_t *counts[2] = {&m->nto, &m->ncc};
     enum tte_err err = TTE_OK;
+    bool pending = false;
     *left = 0;
     for (int l = 0; l < 2 && !err; l++) {
         size_t keep = 0;
         for (size_t i = 0; i < *counts[l] && !err; i++) {
             struct ledger_hit hit;
             bool found = false;
-            if (!force)
-                err = ledger_find(db, s->period, lists[l][i], &hit, &found);
-            if (found)
+            err = ledger_find(db, s->period, lists[l][i], &hit, &found);
+            if (found && hit.pending && force)
+                snprintf(m->message_id, sizeof m->message_id, "%s",
+                         hit.message_id);
+            if (found && hit.pending && !force) {
+                log_err("%s: the send of %s started on %s (%s) was never "
+                        "confirmed by the server; it may have arrived. Ask "
+                        "the recipient; --force sends it again with the "
+                        "same Message-ID", lists[l][i], s->period, hit.when,
+                        hit.message_id);
+                pending = true;
+            } else if (found && !hit.pending && !force) {
                 log_info("%s already received this report (%s) on %s (%s)%s",
                          lists[l][i], s->period, hit.when, hit.message_id,
                          strcmp(hit.sha256, m->sha256) != 0
                              ? "; this file differs from the one sent: "
                                "--force sends it"
                              : "");
-            else
+            } else {
                 lists[l][keep++] = lists[l][i];
+            }
         }
         *counts[l] = keep;
         *left += keep;
     }
-    return err;
+    return !err && pending ? TTE_E_UNAVAILABLE : err;
 }
 
-/* Records the accepted recipients, one row each, sorted. */
+/* One 'pending' row per recipient, written before the message goes out. */
 static enum tte_err
-record(sqlite3 *db, const struct settings *s, const struct smtp_result *r)
+record_pending(sqlite3 *db, const struct settings *s, sqlite3_int64 *ids)
 {
-    char accepted[sizeof r->accepted];
-    const char *rcpt[2 * SEND_MAX_RCPT];
-    size_t n = 0;
-    snprintf(accepted, sizeof accepted, "%s", r->accepted);
-    for (char *t = strtok(accepted, ", "); t && n < 2 * SEND_MAX_RCPT;
-         t = strtok(NULL, ", "))
-        rcpt[n++] = t;
-    qsort(rcpt, n, sizeof rcpt[0], cmp_str);
+    const struct mail *m = &s->mail;
     enum tte_err err = tte_db_exec(db, "BEGIN IMMEDIATE");
-    for (size_t i = 0; i < n && !err; i++) {
-        struct ledger_entry e = {s->mail.sha256, s->mail.report_path,
-                                 s->period, rcpt[i], s->mail.message_id,
-                                 r->reply};
-        err = ledger_record(db, &e);
+    for (size_t i = 0; i < m->nto + m->ncc && !err; i++) {
+        const char *rcpt = i < m->nto ? m->to[i] : m->cc[i - m->nto];
+        struct ledger_entry e = {m->sha256, m->report_path, s->period, rcpt,
+                                 m->message_id, NULL};
+        err = ledger_pending(db, &e, &ids[i]);
     }
-    return err ? (tte_db_exec(db, "ROLLBACK"), err)
-               : tte_db_exec(db, "COMMIT");
+    if (err) {
+        tte_db_rollback(db);
+        return err;
+    }
+    return tte_db_exec(db, "COMMIT");
+}
+
+static bool
+in_list(const char *list, const char *addr)
+{
+    size_t n = strlen(addr);
+    for (const char *p = strstr(list, addr); p; p = strstr(p + 1, addr))
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || !p[n]))
+            return true;
+    return false;
+}
+
+/* After the server answered: accepted recipients become 'sent', the
+ * others' rows go. With no answer to the data at all, every row stays
+ * pending. */
+static enum tte_err
+settle(sqlite3 *db, const struct settings *s, const struct smtp_result *r,
+       const sqlite3_int64 *ids)
+{
+    const struct mail *m = &s->mail;
+    if (r->unknown) {
+        log_err("no answer from the server after the message was sent: it "
+                "may have arrived; recorded as pending (%s)", m->message_id);
+        return TTE_OK;
+    }
+    enum tte_err err = tte_db_exec(db, "BEGIN IMMEDIATE");
+    for (size_t i = 0; i < m->nto + m->ncc && !err; i++) {
+        const char *rcpt = i < m->nto ? m->to[i] : m->cc[i - m->nto];
+        err = ledger_settle(db, ids[i], in_list(r->accepted, rcpt), r->reply);
+    }
+    if (err)
+        tte_db_rollback(db);
+    else
+        err = tte_db_exec(db, "COMMIT");
+    if (err && r->accepted[0])
+        log_err("the server accepted the message (%s) but it could not be "
+                "recorded as sent: the ledger keeps it pending, and a "
+                "re-run reports it instead of sending it again",
+                m->message_id);
+    return err;
 }
 
 static enum tte_err
 deliver(const struct opts *o, const cJSON *config, struct settings *s,
-        const struct tte_buf *msg)
+        struct tte_buf *msg)
 {
     sqlite3 *db;
-    struct smtp_result res;
+    struct smtp_result res = {0};
+    sqlite3_int64 ids[2 * SEND_MAX_RCPT];
     size_t left;
     enum tte_err err = tte_db_open(o->db, false, &db);
     if (err)
@@ -295,10 +445,16 @@ deliver(const struct opts *o, const cJSON *config, struct settings *s,
     }
     if (!err)
         err = settings_smtp(o, config, s);
-    if (!err)
-        err = smtp_send(&s->smtp, &s->mail, msg, &res);
-    if (!err && res.accepted[0])
-        err = record(db, s, &res);
+    if (!err) {
+        mail_build(&s->mail, msg);
+        err = record_pending(db, s, ids);
+    }
+    if (!err) {
+        enum tte_err sent = smtp_send(&s->smtp, &s->mail, msg, &res);
+        err = settle(db, s, &res, ids);
+        if (sent)
+            err = sent;
+    }
     if (!err) {
         log_info("sent %s to %s; server: %s", s->mail.report_name,
                  res.accepted, res.reply);
@@ -312,12 +468,26 @@ deliver(const struct opts *o, const cJSON *config, struct settings *s,
     return err;
 }
 
+/* An official report names a real official: a placeholder is refused
+ * unless --force (a dry run only shows the message). */
+static enum tte_err
+check_official(const struct opts *o, const cJSON *config)
+{
+    const char *why = tte_official_placeholder(config);
+    if (!why || o->force || o->dry_run)
+        return TTE_OK;
+    log_err("the reporting official in the configuration is a placeholder "
+            "(%s); fill in official.name, official.nip and "
+            "official.position, or use --force", why);
+    return TTE_E_CONFIG;
+}
+
 static enum tte_err
 run(const struct opts *o, struct settings *s)
 {
     cJSON *config = NULL;
     struct tte_buf msg;
-    int year, quarter;
+    int year = 0, quarter = 0;
     char *base = xstrdup(o->report), *data = NULL;
     size_t len = 0;
     enum tte_err err = tte_config_load(o->config, &config, NULL);
@@ -326,36 +496,26 @@ run(const struct opts *o, struct settings *s)
     s->mail.report_path = o->report;
     s->mail.report_name = basename(base);
     s->mail.date = (int64_t)time(NULL);
-    if (!err && !period_of(o, s->mail.report_name, s, &year, &quarter)) {
-        log_err("cannot tell the report's year from '%s'; give --year",
-                s->mail.report_name);
-        err = TTE_E_USAGE;
-    }
-    if (!err && s->preview && !o->force && !o->dry_run) {
-        log_err("'%s' is a quarterly preview, not the annual report; use "
-                "--force to send it anyway", s->mail.report_name);
-        err = TTE_E_USAGE;
-    }
-    const char *why = err ? NULL : tte_official_placeholder(config);
-    if (why && !o->force && !o->dry_run) {
-        log_err("the reporting official in the configuration is a "
-                "placeholder (%s); fill in official.name, official.nip and "
-                "official.position, or use --force", why);
-        err = TTE_E_CONFIG;
-    }
     if (!err && (err = tte_read_file(o->report, &data, &len)) == TTE_OK) {
         s->mail.report_data = data;
         s->mail.report_len = len;
         tte_sha256_hex(data, len, s->mail.sha256);
     }
     if (!err)
+        err = identify(o, s, &year, &quarter);
+    if (!err)
+        err = check_official(o, config);
+    if (!err)
         err = settings_load(o, config, s);
     if (!err)
         err = compose(o, config, s, year, quarter);
-    if (!err) {
+    if (!err && o->dry_run)
+        err = check_eml(o);
+    if (!err && o->dry_run) {
         mail_build(&s->mail, &msg);
-        err = o->dry_run ? write_eml(o->dry_run, &msg)
-                         : deliver(o, config, s, &msg);
+        err = write_eml(o->dry_run, &msg);
+    } else if (!err) {
+        err = deliver(o, config, s, &msg);
     }
     buf_free(&msg);
     cJSON_Delete(config);
@@ -372,6 +532,8 @@ main(int argc, char **argv)
     int status;
 
     tte_log_init("tte-send");
+    /* The .eml of --dry-run carries the report: owner only. */
+    umask(077);
     status = parse_args(argc, argv, &o);
     if (status >= 0)
         return status;

@@ -48,15 +48,20 @@ struct smtp_opts {
     const char *cacert;
     bool allow_plaintext;
     bool verbose;
+    long timeout;               /* seconds a silent server is waited for */
 };
 
 struct smtp_result {
     char reply[512];            /* the server's last reply line */
     char refused[1024];         /* recipients the server refused */
     char accepted[2048];        /* recipients it accepted, comma-separated */
+    /* The whole message went out and no answer came: the server may have
+     * it. Such a send stays pending in the ledger. */
+    bool unknown;
 };
 
-/* True for smtp://localhost, 127.x.x.x or [::1]. */
+/* True when the host curl will connect to (parsed by curl's own URL
+ * parser) is exactly localhost, an address in 127.0.0.0/8 or ::1. */
 bool smtp_url_loopback(const char *url);
 
 /* Sends msg; TTE_OK only when the server accepted the data (250). */
@@ -71,6 +76,7 @@ struct opts {
     const char *to[SEND_MAX_RCPT], *cc[SEND_MAX_RCPT];
     size_t nto, ncc;
     int year, quarter;
+    long timeout;               /* --timeout, 0 when not given */
     bool plaintext, force, list, verbose;
 };
 

@@ -5,10 +5,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "send.h"
 #include "tte_json.h"
@@ -71,14 +73,21 @@ read_password(const char *path, bool cli, char **out)
 {
     struct stat sb;
     char line[512];
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
+    /* O_NONBLOCK: opening a FIFO with no writer must not hang; the file
+     * type is checked before anything is read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    FILE *fp = NULL;
+    if (fd < 0) {
         log_err("cannot open password file '%s': %s", path, strerror(errno));
         return cli ? TTE_E_NOINPUT : TTE_E_CONFIG;
     }
-    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode) ||
-        (sb.st_mode & 077)) {
-        fclose(fp);
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+        fp = fdopen(fd, "r");
+    if (!fp || (sb.st_mode & 077)) {
+        if (fp)
+            fclose(fp);
+        else
+            close(fd);
         log_err("password file '%s' must be a regular file readable only by "
                 "its owner (chmod 600)", path);
         return TTE_E_CONFIG;
@@ -144,6 +153,13 @@ settings_smtp(const struct opts *o, const cJSON *config, struct settings *s)
     s->smtp.cacert = pick(o->cacert, config, "cacert");
     s->smtp.allow_plaintext = o->plaintext;
     s->smtp.verbose = o->verbose;
+    const cJSON *t = tte_json_get(config, "mail.timeout");
+    s->smtp.timeout = o->timeout ? o->timeout
+                      : cJSON_IsNumber(t) ? (long)t->valuedouble : 60;
+    if (s->smtp.timeout < 1 || s->smtp.timeout > 3600) {
+        log_err("configuration: mail.timeout must be 1 to 3600 seconds");
+        return TTE_E_CONFIG;
+    }
     err = check_smtp(o, s);
     if (err)
         return err;

@@ -5,6 +5,7 @@
  * callback to learn each recipient's answer and the final reply, and to
  * show it with --verbose without the AUTH exchange.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ struct watch {
     struct smtp_result *res;
     bool verbose;
     bool in_auth;               /* between AUTH and its final reply */
+    int code;                   /* the last final reply's code */
     char rcpt[256];             /* recipient of the pending RCPT TO */
 };
 
@@ -59,6 +61,8 @@ on_reply(struct watch *w, const char *line, size_t n)
             append(w->res->refused, sizeof w->res->refused, w->rcpt);
         w->rcpt[0] = '\0';
     }
+    if (last)
+        w->code = code;
     if (w->in_auth && last && code != 334)
         w->in_auth = false;
 }
@@ -104,12 +108,23 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 bool
 smtp_url_loopback(const char *url)
 {
-    const char *host = strstr(url, "://");
-    if (!host)
-        return false;
-    host += 3;
-    return strncmp(host, "127.", 4) == 0 || strncmp(host, "[::1]", 5) == 0 ||
-           strncmp(host, "localhost", 9) == 0;
+    CURLU *u = curl_url();
+    char *host = NULL;
+    struct in_addr a4;
+    bool ok = false;
+
+    /* The host as curl will use it: "smtp://localhost@evil.example" is
+     * evil.example, "smtp://127.evil.example" is no address. */
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
+        if (strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+            ok = true;
+        else if (inet_pton(AF_INET, host, &a4) == 1)
+            ok = (ntohl(a4.s_addr) >> 24) == 127;
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+    return ok;
 }
 
 /* What a scheduler should do about a failure: retry later or not. */
@@ -183,8 +198,13 @@ smtp_send(const struct smtp_opts *o, const struct mail *m,
     curl_easy_setopt(h, CURLOPT_READDATA, &up);
     curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 300L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, o->timeout);
+    /* A server that stops answering (after DATA, say) is given up after
+     * the timeout, not curl's own minutes: each reply, and any stall of
+     * the upload, is bounded by it. */
+    curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, o->timeout);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->timeout);
     curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
     curl_easy_setopt(h, CURLOPT_DEBUGDATA, &w);
@@ -196,6 +216,8 @@ smtp_send(const struct smtp_opts *o, const struct mail *m,
     CURLcode rc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     if (rc != CURLE_OK) {
+        /* 354 is the go-ahead for the data: all of it sent, no answer. */
+        res->unknown = up.pos == up.len && w.code == 354;
         err = classify(rc, code);
         log_err("sending to %s failed: %s%s%s", o->url,
                 errbuf[0] ? errbuf : curl_easy_strerror(rc),

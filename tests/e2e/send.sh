@@ -11,6 +11,7 @@ collect_all "$d" "$db" >/dev/null
 "$TTE_BIN/tte-render" -q --db "$db" --year 2025 \
     --config "$TOP/conf/tte-report.json" --out "$d/Laporan-TTE-BPIP-2025.xlsx"
 report=$d/Laporan-TTE-BPIP-2025.xlsx
+q "$db" "VACUUM INTO '$d/fresh.db'"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
     -keyout "$d/key.pem" -out "$d/cert.pem" >/dev/null 2>&1
@@ -98,7 +99,8 @@ grep -q "already received this report" "$TMP/out" && ok "says when it was sent" 
 # The batch renders the report again on a re-run (a new generated-at
 # time): still the period's report, not sent twice.
 mkdir -p "$d/again"
-{ cat "$report"; printf ' '; } >"$d/again/Laporan-TTE-BPIP-2025.xlsx"
+"$TTE_BIN/tte-render" -q --db "$db" --year 2025 --as-of 2026-01-06T08:00:00 \
+    --config "$TOP/conf/tte-report.json" --out "$d/again/Laporan-TTE-BPIP-2025.xlsx"
 status 0 "a re-rendered report of the same year is not sent again" \
     send --report "$d/again/Laporan-TTE-BPIP-2025.xlsx"
 same "re-rendered: still one message on the server" \
@@ -149,13 +151,47 @@ same "the accepted recipient is recorded" \
     "$(q "$db.part" "SELECT count(*) FROM sends WHERE recipients = 'info.bsre@bssn.go.id'")" \
     "$(($(q "$db" "SELECT count(*) FROM sends WHERE recipients = 'info.bsre@bssn.go.id'") + 1))"
 
-# Previews are not the annual report.
-cp "$report" "$d/Laporan-TTE-BPIP-2025-Triwulan-3-pratinjau.xlsx"
-start_server ok2
-status 64 "a quarterly preview is refused" send \
-    --report "$d/Laporan-TTE-BPIP-2025-Triwulan-3-pratinjau.xlsx"
-status 0 "a preview with --force is sent" send --force \
-    --report "$d/Laporan-TTE-BPIP-2025-Triwulan-3-pratinjau.xlsx"
+# Previews are not the annual report, whatever their name says: tte-send
+# knows a report by its SHA-256 in the renders table (issue 13).
+"$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025 --quarter 3
+"$TTE_BIN/tte-render" -q --db "$db" --year 2025 --quarter 3 \
+    --config "$TOP/conf/tte-report.json" --out "$d/preview-q3.xlsx"
+cp "$d/preview-q3.xlsx" "$d/Laporan-TTE-2025-final.xlsx"
+status 65 "a quarterly preview renamed Laporan-TTE-2025-final.xlsx is refused by --dry-run" \
+    send --report "$d/Laporan-TTE-2025-final.xlsx" --dry-run "$d/renamed.eml"
+grep -q "is the quarterly preview (PRATINJAU) of 2025Q3" "$TMP/out" &&
+    ok "the refusal says what the file is" || not_ok "the refusal says what the file is"
+test ! -e "$d/renamed.eml" && ok "refused: no message written" ||
+    not_ok "refused: no message written"
+status 65 "a renamed preview is refused with --force alone" send --force \
+    --report "$d/Laporan-TTE-2025-final.xlsx"
+status 65 "--year that is not the rendered report's is refused" \
+    send --report "$report" --year 2024 --dry-run "$d/y.eml"
+status 65 "the database itself is not a report" send --report "$db" \
+    --dry-run "$d/db.eml"
+{ cat "$report"; printf ' '; } >"$d/tampered.xlsx"
+status 65 "a file tte-render did not write is refused" send \
+    --report "$d/tampered.xlsx" --dry-run "$d/t.eml"
+status 0 "--force --year --quarter sends a preview (dry run)" send --force \
+    --year 2025 --quarter 3 --report "$d/Laporan-TTE-2025-final.xlsx" \
+    --dry-run "$d/preview.eml"
+$PY - "$d/preview.eml" <<'PYEOF'
+import email, sys
+from email.header import decode_header, make_header
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+subj = str(make_header(decode_header(m["Subject"])))
+body = [p for p in m.walk() if p.get_content_type() == "text/plain"][0]
+body = body.get_payload(decode=True).decode("utf-8")
+def ok(c, what):
+    print(("ok - " if c else "not ok - ") + what)
+ok("PRATINJAU" in subj and "Triwulan III 2025" in subj and
+   "Tahun 2025" not in subj, "preview subject says PRATINJAU, Triwulan %r" % subj)
+ok("PRATINJAU" in body and "Triwulan III 2025" in body and
+   "Tahun 2025" not in body, "preview body says PRATINJAU and Triwulan")
+PYEOF
+same "renders records the preview by content" \
+    "$(q "$db" "SELECT kind || ' ' || period FROM renders WHERE sha256 = '$(sha256sum "$d/preview-q3.xlsx" | cut -c1-64)'")" \
+    "preview 2025Q3"
 
 # Dry run: the message on disk, nothing sent, nothing recorded.
 n=$(q "$db" 'SELECT count(*) FROM sends')
@@ -169,7 +205,71 @@ print('ok - dry-run message carries the report' if a.get_payload(decode=True)
       == open(sys.argv[2], 'rb').read() else 'not ok - dry-run attachment')
 " "$d/dry.eml" "$report"
 
+# Send ledger (issue 19.11): a 'pending' row with the Message-ID before
+# DATA, 'sent' after the 250. The database busy when the send is marked:
+# the row stays pending, a re-run reports it instead of mailing again.
+start_server lock --mode lockdb --lockdb "$d/fresh.db"
+TTE_BUSY_TIMEOUT_MS=300 status 75 "database busy after the 250: temporary failure" \
+    send --db "$d/fresh.db"
+same "busy: the server has the message" "$(ls "$d/spool-lock"/*.eml | wc -l)" 1
+mid=$(sed -n 's/^Message-ID: //p' "$d/spool-lock/1.eml" | tr -d '\r')
+same "busy: the ledger holds it pending with its Message-ID" \
+    "$(q "$d/fresh.db" "SELECT group_concat(status || ' ' || message_id, ';') FROM sends")" \
+    "pending $mid;pending $mid"
+grep -q "could not be recorded as sent" "$TMP/out" &&
+    ok "busy: says the send is not recorded" || not_ok "busy: says the send is not recorded"
+sleep 5
+start_server again
+status 69 "a re-run finding a pending send reports it instead of sending" \
+    send --db "$d/fresh.db"
+grep -q "never confirmed by the server" "$TMP/out" &&
+    ok "the pending send is reported" || not_ok "the pending send is reported"
+same "pending: nothing sent again" "$(ls "$d/spool-again"/*.eml 2>/dev/null | wc -l)" 0
+status 0 "--force resends a pending send" send --db "$d/fresh.db" --force
+same "--force resends with the same Message-ID" \
+    "$(sed -n 's/^Message-ID: //p' "$d/spool-again/1.eml" | tr -d '\r')" "$mid"
+same "resent: marked sent" "$(q "$d/fresh.db" "SELECT group_concat(status, ' ') FROM sends")" "sent sent"
+# A server silent after DATA is given up within --timeout, and the send
+# stays pending: it may have arrived.
+q "$d/fresh.db" "VACUUM INTO '$d/silent.db'"
+q "$d/silent.db" "DELETE FROM sends" >/dev/null
+start_server silent --mode silent
+t0=$(date +%s)
+status 75 "a server silent after DATA: temporary failure" send --db "$d/silent.db" \
+    --timeout 3
+t1=$(date +%s)
+test $((t1 - t0)) -lt 30 && ok "silent server given up in $((t1 - t0)) s (--timeout 3)" ||
+    not_ok "silent server given up in $((t1 - t0)) s (--timeout 3)"
+same "silent server: the send stays pending" \
+    "$(q "$d/silent.db" "SELECT group_concat(status, ' ') FROM sends")" "pending pending"
+
+# --allow-plaintext: the loopback test uses the host curl parses (19.12).
+status 64 "--allow-plaintext to smtp://localhost@mail.attacker.example" \
+    send --force --allow-plaintext --smtp smtp://localhost@mail.attacker.example:25
+status 64 "--allow-plaintext to smtp://127.attacker.example" \
+    send --force --allow-plaintext --smtp smtp://127.attacker.example:25
+start_server plain2 --mode no-starttls
+status 0 "--allow-plaintext to smtp://localhost is allowed" send --force \
+    --allow-plaintext --smtp "smtp://localhost:$port" --db "$d/silent.db"
+# A FIFO as --password-file is refused, not waited on (19.8).
+mkfifo "$d/fifo"
+status 78 "a FIFO as --password-file is refused" timeout 20 \
+    sh -c 'exec "$@" --password-file "$0"' "$d/fifo" \
+    "$TTE_BIN/tte-send" --db "$db" --config "$TOP/conf/tte-report.json" \
+    --report "$report" --smtp "smtp://127.0.0.1:$port" --force \
+    --from pusdatin@bpip.go.id --to info.bsre@bssn.go.id --user pusdatin
+# --dry-run naming an input (the database, by another spelling) is refused.
+status 73 "--dry-run naming the database is refused" send --force \
+    --dry-run "$d/./report.db"
+same "the database is intact after --dry-run naming it" \
+    "$(q "$db" 'PRAGMA integrity_check')" ok
+# The --dry-run message carries the report: 0600 whatever the umask (19.13).
+rm -f "$d/dry2.eml"
+(umask 022; send --force --dry-run "$d/dry2.eml" >/dev/null 2>&1)
+same "--dry-run .eml is created 0600 under umask 022" "$(stat -c %a "$d/dry2.eml")" 600
+
 # Verbose: the conversation, without the credentials.
+start_server verbose
 status 0 "--verbose" send --force --verbose
 grep -q "^> MAIL FROM" "$TMP/out" && ok "--verbose shows the conversation" ||
     not_ok "--verbose shows the conversation"

@@ -5,12 +5,17 @@ saved as SPOOL/N.eml with its envelope recipients in SPOOL/N.rcpt.
 Stops by itself after --lifetime seconds.
 
 smtp_server.py --port P --cert C --key K --spool DIR --user U --password W
-               [--mode normal|no-starttls|reply451|reply554]
-               [--refuse ADDR]...
+               [--mode normal|no-starttls|reply451|reply554|silent|lockdb]
+               [--lockdb DB] [--refuse ADDR]...
+silent: never answers the data. lockdb: takes DB's write lock (and holds
+it 5 s) before answering 250, as another tte process might.
 """
 import argparse
+import asyncio
 import os
+import sqlite3
 import ssl
+import threading
 import time
 
 from aiosmtpd.controller import Controller
@@ -33,6 +38,13 @@ class Handler:
             return "451 4.3.0 try again later"
         if self.args.mode == "reply554":
             return "554 5.7.1 message rejected"
+        if self.args.mode == "silent":
+            await asyncio.sleep(3600)
+        if self.args.mode == "lockdb":
+            locked = threading.Event()
+            threading.Thread(target=hold_lock, args=(self.args.lockdb,
+                                                     locked)).start()
+            locked.wait(10)
         self.n += 1
         base = os.path.join(self.args.spool, str(self.n))
         with open(base + ".eml", "wb") as f:
@@ -40,6 +52,15 @@ class Handler:
         with open(base + ".rcpt", "w") as f:
             f.write("\n".join(envelope.rcpt_tos) + "\n")
         return "250 2.0.0 OK queued as tte-%d" % self.n
+
+
+def hold_lock(path, locked):
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    locked.set()
+    time.sleep(5)
+    db.execute("ROLLBACK")
+    db.close()
 
 
 def main():
@@ -52,6 +73,7 @@ def main():
     ap.add_argument("--password", default="")
     ap.add_argument("--mode", default="normal")
     ap.add_argument("--refuse", action="append", default=[])
+    ap.add_argument("--lockdb")
     ap.add_argument("--lifetime", type=float, default=300)
     args = ap.parse_args()
     os.makedirs(args.spool, exist_ok=True)
