@@ -61,10 +61,13 @@ DEPS = build-essential pkg-config libsqlite3-dev libxlsxwriter-dev \
        libcsv-dev libcjson-dev libcurl4-openssl-dev libssl-dev \
        libcmocka-dev python3 python3-openpyxl python3-aiosmtpd openssl \
        mandoc clang sqlite3 time
-# What only the tests use: the report as PDF and PNG pages, the HTML view in
-# a headless browser, signed PDF fixtures.
+# What only the tests use: the report as PDF and PNG pages (with Carlito,
+# Calibri's metrics, so that LibreOffice breaks pages where Excel does), the
+# XLSX's rows read back (unzip), the HTML view in a headless browser, signed
+# PDF fixtures.
 TEST_DEPS = libreoffice-calc-nogui poppler-utils chromium python3-cryptography \
-       python3-reportlab python3-pikepdf qpdf fonts-dejavu-core
+       python3-reportlab python3-pikepdf qpdf fonts-dejavu-core \
+       fonts-crosextra-carlito unzip
 deps:
 	@$(MAKE) -s install-pkgs PKGLIST="$(DEPS)"
 test-deps: deps

@@ -426,6 +426,8 @@ aggregate_period(sqlite3 *db, const struct period *p, long long *events)
         log_debug("aggregate step %zu", i);
         err = run_step(db, steps[i], p, &q);
     }
+    if (!err)
+        err = aggregate_previous(db, p);
     if (err) {
         tte_db_rollback(db);
         return err;

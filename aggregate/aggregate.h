@@ -19,4 +19,8 @@ struct period {
 enum tte_err aggregate_period(sqlite3 *db, const struct period *p,
                               long long *events);
 
+/* previous.c: last year's same period, month by month, from the events
+ * (agg_prev_month); runs inside aggregate_period's transaction. */
+enum tte_err aggregate_previous(sqlite3 *db, const struct period *p);
+
 #endif

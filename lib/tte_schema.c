@@ -200,7 +200,19 @@ static const char v_issue19[] =
     "CREATE INDEX renders_sha256 ON renders(sha256);"
     "ALTER TABLE sends ADD COLUMN status TEXT NOT NULL DEFAULT 'sent';";
 
-static const char *const migrations[] = {v1, v_issue12, v_issue19};
+
+/* Issue 15: last year's same period beside this year's. One row per month
+ * of the period: the figures of the same month a year earlier, counted
+ * from the events by tte-aggregate. */
+static const char v_issue15[] =
+    "CREATE TABLE agg_prev_month(period TEXT, prev_period TEXT,"
+    " month INTEGER, events INTEGER, ok INTEGER, fail INTEGER,"
+    " sign_ok INTEGER, sign_fail INTEGER, seal_ok INTEGER,"
+    " seal_fail INTEGER);";
+
+
+static const char *const migrations[] = {v1, v_issue12, v_issue19,
+                                          v_issue15};
 
 const char *const *
 tte_schema_migrations(size_t *count)

@@ -15,8 +15,6 @@
 #include "tte_log.h"
 #include "tte_time.h"
 
-enum tte_err render_workbook(struct render *r, const char *out);
-
 static const char usage_text[] =
     "usage: tte-render [options] --year YYYY [--quarter 1-4] [--out FILE]\n"
     "\n"
@@ -169,11 +167,33 @@ check_out(const char *out, const char *const *inputs, size_t n)
 static void
 set_vars(struct render *r, const struct render_opts *o, int offset)
 {
-    tte_period_vars(&r->vars, o->year, o->quarter, offset, o->as_of,
-                    tte_json_get(r->tpl, "labels"), r->config);
-    const char *title = r->preview ? tte_json_str(r->tpl, "preview.title", "")
-                                   : tte_json_str(r->tpl, "title", "");
-    char *t = tte_expand(title, &r->vars, r->config);
+    const cJSON *labels = tte_json_get(r->tpl, "labels");
+    struct tte_vars prev = {0};
+    char buf[16];
+
+    /* Last year's same period, for the columns beside this year's. */
+    tte_period_vars(&prev, o->year - 1, o->quarter, offset, o->as_of, labels,
+                    r->config);
+    tte_period_vars(&r->vars, o->year, o->quarter, offset, o->as_of, labels,
+                    r->config);
+    tte_vars_set(&r->vars, "prev_period_label",
+                 tte_vars_get(&prev, "period_label"));
+    snprintf(buf, sizeof buf, "%d", o->year - 1);
+    tte_vars_set(&r->vars, "prev_year", buf);
+    tte_vars_free(&prev);
+    /* A preview keeps the report's title; its mark goes beside it. */
+    char *t = tte_expand(tte_json_str(r->tpl, "title", ""), &r->vars,
+                         r->config);
+    if (r->preview) {
+        char *p = tte_expand(tte_json_str(r->tpl, "preview.title", ""),
+                             &r->vars, r->config);
+        size_t n = strlen(t) + strlen(p) + 8;
+        char *both = xmalloc(n);
+        snprintf(both, n, "%s (%s)", t, p);
+        free(t);
+        free(p);
+        t = both;
+    }
     tte_vars_set(&r->vars, "report_title", t);
     free(t);
     tte_period_key(o->year, o->quarter, r->period);
@@ -259,6 +279,7 @@ main(int argc, char **argv)
         o.year = tte_last_completed_year(TTE_WIB_OFFSET);
     r.preview = o.quarter > 0;
     r.unmask_nik = o.unmask_nik;
+    r.as_of = o.as_of;
     enum tte_err err = run(&o, &r, &tpl, &config, &out);
     tte_vars_free(&r.vars);
     sqlite3_close(r.db);

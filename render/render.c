@@ -13,6 +13,9 @@
 #include "tte_log.h"
 #include "tte_time.h"
 
+#define COUNT_FORMAT "[$-421]#,##0"
+#define CHANGE_FORMAT "[$-421]+#,##0;-#,##0;0"
+
 static lxw_format *
 new_format(lxw_workbook *wb, bool bold, double size, const char *num)
 {
@@ -49,6 +52,7 @@ formats_init(struct render *r)
     for (size_t i = 0; i < sizeof prose / sizeof prose[0]; i++)
         format_set_text_wrap(prose[i]);
     f->label = new_format(wb, false, 0, NULL);
+    format_set_text_wrap(f->label);
     f->header = new_format(wb, true, 0, NULL);
     format_set_bg_color(f->header, 0xD9E1F2);
     format_set_border(f->header, LXW_BORDER_THIN);
@@ -56,41 +60,54 @@ formats_init(struct render *r)
     f->text = new_format(wb, false, 0, NULL);
     format_set_border(f->text, LXW_BORDER_THIN);
     format_set_text_wrap(f->text);
-    /* Thousands grouping by number format: the reader's locale shows it
-     * as "1.234" in Indonesian. */
-    f->count = new_format(wb, false, 0, "#,##0");
+    /* Thousands grouping in the Indonesian locale (LCID 0x421), whatever
+     * the reader's own: LibreOffice and Excel both show "2.821". */
+    f->count = new_format(wb, false, 0, COUNT_FORMAT);
     format_set_border(f->count, LXW_BORDER_THIN);
     f->total_text = new_format(wb, true, 0, NULL);
     format_set_border(f->total_text, LXW_BORDER_THIN);
     format_set_top(f->total_text, LXW_BORDER_DOUBLE);
-    f->total_count = new_format(wb, true, 0, "#,##0");
+    f->total_count = new_format(wb, true, 0, COUNT_FORMAT);
     format_set_border(f->total_count, LXW_BORDER_THIN);
     format_set_top(f->total_count, LXW_BORDER_DOUBLE);
+    /* A change against last year carries its sign. */
+    f->change = new_format(wb, false, 0, CHANGE_FORMAT);
+    format_set_border(f->change, LXW_BORDER_THIN);
+    f->total_change = new_format(wb, true, 0, CHANGE_FORMAT);
+    format_set_border(f->total_change, LXW_BORDER_THIN);
+    format_set_top(f->total_change, LXW_BORDER_DOUBLE);
 }
 
-/* The template's error-code texts, for the Kendala query to join. */
+/* One of the template's lists as a temporary table, for its queries to
+ * join: "codes" (Kendala) and "statuses" (certificate status labels). */
 static enum tte_err
-load_codes(struct render *r)
+load_list(struct render *r, const char *key, const char *table,
+          const char *const *fields, int nfields)
 {
-    enum tte_err err = tte_db_exec(r->db,
-        "CREATE TEMP TABLE tpl_codes(ord INTEGER, code TEXT, meaning TEXT,"
-        " remedy TEXT)");
+    char sql[256];
+    int n = snprintf(sql, sizeof sql, "CREATE TEMP TABLE %s(ord INTEGER",
+                     table);
+    for (int i = 0; i < nfields; i++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, ", %s TEXT",
+                      fields[i]);
+    snprintf(sql + n, sizeof sql - (size_t)n, ")");
+    enum tte_err err = tte_db_exec(r->db, sql);
     if (err)
         return err;
-    sqlite3_stmt *st = tte_db_prepare(r->db,
-        "INSERT INTO tpl_codes VALUES (?1, ?2, ?3, ?4)");
+    n = snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (?1", table);
+    for (int k = 0; k < nfields; k++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, ", ?%d", k + 2);
+    snprintf(sql + n, sizeof sql - (size_t)n, ")");
+    sqlite3_stmt *st = tte_db_prepare(r->db, sql);
     if (!st)
         return TTE_E_IO;
     const cJSON *c;
     int i = 0;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r->tpl, "codes")) {
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r->tpl, key)) {
         sqlite3_bind_int(st, 1, i++);
-        sqlite3_bind_text(st, 2, tte_json_str(c, "code", ""), -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, tte_json_str(c, "meaning", ""), -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, tte_json_str(c, "remedy", ""), -1,
-                          SQLITE_STATIC);
+        for (int k = 0; k < nfields; k++)
+            sqlite3_bind_text(st, k + 2, tte_json_str(c, fields[k], ""), -1,
+                              SQLITE_STATIC);
         int rc = sqlite3_step(st);
         if (rc != SQLITE_DONE && !err)
             err = tte_db_err(r->db, rc);
@@ -98,6 +115,15 @@ load_codes(struct render *r)
     }
     sqlite3_finalize(st);
     return err;
+}
+
+static enum tte_err
+load_codes(struct render *r)
+{
+    static const char *const codes[] = {"code", "meaning", "remedy"};
+    static const char *const statuses[] = {"code", "label"};
+    enum tte_err err = load_list(r, "codes", "tpl_codes", codes, 3);
+    return err ? err : load_list(r, "statuses", "tpl_status", statuses, 2);
 }
 
 static enum tte_err
@@ -120,7 +146,7 @@ check_aggregated(struct render *r, int64_t *end)
     return TTE_OK;
 }
 
-static void
+static enum tte_err
 set_properties(struct render *r, int64_t period_end)
 {
     char *title = tte_expand(tte_vars_get(&r->vars, "report_title"),
@@ -135,12 +161,18 @@ set_properties(struct render *r, int64_t period_end)
         .title = t, .subject = sub, .author = a, .company = a,
         .created = (time_t)(period_end - 1),
     };
-    workbook_set_properties(r->wb, &p);
+    lxw_error e = workbook_set_properties(r->wb, &p);
     free(title);
     free(subject);
     free(t);
     free(sub);
     free(a);
+    if (e) {
+        log_err("%s: workbook_set_properties: %s", r->tpl_path,
+                lxw_strerror(e));
+        return TTE_E_CANTCREAT;
+    }
+    return TTE_OK;
 }
 
 /* Creates the temporary file ourselves, 0600 and new, so that a folder
@@ -236,6 +268,7 @@ render_workbook(struct render *r, const char *out)
         err = load_codes(r);
     if (err)
         return err;
+    r->period_end = end;
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
     err = create_tmp(tmp, out);
     if (err)
@@ -248,12 +281,12 @@ render_workbook(struct render *r, const char *out)
         return TTE_E_CANTCREAT;
     }
     formats_init(r);
-    set_properties(r, end);
+    err = set_properties(r, end);
     cJSON_ArrayForEach(sheet, cJSON_GetObjectItemCaseSensitive(r->tpl,
                                                                "sheets")) {
-        err = sheet_write(r, sheet, i++);
         if (err)
             break;
+        err = sheet_write(r, sheet, i++);
     }
     int close_errno = 0;
     lxw_error lerr = close_quietly(r->wb, &close_errno);

@@ -25,10 +25,32 @@ struct render_opts {
 /* template.c: checks a template's structure; errors name the key. */
 enum tte_err template_validate(const cJSON *tpl, const char *path);
 
+/* What a block type needs in the template, and how sheet.c writes it:
+ * the one list of block types (template.c checks against it). */
+struct sheet;
+enum {
+    BLOCK_TEXT = 1,             /* "text" required */
+    BLOCK_WHEN = 2,             /* "when" required */
+    BLOCK_PAIRS = 4,            /* "rows" or "query" */
+    BLOCK_TABLE = 8,            /* "query" and "columns", maybe "chart" */
+    BLOCK_QUERY_TEXT = 16,      /* or a "query" that returns the text */
+};
+struct block_type {
+    const char *name;
+    unsigned needs;
+    enum tte_err (*write)(struct sheet *s, const cJSON *b);
+};
+extern const struct block_type block_types[];
+const struct block_type *block_type_find(const char *name);
+
+/* Column formats a table may declare. */
+extern const char *const column_formats[];
+
 /* Formats shared by every sheet. */
 struct formats {
     lxw_format *title, *section, *note, *warning, *preview, *label;
     lxw_format *header, *text, *count, *total_text, *total_count;
+    lxw_format *change, *total_change;
 };
 
 struct render {
@@ -41,6 +63,8 @@ struct render {
     struct formats fmt;
     bool preview;
     bool unmask_nik;
+    int64_t as_of;
+    int64_t period_end;         /* UTC end of the period (exclusive) */
     char period[16];
     const char *db_path;        /* to record the file written (renders) */
     double deadline;            /* monotonic seconds; queries stop after */
@@ -64,6 +88,8 @@ bool render_sql_tail_empty(sqlite3 *db, const char *tail);
 void render_header_fit(char *text, const char *what);
 /* True when a column's header or SQL name says it holds NIKs. */
 bool render_nik_column(const char *header, const char *name);
+/* render.c: writes the workbook to out, atomically. */
+enum tte_err render_workbook(struct render *r, const char *out);
 
 /* sheet.c: writes one sheet of the template. */
 enum tte_err sheet_write(struct render *r, const cJSON *sheet, int index);
@@ -74,5 +100,10 @@ char *cell_text(const char *s);
 size_t cell_width(const char *s);
 /* Characters in the longest run of s between sep bytes. */
 size_t cell_longest_run(const char *s, char sep);
+/* Lines s takes when wrapped at word boundaries in a column width chars
+ * wide (Excel's width unit); at least 1. */
+int cell_lines(const char *s, double width);
+/* Points of row height for lines of text at font size pt. */
+double cell_line_height(double pt);
 
 #endif

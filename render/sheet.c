@@ -1,36 +1,49 @@
 /*
  * One sheet of the template: its blocks written top to bottom, row by row
  * (the workbook runs in constant_memory mode, so rows only go forward).
+ *
+ * A sheet is walked twice. The first walk only measures: the columns'
+ * widths follow from their longest texts. The widths give the page's
+ * orientation and scale, and the second walk writes, giving every row
+ * the height its wrapped text needs and breaking pages itself so that a
+ * heading stays with its text and a chart stays whole.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "sheet.h"
 #include "tte_db.h"
 #include "tte_id.h"
 #include "tte_json.h"
 #include "tte_log.h"
 
-#define MAX_COLS 64
+/* --- libxlsxwriter calls ------------------------------------------------- */
 
-struct sheet {
-    struct render *r;
-    lxw_worksheet *ws;
-    const char *name;
-    const cJSON *spec;
-    lxw_row_t row;
-    lxw_col_t ncols;            /* the sheet's width: its widest table */
-    size_t width[MAX_COLS];
-    bool have_table;
-    int index;
-    int block;
-};
+/* Every libxlsxwriter call that can fail goes through here: a lost cell
+ * must stop the render, with the sheet and the cell. */
+bool
+sheet_lxw_ok(struct sheet *s, lxw_error e, lxw_row_t row, lxw_col_t col,
+             const char *call)
+{
+    char cell[16];
+    if (e == LXW_NO_ERROR)
+        return true;
+    lxw_rowcol_to_cell(cell, row, col);
+    if (!s->err && row == NO_CELL)
+        log_err("%s: sheet '%s': %s: %s", s->r->tpl_path, s->name, call,
+                lxw_strerror(e));
+    else if (!s->err)
+        log_err("%s: sheet '%s' cell %s: %s: %s", s->r->tpl_path, s->name,
+                cell, call, lxw_strerror(e));
+    s->err = TTE_E_CANTCREAT;
+    return false;
+}
 
 static void
 track(struct sheet *s, lxw_col_t col, size_t w)
 {
-    if (col < MAX_COLS && w > s->width[col])
+    if (s->measure && col < MAX_COLS && w > s->width[col])
         s->width[col] = w;
 }
 
@@ -42,7 +55,9 @@ put_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
     char *t = cell_text(m);
     free(m);
     /* write_string never turns "=..." into a formula: text stays text. */
-    worksheet_write_string(s->ws, row, col, t, f);
+    if (!s->measure)
+        sheet_lxw_ok(s, worksheet_write_string(s->ws, row, col, t, f), row,
+                     col, "worksheet_write_string");
     if (measure)
         track(s, col, cell_width(t));
     free(t);
@@ -53,10 +68,22 @@ put_number(struct sheet *s, lxw_row_t row, lxw_col_t col, double v,
            lxw_format *f)
 {
     char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%.0f", v);
-    worksheet_write_number(s->ws, row, col, v, f);
+    int n = snprintf(tmp, sizeof tmp, "%+.0f", v);
+    if (!s->measure)
+        sheet_lxw_ok(s, worksheet_write_number(s->ws, row, col, v, f), row,
+                     col, "worksheet_write_number");
     track(s, col, (size_t)n + (size_t)n / 3);
 }
+
+static void
+put_blank(struct sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f)
+{
+    if (!s->measure)
+        sheet_lxw_ok(s, worksheet_write_blank(s->ws, row, col, f), row, col,
+                     "worksheet_write_blank");
+}
+
+/* --- queries ------------------------------------------------------------- */
 
 static enum tte_err
 query_error(struct sheet *s, const char *what)
@@ -105,69 +132,6 @@ prepare(struct sheet *s, const char *sql, sqlite3_stmt **out)
     return TTE_OK;
 }
 
-/* Characters that fit across the sheet: fixed widths where the template
- * gives them, else a typical table column. */
-static double
-sheet_chars(const struct sheet *s)
-{
-    const cJSON *fixed = cJSON_GetObjectItemCaseSensitive(s->spec, "columns");
-    double sum = 0;
-    for (lxw_col_t c = 0; c < s->ncols; c++) {
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetArrayItem(fixed, c), "width");
-        sum += cJSON_IsNumber(w) ? w->valuedouble : 11;
-    }
-    return sum;
-}
-
-/* A line of prose: merged across the sheet and wrapped, so that it
- * neither runs off the printed page nor widens it. */
-static void
-put_prose(struct sheet *s, const char *text, lxw_format *f)
-{
-    char *t = cell_text(text);
-    double lines = (double)cell_width(t) / sheet_chars(s) + 1;
-    double height = (f == s->r->fmt.title ? 20 : 15) * (int)lines;
-    worksheet_set_row(s->ws, s->row, height, NULL);
-    if (s->ncols > 1)
-        worksheet_merge_range(s->ws, s->row, 0, s->row, s->ncols - 1, t, f);
-    else
-        worksheet_write_string(s->ws, s->row, 0, t, f);
-    s->row++;
-    free(t);
-}
-
-static void
-text_block(struct sheet *s, const cJSON *b, lxw_format *f)
-{
-    const char *text = tte_json_str(b, "text", "");
-    char *t = tte_expand(text, &s->r->vars, s->r->config);
-    put_prose(s, t, f);
-    free(t);
-}
-
-static enum tte_err scalar(struct sheet *s, const char *sql,
-                           sqlite3_stmt **out);
-
-/* Prose whose text the data decides ("query" returns it): a sentence
- * that names what it is about, or nothing when the query returns NULL. */
-static enum tte_err
-query_text_block(struct sheet *s, const cJSON *b, lxw_format *f)
-{
-    sqlite3_stmt *st;
-    enum tte_err err = scalar(s, tte_json_str(b, "query", ""), &st);
-    if (err)
-        return err;
-    const char *v = (const char *)sqlite3_column_text(st, 0);
-    if (v && *v) {
-        char *t = tte_expand(v, &s->r->vars, s->r->config);
-        put_prose(s, t, f);
-        free(t);
-    }
-    sqlite3_finalize(st);
-    return TTE_OK;
-}
-
 static enum tte_err
 scalar(struct sheet *s, const char *sql, sqlite3_stmt **out)
 {
@@ -183,21 +147,200 @@ scalar(struct sheet *s, const char *sql, sqlite3_stmt **out)
     return TTE_OK;
 }
 
+/* A block's "when": the block is written only when it returns non-zero. */
+static enum tte_err
+block_wanted(struct sheet *s, const cJSON *b, bool *on)
+{
+    const char *when = tte_json_str(b, "when", NULL);
+    sqlite3_stmt *st;
+    *on = true;
+    if (!when)
+        return TTE_OK;
+    enum tte_err err = scalar(s, when, &st);
+    if (err)
+        return err;
+    *on = sqlite3_column_int64(st, 0) != 0;
+    sqlite3_finalize(st);
+    return TTE_OK;
+}
+
+/* --- prose --------------------------------------------------------------- */
+
+/* Characters that fit across the sheet. */
+static double
+sheet_chars(const struct sheet *s)
+{
+    double sum = 0;
+    for (lxw_col_t c = 0; c < s->ncols; c++)
+        sum += s->colw[c] > 0 ? s->colw[c] : 8.43;
+    return sum;
+}
+
+static double
+prose_height(const struct sheet *s, const char *text, lxw_format *f)
+{
+    const struct formats *fm = &s->r->fmt;
+    double pt = f == fm->title ? 14 : f == fm->preview ? 12 : 11;
+    /* Larger and bold letters: fewer of them across the same width. */
+    bool bold = f != fm->note;
+    double chars = sheet_chars(s) * 11 / pt * (bold ? 0.9 : 1);
+    return cell_lines(text, chars) * cell_line_height(pt) + 2;
+}
+
+/* A line of prose: merged across the sheet and wrapped, so that it
+ * neither runs off the printed page nor widens it. */
+static void
+put_prose(struct sheet *s, const char *text, lxw_format *f)
+{
+    char *m = render_mask(s->r, text ? text : "", false);
+    char *t = cell_text(m);
+    free(m);
+    if (!s->measure) {
+        sheet_need_space(s, prose_height(s, t, f));
+        if (s->ncols > 1)
+            sheet_lxw_ok(s, worksheet_merge_range(s->ws, s->row, 0, s->row,
+                                                  s->ncols - 1, t, f),
+                         s->row, 0, "worksheet_merge_range");
+        else
+            put_text(s, s->row, 0, t, f, false);
+    }
+    sheet_next_row(s, prose_height(s, t, f));
+    free(t);
+}
+
+char *
+sheet_expand(struct sheet *s, const char *text)
+{
+    return tte_expand(text, &s->r->vars, s->r->config);
+}
+
+static void
+text_block(struct sheet *s, const cJSON *b, lxw_format *f)
+{
+    char *t = sheet_expand(s, tte_json_str(b, "text", ""));
+    put_prose(s, t, f);
+    free(t);
+}
+
+/* Prose whose text the data decides ("query" returns it): a sentence
+ * that names what it is about, or nothing when the query returns NULL. */
+static enum tte_err
+query_text_block(struct sheet *s, const cJSON *b, lxw_format *f)
+{
+    sqlite3_stmt *st;
+    enum tte_err err = scalar(s, tte_json_str(b, "query", ""), &st);
+    if (err)
+        return err;
+    const char *v = (const char *)sqlite3_column_text(st, 0);
+    if (v && *v) {
+        char *t = sheet_expand(s, v);
+        put_prose(s, t, f);
+        free(t);
+    }
+    sqlite3_finalize(st);
+    return TTE_OK;
+}
+
+static enum tte_err
+title_block(struct sheet *s, const cJSON *b)
+{
+    text_block(s, b, s->r->fmt.title);
+    return TTE_OK;
+}
+
+static enum tte_err
+note_block(struct sheet *s, const cJSON *b)
+{
+    if (cJSON_GetObjectItemCaseSensitive(b, "query"))
+        return query_text_block(s, b, s->r->fmt.note);
+    text_block(s, b, s->r->fmt.note);
+    return TTE_OK;
+}
+
 static enum tte_err
 warning_block(struct sheet *s, const cJSON *b)
 {
-    sqlite3_stmt *st;
-    enum tte_err err = scalar(s, tte_json_str(b, "when", ""), &st);
-    if (err)
-        return err;
-    bool on = sqlite3_column_int64(st, 0) != 0;
-    sqlite3_finalize(st);
-    if (on && cJSON_GetObjectItemCaseSensitive(b, "query"))
+    if (cJSON_GetObjectItemCaseSensitive(b, "query"))
         return query_text_block(s, b, s->r->fmt.warning);
-    if (on)
-        text_block(s, b, s->r->fmt.warning);
+    text_block(s, b, s->r->fmt.warning);
     return TTE_OK;
 }
+
+static enum tte_err
+blank_block(struct sheet *s, const cJSON *b)
+{
+    (void)b;
+    sheet_next_row(s, 15);
+    return TTE_OK;
+}
+
+static double
+pair_height(struct sheet *s, const char *label, const char *value)
+{
+    int a = cell_lines(label ? label : "", s->colw[0]);
+    int b = cell_lines(value ? value : "", s->colw[1]);
+    return (a > b ? a : b) * 15.0;
+}
+
+/* A list of label-value rows short enough to keep on one page: their
+ * height (a query row counted as one line); else the first three rows. */
+static double
+pairs_height(struct sheet *s, const cJSON *b)
+{
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(b, "rows");
+    const cJSON *row;
+    double h = 0;
+    int n = 0;
+
+    cJSON_ArrayForEach(row, rows) {
+        char *label = sheet_expand(s, tte_json_str(row, "label", ""));
+        char *value = sheet_expand(s, tte_json_str(row, "value", ""));
+        h += pair_height(s, label, value);
+        free(label);
+        free(value);
+        n++;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(b, "query"))
+        return n ? h : 45;
+    return n <= 8 ? h : 45;
+}
+
+/* Points the start of block b takes: what must follow a heading onto its
+ * page. */
+static double
+block_start_height(struct sheet *s, const cJSON *b)
+{
+    const struct block_type *t = block_type_find(
+        tte_json_str(b, "type", ""));
+    if (!b || !t)
+        return 0;
+    if (t->needs & BLOCK_TEXT) {
+        char *x = sheet_expand(s, tte_json_str(b, "text", ""));
+        double h = prose_height(s, x, s->r->fmt.note);
+        free(x);
+        return h;
+    }
+    if (t->needs & BLOCK_TABLE)
+        return 45 + 15;
+    if (t->needs & BLOCK_PAIRS)
+        return pairs_height(s, b);
+    return 15;
+}
+
+static enum tte_err
+section_block(struct sheet *s, const cJSON *b)
+{
+    char *t = sheet_expand(s, tte_json_str(b, "text", ""));
+    /* Heading and the start of its text on one page. */
+    if (!s->measure)
+        sheet_need_space(s, prose_height(s, t, s->r->fmt.section) +
+                                block_start_height(s, b->next));
+    put_prose(s, t, s->r->fmt.section);
+    free(t);
+    return TTE_OK;
+}
+
+/* --- pairs --------------------------------------------------------------- */
 
 /* "YYYY-MM-DD..." as "31 Desember 2025"; anything else as it is. */
 static const char *
@@ -212,47 +355,47 @@ date_text(struct sheet *s, const char *v, char *buf, size_t n)
 }
 
 static void
-pair_value(struct sheet *s, sqlite3_stmt *st, int col, const char *fmt)
+pair_write(struct sheet *s, const char *label, sqlite3_stmt *st, int col,
+           const char *text, const char *fmt)
 {
     bool count = fmt && strcmp(fmt, "count") == 0;
+    bool number = st && count && sqlite3_column_type(st, col) != SQLITE_TEXT;
+    const char *v = st ? (const char *)sqlite3_column_text(st, col) : text;
     char buf[96];
-
-    if (fmt && strcmp(fmt, "date") == 0)
-        put_text(s, s->row, 1, date_text(s, (const char *)
-                                         sqlite3_column_text(st, col), buf,
-                                         sizeof buf),
-                 s->r->fmt.text, true);
-    else if (count && sqlite3_column_type(st, col) != SQLITE_TEXT)
+    if (st && fmt && strcmp(fmt, "date") == 0)
+        v = date_text(s, v, buf, sizeof buf);
+    put_text(s, s->row, 0, label, s->r->fmt.label, true);
+    if (number)
         put_number(s, s->row, 1, sqlite3_column_double(st, col),
                    s->r->fmt.count);
     else
-        put_text(s, s->row, 1, (const char *)sqlite3_column_text(st, col),
-                 s->r->fmt.text, true);
+        put_text(s, s->row, 1, v, s->r->fmt.text, true);
+    sheet_next_row(s, pair_height(s, label, number ? "" : v));
 }
 
 static enum tte_err
 pair_row(struct sheet *s, const cJSON *row, const char *format)
 {
-    const char *label = tte_json_str(row, "label", "");
+    char *label = sheet_expand(s, tte_json_str(row, "label", ""));
     const char *value = tte_json_str(row, "value", NULL);
     const char *sql = tte_json_str(row, "query", NULL);
     const char *fmt = tte_json_str(row, "format", format);
+    enum tte_err err = TTE_OK;
 
-    put_text(s, s->row, 0, label, s->r->fmt.label, true);
     if (sql) {
         sqlite3_stmt *st;
-        enum tte_err err = scalar(s, sql, &st);
-        if (err)
-            return err;
-        pair_value(s, st, 0, fmt);
-        sqlite3_finalize(st);
+        err = scalar(s, sql, &st);
+        if (!err) {
+            pair_write(s, label, st, 0, NULL, fmt);
+            sqlite3_finalize(st);
+        }
     } else {
-        char *t = tte_expand(value ? value : "", &s->r->vars, s->r->config);
-        put_text(s, s->row, 1, t, s->r->fmt.text, true);
+        char *t = sheet_expand(s, value ? value : "");
+        pair_write(s, label, NULL, 0, t, NULL);
         free(t);
     }
-    s->row++;
-    return TTE_OK;
+    free(label);
+    return err;
 }
 
 static enum tte_err
@@ -263,8 +406,14 @@ pairs_block(struct sheet *s, const cJSON *b)
     const cJSON *row;
     enum tte_err err = TTE_OK;
 
+    /* A short list stays on one page. */
+    if (!s->measure)
+        sheet_need_space(s, pairs_height(s, b));
     cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(b, "rows")) {
-        err = pair_row(s, row, format);
+        bool on;
+        err = block_wanted(s, row, &on);
+        if (!err && on)
+            err = pair_row(s, row, format);
         if (err)
             return err;
     }
@@ -279,12 +428,9 @@ pairs_block(struct sheet *s, const cJSON *b)
         return query_error(s, "a pairs query returns two columns");
     }
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        put_text(s, s->row, 0, (const char *)sqlite3_column_text(st, 0),
-                 s->r->fmt.label, true);
-        pair_value(s, st, 1, format);
-        s->row++;
-    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        pair_write(s, (const char *)sqlite3_column_text(st, 0), st, 1, NULL,
+                   format);
     sqlite3_finalize(st);
     /* A query that fails half-way must not leave a shorter list. */
     return rc == SQLITE_DONE ? TTE_OK : step_error(s, rc);
@@ -292,75 +438,121 @@ pairs_block(struct sheet *s, const cJSON *b)
 
 /* --- tables -------------------------------------------------------------- */
 
-struct table {
-    const cJSON *cols;
-    int ncols;
-    lxw_row_t header_row;
-    lxw_row_t first, last;      /* data rows, last < first when empty */
-    double total[MAX_COLS];
-};
-
-static void
-table_cell(struct sheet *s, struct table *t, sqlite3_stmt *st, int c)
+static const char *
+col_format(const struct table *t, int c)
 {
-    const cJSON *col = cJSON_GetArrayItem(t->cols, c);
-    const char *fmt = tte_json_str(col, "format", "text");
-    const char *v = (const char *)sqlite3_column_text(st, c);
-    char buf[96];
+    return tte_json_str(cJSON_GetArrayItem(t->cols, c), "format", "text");
+}
 
-    if (sqlite3_column_type(st, c) == SQLITE_NULL) {
-        worksheet_write_blank(s->ws, s->row, (lxw_col_t)c, s->r->fmt.text);
-        return;
-    }
-    if (strcmp(fmt, "count") == 0) {
-        double n = sqlite3_column_double(st, c);
-        t->total[c] += n;
-        put_number(s, s->row, (lxw_col_t)c, n, s->r->fmt.count);
-        return;
-    }
+static bool
+is_number(const char *fmt)
+{
+    return strcmp(fmt, "count") == 0 || strcmp(fmt, "change") == 0;
+}
+
+/* The text a cell shows (numbers aside), in buf when it is made here,
+ * in *owned (to free) when it is longer. */
+static const char *
+cell_display(struct sheet *s, const struct table *t, sqlite3_stmt *st,
+             int c, char *buf, size_t n, char **owned)
+{
+    const char *fmt = col_format(t, c);
+    const char *v = (const char *)sqlite3_column_text(st, c);
     if (strcmp(fmt, "nik") == 0 && !s->r->unmask_nik) {
-        tte_mask_nik(v, buf, sizeof buf);
+        tte_mask_nik(v, buf, n);
         v = buf;
     } else if (!s->r->unmask_nik &&
-               render_nik_column(tte_json_str(col, "header", ""),
+               render_nik_column(tte_json_str(cJSON_GetArrayItem(t->cols, c),
+                                              "header", ""),
                                  sqlite3_column_name(st, c))) {
         /* A template cannot show NIKs by naming the format otherwise. */
-        char *m = render_mask(s->r, v, true);
-        put_text(s, s->row, (lxw_col_t)c, m, s->r->fmt.text, true);
-        free(m);
-        return;
+        *owned = render_mask(s->r, v, true);
+        v = *owned;
     } else if (strcmp(fmt, "month") == 0) {
         const cJSON *m = cJSON_GetArrayItem(
             tte_json_get(s->r->tpl, "labels.months"),
             sqlite3_column_int(st, c) - 1);
         v = cJSON_IsString(m) ? m->valuestring : v;
     } else if (strcmp(fmt, "date") == 0) {
-        v = date_text(s, v, buf, sizeof buf);
+        v = date_text(s, v, buf, n);
     }
-    put_text(s, s->row, (lxw_col_t)c, v, s->r->fmt.text, true);
+    return v;
 }
 
 static void
-table_header(struct sheet *s, struct table *t)
+table_row(struct sheet *s, struct table *t, sqlite3_stmt *st)
+{
+    char buf[MAX_COLS][96];
+    char *owned[MAX_COLS] = {0};
+    const char *text[MAX_COLS];
+    int lines = 1;
+
+    for (int c = 0; c < t->ncols; c++) {
+        const char *fmt = col_format(t, c);
+        text[c] = NULL;
+        if (sqlite3_column_type(st, c) == SQLITE_NULL || is_number(fmt))
+            continue;
+        text[c] = cell_display(s, t, st, c, buf[c], sizeof buf[c],
+                               &owned[c]);
+        int k = s->measure ? 1 : cell_lines(text[c], s->colw[c]);
+        if (k > lines)
+            lines = k;
+    }
+    /* The row's height before its cells: a page break goes before it. */
+    if (!s->measure)
+        sheet_need_space(s, lines * 15.0);
+    for (int c = 0; c < t->ncols; c++) {
+        const char *fmt = col_format(t, c);
+        bool change = strcmp(fmt, "change") == 0;
+        if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+            put_blank(s, s->row, (lxw_col_t)c, s->r->fmt.text);
+        } else if (is_number(fmt)) {
+            double n = sqlite3_column_double(st, c);
+            t->total[c] += n;
+            t->summed[c] = true;
+            put_number(s, s->row, (lxw_col_t)c, n,
+                       change ? s->r->fmt.change : s->r->fmt.count);
+        } else {
+            put_text(s, s->row, (lxw_col_t)c, text[c], s->r->fmt.text, true);
+        }
+        free(owned[c]);
+    }
+    sheet_next_row(s, lines * 15.0);
+}
+
+static char *
+header_text(struct sheet *s, const struct table *t, int c)
+{
+    return sheet_expand(s, tte_json_str(cJSON_GetArrayItem(t->cols, c),
+                                        "header", ""));
+}
+
+static void
+table_header(struct sheet *s, struct table *t, bool plain)
 {
     /* Columns are as wide as their data and their headers' longest word;
-     * a longer header wraps onto a second line, which needs the row's height set before it is written
-     * (constant_memory). */
-    bool two_lines = false;
+     * a longer header wraps onto more lines. */
+    int lines = 1;
     for (int c = 0; c < t->ncols; c++) {
-        const char *h = tte_json_str(cJSON_GetArrayItem(t->cols, c),
-                                     "header", "");
-        two_lines |= cell_width(h) > cell_longest_run(h, ' ') + 4;
+        char *h = header_text(s, t, c);
+        int k = cell_lines(h, s->colw[c]);
+        if (k > lines)
+            lines = k;
+        free(h);
     }
-    worksheet_set_row(s->ws, s->row, two_lines ? 30 : 15, NULL);
+    /* The header and the first rows on one page. */
+    if (!s->measure)
+        sheet_need_space(s, lines * 15.0 + 30);
     t->header_row = s->row;
     for (int c = 0; c < t->ncols; c++) {
-        const char *h = tte_json_str(cJSON_GetArrayItem(t->cols, c),
-                                     "header", "");
+        char *h = header_text(s, t, c);
         put_text(s, s->row, (lxw_col_t)c, h, s->r->fmt.header, false);
         track(s, (lxw_col_t)c, cell_longest_run(h, ' '));
+        free(h);
     }
-    s->row++;
+    sheet_next_row(s, lines * 15.0);
+    if (!s->have_table && !s->measure && !plain)
+        s->repeat_h = lines * 15.0;
 }
 
 /* A column's total is the sum of its rows ("total": true) or, for a
@@ -375,90 +567,55 @@ table_total(struct sheet *s, struct table *t, const cJSON *b)
     for (int c = 0; c < t->ncols; c++) {
         const cJSON *col = cJSON_GetArrayItem(t->cols, c);
         const cJSON *total = cJSON_GetObjectItemCaseSensitive(col, "total");
+        bool change = strcmp(col_format(t, c), "change") == 0;
         if (cJSON_IsString(total)) {
             sqlite3_stmt *st;
             enum tte_err err = scalar(s, total->valuestring, &st);
             if (err)
                 return err;
-            put_number(s, s->row, (lxw_col_t)c,
-                       sqlite3_column_double(st, 0), s->r->fmt.total_count);
+            put_number(s, s->row, (lxw_col_t)c, sqlite3_column_double(st, 0),
+                       change ? s->r->fmt.total_change
+                              : s->r->fmt.total_count);
             sqlite3_finalize(st);
-        } else if (cJSON_IsTrue(total))
+        /* A column of empty cells has no total either, not a zero. */
+        } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(col, "total")) &&
+            t->summed[c])
             put_number(s, s->row, (lxw_col_t)c, t->total[c],
-                       s->r->fmt.total_count);
+                       change ? s->r->fmt.total_change
+                              : s->r->fmt.total_count);
         else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0))
             put_text(s, s->row, (lxw_col_t)c, label, s->r->fmt.total_text,
                      true);
         else
-            worksheet_write_blank(s->ws, s->row, (lxw_col_t)c,
-                                  s->r->fmt.total_text);
+            put_blank(s, s->row, (lxw_col_t)c, s->r->fmt.total_text);
     }
-    s->row++;
+    sheet_next_row(s, 15);
     return TTE_OK;
 }
 
-static void
-table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
-{
-    const char *type = tte_json_str(spec, "type", "column");
-    uint8_t kind = strcmp(type, "line") == 0  ? LXW_CHART_LINE
-                   : strcmp(type, "bar") == 0 ? LXW_CHART_BAR
-                                              : LXW_CHART_COLUMN;
-    const cJSON *cat = cJSON_GetObjectItemCaseSensitive(spec, "categories");
-    const cJSON *v;
-    lxw_chart *chart;
-
-    if (t->last < t->first)
-        return;
-    chart = workbook_add_chart(s->r->wb, kind);
-    char *title = tte_expand(tte_json_str(spec, "title", ""), &s->r->vars,
-                             s->r->config);
-    chart_title_set_name(chart, title);
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "series")) {
-        lxw_chart_series *ser = chart_add_series(chart, NULL, NULL);
-        chart_series_set_categories(ser, s->name, t->first,
-                                    (lxw_col_t)cat->valueint, t->last,
-                                    (lxw_col_t)cat->valueint);
-        chart_series_set_values(ser, s->name, t->first,
-                                (lxw_col_t)v->valueint, t->last,
-                                (lxw_col_t)v->valueint);
-        chart_series_set_name_range(ser, s->name, t->header_row,
-                                    (lxw_col_t)v->valueint);
-    }
-    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_offset = 0, .y_offset = 10};
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(spec, "width");
-    const cJSON *h = cJSON_GetObjectItemCaseSensitive(spec, "height");
-    double height = 288, width = 480;
-    if (cJSON_IsNumber(w) && cJSON_IsNumber(h)) {
-        width = w->valuedouble;
-        height = h->valuedouble;
-    }
-    /* No wider than the table (about 7 pixels a character), so the
-     * page is not scaled down for the chart. */
-    if (width > sheet_chars(s) * 7)
-        width = sheet_chars(s) * 7;
-    opt.x_scale = width / 480.0;
-    opt.y_scale = height / 288.0;
-    /* Below the table and within its width, so it prints on the page. */
-    worksheet_insert_chart_opt(s->ws, s->row, 0, chart, &opt);
-    s->row += (lxw_row_t)(height / 20) + 2;
-    free(title);
-}
-
 /* The first table of a sheet gets the frozen header, the autofilter and
- * the header repeated on every printed page. */
+ * the header repeated on every printed page; a "plain" table (a few
+ * figures on a summary) does not. */
 static void
-first_table_setup(struct sheet *s, const struct table *t)
+first_table_setup(struct sheet *s, const struct table *t, const cJSON *b)
 {
-    if (s->have_table)
+    if (s->have_table || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+                             b, "plain")))
         return;
     s->have_table = true;
+    if (s->measure)
+        return;
     worksheet_freeze_panes(s->ws, t->header_row + 1, 0);
-    worksheet_autofilter(s->ws, t->header_row, 0,
-                         t->last >= t->first ? t->last : t->header_row,
-                         (lxw_col_t)t->ncols - 1);
-    worksheet_repeat_rows(s->ws, t->header_row, t->header_row);
+    /* An empty table has nothing to filter (and its note is already on
+     * the next row, which constant_memory mode does not go back from). */
+    if (t->last >= t->first)
+        sheet_lxw_ok(s, worksheet_autofilter(s->ws, t->header_row, 0,
+                                             t->last,
+                                             (lxw_col_t)t->ncols - 1),
+                     t->header_row, 0, "worksheet_autofilter");
+    sheet_lxw_ok(s, worksheet_repeat_rows(s->ws, t->header_row,
+                                          t->header_row),
+                 t->header_row, 0, "worksheet_repeat_rows");
 }
 
 static enum tte_err
@@ -467,7 +624,7 @@ table_block(struct sheet *s, const cJSON *b)
     struct table t = {.cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
     sqlite3_stmt *st;
     enum tte_err err;
-    int rc;
+    int rc = SQLITE_DONE;
 
     t.ncols = cJSON_GetArraySize(t.cols);
     if (t.ncols > MAX_COLS)
@@ -482,19 +639,21 @@ table_block(struct sheet *s, const cJSON *b)
         sqlite3_finalize(st);
         return query_error(s, msg);
     }
-    table_header(s, &t);
+    s->chart_rows = 0;          /* "beside" is within one table */
+    table_header(s, &t, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+                            b, "plain")));
     t.first = s->row;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!s->err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (s->row >= LXW_ROW_MAX) {
             sqlite3_finalize(st);
             return query_error(s, "the query returns more rows than a "
                                "sheet holds (1,048,576)");
         }
-        for (int c = 0; c < t.ncols; c++)
-            table_cell(s, &t, st, c);
-        s->row++;
+        table_row(s, &t, st);
     }
     sqlite3_finalize(st);
+    if (s->err)
+        return s->err;
     if (rc != SQLITE_DONE)
         return step_error(s, rc);
     t.last = s->row - 1;
@@ -502,84 +661,60 @@ table_block(struct sheet *s, const cJSON *b)
         const char *empty = tte_json_str(s->r->tpl, "labels.empty", "");
         put_prose(s, empty, s->r->fmt.note);
     }
-    first_table_setup(s, &t);
+    first_table_setup(s, &t, b);
     err = table_total(s, &t, b);
     if (err)
         return err;
     const cJSON *chart = cJSON_GetObjectItemCaseSensitive(b, "chart");
-    if (chart)
-        table_chart(s, &t, chart);
-    return TTE_OK;
+    const cJSON *c;
+    if (cJSON_IsObject(chart))
+        return table_chart(s, &t, chart);
+    cJSON_ArrayForEach(c, chart) {
+        err = table_chart(s, &t, c);
+        if (err)
+            return err;
+    }
+    return s->err;
 }
 
 /* --- the sheet ----------------------------------------------------------- */
 
+/* The one list of block types: template.c checks against it. */
+const struct block_type block_types[] = {
+    {"title", BLOCK_TEXT, title_block},
+    {"note", BLOCK_TEXT | BLOCK_QUERY_TEXT, note_block},
+    {"section", BLOCK_TEXT, section_block},
+    {"blank", 0, blank_block},
+    {"pairs", BLOCK_PAIRS, pairs_block},
+    {"table", BLOCK_TABLE, table_block},
+    {"warning", BLOCK_TEXT | BLOCK_QUERY_TEXT | BLOCK_WHEN, warning_block},
+    {NULL, 0, NULL},
+};
+
+const char *const column_formats[] = {"text", "count", "change", "nik",
+                                      "date", "month", NULL};
+
+const struct block_type *
+block_type_find(const char *name)
+{
+    for (const struct block_type *t = block_types; name && t->name; t++)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
+}
+
 static enum tte_err
 write_block(struct sheet *s, const cJSON *b)
 {
-    const char *type = tte_json_str(b, "type", "");
-    const struct formats *f = &s->r->fmt;
-
-    if (strcmp(type, "title") == 0)
-        text_block(s, b, f->title);
-    else if (strcmp(type, "note") == 0 &&
-             cJSON_GetObjectItemCaseSensitive(b, "query"))
-        return query_text_block(s, b, f->note);
-    else if (strcmp(type, "note") == 0)
-        text_block(s, b, f->note);
-    else if (strcmp(type, "section") == 0)
-        text_block(s, b, f->section);
-    else if (strcmp(type, "blank") == 0)
-        s->row++;
-    else if (strcmp(type, "warning") == 0)
-        return warning_block(s, b);
-    else if (strcmp(type, "pairs") == 0)
-        return pairs_block(s, b);
-    else if (strcmp(type, "table") == 0)
-        return table_block(s, b);
-    return TTE_OK;
+    const struct block_type *t = block_type_find(tte_json_str(b, "type",
+                                                              ""));
+    bool on;
+    enum tte_err err = block_wanted(s, b, &on);
+    if (err || !on || !t)
+        return err;
+    err = t->write(s, b);
+    return err ? err : s->err;
 }
-
-static void
-page_setup(struct sheet *s)
-{
-    struct render *r = s->r;
-    const char *hdr = r->preview ? tte_json_str(r->tpl, "preview.header", "")
-                                 : tte_json_str(r->tpl, "header", "");
-    char *h = tte_expand(hdr, &r->vars, r->config);
-    char *f = tte_expand(tte_json_str(r->tpl, "footer", "&CHalaman &P dari &N"),
-                         &r->vars, r->config);
-    worksheet_set_landscape(s->ws);
-    worksheet_set_paper(s->ws, 9);      /* A4 */
-    worksheet_fit_to_pages(s->ws, 1, 0);
-    render_header_fit(h, "header");
-    render_header_fit(f, "footer");
-    worksheet_set_header(s->ws, h);
-    worksheet_set_footer(s->ws, f);
-    free(h);
-    free(f);
-}
-
-static void
-set_widths(struct sheet *s, const cJSON *sheet)
-{
-    const cJSON *fixed = cJSON_GetObjectItemCaseSensitive(sheet, "columns");
-    for (int c = 0; c < MAX_COLS; c++) {
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetArrayItem(fixed, c), "width");
-        double width = (double)s->width[c] + 2;
-        if (cJSON_IsNumber(w))
-            width = w->valuedouble;
-        else if (!s->width[c])
-            continue;
-        if (width < 6)
-            width = 6;
-        if (width > 60)
-            width = 60;
-        worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, width, NULL);
-    }
-}
-
 /* The widest table of the sheet, or its fixed columns; at least two. */
 static lxw_col_t
 sheet_width(const cJSON *spec)
@@ -598,12 +733,40 @@ sheet_width(const cJSON *spec)
     return (lxw_col_t)(n < 2 ? 2 : n);
 }
 
+static enum tte_err
+walk(struct sheet *s)
+{
+    const cJSON *b;
+    struct render *r = s->r;
+
+    s->row = 0;
+    s->block = 0;
+    s->have_table = false;
+    if (r->preview) {
+        const char *key = r->as_of >= r->period_end && r->period_end
+                              ? "preview.mark_ended" : "preview.mark";
+        const char *mark = tte_json_str(r->tpl, key, NULL);
+        if (!mark)
+            mark = tte_json_str(r->tpl, "preview.mark", "");
+        char *m = sheet_expand(s, mark);
+        put_prose(s, m, r->fmt.preview);
+        free(m);
+    }
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(s->spec,
+                                                           "blocks")) {
+        enum tte_err err = write_block(s, b);
+        if (err)
+            return err;
+        s->block++;
+    }
+    return s->err;
+}
+
 enum tte_err
 sheet_write(struct render *r, const cJSON *spec, int index)
 {
     struct sheet s = {.r = r, .index = index};
-    const cJSON *b;
-    enum tte_err err = TTE_OK;
+    enum tte_err err;
 
     s.name = tte_json_str(spec, "name", "");
     s.ws = workbook_add_worksheet(r->wb, s.name);
@@ -614,19 +777,18 @@ sheet_write(struct render *r, const cJSON *spec, int index)
     }
     s.spec = spec;
     s.ncols = sheet_width(spec);
-    page_setup(&s);
-    if (r->preview) {
-        const char *mark = tte_json_str(r->tpl, "preview.mark", "");
-        char *m = tte_expand(mark, &r->vars, r->config);
-        put_prose(&s, m, r->fmt.preview);
-        free(m);
-    }
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(spec, "blocks")) {
-        err = write_block(&s, b);
-        if (err)
-            break;
-        s.block++;
-    }
-    set_widths(&s, spec);
-    return err;
+    s.measure = true;
+    err = walk(&s);
+    if (err)
+        return err;
+    sheet_set_widths(&s);
+    s.measure = false;
+    sheet_page_setup(&s);
+    s.breaks = xcalloc(MAX_BREAKS + 1, sizeof *s.breaks);
+    err = s.err ? s.err : walk(&s);
+    if (!err && s.nbreaks)
+        sheet_lxw_ok(&s, worksheet_set_h_pagebreaks(s.ws, s.breaks),
+                     NO_CELL, 0, "worksheet_set_h_pagebreaks");
+    free(s.breaks);
+    return err ? err : s.err;
 }

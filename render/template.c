@@ -57,8 +57,6 @@ check_sheet_name(struct check *c, const char *name, const cJSON *sheets,
 static enum tte_err
 check_columns(struct check *c, const cJSON *cols)
 {
-    static const char *const formats[] = {"text", "count", "nik", "date",
-                                          "month"};
     const cJSON *col;
     size_t n = strlen(c->key);
     int i = 0;
@@ -75,10 +73,11 @@ check_columns(struct check *c, const cJSON *cols)
         const char *f = cJSON_GetStringValue(
             cJSON_GetObjectItemCaseSensitive(col, "format"));
         size_t k = 0;
-        while (f && k < 5 && strcmp(f, formats[k]))
+        while (f && column_formats[k] && strcmp(f, column_formats[k]))
             k++;
-        if (f && k == 5)
-            return fail(c, "format must be text, count, nik, date or month");
+        if (f && !column_formats[k])
+            return fail(c, "format must be text, count, change, nik, date "
+                        "or month");
     }
     c->key[n] = '\0';
     return TTE_OK;
@@ -92,10 +91,8 @@ check_chart(struct check *c, const cJSON *chart, int ncols)
     const cJSON *cat = cJSON_GetObjectItemCaseSensitive(chart, "categories");
     const cJSON *series = cJSON_GetObjectItemCaseSensitive(chart, "series");
     const cJSON *s;
-    size_t n = strlen(c->key);
     enum tte_err err = TTE_OK;
 
-    strncat(c->key, ".chart", sizeof c->key - n - 1);
     if (!type || (strcmp(type, "line") && strcmp(type, "column") &&
                   strcmp(type, "bar")))
         err = fail(c, "type must be line, column or bar");
@@ -109,6 +106,36 @@ check_chart(struct check *c, const cJSON *chart, int ncols)
                      s->valueint >= ncols))
             err = fail(c, "series must be column indexes of the table");
     }
+    static const char *const texts[] = {"title", "x_title", "y_title"};
+    for (size_t i = 0; !err && i < 3; i++)
+        err = want_string(c, chart, texts[i], false);
+    return err;
+}
+
+/* "chart": one chart or a list of them, each below the table. */
+static enum tte_err
+check_charts(struct check *c, const cJSON *chart, int ncols)
+{
+    size_t n = strlen(c->key);
+    enum tte_err err = TTE_OK;
+    const cJSON *one;
+    int i = 0;
+
+    if (cJSON_IsObject(chart)) {
+        strncat(c->key, ".chart", sizeof c->key - n - 1);
+        err = check_chart(c, chart, ncols);
+    } else if (!cJSON_IsArray(chart)) {
+        strncat(c->key, ".chart", sizeof c->key - n - 1);
+        err = fail(c, "must be a chart or a list of charts");
+    }
+    const cJSON *list = cJSON_IsArray(chart) ? chart : NULL;
+    cJSON_ArrayForEach(one, list) {
+        snprintf(c->key + n, sizeof c->key - n, ".chart[%d]", i++);
+        err = cJSON_IsObject(one) ? check_chart(c, one, ncols)
+                                  : fail(c, "must be a chart");
+        if (err)
+            break;
+    }
     c->key[n] = '\0';
     return err;
 }
@@ -116,26 +143,27 @@ check_chart(struct check *c, const cJSON *chart, int ncols)
 static enum tte_err
 check_block(struct check *c, const cJSON *b)
 {
-    static const char *const types[] = {"title", "note", "section", "blank",
-                                        "pairs", "table", "warning"};
-    const char *type = cJSON_GetStringValue(
+    const char *name = cJSON_GetStringValue(
         cJSON_GetObjectItemCaseSensitive(b, "type"));
-    size_t k = 0;
+    const struct block_type *t = block_type_find(name);
     enum tte_err err = TTE_OK;
 
-    while (type && k < 7 && strcmp(type, types[k]))
-        k++;
-    if (!type || k == 7)
-        return fail(c, "type must be title, note, section, blank, pairs, "
-                    "table or warning");
-    if (k == 1 || k == 6)
+    if (!t) {
+        char msg[256] = "type must be one of";
+        for (const struct block_type *k = block_types; k->name; k++)
+            snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "%s %s",
+                     k == block_types ? "" : ",", k->name);
+        return fail(c, msg);
+    }
+    if (t->needs & BLOCK_QUERY_TEXT)
         err = want_string(c, b, "query", false);
-    if (!err && (k <= 2 || k == 6) &&
-        !cJSON_GetObjectItemCaseSensitive(b, "query"))
+    if (!err && (t->needs & BLOCK_TEXT) &&
+        !((t->needs & BLOCK_QUERY_TEXT) &&
+          cJSON_GetObjectItemCaseSensitive(b, "query")))
         err = want_string(c, b, "text", true);
-    if (!err && k == 6)
-        err = want_string(c, b, "when", true);
-    if (!err && k == 4) {
+    if (!err)
+        err = want_string(c, b, "when", (t->needs & BLOCK_WHEN) != 0);
+    if (!err && (t->needs & BLOCK_PAIRS)) {
         const cJSON *rows = cJSON_GetObjectItemCaseSensitive(b, "rows");
         if (!rows && !cJSON_IsString(
                          cJSON_GetObjectItemCaseSensitive(b, "query")))
@@ -143,14 +171,14 @@ check_block(struct check *c, const cJSON *b)
         else if (rows && !cJSON_IsArray(rows))
             err = fail(c, "rows must be a list of {label, value|query}");
     }
-    if (!err && k == 5) {
+    if (!err && (t->needs & BLOCK_TABLE)) {
         const cJSON *cols = cJSON_GetObjectItemCaseSensitive(b, "columns");
         const cJSON *chart = cJSON_GetObjectItemCaseSensitive(b, "chart");
         err = want_string(c, b, "query", true);
         if (!err)
             err = check_columns(c, cols);
         if (!err && chart)
-            err = check_chart(c, chart, cJSON_GetArraySize(cols));
+            err = check_charts(c, chart, cJSON_GetArraySize(cols));
     }
     return err;
 }
@@ -227,9 +255,15 @@ template_validate(const cJSON *tpl, const char *path)
         if (err)
             return err;
     }
-    snprintf(c.key, sizeof c.key, "codes");
-    const cJSON *codes = cJSON_GetObjectItemCaseSensitive(tpl, "codes");
-    if (codes && !cJSON_IsArray(codes))
-        return fail(&c, "must be a list of {code, meaning, remedy}");
+    if (want_string(&c, pv, "mark_ended", false))
+        return TTE_E_CONFIG;
+    c.key[0] = '\0';
+    static const char *const lists[] = {"codes", "statuses"};
+    for (size_t i = 0; i < 2; i++) {
+        const cJSON *l = cJSON_GetObjectItemCaseSensitive(tpl, lists[i]);
+        snprintf(c.key, sizeof c.key, "%s", lists[i]);
+        if (l && !cJSON_IsArray(l))
+            return fail(&c, "must be a list of objects");
+    }
     return check_sheets(&c, cJSON_GetObjectItemCaseSensitive(tpl, "sheets"));
 }

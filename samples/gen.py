@@ -810,6 +810,13 @@ def main():
         "year_counts": expected_period(world, distinct, args.year, 0),
         "quarters": {str(q): expected_period(world, distinct, args.year, q)
                      for q in range(1, 5)},
+        # The few events across the new-year cuts fall in the years before
+        # and after: a data set of two years adds these to the other's.
+        "other_years": {str(y): {
+            "months": expected_period(world, distinct, y, 0)["months"],
+            "quarters": {str(q): expected_period(world, distinct, y, q)
+                         ["months"] for q in range(1, 5)}}
+            for y in (args.year - 1, args.year + 1)},
     }
     with open(os.path.join(args.out, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, default=str, sort_keys=True)

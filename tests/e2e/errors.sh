@@ -74,12 +74,15 @@ status 66 "render without database" "$TTE_BIN/tte-render" \
 $PY - "$TOP/templates/default.json" "$TMP/bad-template.json" <<'PYEOF'
 import json, sys
 t = json.load(open(sys.argv[1]))
-t["sheets"][2]["blocks"][1]["columns"][1]["header"] = 7
+# Per Bulan's table, wherever it stands among the sheet's blocks.
+k = [b["type"] for b in t["sheets"][2]["blocks"]].index("table")
+t["sheets"][2]["blocks"][k]["columns"][1]["header"] = 7
 json.dump(t, open(sys.argv[2], "w"))
 PYEOF
+k=$($PY -c 'import json,sys; print([b["type"] for b in json.load(open(sys.argv[1]))["sheets"][2]["blocks"]].index("table"))' "$TMP/bad-template.json")
 status 78 "template with a bad header" "$TTE_BIN/tte-render" --db "$db" \
     --year 2025 --template "$TMP/bad-template.json" --out "$TMP/r.xlsx"
-grep -q "sheets\[2\].blocks\[1\].columns\[1\].header" "$TMP/out" &&
+grep -q "sheets\[2\].blocks\[$k\].columns\[1\].header" "$TMP/out" &&
     ok "template error names the key" || not_ok "template error names the key"
 $PY - "$TOP/templates/default.json" "$TMP/bad-query.json" <<'PYEOF'
 import json, sys

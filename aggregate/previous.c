@@ -1,0 +1,72 @@
+/*
+ * Last year's same period (the year before, or the same quarter a year
+ * earlier), counted month by month straight from the events, so that the
+ * report can set it beside this year's without that period having been
+ * aggregated. A month without events counts zero; the report calls the
+ * previous period present only when every one of its months has events.
+ */
+#include <stddef.h>
+
+#include "aggregate.h"
+#include "tte_db.h"
+#include "tte_log.h"
+#include "tte_time.h"
+
+static const char *const steps[] = {
+    "DELETE FROM agg_prev_month WHERE period = :period",
+    /* WIB has no summer time: the local month is the UTC time shifted by
+     * the zone's fixed offset. Event ids begin with their time
+     * (tte_event_key), so a range of ids holds the period. */
+    "WITH RECURSIVE m(n) AS (SELECT :first_month UNION ALL"
+    " SELECT n + 1 FROM m WHERE n < :last_month),"
+    " e AS (SELECT CAST(strftime('%m', t + :off, 'unixepoch') AS INTEGER)"
+    "  AS month, cert_type, result FROM events"
+    "  WHERE id >= :id_start AND id < :id_end AND t >= :start AND t < :end)"
+    " INSERT INTO agg_prev_month SELECT :period, :prev_period, m.n,"
+    " count(e.month),"
+    " COALESCE(sum(e.result = 0), 0), COALESCE(sum(e.result = 1), 0),"
+    " COALESCE(sum(e.cert_type = 0 AND e.result = 0), 0),"
+    " COALESCE(sum(e.cert_type = 0 AND e.result = 1), 0),"
+    " COALESCE(sum(e.cert_type = 1 AND e.result = 0), 0),"
+    " COALESCE(sum(e.cert_type = 1 AND e.result = 1), 0)"
+    " FROM m LEFT JOIN e ON e.month = m.n GROUP BY m.n ORDER BY m.n",
+};
+
+enum tte_err
+aggregate_previous(sqlite3 *db, const struct period *p)
+{
+    char name[16], prev[16];
+    int64_t start, end;
+    int first = p->quarter ? (p->quarter - 1) * 3 + 1 : 1;
+    int last = p->quarter ? first + 2 : 12;
+
+    tte_period_key(p->year, p->quarter, name);
+    tte_period_key(p->year - 1, p->quarter, prev);
+    tte_period_bounds(p->year - 1, p->quarter, p->offset, &start, &end);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        sqlite3_stmt *st = tte_db_prepare(db, steps[i]);
+        if (!st)
+            return TTE_E_SOFTWARE;
+        const struct { const char *name; int64_t v; } ints[] = {
+            {":off", p->offset}, {":start", start}, {":end", end},
+            {":id_start", start < 0 ? 0 : start << 20},
+            {":id_end", (end + 1) << 20},
+            {":first_month", first}, {":last_month", last},
+        };
+        for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
+            int j = sqlite3_bind_parameter_index(st, ints[k].name);
+            if (j)
+                sqlite3_bind_int64(st, j, ints[k].v);
+        }
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":period"),
+                          name, -1, SQLITE_STATIC);
+        int j = sqlite3_bind_parameter_index(st, ":prev_period");
+        if (j)
+            sqlite3_bind_text(st, j, prev, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return tte_db_err(db, rc);
+    }
+    return TTE_OK;
+}
