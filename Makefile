@@ -13,6 +13,9 @@ PYTHON     = /usr/bin/python3
 
 CC        ?= cc
 PKGS       = sqlite3 xlsxwriter libcjson libcurl openssl
+# Only tte-evidence reads PDFs: its objects get these flags and it alone
+# links the libraries, so the other programs do not load poppler and glib.
+PDF_PKGS   = poppler-glib libqpdf
 BUILD     ?= build
 BIN       ?= bin
 WARN       = -Wall -Wextra -Wshadow -Wno-missing-field-initializers
@@ -27,6 +30,9 @@ ALL_CFLAGS = -std=gnu11 $(OPT) $(CFLAGS) $(WARN) -Ilib \
              -DTTE_SYSCONFDIR='"$(SYSCONFDIR)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PKGS) 2>/dev/null)
+evidence_CFLAGS = $(PDF_CFLAGS)
+evidence_LDLIBS = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
 Q          = @
 ifeq ($(V),1)
 Q          =
@@ -47,20 +53,22 @@ $(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard */*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/evidence/%.o: ALL_CFLAGS += $(PDF_CFLAGS)
+
 $(BUILD)/libtte.a: $(LIB_OBJ)
 	$(Q)$(AR) rcs $@ $^
 
 .SECONDEXPANSION:
 $(BIN)/tte-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(BUILD)/libtte.a
 	@mkdir -p $(BIN)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $($*_CFLAGS) -o $@ $^ $(LDLIBS) $($*_LDLIBS)
 	@echo "  built $@"
 
 # Debian packages the build, the demo and the tests need.
 DEPS = build-essential pkg-config libsqlite3-dev libxlsxwriter-dev \
        libcsv-dev libcjson-dev libcurl4-openssl-dev libssl-dev \
        libcmocka-dev python3 python3-openpyxl python3-aiosmtpd openssl \
-       mandoc clang sqlite3 time
+       mandoc clang sqlite3 time libpoppler-glib-dev libqpdf-dev
 # What only the tests use: the report as PDF and PNG pages (with Carlito,
 # Calibri's metrics, so that LibreOffice breaks pages where Excel does), the
 # XLSX's rows read back (unzip), the HTML view in a headless browser, signed
@@ -132,7 +140,8 @@ clean:
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 STAGE_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,\
-             $(wildcard collect/*.c render/*.c)))
+             $(wildcard collect/*.c render/*.c)) \
+             evidence/statement.c evidence/range.c)
 unit-bin: $(UNIT_BINS)
 $(BUILD)/tests/%: tests/unit/%.c $(STAGE_OBJ) $(BUILD)/libtte.a
 	@mkdir -p $(dir $@)

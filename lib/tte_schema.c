@@ -211,8 +211,46 @@ static const char v_issue15[] =
     " seal_fail INTEGER);";
 
 
+
+/* Issue 16: sample signed PDFs per application (tte-evidence). One row
+ * per application and file, replaced when the file, the CA bundle or the
+ * wordings change (check_key); run marks the rows a run saw. mtime is in
+ * nanoseconds. The registry is looked up when read, so a registry
+ * collected later still names the signer's unit. */
+static const char v_issue16[] =
+    "CREATE TABLE evidence(id INTEGER PRIMARY KEY, app TEXT NOT NULL,"
+    " path TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER,"
+    " sha256 TEXT NOT NULL, check_key TEXT, verdict TEXT NOT NULL CHECK"
+    " (verdict IN ('ok', 'no_statement', 'not_bsre', 'invalid_signature',"
+    " 'unsigned', 'unreadable')), reason TEXT,"
+    " signatures INTEGER NOT NULL DEFAULT 0, signer_serial TEXT,"
+    " signer_serial_dec TEXT, signer_subject TEXT, issuer TEXT,"
+    " signed_at INTEGER, statement_page INTEGER,"
+    " checked_at INTEGER NOT NULL, run INTEGER, UNIQUE(app, path));"
+    "CREATE VIEW v_evidence AS SELECT app, path AS file, sha256, verdict,"
+    " signer_serial, signer_subject, issuer, statement_page,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', checked_at, 'unixepoch') AS checked_at"
+    " FROM evidence;"
+    /* Registries write serials in hex (any case, colons, leading zeros)
+     * or in decimal. */
+    "CREATE VIEW v_evidence_full AS SELECT e.app, e.path AS file, e.size,"
+    " e.sha256, e.verdict, e.reason, e.signatures, e.signer_serial,"
+    " e.signer_subject, e.issuer,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', e.signed_at, 'unixepoch') AS signed_at,"
+    " c.id IS NOT NULL AS in_registry,"
+    " COALESCE(u.name, c.unit) AS signer_unit, c.status AS signer_status,"
+    " e.statement_page,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', e.checked_at, 'unixepoch') AS checked_at"
+    " FROM evidence e"
+    " LEFT JOIN certificates c ON c.id = (SELECT c2.id FROM certificates c2"
+    "  WHERE e.signer_serial IS NOT NULL AND (ltrim(upper(replace(replace("
+    "  c2.cert_serial, ':', ''), ' ', '')), '0') = ltrim(e.signer_serial, '0')"
+    "  OR c2.cert_serial = e.signer_serial_dec) LIMIT 1)"
+    " LEFT JOIN unit_alias a ON a.alias = lower(c.unit)"
+    " LEFT JOIN units u ON u.code = a.code;";
+
 static const char *const migrations[] = {v1, v_issue12, v_issue19,
-                                          v_issue15};
+                                          v_issue15, v_issue16};
 
 const char *const *
 tte_schema_migrations(size_t *count)

@@ -131,6 +131,64 @@ collect_all(struct batch *b)
     return worst == EX_DATAERR ? 0 : worst;
 }
 
+/* One application's sample documents: files, folders or patterns. */
+static int
+evidence_app(struct batch *b, const cJSON *ev, const cJSON *app)
+{
+    struct argv a = {0};
+    const cJSON *paths = app;
+    cJSON *one = NULL;
+
+    if (cJSON_IsString(app)) {
+        one = cJSON_CreateArray();
+        cJSON_AddItemToArray(one, cJSON_CreateString(app->valuestring));
+        paths = one;
+    }
+    common(&a, "tte-evidence", b);
+    arg(&a, "--app");
+    arg(&a, app->string);
+    arg(&a, "--ca");
+    arg(&a, tte_json_str(ev, "ca", ""));
+    const cJSON *w;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(ev,
+                                                           "statements")) {
+        if (cJSON_IsString(w)) {
+            arg(&a, "--statement");
+            arg(&a, w->valuestring);
+        }
+    }
+    size_t n = add_files(&a, paths, app->string);
+    cJSON_Delete(one);
+    snprintf(b->stage, sizeof b->stage, "evidence %s", app->string);
+    int rc = n ? stage_run("evidence", a.v) : 0;
+    args_free(&a);
+    return rc;
+}
+
+/* Sample signed PDFs per application, when the configuration names them
+ * ("evidence": {"ca": PEM, "apps": {APP: DIR or [PATHS]}}). Documents
+ * that fail (65) are findings for the report, not a reason to stop. */
+static int
+evidence_all(struct batch *b)
+{
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(b->config, "evidence");
+    const cJSON *app;
+
+    if (!ev)
+        return 0;
+    if (!tte_json_str(ev, "ca", NULL)) {
+        log_err("%s: evidence: \"ca\" must name the BSrE CA bundle (PEM)",
+                b->config_path);
+        return EX_CONFIG;
+    }
+    cJSON_ArrayForEach(app, cJSON_GetObjectItemCaseSensitive(ev, "apps")) {
+        int rc = evidence_app(b, ev, app);
+        if (rc != 0 && rc != EX_DATAERR)
+            return rc;
+    }
+    return 0;
+}
+
 static int
 run_stage(struct batch *b, const char *name, struct argv *a)
 {
@@ -239,6 +297,8 @@ batch_run(struct batch *b)
     rejects0 = scalar(b->db_handle, "SELECT count(*) FROM rejects", NULL);
     snprintf(b->stage, sizeof b->stage, "collect");
     rc = collect_all(b);
+    if (!rc)
+        rc = evidence_all(b);
     if (!rc)
         rc = aggregate_render_send(b);
     if (!rc)

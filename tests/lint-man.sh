@@ -10,7 +10,7 @@ for f in man/*.1 man/*.5; do
         echo "not ok - mandoc lint $f"; echo "$out" | sed 's/^/#   /'
     fi
 done
-for p in collect aggregate render send report; do
+for p in collect aggregate render send report evidence; do
     help=$(bin/tte-$p --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
     page=$(grep -o -- 'Fl -[a-z][a-z-]*' man/tte-$p.1 | sed 's/Fl -/--/' |
            sort -u)

@@ -11,6 +11,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 make -s BUILD=$out BIN=$out/bin CC=clang OPT=-O1 \
     CFLAGS="-g $san -fsanitize=fuzzer-no-link" \
     $out/libtte.a $(ls collect/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|") \
+    $out/evidence/statement.o $out/evidence/range.o $out/evidence/pdfsig.o \
     >"$out.log" 2>&1 || { cat "$out.log"; echo "not ok - fuzz build"; exit 1; }
 objs=$(ls collect/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|")
 flags="-g -O1 -Ilib $san -fsanitize=fuzzer $(pkg-config --cflags libcjson)"
@@ -23,6 +24,11 @@ build() {
 build -DFUZZ_SOURCE='"csv"' -o $out/fuzz_csv tests/fuzz/fuzz_reader.c
 build -DFUZZ_SOURCE='"jsonl"' -o $out/fuzz_jsonl tests/fuzz/fuzz_reader.c
 build -o $out/fuzz_source tests/fuzz/fuzz_source.c
+# tte-evidence: its statement matching and its walk over signature fields.
+objs="$out/evidence/statement.o $out/evidence/range.o $out/evidence/pdfsig.o"
+libs="$libs $(pkg-config --libs libqpdf)"
+build -o $out/fuzz_statement tests/fuzz/fuzz_statement.c
+build -o $out/fuzz_pdfsig tests/fuzz/fuzz_pdfsig.c
 
 # Seeds: the hand-written corpora, a slice of generated logs, definitions.
 seeds=$out/seeds
@@ -36,7 +42,13 @@ head -c 20000 "$seeds/g/logs/srikandi-2025.csv" >"$seeds/csv/gen.csv"
 split -l 1 "$seeds/c/json/corpus.jsonl" "$seeds/jsonl/line"
 head -20 "$seeds/g/logs/persuratan-2025.jsonl" >"$seeds/jsonl/gen.jsonl"
 cp conf/sources/*.json "$seeds/source/"
-for h in csv jsonl source; do
+mkdir -p "$seeds/statement" "$seeds/pdfsig"
+/usr/bin/python3 tests/e2e/evidence_fixtures.py "$seeds/ev" >/dev/null
+cp "$seeds"/ev/srikandi/*.pdf "$seeds"/ev/persuratan/*.pdf "$seeds/pdfsig/"
+for f in "$seeds"/ev/srikandi/0[136]*.pdf; do
+    pdftotext "$f" "$seeds/statement/$(basename "$f" .pdf).txt" 2>/dev/null
+done
+for h in csv jsonl source statement pdfsig; do
     mkdir -p "$out/corpus-$h"
     if ASAN_OPTIONS=detect_leaks=1 $out/fuzz_$h -max_total_time="$secs" \
         -max_len=65536 -timeout=10 -print_final_stats=1 \

@@ -1,0 +1,144 @@
+/*
+ * Finding the Pasal 4(1)j statement in a page's text. Text extracted from
+ * a PDF breaks lines where the layout did, spaces words as the glyphs
+ * stand, may write "fi" as one ligature glyph, and applications vary case;
+ * none of that changes what the document states. So both the wording and
+ * the page text are compared with white space removed, ASCII letters
+ * lower-cased and ligatures spelt out.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence.h"
+#include "tte_util.h"
+
+/* The wordings in DOMAIN.md: the usual one, and the older one that
+ * names only BSrE. --statement replaces them. */
+static const char *const default_wordings[] = {
+    "Dokumen ini telah ditandatangani secara elektronik menggunakan "
+    "sertifikat elektronik yang diterbitkan oleh Balai Besar Sertifikasi "
+    "Elektronik (BSrE), Badan Siber dan Sandi Negara",
+    "Dokumen ini telah ditandatangani secara elektronik menggunakan "
+    "sertifikat elektronik yang diterbitkan oleh BSrE",
+};
+
+/* UTF-8 sequences that are space or invisible (dropped), or a ligature
+ * (spelt out). */
+static const struct {
+    const char *utf8;
+    const char *as;
+} special[] = {
+    {"\xc2\xa0", ""},           /* no-break space */
+    {"\xc2\xad", ""},           /* soft hyphen */
+    {"\xe2\x80\x80", ""}, {"\xe2\x80\x81", ""}, {"\xe2\x80\x82", ""},
+    {"\xe2\x80\x83", ""}, {"\xe2\x80\x84", ""}, {"\xe2\x80\x85", ""},
+    {"\xe2\x80\x86", ""}, {"\xe2\x80\x87", ""}, {"\xe2\x80\x88", ""},
+    {"\xe2\x80\x89", ""}, {"\xe2\x80\x8a", ""}, {"\xe2\x80\x8b", ""},
+    {"\xe2\x80\xaf", ""},       /* narrow no-break space */
+    {"\xe3\x80\x80", ""},       /* ideographic space */
+    {"\xef\xbb\xbf", ""},       /* zero-width no-break space */
+    {"\xef\xac\x80", "ff"}, {"\xef\xac\x81", "fi"}, {"\xef\xac\x82", "fl"},
+    {"\xef\xac\x83", "ffi"}, {"\xef\xac\x84", "ffl"},
+};
+
+static bool
+is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+/* A hyphen with only blanks before the end of its line splits a word. */
+static bool
+line_end_hyphen(const char *s, size_t n, size_t i)
+{
+    for (size_t j = i + 1; j < n; j++) {
+        if (s[j] == '\n' || s[j] == '\r')
+            return true;
+        if (s[j] != ' ' && s[j] != '\t')
+            return false;
+    }
+    return false;
+}
+
+/* Length of a special sequence at s[i], with its replacement. */
+static size_t
+special_at(const char *s, size_t n, size_t i, const char **as)
+{
+    for (size_t k = 0; k < sizeof special / sizeof special[0]; k++) {
+        size_t len = strlen(special[k].utf8);
+        if (len <= n - i && memcmp(s + i, special[k].utf8, len) == 0) {
+            *as = special[k].as;
+            return len;
+        }
+    }
+    return 0;
+}
+
+char *
+ev_normalize(const char *s, size_t n, size_t *outlen)
+{
+    struct tte_buf b;
+    buf_init(&b);
+    buf_grow(&b, n);
+    for (size_t i = 0; i < n;) {
+        const char *as = NULL;
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c >= 0x80 ? special_at(s, n, i, &as) : 0;
+        if (is_space((char)c) || (c == '-' && line_end_hyphen(s, n, i))) {
+            i++;
+        } else if (len > 0) {
+            buf_adds(&b, as);
+            i += len;
+        } else {
+            buf_addc(&b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+            i++;
+        }
+    }
+    *outlen = b.len;
+    return b.data;
+}
+
+void
+ev_statements_add(struct ev_statements *st, const char *text)
+{
+    size_t len;
+    char *norm = ev_normalize(text, strlen(text), &len);
+    if (len == 0) {
+        free(norm);
+        return;
+    }
+    st->norm = xrealloc(st->norm, (st->n + 1) * sizeof *st->norm);
+    st->norm[st->n++] = norm;
+}
+
+void
+ev_statements_default(struct ev_statements *st)
+{
+    for (size_t i = 0; i < sizeof default_wordings / sizeof *default_wordings;
+         i++)
+        ev_statements_add(st, default_wordings[i]);
+}
+
+void
+ev_statements_free(struct ev_statements *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        free(st->norm[i]);
+    free(st->norm);
+    st->norm = NULL;
+    st->n = 0;
+}
+
+bool
+ev_statements_find(const struct ev_statements *st, const char *s, size_t n)
+{
+    size_t len;
+    bool found = false;
+    char *text = ev_normalize(s, n, &len);
+    for (size_t i = 0; i < st->n && !found; i++)
+        found = memmem(text, len, st->norm[i], strlen(st->norm[i])) != NULL;
+    free(text);
+    return found;
+}

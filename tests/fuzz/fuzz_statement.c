@@ -1,0 +1,50 @@
+/* libFuzzer harness for tte-evidence's own parsing: the normalization
+ * that matches the Pasal 4(1)j statement in page text, and the /ByteRange
+ * check. The input is page text; its first 40 bytes also give a range. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../evidence/evidence.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static long long
+num(const uint8_t *p)
+{
+    long long v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct ev_statements st;
+    const char *text = (const char *)data;
+    size_t n;
+
+    if (st.n == 0)
+        ev_statements_default(&st);
+    char *norm = ev_normalize(text, size, &n);
+    /* What the matcher relies on: no ASCII space or capital survives. */
+    for (size_t i = 0; i < n; i++)
+        if (norm[i] &&
+            strchr(" \t\r\n\f\vABCDEFGHIJKLMNOPQRSTUVWXYZ", norm[i]))
+            abort();
+    free(norm);
+    (void)ev_statements_find(&st, text, size);
+    if (size >= 40) {
+        struct ev_sig s = {.nrange = 4, .contents_len = (size_t)num(data + 32)};
+        const char *why = NULL;
+        for (int i = 0; i < 4; i++)
+            s.range[i] = num(data + 8 * i);
+        long long fsize = (long long)(size * 1000);
+        if (ev_range_check(&s, fsize, &why) &&
+            (s.range[0] != 0 || s.range[2] + s.range[3] != fsize))
+            abort();
+        if (!ev_range_check(&s, fsize, &why) && !why)
+            abort();
+    }
+    return 0;
+}
