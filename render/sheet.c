@@ -314,6 +314,11 @@ block_start_height(struct sheet *s, const cJSON *b)
         tte_json_str(b, "type", ""));
     if (!b || !t)
         return 0;
+    /* Text a query returns is not known yet: count on a short paragraph
+     * (a heading must not stay behind alone). */
+    if ((t->needs & BLOCK_QUERY_TEXT) &&
+        cJSON_GetObjectItemCaseSensitive(b, "query"))
+        return 4 * cell_line_height(11) + 2;
     if (t->needs & BLOCK_TEXT) {
         char *x = sheet_expand(s, tte_json_str(b, "text", ""));
         double h = prose_height(s, x, s->r->fmt.note);
@@ -551,7 +556,7 @@ table_header(struct sheet *s, struct table *t, bool plain)
         free(h);
     }
     sheet_next_row(s, lines * 15.0);
-    if (!s->have_table && !s->measure && !plain)
+    if (!s->have_table && !s->measure && !plain && s->one_table)
         s->repeat_h = lines * 15.0;
 }
 
@@ -613,9 +618,12 @@ first_table_setup(struct sheet *s, const struct table *t, const cJSON *b)
                                              t->last,
                                              (lxw_col_t)t->ncols - 1),
                      t->header_row, 0, "worksheet_autofilter");
-    sheet_lxw_ok(s, worksheet_repeat_rows(s->ws, t->header_row,
-                                          t->header_row),
-                 t->header_row, 0, "worksheet_repeat_rows");
+    /* Repeated on every printed page only when it is the sheet's one
+     * table: above another table it would name the wrong columns. */
+    if (s->one_table)
+        sheet_lxw_ok(s, worksheet_repeat_rows(s->ws, t->header_row,
+                                              t->header_row),
+                     t->header_row, 0, "worksheet_repeat_rows");
 }
 
 static enum tte_err
@@ -715,6 +723,18 @@ write_block(struct sheet *s, const cJSON *b)
     err = t->write(s, b);
     return err ? err : s->err;
 }
+/* True when the sheet has one table that is not "plain". */
+static bool
+one_table(const cJSON *spec)
+{
+    const cJSON *b;
+    int n = 0;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(spec, "blocks"))
+        n += strcmp(tte_json_str(b, "type", ""), "table") == 0 &&
+             !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "plain"));
+    return n == 1;
+}
+
 /* The widest table of the sheet, or its fixed columns; at least two. */
 static lxw_col_t
 sheet_width(const cJSON *spec)
@@ -777,6 +797,7 @@ sheet_write(struct render *r, const cJSON *spec, int index)
     }
     s.spec = spec;
     s.ncols = sheet_width(spec);
+    s.one_table = one_table(spec);
     s.measure = true;
     err = walk(&s);
     if (err)

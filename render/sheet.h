@@ -38,6 +38,7 @@ struct sheet {
     double colw[MAX_COLS];      /* set, Excel width units */
     bool measure;               /* first walk: no writes */
     bool have_table;
+    bool one_table;             /* one table that is not "plain" */
     int index;
     int block;
     enum tte_err err;           /* the first libxlsxwriter error */
