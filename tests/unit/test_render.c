@@ -179,6 +179,23 @@ test_too_many_rows_fails(void **state)
     cJSON_Delete(tpl);
 }
 
+/* A write libxlsxwriter refuses (the total row just past the sheet's
+ * last row) stops the render with exit 73 and leaves no file. */
+static void
+test_refused_write_fails(void **state)
+{
+    struct fixture *f = *state;
+    cJSON *tpl = template("", "[]",
+        "[{\"type\": \"table\", \"query\": \"WITH RECURSIVE n(i) AS"
+        " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1048575)"
+        " SELECT i FROM n\", \"columns\": [{\"header\": \"No\","
+        " \"format\": \"count\", \"total\": true}],"
+        " \"total_label\": \"Total\", \"total_label_column\": 1}]");
+    assert_int_equal(render(f, tpl), TTE_E_CANTCREAT);
+    assert_int_equal(access(f->out, F_OK), -1);
+    cJSON_Delete(tpl);
+}
+
 /* A page header over Excel's 255 characters is cut (with a warning)
  * rather than dropped by libxlsxwriter: the render goes on. */
 static void
@@ -204,6 +221,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_long_saran_row_is_tall_enough,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_many_rows_fails, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_refused_write_fails, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_long_header_is_cut, setup,
                                         teardown),
