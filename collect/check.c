@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "registry.h"
 #include "tte_id.h"
 #include "tte_time.h"
 
@@ -55,11 +56,16 @@ ck_reject(void *ctx, size_t line, const char *reason, const char *raw,
           size_t raw_len)
 {
     struct check *k = ctx;
+    struct tte_buf why;
     (void)raw;
     (void)raw_len;
     k->shown++;
     k->rejected++;
-    printf("%zu: rejected: %s\n", line, reason);
+    buf_init(&why);
+    if (!k->opts->unmask_nik)
+        tte_mask_nik_runs(reason, &why);
+    printf("%zu: rejected: %s\n", line, why.data ? why.data : reason);
+    buf_free(&why);
     k->left--;
     return TTE_OK;
 }
@@ -84,6 +90,11 @@ ck_record(void *ctx, const struct record *rec)
         print_row(k, rec->line, k->rc.ev.v);
         break;
     case ROW_REGISTRY:
+        buf_reset(&k->rc.reason);
+        if (!registry_check(k->rc.src->kind, k->rc.row, &k->rc.reason))
+            return ck_reject(k, rec->line, k->rc.reason.data, NULL, 0);
+        print_row(k, rec->line, k->rc.row);
+        break;
     case ROW_MAPPED:
         print_row(k, rec->line, k->rc.row);
         break;

@@ -27,6 +27,8 @@ struct collect_opts {
     bool progress;
     bool strict;
     bool unmask_nik;
+    bool allow_empty;           /* a registry may be cleared on purpose */
+    long long max_record;       /* --max-record-bytes; 0: the source's */
 };
 
 #endif

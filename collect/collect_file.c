@@ -6,10 +6,12 @@
  * only the reading thread touches.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "collect_file.h"
@@ -175,19 +177,36 @@ add_totals(struct file_stats *t, const struct file_stats *s)
     t->filtered += s->filtered;
 }
 
+/* Opened without blocking, so that a FIFO (whose open waits for a
+ * writer) is refused as promptly as a directory or a device: a log is a
+ * regular file. */
 static enum tte_err
 open_file(const char *path, FILE **fp, struct stat *sb)
 {
-    *fp = fopen(path, "rb");
-    if (!*fp) {
+    const char *why = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+    *fp = NULL;
+    if (fd < 0) {
         log_err("cannot open '%s': %s", path, strerror(errno));
         return TTE_E_NOINPUT;
     }
-    if (fstat(fileno(*fp), sb) != 0 || S_ISDIR(sb->st_mode)) {
-        log_err("cannot read '%s': %s", path,
-                S_ISDIR(sb->st_mode) ? "is a directory" : strerror(errno));
-        fclose(*fp);
-        *fp = NULL;
+    if (fstat(fd, sb) != 0)
+        why = strerror(errno);
+    else if (S_ISDIR(sb->st_mode))
+        why = "is a directory";
+    else if (!S_ISREG(sb->st_mode))
+        why = "not a regular file (a FIFO, socket or device)";
+    else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        why = strerror(errno);
+    if (!why) {
+        *fp = fdopen(fd, "rb");
+        if (!*fp)
+            why = strerror(errno);
+    }
+    if (why) {
+        log_err("cannot read '%s': %s", path, why);
+        close(fd);
         return TTE_E_NOINPUT;
     }
     return TTE_OK;
@@ -248,6 +267,18 @@ feed_file(struct input *in, struct source *src, const struct collect_opts *o,
     return err;
 }
 
+/* Seconds a log must rest before a last line without its end is taken
+ * as complete: an export may simply lack its final newline. */
+#define QUIET_SECONDS 60
+
+static void
+report_held(const char *path, size_t line, long long bytes)
+{
+    log_info("%s:%zu: line not ended yet (%lld bytes) in a file written "
+             "within the last minute; left for the next run", path, line,
+             bytes);
+}
+
 enum tte_err
 collect_file(struct source *src, const struct collect_opts *o,
              struct writer *w, const char *path, bool own_tx,
@@ -269,6 +300,12 @@ collect_file(struct source *src, const struct collect_opts *o,
                 src->path ? src->path : src->name, src->encoding);
         goto cleanup;
     }
+    in.max_line = o->max_record ? o->max_record : src->max_record;
+    /* A log may be read while its application writes it: its last line
+     * counts once it has its end, or once the file has rested. A
+     * registry or --check reads it all. */
+    in.hold_partial = src->kind == KIND_EVENTS && !o->check &&
+                      time(NULL) - sb.st_mtime < QUIET_SECONDS;
     if (o->check) {
         err = check_file(&in, src, o, path);
         goto cleanup;
@@ -281,6 +318,8 @@ collect_file(struct source *src, const struct collect_opts *o,
         goto cleanup;
     }
     err = feed_file(&in, src, o, w, &plan, sb.st_size, &st);
+    if (!err && in.held)
+        report_held(path, in.line + 1, in.held);
     if (!err) {
         print_summary(path, &st, false, plan.resumed ? plan.line : 0);
         add_totals(total, &st);

@@ -176,10 +176,17 @@ fileid_plan(sqlite3 *db, const char *source, const char *real, bool events,
     }
     log_debug("%s: changed since the last run; reading it again", name);
     err = exec_id(db, "DELETE FROM rejects WHERE file_id = ?1", k.id);
-    if (!err)
-        err = exec_id(db, "UPDATE files SET rows_read = 0, accepted = 0,"
-                      " duplicates = 0, rejected = 0, filtered = 0,"
-                      " offset = 0, lines = 0"
-                      " WHERE id = ?1", k.id);
-    return err;
+    if (err)
+        return err;
+    /* A registry is a snapshot: its counts are its last read's. A log's
+     * events stay stored, so its counts are the sum of its runs (the
+     * rows read again count as duplicates): sum(accepted) over files is
+     * the number of events. Only the rejects, read again, start over. */
+    if (!events)
+        return exec_id(db, "UPDATE files SET rows_read = 0, accepted = 0,"
+                       " duplicates = 0, rejected = 0, filtered = 0,"
+                       " offset = 0, lines = 0 WHERE id = ?1", k.id);
+    return exec_id(db, "UPDATE files SET rows_read = rows_read - rejected,"
+                   " rejected = 0, offset = 0, lines = 0 WHERE id = ?1",
+                   k.id);
 }

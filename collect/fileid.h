@@ -23,7 +23,8 @@ struct file_plan {
 };
 
 /* Finds or creates the file's row and decides where to read from: 0 for
- * a new or changed file (whose earlier counts and rejects are dropped),
+ * a new or changed file (whose rejects are dropped; a log keeps its other
+ * counts, which the new read adds to, a registry starts them over),
  * the saved offset for a file of events that is the same up to it.
  * name is the file as given, for messages. */
 enum tte_err fileid_plan(sqlite3 *db, const char *source, const char *real,

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "input.h"
 #include "tte_log.h"
@@ -20,6 +21,7 @@ input_open(struct input *in, FILE *fp, const char *name,
     in->fp = fp;
     in->name = name;
     in->cd = (iconv_t)-1;
+    in->lf = SIZE_MAX;
     buf_init(&in->conv);
     if (encoding) {
         in->encoding = encoding;
@@ -50,8 +52,17 @@ input_seek(struct input *in, long long offset, size_t line)
     }
     in->start = in->end = 0;
     in->eof = 0;
+    in->lf = SIZE_MAX;
+    in->lf_scanned = 0;
     in->line = line;
     in->offset = offset;
+    in->held = 0;
+    /* After a line that ended with a lone CR, a LF written since is the
+     * rest of that line's end, not an empty line of its own. */
+    unsigned char prev = 0;
+    in->skip_lf = offset > 0 &&
+                  pread(fileno(in->fp), &prev, 1, (off_t)(offset - 1)) == 1 &&
+                  prev == '\r';
     return TTE_OK;
 }
 
@@ -62,6 +73,10 @@ refill(struct input *in)
     size_t rest = in->end - in->start;
     if (in->start)
         memmove(in->buf, in->buf + in->start, rest);
+    if (in->lf != SIZE_MAX)
+        in->lf = in->lf >= in->start ? in->lf - in->start : SIZE_MAX;
+    in->lf_scanned = in->lf_scanned > in->start
+                         ? in->lf_scanned - in->start : 0;
     in->start = 0;
     in->end = rest;
     if (in->cap - in->end < BLOCK / 2) {
@@ -74,34 +89,108 @@ refill(struct input *in)
         in->eof = 1;
 }
 
-/* The next line with its '\n' (the last may lack it); -1 at the end. */
+/* The first LF at or after buf[from], or NULL. Where it is, or that the
+ * buffer holds none, is remembered: in a file whose lines end with a lone
+ * CR, looking for a LF from every line would read the block each time. */
+static const char *
+find_lf(struct input *in, size_t from)
+{
+    if (in->lf != SIZE_MAX && in->lf >= from)
+        return in->buf + in->lf;
+    size_t s = in->lf_scanned > from ? in->lf_scanned : from;
+    const char *nl = memchr(in->buf + s, '\n', in->end - s);
+    in->lf = nl ? (size_t)(nl - in->buf) : SIZE_MAX;
+    in->lf_scanned = nl ? in->lf : in->end;
+    return nl;
+}
+
+/* The length of the line at in->start with its end ('\n', "\r\n" or a
+ * lone '\r', as libcsv reads them), or 0 when the buffer does not show
+ * it yet; *scanned: bytes known to hold no line end. */
+static size_t
+line_end(struct input *in, size_t *scanned)
+{
+    const char *base = in->buf + in->start;
+    size_t avail = in->end - in->start;
+    const char *nl = find_lf(in, in->start + *scanned);
+    size_t lim = nl ? (size_t)(nl - base) : avail;
+    const char *cr = memchr(base + *scanned, '\r', lim - *scanned);
+
+    if (cr) {
+        size_t i = (size_t)(cr - base);
+        if (i + 1 < avail)
+            return base[i + 1] == '\n' ? i + 2 : i + 1;
+        /* A CR last in the buffer: a LF may follow in the next block. */
+        *scanned = i;
+        return in->eof ? i + 1 : 0;
+    }
+    *scanned = avail;
+    return nl ? lim + 1 : 0;
+}
+
+/* A line resumed right after a CR: a LF that follows belongs to it. */
+static void
+skip_lf(struct input *in)
+{
+    in->skip_lf = false;
+    if (in->start == in->end && !in->eof)
+        refill(in);
+    if (in->start < in->end && in->buf[in->start] == '\n') {
+        in->start++;
+        in->offset++;
+    }
+}
+
+/* The next line with its end (the last may lack it), *line NULL for a
+ * line over in->max_line, whose bytes are let go as they are read so
+ * that memory stays bounded; -1 at the end. */
 static ssize_t
 next_raw(struct input *in, char **line)
 {
-    size_t scanned = 0;
+    size_t scanned = 0, len;
+    long long skipped = 0;
+
     if (!in->buf)
         refill(in);     /* no pointer arithmetic on a NULL buffer */
+    if (in->skip_lf)
+        skip_lf(in);
+    in->oversize = 0;
     for (;;) {
-        char *nl = memchr(in->buf + in->start + scanned, '\n',
-                          in->end - in->start - scanned);
-        if (nl) {
-            size_t len = (size_t)(nl - (in->buf + in->start)) + 1;
-            *line = in->buf + in->start;
-            in->start += len;
-            return (ssize_t)len;
+        len = line_end(in, &scanned);
+        if (len || in->eof)
+            break;
+        size_t avail = in->end - in->start;
+        if (in->max_line && skipped + (long long)avail > in->max_line &&
+            avail > 1) {
+            /* Too long already: let its bytes go but the last, which
+             * may be a CR whose LF is still to come. */
+            skipped += (long long)avail - 1;
+            in->start = in->end - 1;
+            scanned = 0;
         }
-        if (in->eof) {
-            size_t len = in->end - in->start;
-            if (!len)
-                return -1;
-            *line = in->buf + in->start;
-            in->start = in->end;
-            (*line)[len] = '\0';
-            return (ssize_t)len;
-        }
-        scanned = in->end - in->start;
         refill(in);
     }
+    if (!len) {
+        len = in->end - in->start;
+        if (!len && !skipped)
+            return -1;
+        /* A line without its end may still be being written: it is
+         * left for the next run, which resumes before it. */
+        if (in->hold_partial) {
+            in->held = skipped + (long long)len;
+            return -1;
+        }
+    }
+    *line = in->buf + in->start;
+    in->start += len;
+    if (in->max_line && skipped + (long long)len > in->max_line) {
+        in->oversize = skipped + (long long)len;
+        *line = NULL;
+        return (ssize_t)in->oversize;
+    }
+    if (in->start == in->end && in->eof)
+        (*line)[len] = '\0';   /* the last line may lack its end */
+    return (ssize_t)len;
 }
 
 /* NULL when in[0..n) cannot be converted. */
@@ -140,6 +229,12 @@ input_next(struct input *in, struct input_line *l)
         return false;
     in->line++;
     in->offset += n;
+    if (!s) {
+        l->text = NULL;
+        l->raw = "";
+        l->len = l->raw_len = 0;
+        return true;
+    }
     size_t len = (size_t)n;
     if (in->line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         s += 3;
@@ -163,8 +258,12 @@ input_error(const struct input *in)
 const char *
 input_convert_reason(const struct input *in, char *buf, size_t n)
 {
-    snprintf(buf, n, "cannot convert from %s to UTF-8",
-             in->encoding ? in->encoding : "?");
+    if (in->oversize)
+        snprintf(buf, n, "line of %lld bytes is over the limit of %lld "
+                 "(max_record_bytes)", in->oversize, in->max_line);
+    else
+        snprintf(buf, n, "cannot convert from %s to UTF-8",
+                 in->encoding ? in->encoding : "?");
     return buf;
 }
 

@@ -27,11 +27,19 @@ struct input {
     struct tte_buf conv;        /* the current line transcoded */
     size_t line;                /* number of the last line read */
     long long offset;           /* byte offset just after it */
+    long long max_line;         /* longer lines are rejects; 0: no limit */
+    bool hold_partial;          /* leave an unended last line unread */
+    long long held;             /* its length, when one was left */
+    long long oversize;         /* length of the last line, if too long */
+    bool skip_lf;               /* resumed after a CR: skip one LF */
+    size_t lf;                  /* buf index of the next LF, or SIZE_MAX */
+    size_t lf_scanned;          /* buf[..lf_scanned) searched for it */
 };
 
 /* One line: text (transcoded; line end kept; writable until the next
  * call), or text NULL when it cannot be transcoded, raw then holding the
- * bytes as read. */
+ * bytes as read, or when it is longer than max_line (raw "": its bytes
+ * were not kept). A line ends at LF, CR LF or a lone CR. */
 struct input_line {
     char *text;
     size_t len;
@@ -47,11 +55,14 @@ void input_close(struct input *in);
 /* Reads on from offset, which follows line number `line`. */
 enum tte_err input_seek(struct input *in, long long offset, size_t line);
 /* The next line; false at the end of the file or on a read error
- * (input_error then says so). */
+ * (input_error then says so). With hold_partial, a last line without
+ * its end is not returned (held tells its length): an application may
+ * still be writing it. */
 bool input_next(struct input *in, struct input_line *l);
 /* TTE_E_IO, with a message, when the stream failed. */
 enum tte_err input_error(const struct input *in);
-/* The reject reason of a line input_next could not transcode. */
+/* The reject reason of a line input_next gave without text: too long,
+ * or not transcodable. */
 const char *input_convert_reason(const struct input *in, char *buf,
                                  size_t n);
 

@@ -200,6 +200,37 @@ value_end(const char *in, size_t n, size_t j)
     return j;
 }
 
+/* The name of the key in in[0..n) (between its quotes) into out, with its
+ * escapes undone the way a JSON parser reads them, so that
+ * "pass\u0070hrase" is seen as passphrase. Characters past ASCII become
+ * '?': every secret's name is ASCII. */
+static void
+key_name(const char *in, size_t n, char *out, size_t outsz)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < outsz; i++) {
+        char c = in[i];
+        if (c == '\\' && i + 1 < n && in[i + 1] == 'u' && i + 5 < n) {
+            char hex[5];
+            memcpy(hex, in + i + 2, 4);
+            hex[4] = '\0';
+            unsigned long cp = strtoul(hex, NULL, 16);
+            c = cp < 0x80 ? (char)cp : '?';
+            i += 5;
+        } else if (c == '\\' && i + 1 < n) {
+            c = in[++i];        /* \" \\ \/; the others spell no name */
+        }
+        out[o++] = c;
+    }
+    out[o] = '\0';
+}
+
+bool
+json_may_hold_secret(const char *text)
+{
+    return tte_is_secret_name(text) || strstr(text, "\\u");
+}
+
 /* Works on the text, so that a rejected line keeps its own layout and a
  * line that does not parse is redacted too: the value of every key whose
  * name is a secret's becomes "***". */
@@ -219,7 +250,7 @@ json_redact_text(const char *in, struct tte_buf *out)
             j++;
         char key[128];
         size_t klen = e - i >= 2 ? e - i - 2 : 0;
-        snprintf(key, sizeof key, "%.*s", (int)klen, in + i + 1);
+        key_name(in + i + 1, klen, key, sizeof key);
         if (j < n && in[j] == ':' && tte_is_secret_name(key)) {
             j++;
             while (j < n && isspace((unsigned char)in[j]))

@@ -22,5 +22,8 @@ bool json_numbers_exact(const void *item);
 /* Copies JSON text (which may not parse) with the value of every key
  * whose name is a secret's (passphrase, totp, ...) replaced by "***". */
 void json_redact_text(const char *in, struct tte_buf *out);
+/* False when text surely holds no secret key (no secret's name, no
+ * \u escape that could spell one): json_redact_text can be skipped. */
+bool json_may_hold_secret(const char *text);
 
 #endif

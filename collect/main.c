@@ -1,9 +1,11 @@
 /* tte-collect: reads signing logs and registries into the report database. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -29,6 +31,10 @@ static const char usage_text[] =
     "  -z, --zone ZONE      zone of times without an offset\n"
     "                       (default Asia/Jakarta)\n"
     "  -r, --rejects FILE   also write rejected rows to FILE as CSV\n"
+    "                       (not an input or the database)\n"
+    "      --max-record-bytes N  longer lines are rejected (default\n"
+    "                       1048576, or the definition's max_record_bytes)\n"
+    "      --allow-empty    let a registry file without rows clear it\n"
     "      --strict         stop at the first rejected row\n"
     "      --unmask-nik     show NIK unmasked in --check output\n"
     "  -q, --quiet          no progress, only errors\n"
@@ -37,10 +43,11 @@ static const char usage_text[] =
     "  -V, --version        version\n"
     "\n"
     "Exit status: 0 ok, 64 usage, 65 rows rejected (good rows are kept),\n"
-    "66 missing input, 74 I/O error, 75 database busy, 78 bad source\n"
+    "66 missing input or not a regular file, 73 --rejects names an input\n"
+    "or the database, 74 I/O error, 75 database busy, 78 bad source\n"
     "definition.\n";
 
-enum { OPT_STRICT = 256, OPT_UNMASK };
+enum { OPT_STRICT = 256, OPT_UNMASK, OPT_MAX_RECORD, OPT_ALLOW_EMPTY };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -51,6 +58,8 @@ static const struct option long_opts[] = {
     {"rejects", required_argument, NULL, 'r'},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"unmask-nik", no_argument, NULL, OPT_UNMASK},
+    {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD},
+    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
     TTE_COMMON_LONG_OPTS,
 };
 
@@ -78,6 +87,13 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case 'r': o->rejects_path = optarg; break;
         case OPT_STRICT: o->strict = true; break;
         case OPT_UNMASK: o->unmask_nik = true; break;
+        case OPT_ALLOW_EMPTY: o->allow_empty = true; break;
+        case OPT_MAX_RECORD:
+            if (!str_to_i64(optarg, &n) || n < 1)
+                return tte_usage_error("--max-record-bytes needs a positive "
+                                       "number, not '%s'", optarg);
+            o->max_record = n;
+            break;
         default:
             o->quiet |= ch == 'q';
             status = tte_common_option(ch, usage_text, &verbosity);
@@ -102,6 +118,66 @@ worse(int a, int b)
     if (a == 0 || (a == EX_DATAERR && b != 0))
         return b;
     return a;
+}
+
+/* p with its folder resolved: a name for a file that may not exist. */
+static bool
+canon_path(const char *p, char *out, size_t n)
+{
+    char dir[PATH_MAX], res[PATH_MAX];
+    const char *slash = strrchr(p, '/');
+
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - p) + 1, p);
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (!realpath(dir, res))
+        return false;
+    snprintf(out, n, "%s/%s", res, slash ? slash + 1 : p);
+    return true;
+}
+
+/* Whether path b is the file r (NULL: r does not exist yet): the same
+ * device and inode, or the same name once folders are resolved. */
+static bool
+same_file(const char *r, const struct stat *rs, const char *b)
+{
+    struct stat bs;
+    char cr[2 * PATH_MAX], cb[2 * PATH_MAX];
+
+    if (stat(b, &bs) == 0)
+        return rs && rs->st_dev == bs.st_dev && rs->st_ino == bs.st_ino;
+    return canon_path(r, cr, sizeof cr) && canon_path(b, cb, sizeof cb) &&
+           strcmp(cr, cb) == 0;
+}
+
+/* The rejects file is truncated when opened: it must be neither an input
+ * nor the database or its -wal, -shm or -journal file, under any name. */
+static bool
+rejects_clash(const struct collect_opts *o, int argc, char **argv)
+{
+    static const char *const db_files[] = {"", "-wal", "-shm", "-journal"};
+    struct stat rs;
+    const struct stat *r = stat(o->rejects_path, &rs) == 0 ? &rs : NULL;
+    char name[PATH_MAX + 16];
+
+    for (int i = 0; i < argc; i++) {
+        if (same_file(o->rejects_path, r, argv[i])) {
+            log_err("--rejects '%s' is the input '%s'; refused",
+                    o->rejects_path, argv[i]);
+            return true;
+        }
+    }
+    for (size_t i = 0; strcmp(o->db_path, ":memory:") != 0 &&
+                       i < sizeof db_files / sizeof db_files[0]; i++) {
+        snprintf(name, sizeof name, "%s%s", o->db_path, db_files[i]);
+        if (same_file(o->rejects_path, r, name)) {
+            log_err("--rejects '%s' is the database file '%s'; refused",
+                    o->rejects_path, name);
+            return true;
+        }
+    }
+    return false;
 }
 
 static FILE *
@@ -142,7 +218,18 @@ run(struct writer *w, struct source *src, const struct collect_opts *o,
             return tte_exit_code(err);
     }
     for (int i = 0; i < argc; i++) {
+        long long stored = total.accepted;
         err = collect_file(src, o, w, argv[i], !registry, &total);
+        /* An empty export would clear the registry as silently as a
+         * truncated one: refused like missing columns, unless meant. */
+        if (!err && registry && w && total.accepted == stored &&
+            !o->allow_empty) {
+            log_err("%s: no %s rows stored (the file is empty, has only "
+                    "a header, or every row was rejected); use "
+                    "--allow-empty to clear the registry", argv[i],
+                    src->name);
+            err = TTE_E_DATA;
+        }
         status = worse(status, tte_exit_code(err));
         if (err && registry)
             break;
@@ -181,6 +268,12 @@ main(int argc, char **argv)
     status = parse_args(argc, argv, &o);
     if (status >= 0)
         return status;
+    /* The rejects file keeps rejected rows whole, NIKs included: whatever
+     * this run creates is its owner's alone, whatever the caller's umask. */
+    umask(077);
+    if (o.rejects_path && !o.check &&
+        rejects_clash(&o, argc - optind, argv + optind))
+        return EX_CANTCREAT;
     err = source_load(o.source, o.zone, &src);
     if (err)
         return tte_exit_code(err);

@@ -172,6 +172,41 @@ on_row(int term, void *arg)
         r->err = r->sink->clean_point(r->sink->ctx, r->offset, r->line);
 }
 
+static enum tte_err
+parser_init(struct csv_reader *r)
+{
+    if (csv_init(&r->p, CSV_APPEND_NULL) != 0)
+        return TTE_E_NOMEM;
+    csv_set_delim(&r->p, (unsigned char)r->d->delim);
+    csv_set_quote(&r->p, (unsigned char)r->d->quote);
+    return TTE_OK;
+}
+
+/* A record that runs over several lines past the maximum record size,
+ * mostly a quote left open, is rejected, and reading starts again at the
+ * line that crossed it: neither libcsv's buffer nor ours ever holds the
+ * rest of the file, and the rows a stray quote would swallow come back. */
+static enum tte_err
+drop_long_record(struct csv_reader *r)
+{
+    char reason[200];
+    snprintf(reason, sizeof reason, "record from line %zu is over the "
+             "limit of %lld (max_record_bytes) at line %zu; a quote left "
+             "open?", r->rec_line, r->in->max_line, r->line);
+    enum tte_err err = r->sink->reject(r->sink->ctx, r->rec_line, reason,
+                                       "", 0);
+    csv_free(&r->p);
+    if (!err)
+        err = parser_init(r);
+    r->n = 0;
+    r->bad[0] = '\0';
+    buf_reset(&r->arena);
+    buf_reset(&r->raw);
+    r->line_text = NULL;
+    r->pending = false;
+    return err;
+}
+
 /* Feeds one line of text to libcsv; r->line and r->offset are the
  * line's number and the offset after it. */
 static enum tte_err
@@ -186,6 +221,12 @@ feed_line(struct csv_reader *r, const struct input_line *l)
                                input_convert_reason(r->in, reason,
                                                     sizeof reason),
                                l->raw, l->raw_len);
+    }
+    if (r->pending && r->in->max_line &&
+        (long long)(r->raw.len + outn) > r->in->max_line) {
+        enum tte_err err = drop_long_record(r);
+        if (err)
+            return err;
     }
     if (!r->pending) {
         size_t k = 0;
@@ -255,10 +296,8 @@ read_csv(struct input *in, const struct csv_dialect *d, long long offset,
     r.sink = sink;
     r.d = d;
     r.in = in;
-    if (csv_init(&r.p, CSV_APPEND_NULL) != 0)
+    if (parser_init(&r) != TTE_OK)
         return TTE_E_NOMEM;
-    csv_set_delim(&r.p, (unsigned char)d->delim);
-    csv_set_quote(&r.p, (unsigned char)d->quote);
 
     if (!d->header) {
         r.header_done = true;

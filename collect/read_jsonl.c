@@ -22,7 +22,7 @@ static const char *
 raw_text(void *ctx, size_t *len)
 {
     struct line_ctx *l = ctx;
-    if (!tte_is_secret_name(l->line)) {
+    if (!json_may_hold_secret(l->line)) {
         *len = l->n;
         return l->line;
     }

@@ -41,9 +41,12 @@ val(char **row, int i)
     return *row[i] ? row[i] : NULL;
 }
 
+/* db NULL: a check that stores nothing (registry_check). */
 static enum tte_err
 run(sqlite3 *db, const char *sql, char **vals, int n)
 {
+    if (!db)
+        return TTE_OK;
     sqlite3_stmt *st = tte_db_prepare(db, sql);
     if (!st)
         return TTE_E_IO;
@@ -260,4 +263,11 @@ registry_row(sqlite3 *db, enum src_kind kind, char **row,
     }
     *err = TTE_E_SOFTWARE;
     return false;
+}
+
+bool
+registry_check(enum src_kind kind, char **row, struct tte_buf *reason)
+{
+    enum tte_err err;
+    return registry_row(NULL, kind, row, reason, &err);
 }

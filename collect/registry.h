@@ -15,5 +15,9 @@ enum tte_err registry_begin(sqlite3 *db, enum src_kind kind);
  * refused, false with *err set on a database error. */
 bool registry_row(sqlite3 *db, enum src_kind kind, char **row,
                   struct tte_buf *reason, enum tte_err *err);
+/* The same checks without storing (--check): false with *reason set
+ * when a collect would refuse the row. Duplicates of an earlier row are
+ * found only when storing. */
+bool registry_check(enum src_kind kind, char **row, struct tte_buf *reason);
 
 #endif

@@ -95,6 +95,7 @@ source_new(const char *name, enum src_kind kind, enum src_format format)
     s->delim = ',';
     s->quote = '"';
     s->header = true;
+    s->max_record = SRC_MAX_RECORD;
     s->times = xcalloc(1, sizeof *s->times);
     s->times[0].kind = TF_ISO8601;
     s->ntimes = 1;
@@ -402,6 +403,36 @@ load_kind(const struct loader *l, const cJSON *doc)
                "verifikator");
 }
 
+/* A line end as delimiter or quote would split every record; a delimiter
+ * equal to the quote makes every field ambiguous. */
+static enum tte_err
+check_dialect(const struct loader *l, const struct source *s)
+{
+    if (s->delim == '\n' || s->delim == '\r')
+        return bad(l, "delimiter", "cannot be a line end (LF or CR)");
+    if (s->quote == '\n' || s->quote == '\r')
+        return bad(l, "quote", "cannot be a line end (LF or CR)");
+    if (s->delim == s->quote)
+        return bad(l, "delimiter", "must differ from the quote");
+    return TTE_OK;
+}
+
+static enum tte_err
+load_max_record(const struct loader *l, const cJSON *doc)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc,
+                                                      "max_record_bytes");
+    if (!v)
+        return TTE_OK;
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1 ||
+        v->valuedouble > 1e15 ||
+        v->valuedouble != (double)(long long)v->valuedouble)
+        return bad(l, "max_record_bytes", "must be a positive whole number "
+                   "of bytes");
+    l->src->max_record = (long long)v->valuedouble;
+    return TTE_OK;
+}
+
 static enum tte_err
 load_format(const struct loader *l, const cJSON *doc)
 {
@@ -417,6 +448,10 @@ load_format(const struct loader *l, const cJSON *doc)
     err = load_char(l, doc, "delimiter", &s->delim);
     if (!err)
         err = load_char(l, doc, "quote", &s->quote);
+    if (!err)
+        err = check_dialect(l, s);
+    if (!err)
+        err = load_max_record(l, doc);
     if (err)
         return err;
     if (hdr && !cJSON_IsBool(hdr))
@@ -429,7 +464,8 @@ load_format(const struct loader *l, const cJSON *doc)
 
 static const char *const known_keys[] = {
     "description", "kind", "format", "delimiter", "quote", "header",
-    "encoding", "zone", "time_format", "fields", "filter"};
+    "encoding", "zone", "time_format", "fields", "filter",
+    "max_record_bytes"};
 
 static enum tte_err
 check_keys(const struct loader *l, const cJSON *doc)

@@ -18,6 +18,9 @@ enum src_format { FMT_CSV, FMT_JSONL };
 enum time_fmt { TF_ISO8601, TF_EPOCH, TF_EPOCH_MS, TF_PATTERN };
 
 #define SRC_MAX_FIELDS F_COUNT
+/* Longest line (or record) read, unless the definition or
+ * --max-record-bytes says otherwise: a bound on memory, not on data. */
+#define SRC_MAX_RECORD (1LL << 20)
 
 /* How one target field is read from a row. */
 struct src_field {
@@ -56,6 +59,7 @@ struct source {
     char quote;
     bool header;
     char *encoding;             /* NULL or "UTF-8": no transcoding */
+    long long max_record;       /* bytes; longer lines are rejects */
     char *zone;
     int zone_offset;            /* for times without an offset */
     struct time_format *times;

@@ -13,6 +13,7 @@
 #include "registry.h"
 #include "store.h"
 #include "tte_db.h"
+#include "tte_id.h"
 #include "tte_log.h"
 #include "writer.h"
 
@@ -43,6 +44,7 @@ struct writer {
     struct tte_buf reason;      /* of rows validated here */
     struct tte_buf redacted;    /* their raw texts, secrets hidden */
     struct tte_buf raw;         /* a reject's text, escaped */
+    struct tte_buf why;         /* a reject's reason, NIKs masked */
 };
 
 struct writer *
@@ -57,6 +59,7 @@ writer_new(sqlite3 *db, const struct source *src,
     buf_init(&w->reason);
     buf_init(&w->redacted);
     buf_init(&w->raw);
+    buf_init(&w->why);
     return w;
 }
 
@@ -69,6 +72,7 @@ writer_free(struct writer *w)
     buf_free(&w->reason);
     buf_free(&w->redacted);
     buf_free(&w->raw);
+    buf_free(&w->why);
     free(w);
 }
 
@@ -120,6 +124,10 @@ w_reject(void *ctx, size_t line, const char *reason, const char *rawtext,
     buf_reset(&w->raw);
     buf_add_escaped(&w->raw, rawtext ? rawtext : "", rawtext ? raw_len : 0);
     const char *raw = w->raw.data;
+    /* A NIK in the wrong field is quoted by the reason: stderr, the
+     * rejects file and v_rejects show it masked (raw keeps the row). */
+    tte_mask_nik_runs(reason, &w->why);
+    reason = w->why.data;
     w->st.read++;
     w->st.rejected++;
     /* DESIGN.md's form, "tte-collect: file:line: what": a bad row is a
@@ -166,7 +174,7 @@ w_row(void *ctx, char *const *row, size_t line, const char *raw,
     if (tte_event_normalize((char **)row, w->src->zone_offset, &ev,
                             &w->reason))
         return w_event(w, &ev, line);
-    if (json && tte_is_secret_name(raw)) {
+    if (json && json_may_hold_secret(raw)) {
         json_redact_text(raw, &w->redacted);
         raw = w->redacted.data;
         raw_len = w->redacted.len;

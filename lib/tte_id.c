@@ -42,6 +42,26 @@ tte_nip_valid(const char *nip)
 }
 
 void
+tte_mask_nik_runs(const char *s, struct tte_buf *out)
+{
+    buf_reset(out);
+    while (*s) {
+        size_t n = strspn(s, "0123456789");
+        if (n == 16) {
+            char nik[17], masked[64];
+            memcpy(nik, s, 16);
+            nik[16] = '\0';
+            tte_mask_nik(nik, masked, sizeof masked);
+            buf_adds(out, masked);
+        } else {
+            buf_add(out, s, n ? n : 1);
+        }
+        s += n ? n : 1;
+    }
+    buf_add(out, "", 0);        /* data is a string even for "" */
+}
+
+void
 tte_mask_nik(const char *nik, char *out, size_t outsz)
 {
     static const char dot[] = "\xe2\x80\xa2";   /* U+2022 BULLET */

@@ -19,4 +19,12 @@ bool tte_nip_valid(const char *nip);
  */
 void tte_mask_nik(const char *nik, char *out, size_t outsz);
 
+struct tte_buf;
+/*
+ * Copies s into out (reset first) with every run of exactly 16 digits
+ * masked as tte_mask_nik does: a NIK quoted in a message, in whatever
+ * field it was found.
+ */
+void tte_mask_nik_runs(const char *s, struct tte_buf *out);
+
 #endif

@@ -121,9 +121,10 @@ status 78 "definition that is not JSON" "$TTE_BIN/tte-collect" \
 grep -q "json.json:1: invalid JSON" "$TMP/out" && ok "JSON error has file:line" ||
     not_ok "JSON error has file:line"
 cd "$TOP" || exit 1
+: >"$TMP/empty.log"
 for def in conf/sources/*.json; do
     status 0 "shipped definition $(basename "$def") loads (--check)" \
-        "$TTE_BIN/tte-collect" --check --source "$def" /dev/null
+        "$TTE_BIN/tte-collect" --check --source "$def" "$TMP/empty.log"
 done
 
 # Encodings: windows-1252 transcoded, the message stored as UTF-8.

@@ -26,15 +26,17 @@ cases = [
      [{"doc_id": "", "message": None, "result": "ok", "line": 2}]),
     ("trailing_delimiter", (H + R + ",D4,m,ok,\n").encode(),
      [{"doc_id": "D4", "line": 2}]),
-    ("no_final_newline", (H + R + ",D5,m,fail").encode(),
-     [{"doc_id": "D5", "result": "fail", "line": 2}]),
+    # A last line without its end may still be being written: it waits
+    # for the next run, neither an event nor a reject (issue 19).
+    ("no_final_newline", (H + R + ",D5,m,fail").encode(), []),
     ("blank_lines", (H + "\n" + R + ",D6,m,ok\n\n\n" + R + ",D7,m,ok\n")
      .encode(), [{"doc_id": "D6", "line": 3}, {"doc_id": "D7", "line": 6}]),
     ("unicode", (H + R + ",D8,Tanda tangan \u2013 berhasil \u2713,ok\n")
      .encode(), [{"doc_id": "D8",
                   "message": "Tanda tangan \u2013 berhasil \u2713"}]),
-    ("big_field", (H + R + ",D9," + "x" * (1 << 20) + ",ok\n").encode(),
-     [{"doc_id": "D9", "message_len": 1 << 20}]),
+    # Just under the default record limit of 1 MiB (max_record_bytes).
+    ("big_field", (H + R + ",D9," + "x" * ((1 << 20) - 256) + ",ok\n")
+     .encode(), [{"doc_id": "D9", "message_len": (1 << 20) - 256}]),
     ("too_few", (H + R + ",D10\n").encode(), "expected 7 fields, found 5"),
     ("too_many", (H + R + ",D11,m,ok,extra\n").encode(),
      "expected 7 fields, found 8"),

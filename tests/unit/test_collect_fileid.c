@@ -2,7 +2,9 @@
  * File identity on an in-memory database: a new file is read from the
  * start, an unchanged one is resumed at its end, one that only grew is
  * resumed where it stopped, and one changed before the saved offset (or
- * replaced by another inode) is read again with its old counts dropped.
+ * replaced by another inode) is read again: a log keeps the counts of its
+ * earlier runs (its events stay stored) except the rejects, which are
+ * read again; a registry starts its counts over.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,32 +62,60 @@ put(const char *path, const char *mode, const char *text)
     fclose(fp);
 }
 
-/* Plans path as source "csv"; fills *sb. */
+/* Plans path as source `source`, a log unless events is false. */
 static struct file_plan
-plan(struct fx *fx, const char *source, struct stat *sb)
+plan_kind(struct fx *fx, const char *source, bool events, struct stat *sb)
 {
     struct file_plan p;
     FILE *fp = fopen(fx->path, "rb");
     assert_non_null(fp);
     assert_int_equal(fstat(fileno(fp), sb), 0);
-    assert_int_equal(fileid_plan(fx->db, source, fx->path, true, fp, sb,
+    assert_int_equal(fileid_plan(fx->db, source, fx->path, events, fp, sb,
                                  fx->path, &p), TTE_OK);
     fclose(fp);
     return p;
+}
+
+/* Plans path as a log of source `source`; fills *sb. */
+static struct file_plan
+plan(struct fx *fx, const char *source, struct stat *sb)
+{
+    return plan_kind(fx, source, true, sb);
+}
+
+static void
+save_stats(struct fx *fx, const struct file_plan *p, long long offset,
+           size_t line, const struct file_stats *d)
+{
+    struct stat sb;
+    FILE *fp = fopen(fx->path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fstat(fileno(fp), &sb), 0);
+    assert_int_equal(fileid_save(fx->db, p->file_id, fp, &sb, offset, line,
+                                 d), TTE_OK);
+    fclose(fp);
 }
 
 static void
 save(struct fx *fx, const struct file_plan *p, long long offset,
      size_t line, long long read)
 {
-    struct stat sb;
     struct file_stats d = {.read = read, .accepted = read};
-    FILE *fp = fopen(fx->path, "rb");
-    assert_non_null(fp);
-    assert_int_equal(fstat(fileno(fp), &sb), 0);
-    assert_int_equal(fileid_save(fx->db, p->file_id, fp, &sb, offset, line,
-                                 &d), TTE_OK);
-    fclose(fp);
+    save_stats(fx, p, offset, line, &d);
+}
+
+/* "rows_read accepted duplicates rejected" of the file's row. */
+static const char *
+counts(struct fx *fx, long long id, char *out, size_t n)
+{
+    sqlite3_stmt *st = tte_db_prepare(fx->db,
+        "SELECT rows_read || ' ' || accepted || ' ' || duplicates || ' ' ||"
+        " rejected FROM files WHERE id = ?1");
+    sqlite3_bind_int64(st, 1, id);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
 }
 
 static long long
@@ -139,24 +169,46 @@ test_changed_is_read_again(void **state)
     struct fx *fx = *state;
     struct stat sb;
     put(fx->path, "w", "h\na\nb\n");
+    char c[64];
     struct file_plan p = plan(fx, "csv", &sb);
-    save(fx, &p, 6, 3, 2);
-    /* Same size, a byte before the offset differs: read it all again,
-     * and forget what the old read counted. */
+    struct file_stats first = {.read = 2, .accepted = 1, .rejected = 1};
+    save_stats(fx, &p, 6, 3, &first);
+    /* Same size, a byte before the offset differs: read it all again.
+     * The events of the first read stay stored, so its accepted count
+     * stays; its reject is dropped, to be found again. */
     put(fx->path, "w", "h\nA\nb\nmore\n");
     struct file_plan q = plan(fx, "csv", &sb);
     assert_int_equal(q.file_id, p.file_id);
     assert_false(q.resumed);
     assert_int_equal(q.offset, 0);
-    assert_int_equal(rows_read(fx, p.file_id), 0);
+    assert_string_equal(counts(fx, p.file_id, c, sizeof c), "1 1 0 0");
 
-    /* Replaced by a new file (another inode) with the same text. */
-    save(fx, &q, 12, 4, 3);
+    /* Replaced by a new file (another inode) with the same text: the
+     * second read adds its own counts (the old row is now a duplicate). */
+    struct file_stats second = {.read = 3, .accepted = 1, .duplicates = 1,
+                                .rejected = 1};
+    save_stats(fx, &q, 12, 4, &second);
+    assert_string_equal(counts(fx, p.file_id, c, sizeof c), "4 2 1 1");
     char other[80];
     snprintf(other, sizeof other, "%s.new", fx->path);
     put(other, "w", "h\nA\nb\nmore\n");
     assert_int_equal(rename(other, fx->path), 0);
     q = plan(fx, "csv", &sb);
+    assert_false(q.resumed);
+    assert_string_equal(counts(fx, p.file_id, c, sizeof c), "3 2 1 0");
+}
+
+/* A registry is a snapshot: read again, its counts start over. */
+static void
+test_registry_starts_over(void **state)
+{
+    struct fx *fx = *state;
+    struct stat sb;
+    put(fx->path, "w", "h\na\nb\n");
+    struct file_plan p = plan_kind(fx, "units", false, &sb);
+    save(fx, &p, 6, 3, 2);
+    struct file_plan q = plan_kind(fx, "units", false, &sb);
+    assert_int_equal(q.file_id, p.file_id);
     assert_false(q.resumed);
     assert_int_equal(rows_read(fx, p.file_id), 0);
 }
@@ -168,6 +220,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_new_unchanged_grown, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_changed_is_read_again, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_registry_starts_over, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
