@@ -1,5 +1,6 @@
 /* --check: rows printed as canonical fields, nothing written. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -22,6 +23,38 @@ void
 check_free(struct check *k)
 {
     rowcheck_free(&k->rc);
+    free(k->keys);
+}
+
+/* True when key was already seen in this file (0 stands for itself). */
+static bool
+seen_before(struct check *k, uint64_t key)
+{
+    key = key ? key : 1;
+    if (k->nkeys * 2 >= k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 1024;
+        uint64_t *keys = xcalloc(cap, sizeof *keys);
+        for (size_t i = 0; i < k->cap; i++) {
+            if (!k->keys[i])
+                continue;
+            size_t j = (size_t)k->keys[i] & (cap - 1);
+            while (keys[j])
+                j = (j + 1) & (cap - 1);
+            keys[j] = k->keys[i];
+        }
+        free(k->keys);
+        k->keys = keys;
+        k->cap = cap;
+    }
+    size_t j = (size_t)key & (k->cap - 1);
+    while (k->keys[j]) {
+        if (k->keys[j] == key)
+            return true;
+        j = (j + 1) & (k->cap - 1);
+    }
+    k->keys[j] = key;
+    k->nkeys++;
+    return false;
 }
 
 static void
@@ -59,8 +92,10 @@ ck_reject(void *ctx, size_t line, const char *reason, const char *raw,
     struct tte_buf why;
     (void)raw;
     (void)raw_len;
-    k->shown++;
+    k->read++;
     k->rejected++;
+    if (k->left <= 0)
+        return TTE_OK;
     buf_init(&why);
     if (!k->opts->unmask_nik)
         tte_mask_nik_runs(reason, &why);
@@ -76,15 +111,23 @@ ck_record(void *ctx, const struct record *rec)
     struct check *k = ctx;
     char iso[21];
 
-    if (k->left <= 0)
-        return TTE_OK;
+    /* Every row is counted; the first ones are shown. */
     switch (rowcheck_record(&k->rc, rec)) {
     case ROW_FILTERED:
+        k->read++;
         k->filtered++;
         return TTE_OK;
     case ROW_REJECT:
         return ck_reject(k, rec->line, k->rc.reason.data, NULL, 0);
     case ROW_EVENT:
+        k->read++;
+        if (seen_before(k, k->rc.ev.key)) {
+            k->duplicates++;
+            return TTE_OK;
+        }
+        k->accepted++;
+        if (k->left <= 0)
+            return TTE_OK;
         tte_format_utc(k->rc.ev.t, iso);
         k->rc.ev.v[F_TIME] = iso;
         print_row(k, rec->line, k->rc.ev.v);
@@ -93,13 +136,18 @@ ck_record(void *ctx, const struct record *rec)
         buf_reset(&k->rc.reason);
         if (!registry_check(k->rc.src->kind, k->rc.row, &k->rc.reason))
             return ck_reject(k, rec->line, k->rc.reason.data, NULL, 0);
-        print_row(k, rec->line, k->rc.row);
+        k->read++;
+        k->accepted++;
+        if (k->left > 0)
+            print_row(k, rec->line, k->rc.row);
         break;
     case ROW_MAPPED:
-        print_row(k, rec->line, k->rc.row);
+        k->read++;
+        k->accepted++;
+        if (k->left > 0)
+            print_row(k, rec->line, k->rc.row);
         break;
     }
-    k->shown++;
     k->left--;
     return TTE_OK;
 }
@@ -121,9 +169,12 @@ check_sink(struct check *k)
     return s;
 }
 
-void
+enum tte_err
 check_summary(const struct check *k)
 {
-    printf("%s: %lld rows shown, %lld rejected; nothing was written\n",
-           k->file, k->shown, k->rejected);
+    printf("%s: read %lld, filtered out %lld, accepted %lld, duplicates "
+           "within the file %lld, rejected %lld; nothing was written\n",
+           k->file, k->read, k->filtered, k->accepted, k->duplicates,
+           k->rejected);
+    return k->rejected ? TTE_E_DATA : TTE_OK;
 }

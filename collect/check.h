@@ -6,6 +6,8 @@
  * it is rejected, and writes nothing.
  */
 
+#include <stdint.h>
+
 #include "collect.h"
 #include "rowcheck.h"
 #include "sink.h"
@@ -15,14 +17,18 @@ struct check {
     const char *file;
     struct rowcheck rc;
     long left;                  /* rows still to show */
-    long long shown, rejected, filtered;
+    long long read, filtered, accepted, duplicates, rejected;
+    /* Dedupe keys of the file's events: duplicates within the file. */
+    uint64_t *keys;
+    size_t nkeys, cap;
 };
 
 void check_init(struct check *k, struct source *src,
                 const struct collect_opts *o, const char *file);
 void check_free(struct check *k);
 struct sink check_sink(struct check *k);
-/* The closing line: rows shown and rejected. */
-void check_summary(const struct check *k);
+/* The closing line, counted as a collect counts; TTE_E_DATA when rows
+ * would be rejected. */
+enum tte_err check_summary(const struct check *k);
 
 #endif

@@ -220,9 +220,10 @@ check_file(struct input *in, struct source *src,
     check_init(&k, src, o, path);
     struct sink sink = check_sink(&k);
     enum tte_err err = read_source(in, src, 0, 0, &sink);
-    check_summary(&k);
+    rowcheck_unused(&k.rc, path);
+    enum tte_err data = check_summary(&k);
     check_free(&k);
-    return err;
+    return err ? err : data;
 }
 
 /* Reads the file into the writer; *st: the merged counts. */
@@ -261,6 +262,8 @@ feed_file(struct input *in, struct source *src, const struct collect_opts *o,
     }
     /* The writer thread has ended: its counts and ours meet here. */
     err = writer_file_end(w, err, st);
+    if (!err)
+        rowcheck_unused(&f->rc, in->name);
     rowcheck_free(&f->rc);
     if (f->progress_shown)
         fprintf(stderr, "\r\033[K");

@@ -15,6 +15,7 @@
 #include "tte_cli.h"
 #include "tte_db.h"
 #include "tte_log.h"
+#include "tte_time.h"
 
 static const char usage_text[] =
     "usage: tte-collect [options] --source NAME FILE...\n"
@@ -67,7 +68,7 @@ static const struct option long_opts[] = {
 static int
 parse_args(int argc, char **argv, struct collect_opts *o)
 {
-    int ch, status, verbosity = TTE_LOG_INFO;
+    int ch, status, verbosity = TTE_LOG_INFO, zone_offset;
     long long n;
 
     o->check_rows = 20;
@@ -83,7 +84,14 @@ parse_args(int argc, char **argv, struct collect_opts *o)
                                        "number, not '%s'", optarg);
             o->check_rows = (long)n;
             break;
-        case 'z': o->zone = optarg; break;
+        case 'z':
+            if (!tte_zone_offset(optarg, &zone_offset))
+                return tte_usage_error("--zone: unknown time zone '%s' (use "
+                                       "Asia/Jakarta, Asia/Makassar, "
+                                       "Asia/Jayapura, UTC or +HH:MM)",
+                                       optarg);
+            o->zone = optarg;
+            break;
         case 'r': o->rejects_path = optarg; break;
         case OPT_STRICT: o->strict = true; break;
         case OPT_UNMASK: o->unmask_nik = true; break;

@@ -92,6 +92,12 @@ map_header(struct source *src, const char *file, char **names, size_t n,
         struct src_field *f = &src->fields[i];
         f->col = src->format == FMT_JSONL && f->column ? 0
                  : resolve(names, n, f->column, f->position);
+        /* A definition's mapping that the header lacks is a typo until
+         * shown otherwise (the built-in readers map every name). */
+        if (src->path && names && f->col < 0 && f->column && !f->constant)
+            log_warn("%s:1: column '%s' (mapped to %s by %s) is not in the "
+                     "header", file, f->column,
+                     kind_fields(src->kind, &(size_t){0})[i], src->path);
     }
     for (size_t i = 0; i < src->nfilters; i++) {
         struct src_filter *f = &src->filters[i];
@@ -226,13 +232,45 @@ apply_map(const struct src_field *f, const char *v, size_t *len)
             return f->map_to[i];
         }
     }
+    if (f->map_default) {
+        *len = strlen(f->map_default);
+        return f->map_default;
+    }
     return v;
 }
 
-/* Converts a source time to ISO 8601 in out; false when it is already
- * ISO 8601 or no format matches (validation then says so). */
+/* An epoch value outside the plausible window is refused here, where
+ * the raw value and how it was read are known: "time '1747299004000'
+ * read as epoch seconds is year 57339". */
 static bool
-convert_time(const struct source *src, const char *v, char *out, size_t n)
+epoch_plausible(const struct source *src, const char *raw, long long secs,
+                enum time_fmt kind, struct tte_buf *reason)
+{
+    int y, m, d;
+    if (secs >= src->time_min && secs <= src->time_max)
+        return true;
+    buf_printf(reason, "time '%s' read as %s ", raw,
+               kind == TF_EPOCH ? "epoch seconds" : "epoch milliseconds");
+    /* Past year 300,000 the year itself no longer fits an int. */
+    if (secs > 9466848000000LL) {
+        buf_adds(reason, "is beyond year 300000");
+    } else {
+        tte_civil_from_days(secs / 86400, &y, &m, &d);
+        buf_printf(reason, "is %04d-%02d-%02d", y, m, d);
+    }
+    buf_printf(reason, ", outside the plausible window (%s to %d day%s "
+               "after collection; widen it with \"time_window\")",
+               src->time_from, src->days_ahead,
+               src->days_ahead == 1 ? "" : "s");
+    return false;
+}
+
+/* Converts a source time to ISO 8601 in out: 1 when converted, 0 when it
+ * is already ISO 8601 or no format matches (validation then says so),
+ * -1 when refused (reason set). */
+static int
+convert_time(const struct source *src, const char *v, char *out, size_t n,
+             struct tte_buf *reason)
 {
     long long num;
     char t[96];
@@ -243,13 +281,16 @@ convert_time(const struct source *src, const char *v, char *out, size_t n)
         int64_t inst;
         if (tf->kind == TF_ISO8601 &&
             tte_parse_iso8601(t, src->zone_offset, &inst))
-            return false;
+            return 0;
         if ((tf->kind == TF_EPOCH || tf->kind == TF_EPOCH_MS) &&
             str_to_i64(t, &num) && num >= 0) {
             char iso[21];
-            tte_format_utc(tf->kind == TF_EPOCH ? num : num / 1000, iso);
+            long long secs = tf->kind == TF_EPOCH ? num : num / 1000;
+            if (!epoch_plausible(src, t, secs, tf->kind, reason))
+                return -1;
+            tte_format_utc(secs, iso);
             snprintf(out, n, "%s", iso);
-            return true;
+            return 1;
         }
         if (tf->kind == TF_PATTERN) {
             struct tm tm;
@@ -259,15 +300,22 @@ convert_time(const struct source *src, const char *v, char *out, size_t n)
                 end++;
             if (!end || *end)
                 continue;
+            /* A year strptime read but ISO 8601 cannot hold is kept as
+             * written in the reason, not wrapped into another year. */
+            if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+                buf_printf(reason, "time '%s' has year %d", t,
+                           tm.tm_year + 1900);
+                return -1;
+            }
             int off = src->zone_offset;
             snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-                     (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                      tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
                      abs(off) / 3600, abs(off) / 60 % 60);
-            return true;
+            return 1;
         }
     }
-    return false;
+    return 0;
 }
 
 static bool
@@ -277,14 +325,15 @@ filter_keeps(const struct src_filter *f, const struct record *rec)
     size_t len = 0;
     char num[32];
     const char *v = pick(rec, f->column, f->col, &len, &bad, num);
-    if (!v)
-        return false;
-    if (f->contains)
-        return strstr(v, f->contains) != NULL;
-    for (size_t i = 0; i < f->nvalues; i++)
-        if (strlen(f->values[i]) == len && memcmp(v, f->values[i], len) == 0)
-            return true;
-    return false;
+    bool match = false;
+    if (v && f->contains)
+        match = strstr(v, f->contains) != NULL;
+    for (size_t i = 0; v && i < f->nvalues && !match; i++)
+        match = strlen(f->values[i]) == len &&
+                memcmp(v, f->values[i], len) == 0;
+    /* A value the row does not have is in no list: "in" drops the row,
+     * "not_in" keeps it. */
+    return f->negate ? !match : match;
 }
 
 bool
@@ -331,7 +380,8 @@ map_record(const struct source *src, const struct record *rec,
         off[i] = SIZE_MAX;
         if (!v)
             continue;
-        const char *mapped_v = f->nmap ? apply_map(f, v, &len) : v;
+        const char *mapped_v = f->nmap || f->map_default
+                               ? apply_map(f, v, &len) : v;
         /* A CSV field or a JSON string belongs to this record and may be
          * trimmed in place; constants, mapped values, numbers and
          * booleans (written into num) are copied first. */
@@ -349,7 +399,10 @@ map_record(const struct source *src, const struct record *rec,
     if (src->kind == KIND_EVENTS && row[F_TIME] &&
         (src->ntimes > 1 || src->times[0].kind != TF_ISO8601)) {
         char iso[64];
-        if (convert_time(src, row[F_TIME], iso, sizeof iso)) {
+        int c = convert_time(src, row[F_TIME], iso, sizeof iso, reason);
+        if (c < 0)
+            return false;
+        if (c > 0) {
             size_t o = scratch->len;
             buf_adds(scratch, iso);
             buf_addc(scratch, '\0');

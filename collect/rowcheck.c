@@ -3,6 +3,7 @@
 
 #include "map.h"
 #include "rowcheck.h"
+#include "tte_log.h"
 
 void
 rowcheck_init(struct rowcheck *rc, struct source *src)
@@ -35,7 +36,46 @@ rowcheck_map(struct rowcheck *rc, const struct record *rec)
     memset(rc->row, 0, sizeof rc->row);
     if (!map_record(rc->src, rec, &rc->scratch, rc->row, &keep, &rc->reason))
         return ROW_REJECT;
-    return keep ? ROW_MAPPED : ROW_FILTERED;
+    if (!keep)
+        return ROW_FILTERED;
+    rc->mapped++;
+    for (size_t i = 0; i < rc->src->nfields; i++)
+        if (rc->row[i])
+            rc->seen |= 1u << i;
+    return ROW_MAPPED;
+}
+
+void
+rowcheck_unused(const struct rowcheck *rc, const char *file)
+{
+    const struct source *src = rc->src;
+    size_t n;
+    const char *const *names = kind_fields(src->kind, &n);
+
+    if (!src->path || src->format != FMT_JSONL || !rc->mapped)
+        return;
+    for (size_t i = 0; i < src->nfields; i++) {
+        const struct src_field *f = &src->fields[i];
+        if (f->column && !f->constant && !(rc->seen & (1u << i)))
+            log_warn("%s: path '%s' (mapped to %s by %s) is in none of "
+                     "the %lld rows read", file, f->column, names[i],
+                     src->path, rc->mapped);
+    }
+}
+
+bool
+rowcheck_event(const struct source *src, char **row, struct tte_event *ev,
+               struct tte_buf *reason)
+{
+    if (!tte_event_normalize(row, src->zone_offset, ev, reason))
+        return false;
+    if (ev->t >= src->time_min && ev->t <= src->time_max)
+        return true;
+    buf_printf(reason, "time '%.*s' is outside the plausible window (%s to "
+               "%d day%s after collection; widen it with \"time_window\")",
+               (int)ev->len[F_TIME], ev->v[F_TIME], src->time_from,
+               src->days_ahead, src->days_ahead == 1 ? "" : "s");
+    return false;
 }
 
 enum row_kind
@@ -44,8 +84,7 @@ rowcheck_validate(struct rowcheck *rc)
     if (rc->src->kind != KIND_EVENTS)
         return ROW_REGISTRY;
     buf_reset(&rc->reason);
-    if (!tte_event_normalize(rc->row, rc->src->zone_offset, &rc->ev,
-                             &rc->reason))
+    if (!rowcheck_event(rc->src, rc->row, &rc->ev, &rc->reason))
         return ROW_REJECT;
     return ROW_EVENT;
 }

@@ -26,6 +26,8 @@ struct rowcheck {
     struct tte_event ev;
     struct tte_buf reason;
     struct tte_buf scratch;     /* texts of row[] */
+    uint32_t seen;              /* fields some mapped row had */
+    long long mapped;           /* rows mapped and kept */
 };
 
 void rowcheck_init(struct rowcheck *rc, struct source *src);
@@ -38,6 +40,14 @@ enum row_kind rowcheck_map(struct rowcheck *rc, const struct record *rec);
 /* Validates a mapped row: ROW_EVENT or ROW_REJECT for events,
  * ROW_REGISTRY for a registry. */
 enum row_kind rowcheck_validate(struct rowcheck *rc);
+/* A mapped event row normalised into *ev and within the source's
+ * plausible time window; false with *reason set otherwise. The writer
+ * validates rows handed to it with the same call. */
+bool rowcheck_event(const struct source *src, char **row,
+                    struct tte_event *ev, struct tte_buf *reason);
+/* Warns about each JSON path of the definition that no row of the file
+ * had: a typo'd key is said, not silently empty. */
+void rowcheck_unused(const struct rowcheck *rc, const char *file);
 /* Both steps. */
 enum row_kind rowcheck_record(struct rowcheck *rc, const struct record *rec);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "source.h"
@@ -83,6 +84,15 @@ set_zone(struct source *s, const char *zone, const char *where)
     return TTE_OK;
 }
 
+static void
+set_window(struct source *s, int64_t from, const char *text, int days_ahead)
+{
+    s->time_min = from;
+    snprintf(s->time_from, sizeof s->time_from, "%s", text);
+    s->days_ahead = days_ahead;
+    s->time_max = (int64_t)time(NULL) + (int64_t)days_ahead * 86400;
+}
+
 static struct source *
 source_new(const char *name, enum src_kind kind, enum src_format format)
 {
@@ -96,6 +106,7 @@ source_new(const char *name, enum src_kind kind, enum src_format format)
     s->quote = '"';
     s->header = true;
     s->max_record = SRC_MAX_RECORD;
+    set_window(s, SRC_TIME_FROM, "2000-01-01", SRC_DAYS_AHEAD);
     s->times = xcalloc(1, sizeof *s->times);
     s->times[0].kind = TF_ISO8601;
     s->ntimes = 1;
@@ -136,6 +147,7 @@ field_clear(struct src_field *f)
     }
     free(f->map_from);
     free(f->map_to);
+    free(f->map_default);
     memset(f, 0, sizeof *f);
     f->col = -1;
 }
@@ -214,13 +226,18 @@ load_map(const struct loader *l, const cJSON *map, const char *key,
     const cJSON *it;
     if (!cJSON_IsObject(map))
         return bad(l, key, "\"map\" must be an object of value: value");
-    f->nmap = (size_t)cJSON_GetArraySize(map);
-    f->map_from = xcalloc(f->nmap, sizeof(char *));
-    f->map_to = xcalloc(f->nmap, sizeof(char *));
+    f->map_from = xcalloc((size_t)cJSON_GetArraySize(map), sizeof(char *));
+    f->map_to = xcalloc((size_t)cJSON_GetArraySize(map), sizeof(char *));
     size_t i = 0;
     cJSON_ArrayForEach(it, map) {
         if (!cJSON_IsString(it))
             return bad(l, key, "map values must be strings");
+        if (strcmp(it->string, "*") == 0) {
+            free(f->map_default);
+            f->map_default = xstrdup(it->valuestring);
+            continue;
+        }
+        f->nmap = i + 1;
         f->map_from[i] = xstrdup(it->string);
         f->map_to[i] = xstrdup(it->valuestring);
         i++;
@@ -352,7 +369,8 @@ load_filters(const struct loader *l, const cJSON *arr)
     const cJSON *it;
 
     if (!cJSON_IsArray(arr))
-        return bad(l, "filter", "must be a list of {column, in|contains}");
+        return bad(l, "filter", "must be a list of {column, in|contains|"
+                   "not_in|not_contains}");
     s->nfilters = (size_t)cJSON_GetArraySize(arr);
     s->filters = xcalloc(s->nfilters, sizeof *s->filters);
     size_t i = 0;
@@ -361,8 +379,18 @@ load_filters(const struct loader *l, const cJSON *arr)
         const cJSON *col = cJSON_GetObjectItemCaseSensitive(it, "column");
         const cJSON *in = cJSON_GetObjectItemCaseSensitive(it, "in");
         const cJSON *has = cJSON_GetObjectItemCaseSensitive(it, "contains");
+        const cJSON *nin = cJSON_GetObjectItemCaseSensitive(it, "not_in");
+        const cJSON *nhas = cJSON_GetObjectItemCaseSensitive(it,
+                                                             "not_contains");
         const cJSON *v;
         f->col = -1;
+        if (!!in + !!has + !!nin + !!nhas != 1)
+            return bad(l, "filter", "each filter needs exactly one of "
+                       "\"in\", \"contains\", \"not_in\" or "
+                       "\"not_contains\"");
+        f->negate = nin || nhas;
+        in = in ? in : nin;
+        has = has ? has : nhas;
         if (!col || load_selector(l, col, "filter.column", &f->column,
                                   &f->position))
             return bad(l, "filter", "each filter needs a \"column\"");
@@ -378,8 +406,8 @@ load_filters(const struct loader *l, const cJSON *arr)
                 f->values[k++] = xstrdup(v->valuestring);
             }
         } else {
-            return bad(l, "filter", "each filter needs \"in\" (a list) or "
-                       "\"contains\" (a string)");
+            return bad(l, "filter", "\"in\" and \"not_in\" take a list, "
+                       "\"contains\" and \"not_contains\" a string");
         }
     }
     return TTE_OK;
@@ -462,10 +490,39 @@ load_format(const struct loader *l, const cJSON *doc)
     return TTE_OK;
 }
 
+/* "time_window": {"from": "YYYY-MM-DD", "days_ahead": N}, to widen the
+ * plausible event times (an archive from before 2000, a clock ahead). */
+static enum tte_err
+load_window(const struct loader *l, const cJSON *doc)
+{
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(doc, "time_window");
+    const char *from = tte_json_str(w, "from", l->src->time_from);
+    const cJSON *ahead = cJSON_GetObjectItemCaseSensitive(w, "days_ahead");
+    int y, m, d;
+    char tail;
+
+    if (!w)
+        return TTE_OK;
+    if (!cJSON_IsObject(w))
+        return bad(l, "time_window", "must be {\"from\": \"YYYY-MM-DD\", "
+                   "\"days_ahead\": N}");
+    if (sscanf(from, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+        !tte_date_valid(y, m, d))
+        return bad(l, "time_window.from", "must be a date YYYY-MM-DD");
+    if (ahead && (!cJSON_IsNumber(ahead) || ahead->valuedouble < 0 ||
+                  ahead->valuedouble > 36500 ||
+                  ahead->valuedouble != (int)ahead->valuedouble))
+        return bad(l, "time_window.days_ahead", "must be a whole number of "
+                   "days from 0 to 36500");
+    set_window(l->src, tte_days_from_civil(y, m, d) * 86400, from,
+               ahead ? (int)ahead->valuedouble : l->src->days_ahead);
+    return TTE_OK;
+}
+
 static const char *const known_keys[] = {
     "description", "kind", "format", "delimiter", "quote", "header",
     "encoding", "zone", "time_format", "fields", "filter",
-    "max_record_bytes"};
+    "max_record_bytes", "time_window"};
 
 static enum tte_err
 check_keys(const struct loader *l, const cJSON *doc)
@@ -500,8 +557,14 @@ load_doc(struct loader *l, const cJSON *doc, const char *zone)
     v = cJSON_GetObjectItemCaseSensitive(doc, "zone");
     if (v && !cJSON_IsString(v))
         return bad(l, "zone", "must be a string");
-    err = set_zone(l->src, v ? v->valuestring : zone ? zone : "Asia/Jakarta",
-                   l->path);
+    /* The command line overrides a file, as anywhere else. */
+    if (zone && v && strcmp(zone, v->valuestring) != 0)
+        log_info("--zone %s overrides %s's zone %s", zone, l->path,
+                 v->valuestring);
+    err = set_zone(l->src, zone ? zone : v ? v->valuestring : "Asia/Jakarta",
+                   zone ? "--zone" : l->path);
+    if (!err)
+        err = load_window(l, doc);
     v = cJSON_GetObjectItemCaseSensitive(doc, "time_format");
     if (!err && v)
         err = load_times(l, v);

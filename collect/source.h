@@ -21,6 +21,10 @@ enum time_fmt { TF_ISO8601, TF_EPOCH, TF_EPOCH_MS, TF_PATTERN };
 /* Longest line (or record) read, unless the definition or
  * --max-record-bytes says otherwise: a bound on memory, not on data. */
 #define SRC_MAX_RECORD (1LL << 20)
+/* Plausible event times: from 2000-01-01 to a day after collection,
+ * unless the definition's "time_window" widens it. */
+#define SRC_TIME_FROM 946684800LL
+#define SRC_DAYS_AHEAD 1
 
 /* How one target field is read from a row. */
 struct src_field {
@@ -30,11 +34,12 @@ struct src_field {
     char **map_from;    /* value map, compared case-insensitively */
     char **map_to;
     size_t nmap;
+    char *map_default;  /* "*": any other value; NULL keeps it as is */
     int col;            /* resolved CSV column, -1 when absent */
 };
 
 /* Keeps a row only when the selected value is in values[] (or contains
- * the substring). */
+ * the substring); negated ("not_in", "not_contains"): only when not. */
 struct src_filter {
     char *column;
     int position;
@@ -42,6 +47,7 @@ struct src_filter {
     char **values;
     size_t nvalues;
     char *contains;
+    bool negate;
 };
 
 struct time_format {
@@ -62,6 +68,9 @@ struct source {
     long long max_record;       /* bytes; longer lines are rejects */
     char *zone;
     int zone_offset;            /* for times without an offset */
+    int64_t time_min, time_max; /* the plausible window, UTC seconds */
+    char time_from[11];         /* its start as written, for messages */
+    int days_ahead;
     struct time_format *times;
     size_t ntimes;
     struct src_field fields[SRC_MAX_FIELDS];
@@ -80,6 +89,7 @@ struct source {
 const char *const *kind_fields(enum src_kind kind, size_t *n);
 enum tte_err source_builtin(const char *name, const char *zone,
                             struct source **out);
+/* zone (--zone), when given, wins over the definition's "zone". */
 enum tte_err source_load(const char *name_or_path, const char *zone,
                          struct source **out);
 void source_free(struct source *s);

@@ -15,6 +15,7 @@
 #include "tte_db.h"
 #include "tte_id.h"
 #include "tte_log.h"
+#include "rowcheck.h"
 #include "writer.h"
 
 /* Rows per transaction on long files; each commit records the offset. */
@@ -171,8 +172,7 @@ w_row(void *ctx, char *const *row, size_t line, const char *raw,
     struct writer *w = ctx;
     struct tte_event ev;
     buf_reset(&w->reason);
-    if (tte_event_normalize((char **)row, w->src->zone_offset, &ev,
-                            &w->reason))
+    if (rowcheck_event(w->src, (char **)row, &ev, &w->reason))
         return w_event(w, &ev, line);
     if (json && json_may_hold_secret(raw)) {
         json_redact_text(raw, &w->redacted);

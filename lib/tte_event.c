@@ -141,7 +141,15 @@ tte_event_normalize(char *row[F_COUNT], int default_offset,
 {
     memset(ev, 0, sizeof *ev);
     for (int f = 0; f < F_COUNT; f++) {
-        size_t n = row[f] ? str_trim_len(row[f]) : 0;
+        /* Identifiers lose stray spaces; a text keeps its bytes (RFC
+         * 4180: a quoted field's spaces are data), unless it is blank. */
+        bool text = f == F_DOC_ID || f == F_DOC_TYPE || f == F_DOC_NUMBER ||
+                    f == F_MESSAGE;
+        size_t n = 0;
+        if (row[f] && text)
+            n = row[f][strspn(row[f], " \t\r\n")] ? strlen(row[f]) : 0;
+        else if (row[f])
+            n = str_trim_len(row[f]);
         ev->v[f] = n ? row[f] : NULL;
         ev->len[f] = (uint32_t)n;
     }

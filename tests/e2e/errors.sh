@@ -55,7 +55,8 @@ grep -q "missing column 'unit'" "$TMP/out" && ok "missing column named" ||
     not_ok "missing column named"
 
 # --check writes nothing and shows canonical rows with reasons.
-status 0 "--check" "$TTE_BIN/tte-collect" --check --db "$TMP/check.db" \
+status 65 "--check exits 65 when rows would be rejected" \
+    "$TTE_BIN/tte-collect" --check --db "$TMP/check.db" \
     --source csv "$TMP/bad.csv"
 test ! -e "$TMP/check.db" && ok "--check creates no database" ||
     not_ok "--check creates no database"

@@ -65,5 +65,5 @@ run_set() {
 }
 
 run_set 1 3000 2025
-run_set 7 1200 2026
+run_set 7 1200 2024
 finish
