@@ -1,11 +1,13 @@
-/* tte-render: writes the XLSX report of a period from a template. */
+/* tte-render: writes the XLSX or HTML report of a period from a template. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "render.h"
 #include "tte_cli.h"
@@ -13,13 +15,15 @@
 #include "tte_db.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_summary.h"
 #include "tte_time.h"
 
 static const char usage_text[] =
     "usage: tte-render [options] --year YYYY [--quarter 1-4] [--out FILE]\n"
     "\n"
-    "Writes the period's XLSX report from a template. A quarter gives a\n"
-    "preview marked PRATINJAU on every sheet.\n"
+    "Writes the period's report from a template, as XLSX or as one\n"
+    "self-contained HTML file. A quarter gives a preview marked PRATINJAU\n"
+    "on every sheet.\n"
     "\n"
     "  -d, --db FILE        database (default: report.db, or $TTE_DB)\n"
     "  -y, --year YYYY      report year (default: the last completed year)\n"
@@ -27,11 +31,16 @@ static const char usage_text[] =
     "  -t, --template FILE  template (default: templates/default.json);\n"
     "                       a bare name means templates/NAME.json\n"
     "  -c, --config FILE    configuration (default: conf/tte-report.json)\n"
-    "  -o, --out FILE       output .xlsx (default: the template's file name\n"
+    "  -o, --out FILE       output file (default: the template's file name\n"
     "                       in the configured output_dir)\n"
+    "  -f, --format FMT     xlsx or html (default: from the output's\n"
+    "                       extension, .html or .htm for html, else xlsx)\n"
     "      --as-of TIME     generated-at time (ISO 8601; default\n"
     "                       $SOURCE_DATE_EPOCH, else now)\n"
     "      --unmask-nik     show NIK in full (masked by default)\n"
+    "      --summary        print the key figures and warnings to stderr\n"
+    "                       (default with -v or when stderr is a terminal)\n"
+    "      --no-summary     do not print them\n"
     "  -q, --quiet          only errors\n"
     "  -v, --verbose        more detail (repeatable)\n"
     "  -h, --help           this help\n"
@@ -40,7 +49,7 @@ static const char usage_text[] =
     "Exit status: 0 ok, 64 usage, 66 no database or period not aggregated,\n"
     "73 cannot create the output, 78 bad template or configuration.\n";
 
-enum { OPT_ASOF = 256, OPT_UNMASK };
+enum { OPT_ASOF = 256, OPT_UNMASK, OPT_SUMMARY, OPT_NO_SUMMARY };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -51,16 +60,37 @@ static const struct option long_opts[] = {
     {"out", required_argument, NULL, 'o'},
     {"as-of", required_argument, NULL, OPT_ASOF},
     {"unmask-nik", no_argument, NULL, OPT_UNMASK},
+    {"format", required_argument, NULL, 'f'},
+    {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"no-summary", no_argument, NULL, OPT_NO_SUMMARY},
     TTE_COMMON_LONG_OPTS,
 };
+
+/* --format, else the output's extension. */
+static int
+pick_format(const char *format, struct render_opts *o)
+{
+    const char *dot = o->out ? strrchr(o->out, '.') : NULL;
+    if (!format) {
+        o->html = dot && (strcasecmp(dot, ".html") == 0 ||
+                          strcasecmp(dot, ".htm") == 0);
+        return TTE_OPT_NEXT;
+    }
+    if (strcmp(format, "html") && strcmp(format, "xlsx"))
+        return tte_usage_error("--format must be xlsx or html, not '%s'",
+                               format);
+    o->html = strcmp(format, "html") == 0;
+    return TTE_OPT_NEXT;
+}
 
 static int
 parse_args(int argc, char **argv, struct render_opts *o)
 {
-    const char *year = NULL, *as_of = NULL;
+    const char *year = NULL, *as_of = NULL, *format = NULL;
     int ch, status, verbosity = TTE_LOG_INFO;
 
-    while ((ch = getopt_long(argc, argv, "d:y:Q:t:c:o:qvhV", long_opts,
+    o->summary = -1;
+    while ((ch = getopt_long(argc, argv, "d:y:Q:t:c:o:f:qvhV", long_opts,
                              NULL)) != -1) {
         switch (ch) {
         case 'd': o->db_path = optarg; break;
@@ -75,6 +105,9 @@ parse_args(int argc, char **argv, struct render_opts *o)
         case 'o': o->out = optarg; break;
         case OPT_ASOF: as_of = optarg; break;
         case OPT_UNMASK: o->unmask_nik = true; break;
+        case 'f': format = optarg; break;
+        case OPT_SUMMARY: o->summary = 1; break;
+        case OPT_NO_SUMMARY: o->summary = 0; break;
         default:
             status = tte_common_option(ch, usage_text, &verbosity);
             if (status != TTE_OPT_NEXT)
@@ -82,6 +115,13 @@ parse_args(int argc, char **argv, struct render_opts *o)
         }
     }
     status = tte_args_done(argc, argv, verbosity);
+    if (status != TTE_OPT_NEXT)
+        return status;
+    /* The summary is for an operator watching: -v, or a terminal. */
+    if (o->summary < 0)
+        o->summary = verbosity > TTE_LOG_INFO ||
+                     (verbosity == TTE_LOG_INFO && isatty(STDERR_FILENO));
+    status = pick_format(format, o);
     if (status != TTE_OPT_NEXT)
         return status;
     if (year && (status = tte_year_option(year, &o->year)) != TTE_OPT_NEXT)
@@ -116,9 +156,10 @@ template_path(const char *given, const cJSON *config)
 }
 
 /* The template's file name inside output_dir; a name that would leave
- * the folder ("../x", "a/b" from file_name or agency.short) is refused. */
+ * the folder ("../x", "a/b" from file_name or agency.short) is refused.
+ * The HTML is named as the workbook, with its own extension. */
 static enum tte_err
-default_out(struct render *r, char **out)
+default_out(struct render *r, bool html, char **out)
 {
     char *name = tte_report_file_name(r->tpl, r->config,
                                       atoi(tte_vars_get(&r->vars, "year")),
@@ -131,9 +172,14 @@ default_out(struct render *r, char **out)
         free(name);
         return TTE_E_CONFIG;
     }
-    size_t n = strlen(dir) + strlen(name) + 2;
+    size_t n = strlen(dir) + strlen(name) + 8;
     *out = xmalloc(n);
     snprintf(*out, n, "%s/%s", dir, name);
+    char *dot = strrchr(*out, '.');
+    if (html && dot && strcasecmp(dot, ".xlsx") == 0)
+        strcpy(dot, ".html");
+    else if (html)
+        strcat(*out, ".html");
     /* The folder holds reports with personal data: owner only. */
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         log_err("cannot create output folder '%s': %s", dir, strerror(errno));
@@ -232,7 +278,7 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
         if (o->out)
             *out = xstrdup(o->out);
         else
-            err = default_out(r, out);
+            err = default_out(r, o->html, out);
     }
     if (!err) {
         char wal[4200], shm[4200];
@@ -252,10 +298,12 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
     r->db_path = o->db_path;
     err = render_set_budget(r);
     if (!err)
-        err = render_workbook(r, *out);
+        err = o->html ? render_html(r, *out) : render_workbook(r, *out);
     if (!err)
         log_info("wrote %s (%s%s)", *out, tte_vars_get(&r->vars,
                  "period_label"), r->preview ? ", preview" : "");
+    if (!err && o->summary)
+        tte_summary(r->db, r->period, r->config);
     return err;
 }
 

@@ -256,19 +256,27 @@ record_render(const struct render *r, const char *tmp, const char *out)
 }
 
 enum tte_err
+render_begin(struct render *r)
+{
+    int64_t end = 0;
+    enum tte_err err = check_aggregated(r, &end);
+    if (!err)
+        err = load_codes(r);
+    if (!err)
+        r->period_end = end;
+    return err;
+}
+
+enum tte_err
 render_workbook(struct render *r, const char *out)
 {
     char tmp[4096];
-    int64_t end = 0;
-    enum tte_err err = check_aggregated(r, &end);
+    enum tte_err err = render_begin(r);
     const cJSON *sheet;
     int i = 0;
 
-    if (!err)
-        err = load_codes(r);
     if (err)
         return err;
-    r->period_end = end;
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
     err = create_tmp(tmp, out);
     if (err)
@@ -281,7 +289,7 @@ render_workbook(struct render *r, const char *out)
         return TTE_E_CANTCREAT;
     }
     formats_init(r);
-    err = set_properties(r, end);
+    err = set_properties(r, r->period_end);
     cJSON_ArrayForEach(sheet, cJSON_GetObjectItemCaseSensitive(r->tpl,
                                                                "sheets")) {
         if (err)

@@ -10,6 +10,7 @@
 
 #include "tte_err.h"
 #include "tte_text.h"
+#include "tte_util.h"
 
 struct render_opts {
     const char *db_path;
@@ -20,6 +21,8 @@ struct render_opts {
     int quarter;
     int64_t as_of;
     bool unmask_nik;
+    bool html;                  /* --format html, or an .html output */
+    int summary;                /* print the summary: 1, 0, -1 undecided */
 };
 
 /* template.c: checks a template's structure; errors name the key. */
@@ -88,11 +91,107 @@ bool render_sql_tail_empty(sqlite3 *db, const char *tail);
 void render_header_fit(char *text, const char *what);
 /* True when a column's header or SQL name says it holds NIKs. */
 bool render_nik_column(const char *header, const char *name);
+/* render.c: checks that the period is aggregated (its end in
+ * r->period_end) and loads the template's lists (tpl_codes, tpl_status)
+ * for its queries: what every output does first. */
+enum tte_err render_begin(struct render *r);
 /* render.c: writes the workbook to out, atomically. */
 enum tte_err render_workbook(struct render *r, const char *out);
+/* html.c: writes the HTML report to out (0600, via a temporary file). */
+enum tte_err render_html(struct render *r, const char *out);
+
+/*
+ * query.c: what the XLSX (sheet.c) and the HTML (html.c) outputs ask of
+ * the template's queries, and how a value reads, in one place so that the
+ * two cannot differ. at names the block in messages. A query error is
+ * logged with the block and returned (78 for the template, 74/75 for the
+ * database); on error *out is not set to a live statement.
+ */
+#define RENDER_MAX_COLS 64
+struct render_at {
+    struct render *r;
+    int sheet;
+    int block;
+};
+enum tte_err render_sql_error(const struct render_at *at, const char *what);
+enum tte_err render_sql_step_error(const struct render_at *at, int rc);
+/* One statement, :period, :year and :quarter bound; caller finalizes. */
+enum tte_err render_sql_prepare(const struct render_at *at, const char *sql,
+                                sqlite3_stmt **out);
+/* As render_sql_prepare, stepped to its first row (an error when none). */
+enum tte_err render_sql_scalar(const struct render_at *at, const char *sql,
+                               sqlite3_stmt **out);
+/* A block's or pairs row's "when": *on is false when it returns zero. */
+enum tte_err render_sql_when(const struct render_at *at, const cJSON *b,
+                             bool *on);
+/* The text a query returns, expanded (malloc'd), or NULL for NULL or "". */
+enum tte_err render_sql_text(const struct render_at *at, const char *sql,
+                             char **out);
+/* A table block's query, checked against its "columns". */
+enum tte_err render_sql_table(const struct render_at *at, const cJSON *b,
+                              sqlite3_stmt **out);
+/* A pairs block's query, checked to return label and value. */
+enum tte_err render_sql_pairs(const struct render_at *at, const char *sql,
+                              sqlite3_stmt **out);
+/* {placeholders} of a template text filled in; malloc'd. */
+char *render_expand(const struct render *r, const char *text);
+/* The PRATINJAU line of a preview (mark_ended once the period is over);
+ * malloc'd. */
+char *render_preview_mark(const struct render *r);
+/* "YYYY-MM-DD..." as "31 Desember 2025" in buf; anything else as it is. */
+const char *render_date_text(const struct render *r, const char *v,
+                             char *buf, size_t n);
+/* A column's format ("text" when none), and whether it is a number. */
+const char *render_col_format(const cJSON *col);
+bool render_is_number(const char *fmt);
+/* Room for a value's text: buf, or owned (malloc'd, caller frees). */
+struct render_text {
+    char buf[96];
+    char *owned;
+};
+/* The text of a table cell that is not a number nor NULL: NIK masked,
+ * month names, dates. Points into out, st or the template. */
+const char *render_cell_text(const struct render *r, const cJSON *col,
+                             sqlite3_stmt *st, int c,
+                             struct render_text *out);
+/* One label-value row of a pairs block: a count (is_number) or a text,
+ * dates formatted; label and text are valid during the callback only. */
+struct render_pair {
+    const char *label;
+    const char *text;
+    double number;
+    bool is_number;
+};
+typedef void render_pair_fn(void *ctx, const struct render_pair *p);
+/* A pairs block's rows (those whose "when" holds), then its query's, to
+ * fn in order. */
+enum tte_err render_pairs(const struct render_at *at, const cJSON *b,
+                          render_pair_fn *fn, void *ctx);
 
 /* sheet.c: writes one sheet of the template. */
 enum tte_err sheet_write(struct render *r, const cJSON *sheet, int index);
+
+/* svg.c: a table's chart as inline SVG, appended to b. cats are the
+ * category texts, vals[s][i] the value of series s at category i, names
+ * the series' names. */
+struct svg_chart {
+    const char *type;           /* line, column or bar */
+    const char *title;
+    const char *x_title, *y_title;
+    const char *const *cats;
+    size_t ncats;
+    const double *const *vals;
+    const char *const *names;
+    size_t nseries;
+    double width, height;
+};
+void svg_chart(struct tte_buf *b, const struct svg_chart *c);
+
+/* html.c: appends s with & < > " ' escaped (after cell_text's cleaning). */
+void html_escape(struct tte_buf *b, const char *s);
+/* Appends n as the XLSX shows it: '.' between thousands ("1.234"), and
+ * with signed a '+' before a positive change. */
+void html_count(struct tte_buf *b, double n, bool signed_);
 
 /* cell.c: cell text that is always safe and within Excel's limits. */
 char *cell_text(const char *s);

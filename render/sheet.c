@@ -83,85 +83,13 @@ put_blank(struct sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f)
                      "worksheet_write_blank");
 }
 
-/* --- queries ------------------------------------------------------------- */
+/* --- queries (query.c) -------------------------------------------------- */
 
-static enum tte_err
-query_error(struct sheet *s, const char *what)
+static struct render_at
+at(const struct sheet *s)
 {
-    log_err("%s: sheets[%d].blocks[%d]: %s", s->r->tpl_path, s->index,
-            s->block, what);
-    return TTE_E_CONFIG;
-}
-
-/* A query that fails while it runs: where, then SQLite's reason (75 when
- * the database is busy, else 74). */
-static enum tte_err
-step_error(struct sheet *s, int rc)
-{
-    log_err("%s: sheets[%d].blocks[%d]: the query failed while running",
-            s->r->tpl_path, s->index, s->block);
-    return tte_db_err(s->r->db, rc);
-}
-
-static enum tte_err
-prepare(struct sheet *s, const char *sql, sqlite3_stmt **out)
-{
-    struct render *r = s->r;
-    const struct { const char *name; const char *v; } params[] = {
-        {":period", r->period},
-        {":year", tte_vars_get(&r->vars, "year")},
-        {":quarter", tte_vars_get(&r->vars, "quarter")},
-    };
-    const char *tail = NULL;
-    if (sqlite3_prepare_v2(r->db, sql, -1, out, &tail) != SQLITE_OK) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "query does not run: %s",
-                 sqlite3_errmsg(r->db));
-        return query_error(s, msg);
-    }
-    if (!render_sql_tail_empty(r->db, tail)) {
-        sqlite3_finalize(*out);
-        *out = NULL;
-        return query_error(s, "a query is one statement: text after ';'");
-    }
-    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
-        int k = sqlite3_bind_parameter_index(*out, params[i].name);
-        if (k)
-            sqlite3_bind_text(*out, k, params[i].v, -1, SQLITE_STATIC);
-    }
-    return TTE_OK;
-}
-
-static enum tte_err
-scalar(struct sheet *s, const char *sql, sqlite3_stmt **out)
-{
-    enum tte_err err = prepare(s, sql, out);
-    if (err)
-        return err;
-    int rc = sqlite3_step(*out);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(*out);
-        return rc == SQLITE_DONE ? query_error(s, "query returned no row")
-                                 : step_error(s, rc);
-    }
-    return TTE_OK;
-}
-
-/* A block's "when": the block is written only when it returns non-zero. */
-static enum tte_err
-block_wanted(struct sheet *s, const cJSON *b, bool *on)
-{
-    const char *when = tte_json_str(b, "when", NULL);
-    sqlite3_stmt *st;
-    *on = true;
-    if (!when)
-        return TTE_OK;
-    enum tte_err err = scalar(s, when, &st);
-    if (err)
-        return err;
-    *on = sqlite3_column_int64(st, 0) != 0;
-    sqlite3_finalize(st);
-    return TTE_OK;
+    return (struct render_at){.r = s->r, .sheet = s->index,
+                              .block = s->block};
 }
 
 /* --- prose --------------------------------------------------------------- */
@@ -211,7 +139,7 @@ put_prose(struct sheet *s, const char *text, lxw_format *f)
 char *
 sheet_expand(struct sheet *s, const char *text)
 {
-    return tte_expand(text, &s->r->vars, s->r->config);
+    return render_expand(s->r, text);
 }
 
 static void
@@ -227,18 +155,13 @@ text_block(struct sheet *s, const cJSON *b, lxw_format *f)
 static enum tte_err
 query_text_block(struct sheet *s, const cJSON *b, lxw_format *f)
 {
-    sqlite3_stmt *st;
-    enum tte_err err = scalar(s, tte_json_str(b, "query", ""), &st);
-    if (err)
-        return err;
-    const char *v = (const char *)sqlite3_column_text(st, 0);
-    if (v && *v) {
-        char *t = sheet_expand(s, v);
+    struct render_at a = at(s);
+    char *t;
+    enum tte_err err = render_sql_text(&a, tte_json_str(b, "query", ""), &t);
+    if (!err && t)
         put_prose(s, t, f);
-        free(t);
-    }
-    sqlite3_finalize(st);
-    return TTE_OK;
+    free(t);
+    return err;
 }
 
 static enum tte_err
@@ -347,98 +270,26 @@ section_block(struct sheet *s, const cJSON *b)
 
 /* --- pairs --------------------------------------------------------------- */
 
-/* "YYYY-MM-DD..." as "31 Desember 2025"; anything else as it is. */
-static const char *
-date_text(struct sheet *s, const char *v, char *buf, size_t n)
-{
-    int y, mo, d;
-    if (!v || sscanf(v, "%4d-%2d-%2d", &y, &mo, &d) != 3)
-        return v;
-    tte_format_date(y, mo, d, tte_json_get(s->r->tpl, "labels.months"), buf,
-                    n);
-    return buf;
-}
-
 static void
-pair_write(struct sheet *s, const char *label, sqlite3_stmt *st, int col,
-           const char *text, const char *fmt)
+pair_write(void *ctx, const struct render_pair *p)
 {
-    bool count = fmt && strcmp(fmt, "count") == 0;
-    bool number = st && count && sqlite3_column_type(st, col) != SQLITE_TEXT;
-    const char *v = st ? (const char *)sqlite3_column_text(st, col) : text;
-    char buf[96];
-    if (st && fmt && strcmp(fmt, "date") == 0)
-        v = date_text(s, v, buf, sizeof buf);
-    put_text(s, s->row, 0, label, s->r->fmt.label, true);
-    if (number)
-        put_number(s, s->row, 1, sqlite3_column_double(st, col),
-                   s->r->fmt.count);
+    struct sheet *s = ctx;
+    put_text(s, s->row, 0, p->label, s->r->fmt.label, true);
+    if (p->is_number)
+        put_number(s, s->row, 1, p->number, s->r->fmt.count);
     else
-        put_text(s, s->row, 1, v, s->r->fmt.text, true);
-    sheet_next_row(s, pair_height(s, label, number ? "" : v));
-}
-
-static enum tte_err
-pair_row(struct sheet *s, const cJSON *row, const char *format)
-{
-    char *label = sheet_expand(s, tte_json_str(row, "label", ""));
-    const char *value = tte_json_str(row, "value", NULL);
-    const char *sql = tte_json_str(row, "query", NULL);
-    const char *fmt = tte_json_str(row, "format", format);
-    enum tte_err err = TTE_OK;
-
-    if (sql) {
-        sqlite3_stmt *st;
-        err = scalar(s, sql, &st);
-        if (!err) {
-            pair_write(s, label, st, 0, NULL, fmt);
-            sqlite3_finalize(st);
-        }
-    } else {
-        char *t = sheet_expand(s, value ? value : "");
-        pair_write(s, label, NULL, 0, t, NULL);
-        free(t);
-    }
-    free(label);
-    return err;
+        put_text(s, s->row, 1, p->text, s->r->fmt.text, true);
+    sheet_next_row(s, pair_height(s, p->label, p->is_number ? "" : p->text));
 }
 
 static enum tte_err
 pairs_block(struct sheet *s, const cJSON *b)
 {
-    const char *format = tte_json_str(b, "format", NULL);
-    const char *sql = tte_json_str(b, "query", NULL);
-    const cJSON *row;
-    enum tte_err err = TTE_OK;
-
+    struct render_at a = at(s);
     /* A short list stays on one page. */
     if (!s->measure)
         sheet_need_space(s, pairs_height(s, b));
-    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(b, "rows")) {
-        bool on;
-        err = block_wanted(s, row, &on);
-        if (!err && on)
-            err = pair_row(s, row, format);
-        if (err)
-            return err;
-    }
-    if (!sql)
-        return TTE_OK;
-    sqlite3_stmt *st;
-    err = prepare(s, sql, &st);
-    if (err)
-        return err;
-    if (sqlite3_column_count(st) != 2) {
-        sqlite3_finalize(st);
-        return query_error(s, "a pairs query returns two columns");
-    }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        pair_write(s, (const char *)sqlite3_column_text(st, 0), st, 1, NULL,
-                   format);
-    sqlite3_finalize(st);
-    /* A query that fails half-way must not leave a shorter list. */
-    return rc == SQLITE_DONE ? TTE_OK : step_error(s, rc);
+    return render_pairs(&a, b, pair_write, s);
 }
 
 /* --- tables -------------------------------------------------------------- */
@@ -446,59 +297,25 @@ pairs_block(struct sheet *s, const cJSON *b)
 static const char *
 col_format(const struct table *t, int c)
 {
-    return tte_json_str(cJSON_GetArrayItem(t->cols, c), "format", "text");
-}
-
-static bool
-is_number(const char *fmt)
-{
-    return strcmp(fmt, "count") == 0 || strcmp(fmt, "change") == 0;
-}
-
-/* The text a cell shows (numbers aside), in buf when it is made here,
- * in *owned (to free) when it is longer. */
-static const char *
-cell_display(struct sheet *s, const struct table *t, sqlite3_stmt *st,
-             int c, char *buf, size_t n, char **owned)
-{
-    const char *fmt = col_format(t, c);
-    const char *v = (const char *)sqlite3_column_text(st, c);
-    if (strcmp(fmt, "nik") == 0 && !s->r->unmask_nik) {
-        tte_mask_nik(v, buf, n);
-        v = buf;
-    } else if (!s->r->unmask_nik &&
-               render_nik_column(tte_json_str(cJSON_GetArrayItem(t->cols, c),
-                                              "header", ""),
-                                 sqlite3_column_name(st, c))) {
-        /* A template cannot show NIKs by naming the format otherwise. */
-        *owned = render_mask(s->r, v, true);
-        v = *owned;
-    } else if (strcmp(fmt, "month") == 0) {
-        const cJSON *m = cJSON_GetArrayItem(
-            tte_json_get(s->r->tpl, "labels.months"),
-            sqlite3_column_int(st, c) - 1);
-        v = cJSON_IsString(m) ? m->valuestring : v;
-    } else if (strcmp(fmt, "date") == 0) {
-        v = date_text(s, v, buf, n);
-    }
-    return v;
+    return render_col_format(cJSON_GetArrayItem(t->cols, c));
 }
 
 static void
 table_row(struct sheet *s, struct table *t, sqlite3_stmt *st)
 {
-    char buf[MAX_COLS][96];
-    char *owned[MAX_COLS] = {0};
+    struct render_text buf[MAX_COLS];
     const char *text[MAX_COLS];
     int lines = 1;
 
     for (int c = 0; c < t->ncols; c++) {
         const char *fmt = col_format(t, c);
         text[c] = NULL;
-        if (sqlite3_column_type(st, c) == SQLITE_NULL || is_number(fmt))
+        buf[c].owned = NULL;
+        if (sqlite3_column_type(st, c) == SQLITE_NULL ||
+            render_is_number(fmt))
             continue;
-        text[c] = cell_display(s, t, st, c, buf[c], sizeof buf[c],
-                               &owned[c]);
+        text[c] = render_cell_text(s->r, cJSON_GetArrayItem(t->cols, c), st,
+                                   c, &buf[c]);
         int k = s->measure ? 1 : cell_lines(text[c], s->colw[c]);
         if (k > lines)
             lines = k;
@@ -511,7 +328,7 @@ table_row(struct sheet *s, struct table *t, sqlite3_stmt *st)
         bool change = strcmp(fmt, "change") == 0;
         if (sqlite3_column_type(st, c) == SQLITE_NULL) {
             put_blank(s, s->row, (lxw_col_t)c, s->r->fmt.text);
-        } else if (is_number(fmt)) {
+        } else if (render_is_number(fmt)) {
             double n = sqlite3_column_double(st, c);
             t->total[c] += n;
             t->summed[c] = true;
@@ -520,7 +337,7 @@ table_row(struct sheet *s, struct table *t, sqlite3_stmt *st)
         } else {
             put_text(s, s->row, (lxw_col_t)c, text[c], s->r->fmt.text, true);
         }
-        free(owned[c]);
+        free(buf[c].owned);
     }
     sheet_next_row(s, lines * 15.0);
 }
@@ -575,7 +392,9 @@ table_total(struct sheet *s, struct table *t, const cJSON *b)
         bool change = strcmp(col_format(t, c), "change") == 0;
         if (cJSON_IsString(total)) {
             sqlite3_stmt *st;
-            enum tte_err err = scalar(s, total->valuestring, &st);
+            struct render_at a = at(s);
+            enum tte_err err = render_sql_scalar(&a, total->valuestring,
+                                                 &st);
             if (err)
                 return err;
             put_number(s, s->row, (lxw_col_t)c, sqlite3_column_double(st, 0),
@@ -630,23 +449,15 @@ static enum tte_err
 table_block(struct sheet *s, const cJSON *b)
 {
     struct table t = {.cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
+    struct render_at a = at(s);
     sqlite3_stmt *st;
     enum tte_err err;
     int rc = SQLITE_DONE;
 
     t.ncols = cJSON_GetArraySize(t.cols);
-    if (t.ncols > MAX_COLS)
-        return query_error(s, "a table has at most 64 columns");
-    err = prepare(s, tte_json_str(b, "query", ""), &st);
+    err = render_sql_table(&a, b, &st);
     if (err)
         return err;
-    if (sqlite3_column_count(st) != t.ncols) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "the query returns %d columns but %d "
-                 "are declared", sqlite3_column_count(st), t.ncols);
-        sqlite3_finalize(st);
-        return query_error(s, msg);
-    }
     s->chart_rows = 0;          /* "beside" is within one table */
     table_header(s, &t, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
                             b, "plain")));
@@ -654,8 +465,8 @@ table_block(struct sheet *s, const cJSON *b)
     while (!s->err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (s->row >= LXW_ROW_MAX) {
             sqlite3_finalize(st);
-            return query_error(s, "the query returns more rows than a "
-                               "sheet holds (1,048,576)");
+            return render_sql_error(&a, "the query returns more rows than "
+                                    "a sheet holds (1,048,576)");
         }
         table_row(s, &t, st);
     }
@@ -663,7 +474,7 @@ table_block(struct sheet *s, const cJSON *b)
     if (s->err)
         return s->err;
     if (rc != SQLITE_DONE)
-        return step_error(s, rc);
+        return render_sql_step_error(&a, rc);
     t.last = s->row - 1;
     if (t.last < t.first) {
         const char *empty = tte_json_str(s->r->tpl, "labels.empty", "");
@@ -716,8 +527,9 @@ write_block(struct sheet *s, const cJSON *b)
 {
     const struct block_type *t = block_type_find(tte_json_str(b, "type",
                                                               ""));
+    struct render_at a = at(s);
     bool on;
-    enum tte_err err = block_wanted(s, b, &on);
+    enum tte_err err = render_sql_when(&a, b, &on);
     if (err || !on || !t)
         return err;
     err = t->write(s, b);
@@ -763,12 +575,7 @@ walk(struct sheet *s)
     s->block = 0;
     s->have_table = false;
     if (r->preview) {
-        const char *key = r->as_of >= r->period_end && r->period_end
-                              ? "preview.mark_ended" : "preview.mark";
-        const char *mark = tte_json_str(r->tpl, key, NULL);
-        if (!mark)
-            mark = tte_json_str(r->tpl, "preview.mark", "");
-        char *m = sheet_expand(s, mark);
+        char *m = render_preview_mark(r);
         put_prose(s, m, r->fmt.preview);
         free(m);
     }

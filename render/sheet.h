@@ -9,7 +9,7 @@
 
 #include "render.h"
 
-#define MAX_COLS 64
+#define MAX_COLS RENDER_MAX_COLS
 /* Excel keeps at most 1,023 manual page breaks; past them the
  * spreadsheet breaks by itself. */
 #define MAX_BREAKS 1000

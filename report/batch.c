@@ -19,6 +19,7 @@
 #include "tte_db.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_summary.h"
 #include "tte_text.h"
 
 /* A stage's argument list, NULL-terminated; as long as the globs make it
@@ -198,6 +199,26 @@ run_stage(struct batch *b, const char *name, struct argv *a)
     return rc;
 }
 
+/* One render; the summary is printed once, by tte-report at the end. */
+static int
+render(struct batch *b, const char *format, const char *out)
+{
+    struct argv a = {0};
+
+    common(&a, "tte-render", b);
+    period_args(&a, b);
+    arg(&a, "--config");
+    arg(&a, b->config_path);
+    arg(&a, "--template");
+    arg(&a, b->template_path);
+    arg(&a, "--format");
+    arg(&a, format);
+    arg(&a, "--no-summary");
+    arg(&a, "--out");
+    arg(&a, out);
+    return run_stage(b, "render", &a);
+}
+
 static int
 aggregate_render_send(struct batch *b)
 {
@@ -209,17 +230,10 @@ aggregate_render_send(struct batch *b)
     arg(&a, "--zone");
     arg(&a, b->zone);
     rc = run_stage(b, "aggregate", &a);
-    if (rc)
-        return rc;
-    common(&a, "tte-render", b);
-    period_args(&a, b);
-    arg(&a, "--config");
-    arg(&a, b->config_path);
-    arg(&a, "--template");
-    arg(&a, b->template_path);
-    arg(&a, "--out");
-    arg(&a, b->report);
-    rc = run_stage(b, "render", &a);
+    if (!rc)
+        rc = render(b, "xlsx", b->report);
+    if (!rc && b->html[0])
+        rc = render(b, "html", b->html);
     if (rc || !b->opts->send)
         return rc;
     common(&a, "tte-send", b);
@@ -312,4 +326,14 @@ batch_run(struct batch *b)
     sqlite3_close(b->db_handle);
     b->db_handle = NULL;
     return rc;
+}
+
+void
+batch_summary(const struct batch *b)
+{
+    sqlite3 *db;
+    if (tte_db_open(b->db, true, &db) != TTE_OK)
+        return;
+    tte_summary(db, b->period, b->config);
+    sqlite3_close(db);
 }

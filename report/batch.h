@@ -14,6 +14,7 @@ struct batch {
     const char *zone;
     const char *template_path;
     char report[4096];          /* output_dir/file name */
+    char html[4096];            /* the HTML beside it, or "" */
     char period[16];
     char stage[64];             /* the stage running, or that failed */
     sqlite3 *db_handle;
@@ -25,5 +26,8 @@ struct batch {
 
 /* Runs the chain; returns 0 or the failing stage's exit status. */
 int batch_run(struct batch *b);
+
+/* Prints the period's key figures and warnings to stderr (tte_summary). */
+void batch_summary(const struct batch *b);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
@@ -91,6 +92,26 @@ parse_args(int argc, char **argv, struct report_opts *o)
     return -1;
 }
 
+/* With "html": true, the HTML report beside the workbook: the same name
+ * with .html instead of .xlsx. */
+static void
+html_path(struct batch *b)
+{
+    b->html[0] = '\0';
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b->config, "html")))
+        return;
+    snprintf(b->html, sizeof b->html, "%s", b->report);
+    char *dot = strrchr(b->html, '.');
+    char *slash = strrchr(b->html, '/');
+    if (dot && dot > slash && strcasecmp(dot, ".xlsx") == 0)
+        *dot = '\0';
+    if (strlen(b->html) + 6 > sizeof b->html) {
+        b->html[0] = '\0';
+        return;
+    }
+    strcat(b->html, ".html");
+}
+
 /* Output folder and file name from the configuration and template. */
 static int
 plan(struct batch *b, cJSON **tpl)
@@ -121,6 +142,7 @@ plan(struct batch *b, cJSON **tpl)
     }
     snprintf(b->report, sizeof b->report, "%s/%s", dir, name);
     free(name);
+    html_path(b);
     tte_period_key(b->opts->year, b->opts->quarter, b->period);
     return 0;
 }
@@ -170,9 +192,12 @@ run(struct report_opts *o, cJSON *config, const char *config_path)
             log_err("stopped at %s (exit %d)", b.stage, rc);
         else
             log_info("done: %d sources collected, %lld events in %s, %lld "
-                     "rows rejected this run; report %s%s", b.sources,
+                     "rows rejected this run; report %s%s%s%s", b.sources,
                      b.events, b.period, b.rejected, b.report,
+                     b.html[0] ? " and " : "", b.html,
                      o->send ? " (sent)" : "");
+        if (!rc && !o->quiet)
+            batch_summary(&b);
     }
     cJSON_Delete(tpl);
     return rc;

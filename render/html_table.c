@@ -1,0 +1,318 @@
+/*
+ * A table block of the HTML report: header, rows, the empty note, the
+ * total row and the table's charts as inline SVG, with the same values as
+ * sheet.c writes (query.c formats them for both).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "tte_json.h"
+
+/* The rows a chart is drawn from: each cell's text and number. */
+struct grid {
+    int ncols;
+    size_t n, cap;
+    char **text;                /* n * ncols */
+    double *num;                /* n * ncols; 0 for text, as a chart reads it */
+};
+
+struct table {
+    const cJSON *block;
+    const cJSON *cols;
+    int ncols;
+    long rows;
+    double total[RENDER_MAX_COLS];
+    bool summed[RENDER_MAX_COLS];
+    struct grid *grid;          /* NULL without a chart */
+};
+
+static void
+grid_free(struct grid *g)
+{
+    for (size_t i = 0; g && i < g->n * (size_t)g->ncols; i++)
+        free(g->text[i]);
+    if (g) {
+        free(g->text);
+        free(g->num);
+    }
+}
+
+/* A new row; its cells are set by grid_set. */
+static void
+grid_add(struct grid *g)
+{
+    size_t k = (size_t)g->ncols;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 16;
+        g->text = xrealloc(g->text, g->cap * k * sizeof *g->text);
+        g->num = xrealloc(g->num, g->cap * k * sizeof *g->num);
+    }
+    memset(g->text + g->n * k, 0, k * sizeof *g->text);
+    memset(g->num + g->n * k, 0, k * sizeof *g->num);
+    g->n++;
+}
+
+static void
+grid_set(struct grid *g, int c, const char *text, double num)
+{
+    size_t i = (g->n - 1) * (size_t)g->ncols + (size_t)c;
+    g->text[i] = xstrdup(text ? text : "");
+    g->num[i] = num;
+}
+
+static char *
+header_text(struct html *h, const struct table *t, int c)
+{
+    return render_expand(h->r, tte_json_str(cJSON_GetArrayItem(t->cols, c),
+                                            "header", ""));
+}
+
+static bool
+is_change(const struct table *t, int c)
+{
+    return strcmp(render_col_format(cJSON_GetArrayItem(t->cols, c)),
+                  "change") == 0;
+}
+
+static void
+table_head(struct html *h, const struct table *t)
+{
+    /* Many columns print smaller, so that none is cut off the page. */
+    buf_adds(&h->b, t->ncols >= 9 ? "<div class=\"scroll\"><table "
+                                    "class=\"data wide\">\n<thead><tr>"
+                                  : "<div class=\"scroll\"><table "
+                                    "class=\"data\">\n<thead><tr>");
+    for (int c = 0; c < t->ncols; c++) {
+        char *x = header_text(h, t, c);
+        buf_adds(&h->b, render_is_number(render_col_format(
+                            cJSON_GetArrayItem(t->cols, c)))
+                            ? "<th scope=\"col\" class=\"n\">"
+                            : "<th scope=\"col\">");
+        html_text(h, x);
+        buf_adds(&h->b, "</th>");
+        free(x);
+    }
+    buf_adds(&h->b, "</tr></thead>\n<tbody>\n");
+}
+
+static void
+number_cell(struct html *h, double n, bool change)
+{
+    buf_adds(&h->b, "<td class=\"n\">");
+    html_count(&h->b, n, change);
+    buf_adds(&h->b, "</td>");
+}
+
+static void
+table_cell(struct html *h, struct table *t, sqlite3_stmt *st, int c)
+{
+    const cJSON *col = cJSON_GetArrayItem(t->cols, c);
+    struct render_text txt = {.owned = NULL};
+    const char *v = NULL;
+    double n = 0;
+
+    if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+        buf_adds(&h->b, "<td></td>");
+    } else if (render_is_number(render_col_format(col))) {
+        n = sqlite3_column_double(st, c);
+        t->total[c] += n;
+        t->summed[c] = true;
+        number_cell(h, n, is_change(t, c));
+    } else {
+        v = render_cell_text(h->r, col, st, c, &txt);
+        buf_adds(&h->b, "<td class=\"t\">");
+        html_text(h, v);
+        buf_adds(&h->b, "</td>");
+    }
+    if (t->grid && v) {
+        grid_set(t->grid, c, v, 0);
+    } else if (t->grid) {
+        struct tte_buf num;
+        buf_init(&num);
+        buf_adds(&num, "");
+        if (sqlite3_column_type(st, c) != SQLITE_NULL)
+            html_count(&num, n, is_change(t, c));
+        grid_set(t->grid, c, num.data, n);
+        buf_free(&num);
+    }
+    free(txt.owned);
+}
+
+/* A column's total: the sum of its rows ("total": true) or a query of
+ * its own ("total": "SELECT ..."), as sheet.c's table_total. */
+static enum tte_err
+total_row(struct html *h, const struct table *t)
+{
+    const char *label = tte_json_str(t->block, "total_label", NULL);
+    const cJSON *lc = cJSON_GetObjectItemCaseSensitive(t->block,
+                                                       "total_label_column");
+    if (!label)
+        return TTE_OK;
+    buf_adds(&h->b, "<tr class=\"total\">");
+    for (int c = 0; c < t->ncols; c++) {
+        const cJSON *total = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetArrayItem(t->cols, c), "total");
+        if (cJSON_IsString(total)) {
+            sqlite3_stmt *st;
+            enum tte_err err = render_sql_scalar(&h->at, total->valuestring,
+                                                 &st);
+            if (err)
+                return err;
+            number_cell(h, sqlite3_column_double(st, 0), is_change(t, c));
+            sqlite3_finalize(st);
+        } else if (cJSON_IsTrue(total) && t->summed[c]) {
+            number_cell(h, t->total[c], is_change(t, c));
+        } else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0)) {
+            buf_adds(&h->b, "<td class=\"t\">");
+            html_text(h, label);
+            buf_adds(&h->b, "</td>");
+        } else {
+            buf_adds(&h->b, "<td></td>");
+        }
+    }
+    buf_adds(&h->b, "</tr>\n");
+    return TTE_OK;
+}
+
+static double
+spec_size(const cJSON *spec, const char *key, double dflt)
+{
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(spec, "width");
+    const cJSON *ht = cJSON_GetObjectItemCaseSensitive(spec, "height");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
+    /* Both or neither, as chart.c reads them. */
+    return cJSON_IsNumber(w) && cJSON_IsNumber(ht) ? v->valuedouble : dflt;
+}
+
+/* One chart: categories from a column, a series from each "series"
+ * column, named by its header. */
+static void
+chart(struct html *h, const struct table *t, const cJSON *spec)
+{
+    const struct grid *g = t->grid;
+    /* template.c has checked the indexes against the columns. */
+    int cat = cJSON_GetObjectItemCaseSensitive(spec, "categories")->valueint;
+    const cJSON *v;
+    const char **cats = xcalloc(g->n ? g->n : 1, sizeof *cats);
+    const char *names[RENDER_MAX_COLS];
+    char *owned[RENDER_MAX_COLS];
+    const double *vals[RENDER_MAX_COLS];
+    double *col[RENDER_MAX_COLS];
+    size_t ns = 0;
+
+    for (size_t i = 0; i < g->n; i++)
+        cats[i] = g->text[i * (size_t)g->ncols + (size_t)cat];
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "series")) {
+        if (ns == RENDER_MAX_COLS)
+            break;
+        owned[ns] = header_text(h, t, v->valueint);
+        names[ns] = owned[ns];
+        col[ns] = xcalloc(g->n ? g->n : 1, sizeof *col[ns]);
+        for (size_t i = 0; i < g->n; i++)
+            col[ns][i] = g->num[i * (size_t)g->ncols + (size_t)v->valueint];
+        vals[ns] = col[ns];
+        ns++;
+    }
+    char *title = render_expand(h->r, tte_json_str(spec, "title", ""));
+    char *xt = render_expand(h->r, tte_json_str(spec, "x_title", ""));
+    char *yt = render_expand(h->r, tte_json_str(spec, "y_title", ""));
+    struct svg_chart c = {
+        .type = tte_json_str(spec, "type", "column"), .title = title,
+        .x_title = xt, .y_title = yt, .cats = cats, .ncats = g->n,
+        .vals = vals, .names = names, .nseries = ns,
+        .width = spec_size(spec, "width", 480),
+        .height = spec_size(spec, "height", 288),
+    };
+    buf_adds(&h->b, "<figure class=\"chart\">");
+    svg_chart(&h->b, &c);
+    buf_adds(&h->b, "</figure>\n");
+    for (size_t s = 0; s < ns; s++) {
+        free(owned[s]);
+        free(col[s]);
+    }
+    free(cats);
+    free(title);
+    free(xt);
+    free(yt);
+}
+
+/* The table's charts ("chart": one or a list); one with "beside" stays
+ * on the line of the chart before it while the screen or page has room. */
+static void
+charts(struct html *h, const struct table *t)
+{
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(t->block, "chart");
+    const cJSON *c;
+    bool open = false;
+
+    if (!t->grid || !t->rows)
+        return;
+    if (cJSON_IsObject(spec)) {
+        chart(h, t, spec);
+        return;
+    }
+    cJSON_ArrayForEach(c, spec) {
+        bool beside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
+                                                                    "beside"));
+        if (open && !beside)
+            buf_adds(&h->b, "</div>\n");
+        if (!open || !beside)
+            buf_adds(&h->b, "<div class=\"charts\">\n");
+        open = true;
+        chart(h, t, c);
+    }
+    if (open)
+        buf_adds(&h->b, "</div>\n");
+}
+
+static enum tte_err
+table_rows(struct html *h, struct table *t, sqlite3_stmt *st)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (t->grid)
+            grid_add(t->grid);
+        buf_adds(&h->b, "<tr>");
+        for (int c = 0; c < t->ncols; c++)
+            table_cell(h, t, st, c);
+        buf_adds(&h->b, "</tr>\n");
+        t->rows++;
+    }
+    return rc == SQLITE_DONE ? TTE_OK : render_sql_step_error(&h->at, rc);
+}
+
+enum tte_err
+html_table_block(struct html *h, const cJSON *b)
+{
+    struct table t = {.block = b};
+    struct grid g = {0};
+    sqlite3_stmt *st;
+    enum tte_err err = render_sql_table(&h->at, b, &st);
+
+    if (err)
+        return err;
+    t.cols = cJSON_GetObjectItemCaseSensitive(b, "columns");
+    t.ncols = cJSON_GetArraySize(t.cols);
+    g.ncols = t.ncols;
+    if (cJSON_GetObjectItemCaseSensitive(b, "chart"))
+        t.grid = &g;
+    html_end_pairs(h);
+    table_head(h, &t);
+    err = table_rows(h, &t, st);
+    sqlite3_finalize(st);
+    if (!err && !t.rows) {
+        buf_printf(&h->b, "<tr><td class=\"empty\" colspan=\"%d\">",
+                   t.ncols);
+        html_text(h, tte_json_str(h->r->tpl, "labels.empty", ""));
+        buf_adds(&h->b, "</td></tr>\n");
+    }
+    if (!err)
+        err = total_row(h, &t);
+    if (!err) {
+        buf_adds(&h->b, "</tbody></table></div>\n");
+        charts(h, &t);
+    }
+    grid_free(&g);
+    return err;
+}
