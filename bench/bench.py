@@ -4,12 +4,15 @@
 Every figure is the best of RUNS runs; the ratio column compares rows/s
 with sqlite3's own CSV .import of the same file. Peak RSS comes from
 /usr/bin/time. Writes the table to stdout and bench/results.md, and checks
-that the database counts equal the generator's.
+that the database counts equal the generator's. The logs are collected in
+time order as generated and shuffled (the same rows, whole records, in a
+fixed random order), side by side.
 """
 import datetime
 import json
 import os
 import platform
+import random
 import shutil
 import sqlite3
 import subprocess
@@ -21,6 +24,8 @@ big_rows = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 tmp = os.path.join(top, "bench", "tmp")
 bin_ = os.path.join(top, "bin")
 results = []
+# (what, ordered seconds, ordered RSS KiB, shuffled seconds, shuffled RSS)
+side = []
 
 
 def rm_db(path):
@@ -95,6 +100,36 @@ def generate(where, n):
     return json.load(open(exp_path))
 
 
+def shuffled(path, records):
+    """path's rows in a random order (seeded, so every run times the same
+    file), as path with .shuf before its extension; kept between runs.
+    records: CSV, whose first line is the header and whose quoted fields
+    may hold newlines, so whole records move; else one row per line."""
+    root, ext = os.path.splitext(path)
+    out = root + ".shuf" + ext
+    if os.path.exists(out) and os.path.getmtime(out) >= \
+            os.path.getmtime(path):
+        return out
+    print("shuffling %s ..." % path, file=sys.stderr)
+    rows, head, cur, quoted = [], b"", b"", False
+    with open(path, "rb") as f:
+        if records:
+            head = f.readline()
+        for line in f:
+            cur += line
+            if records:
+                quoted ^= line.count(b'"') % 2 == 1
+            if not quoted:
+                rows.append(cur)
+                cur = b""
+    random.Random(14).shuffle(rows)
+    with open(out + ".part", "wb") as g:
+        g.write(head)
+        g.writelines(rows)
+    os.replace(out + ".part", out)
+    return out
+
+
 def stored(db):
     c = sqlite3.connect(db)
     n = c.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -102,27 +137,28 @@ def stored(db):
     return n
 
 
-def batch(where, db, conf, n=None):
+def batch(where, db, conf, n=None, csv="bench.csv"):
     """The whole batch from the raw CSV in where (and its registries) to
     an XLSX: best time and peak RSS of n runs, each on a fresh database."""
     script = ("set -e; B=%s; D=%s; W=%s; $B/tte-collect -q --db $D --source "
               "units $W/units.csv; $B/tte-collect -q --db $D --source "
               "certificates $W/certificates.csv; $B/tte-collect -q --db $D "
-              "--source csv $W/bench.csv || test $? = 65; $B/tte-aggregate -q "
+              "--source csv $W/%s || test $? = 65; $B/tte-aggregate -q "
               "--db $D --year 2025; $B/tte-render -q --db $D --year 2025 "
-              "--config %s --out $W/batch.xlsx" % (bin_, db, where, conf))
+              "--config %s --out $W/batch.xlsx" % (bin_, db, where, csv, conf))
     return timed(["sh", "-c", script], setup=lambda: rm_db(db), n=n)
 
 
 def room_for_big():
-    """Whether the disk holds the big set: about 190 bytes of CSV, 420 of
-    JSON Lines and 100 of database per row, less what is already there."""
+    """Whether the disk holds the big set: about 190 bytes of CSV (twice:
+    shuffled too), 420 of JSON Lines and 100 of database per row, less
+    what is already there."""
     where = os.path.join(tmp, "big")
     os.makedirs(where, exist_ok=True)
     have = sum(os.path.getsize(os.path.join(where, f))
-               for f in ("bench.csv", "bench.jsonl")
+               for f in ("bench.csv", "bench.shuf.csv", "bench.jsonl")
                if os.path.exists(os.path.join(where, f)))
-    need = big_rows * 710 - have
+    need = big_rows * 900 - have
     free = shutil.disk_usage(where).free
     if free < need * 1.1:
         print("bench: skipping the %d-row batch: it needs %.1f GB in %s, "
@@ -147,6 +183,14 @@ def big_runs(exp, conf):
                  (n, csv_path, exp["distinct"]))
     add("whole batch, %d raw rows: collect + aggregate + render"
         % big_rows, big_rows, os.path.getsize(csv_path) / 1e6, t, rss)
+    shuf = os.path.basename(shuffled(csv_path, True))
+    st, srss = batch(where, db, conf, n=min(runs, 2), csv=shuf)
+    if stored(db) != exp["distinct"]:
+        sys.exit("bench: %d events stored from %s, generator says %d" %
+                 (stored(db), shuf, exp["distinct"]))
+    add("whole batch, %d raw rows shuffled: collect + aggregate + render"
+        % big_rows, big_rows, os.path.getsize(csv_path) / 1e6, st, srss)
+    side.append(("whole batch, %d rows" % big_rows, t, rss, st, srss))
     jdb = os.path.join(where, "j.db")
     rm_db(jdb)
     jt, jrss = timed([os.path.join(bin_, "tte-collect"), "-q", "--db", jdb,
@@ -161,7 +205,7 @@ def big_runs(exp, conf):
         big_rows, mb, jt, jrss, ratio=False)
     for f in (db, jdb):
         rm_db(f)
-    return t, jrss, mb
+    return t, st, jrss, mb
 
 
 def main():
@@ -172,6 +216,10 @@ def main():
     csv_mb = os.path.getsize(csv_path) / 1e6
     jsonl_mb = os.path.getsize(jsonl_path) / 1e6
     db = os.path.join(tmp, "b.db")
+    csv_shuf = shuffled(csv_path, True)
+    jsonl_shuf = shuffled(jsonl_path, False)
+    sdb = os.path.join(tmp, "bs.db")
+    sjdb = os.path.join(tmp, "js.db")
 
     t, rss = timed(["cat", csv_path], stdin=None)
     add("cat (read ceiling)", rows, csv_mb, t, rss)
@@ -182,9 +230,21 @@ def main():
         ("import", ["sqlite3", imp, ".mode csv", ".import %s ev" % csv_path],
          lambda: rm_db(imp)),
         ("csv", collect + ["--source", "csv", csv_path], lambda: rm_db(db)),
+        ("csv shuffled", collect[:-1] + [sdb, "--source", "csv", csv_shuf],
+         lambda: rm_db(sdb)),
         ("jsonl", collect[:-1] + [jdb, "--source", "jsonl", jsonl_path],
          lambda: rm_db(jdb)),
+        ("jsonl shuffled", collect[:-1] + [sjdb, "--source", "jsonl",
+                                           jsonl_shuf], lambda: rm_db(sjdb)),
     ])
+    for d in (sdb, sjdb):
+        if stored(d) != exp["distinct"]:
+            sys.exit("bench: %d events stored from shuffled rows in %s, "
+                     "generator says %d" % (stored(d), d, exp["distinct"]))
+    side.append(("csv, %d rows" % rows,) + best["csv"] +
+                best["csv shuffled"])
+    side.append(("jsonl, %d rows" % rows,) + best["jsonl"] +
+                best["jsonl shuffled"])
     base_t = best["import"][0]
     add("sqlite3 .import (baseline)", rows, csv_mb, *best["import"])
     add("tte-collect csv", rows, csv_mb, *best["csv"])
@@ -195,7 +255,10 @@ def main():
     t, rss = timed(collect + ["--source", "csv", csv_path])
     add("tte-collect csv, unchanged re-run", rows, csv_mb, t, rss)
     rerun = t
+    add("tte-collect csv, shuffled", rows, csv_mb, *best["csv shuffled"])
     add("tte-collect jsonl", rows, jsonl_mb, *best["jsonl"])
+    add("tte-collect jsonl, shuffled", rows, jsonl_mb,
+        *best["jsonl shuffled"])
     if stored(jdb) != exp["distinct"]:
         sys.exit("bench: jsonl stored %d events, want %d" %
                  (stored(jdb), exp["distinct"]))
@@ -255,7 +318,7 @@ def main():
 
     big_batch = big_rss = None
     if big_rows and room_for_big():
-        big_batch, big_rss, big_mb = big_runs(
+        big_batch, big_shuf, big_rss, big_mb = big_runs(
             generate(os.path.join(tmp, "big"), big_rows), ren[7])
 
     lines = ["| step | rows | MB | seconds | rows/s | MB/s | peak RSS MiB |"
@@ -296,12 +359,36 @@ def main():
                        "< 60 s)" % (big_rows, big_batch))
     # Memory flat in file size (SQLite's page cache is 8 MiB).
     summary.append("- tte-collect peak RSS, csv: %.1f MiB for 40 MB, %.1f "
-                   "MiB for %.0f MB" % (rss_small / 1024, results[2][4] /
+                   "MiB for %.0f MB" % (rss_small / 1024, best["csv"][1] /
                                         1024, csv_mb))
     summary.append("- tte-collect peak RSS, jsonl: %.1f MiB for %.0f MB%s" % (
-        results[4][4] / 1024, jsonl_mb, ", %.1f MiB for %.0f MB" % (
+        best["jsonl"][1] / 1024, jsonl_mb, ", %.1f MiB for %.0f MB" % (
             big_rss / 1024, big_mb) if big_batch else ""))
-    text = "\n".join(head + lines + summary) + "\n"
+    # Ordered and shuffled side by side, each against .import's rows/s.
+    order = ["", "Time order or not (the same rows shuffled; ratios against"
+             " .import's %.3f s for %d rows, same run):" % (base_t, rows), "",
+             "| input | ordered s | shuffled s | shuffled / ordered |"
+             " ordered vs .import | shuffled vs .import | RSS MiB ordered |"
+             " RSS MiB shuffled |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for what, ot, orss, st, srss in side:
+        n = big_rows if what.startswith("whole") else rows
+        order.append("| %s | %.3f | %.3f | %.2f | %.2fx | %.2fx | %.1f | "
+                     "%.1f |" % (what, ot, st, st / ot, n / ot / base_rate,
+                                 n / st / base_rate, orss / 1024,
+                                 srss / 1024))
+    summary.append("- shuffled / ordered time: %s (target <= 1.3)" % ", ".join(
+        "%s %.2f" % (w, st / ot) for w, ot, _, st, _ in side))
+    summary.append("- tte-collect shuffled vs .import: csv %.2fx (target "
+                   "2.0x), jsonl %.2fx (target 1.5x)" % (
+                       rows / side[0][3] / base_rate,
+                       rows / side[1][3] / base_rate))
+    summary.append("- peak RSS shuffled / ordered: %s (target within 10%%)"
+                   % ", ".join("%s %.2f" % (w, srss / orss)
+                               for w, _, orss, _, srss in side))
+    if big_batch:
+        summary.append("- whole batch, %d raw rows shuffled to XLSX: %.1f s "
+                       "(target < 60 s)" % (big_rows, big_shuf))
+    text = "\n".join(head + lines + order + summary) + "\n"
     print(text)
     with open(os.path.join(top, "bench", "results.md"), "w") as f:
         f.write(text)

@@ -273,6 +273,9 @@ main(int argc, char **argv)
     tte_log_init("tte-collect");
     /* Memory statistics take a global mutex on every SQLite allocation. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    /* A sort's runs are at least 250 pages (8 MiB of 32 KiB pages) by
+     * default; the cache size bounds them instead (store.c's merge). */
+    sqlite3_config(SQLITE_CONFIG_PMASZ, 64);
     status = parse_args(argc, argv, &o);
     if (status >= 0)
         return status;
@@ -287,8 +290,9 @@ main(int argc, char **argv)
         return tte_exit_code(err);
     if (!o.check) {
         err = tte_db_open(o.db_path, false, &db);
-        /* Logs come in time order, and so do their dedupe keys: a small
-         * page cache suffices, and memory stays flat in file size. */
+        /* Logs in time order insert their dedupe keys in order, and
+         * others are staged and merged in order (store.c): a small page
+         * cache suffices, and memory stays flat in file size. */
         if (!err)
             err = tte_db_exec(db, "PRAGMA cache_size = -8192");
         if (!err && strcmp(o.db_path, ":memory:") != 0)

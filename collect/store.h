@@ -14,9 +14,30 @@ enum tte_err store_open(sqlite3 *db, struct store **out);
 void store_close(struct store *s);
 /* Call after a ROLLBACK: cached string ids may no longer exist. */
 void store_forget(struct store *s);
-/* Inserts ev unless an equal event exists; *dup tells which. */
+
+/* What store_event did with a row. */
+enum store_outcome {
+    STORE_NEW,          /* a new event */
+    STORE_DUP,          /* an equal event was stored before */
+    STORE_STAGED        /* out of time order: decided by store_merge */
+};
+/* Call before a file's first store_event: its rows start in order. */
+void store_file_begin(struct store *s);
+/* Inserts ev unless an equal event exists, or stages it; *out tells
+ * which. */
 enum tte_err store_event(struct store *s, const struct tte_event *ev,
-                         long long file_id, size_t line, bool *dup);
+                         long long file_id, size_t line,
+                         enum store_outcome *out);
+/* Called once per staged row merged: its file and whether it was a
+ * duplicate. */
+typedef void (*store_count_fn)(void *ctx, long long file_id, bool dup);
+/* Moves every staged row into events in key order (equal keys in file
+ * order), with the dedupe rule, and empties the stage. Within the
+ * caller's transaction. */
+enum tte_err store_merge(struct store *s, store_count_fn count, void *ctx);
+/* *any: whether rows are staged (committed by a run that was stopped). */
+enum tte_err store_staged(struct store *s, bool *any);
+
 enum tte_err store_reject(struct store *s, long long file_id,
                           const char *source, const char *file, size_t line,
                           const char *reason, const char *raw);

@@ -42,6 +42,7 @@ struct writer {
     size_t clean_line;
     long long since_commit;
     long long chunk_rows;
+    bool leftovers_checked;     /* staged rows of a stopped run merged */
     struct tte_buf reason;      /* of rows validated here */
     struct tte_buf redacted;    /* their raw texts, secrets hidden */
     struct tte_buf raw;         /* a reject's text, escaped */
@@ -151,14 +152,111 @@ static enum tte_err
 w_event(void *ctx, const struct tte_event *ev, size_t line)
 {
     struct writer *w = ctx;
-    bool dup = false;
-    enum tte_err err = store_event(w->store, ev, w->file_id, line, &dup);
-    if (!err) {
+    enum store_outcome out;
+    enum tte_err err = store_event(w->store, ev, w->file_id, line, &out);
+    /* A staged row is counted when it is merged, so that the counts in
+     * files always add up: read = filtered + accepted + duplicates +
+     * rejected. */
+    if (!err && out != STORE_STAGED) {
         w->st.read++;
-        if (dup)
+        if (out == STORE_DUP)
             w->st.duplicates++;
         else
             w->st.accepted++;
+    }
+    return err;
+}
+
+/* Counts of staged rows merged: the file being written's (when mine) go
+ * into its stats, to be saved with its offset; any other file's (rows a
+ * stopped run staged) are added to its files row here. */
+struct leftover {
+    long long file_id, accepted, duplicates;
+};
+struct merged {
+    struct writer *mine;
+    struct leftover *v;
+    size_t n;
+};
+
+static void
+count_merged(void *ctx, long long file_id, bool dup)
+{
+    struct merged *m = ctx;
+    if (m->mine && file_id == m->mine->file_id) {
+        m->mine->st.read++;
+        if (dup)
+            m->mine->st.duplicates++;
+        else
+            m->mine->st.accepted++;
+        return;
+    }
+    size_t i = 0;
+    while (i < m->n && m->v[i].file_id != file_id)
+        i++;
+    if (i == m->n) {
+        m->v = xrealloc(m->v, (m->n + 1) * sizeof *m->v);
+        m->v[m->n++] = (struct leftover){file_id, 0, 0};
+    }
+    if (dup)
+        m->v[i].duplicates++;
+    else
+        m->v[i].accepted++;
+}
+
+static enum tte_err
+save_leftovers(sqlite3 *db, const struct merged *l)
+{
+    sqlite3_stmt *st = tte_db_prepare(db,
+        "UPDATE files SET rows_read = rows_read + ?2 + ?3,"
+        " accepted = accepted + ?2, duplicates = duplicates + ?3"
+        " WHERE id = ?1");
+    enum tte_err err = st ? TTE_OK : TTE_E_IO;
+    for (size_t i = 0; !err && i < l->n; i++) {
+        sqlite3_bind_int64(st, 1, l->v[i].file_id);
+        sqlite3_bind_int64(st, 2, l->v[i].accepted);
+        sqlite3_bind_int64(st, 3, l->v[i].duplicates);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            err = tte_db_err(db, rc);
+    }
+    sqlite3_finalize(st);
+    return err;
+}
+
+/* Merges whatever is staged, within the transaction open; mine: the
+ * file begun counts its own rows. */
+static enum tte_err
+merge_staged(struct writer *w, bool mine)
+{
+    struct merged m = {mine ? w : NULL, NULL, 0};
+    bool any = false;
+    enum tte_err err = store_staged(w->store, &any);
+    if (!err && any && !mine)
+        log_info("merging the rows a stopped run left staged");
+    if (!err && any)
+        err = store_merge(w->store, count_merged, &m);
+    if (!err && m.n)
+        err = save_leftovers(w->db, &m);
+    free(m.v);
+    return err;
+}
+
+/* Rows a stopped run staged and committed (with the offset past them)
+ * go into events before anything else is read, in a transaction of their
+ * own. */
+static enum tte_err
+merge_leftovers(struct writer *w)
+{
+    enum tte_err err = tte_db_exec(w->db, "BEGIN IMMEDIATE");
+    if (!err)
+        err = merge_staged(w, false);
+    if (!err)
+        err = tte_db_exec(w->db, "COMMIT");
+    if (err) {
+        tte_db_rollback(w->db);
+        store_forget(w->store);
     }
     return err;
 }
@@ -261,6 +359,12 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
         snprintf(w->real, sizeof w->real, "%s", path);
     if (!w->store)
         err = store_open(w->db, &w->store);
+    if (!err && own_tx && !w->leftovers_checked) {
+        err = merge_leftovers(w);
+        w->leftovers_checked = !err;
+    }
+    if (!err)
+        store_file_begin(w->store);
     if (!err && own_tx)
         err = tte_db_exec(w->db, "BEGIN IMMEDIATE");
     if (err)
@@ -286,11 +390,18 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
 enum tte_err
 writer_file_end(struct writer *w, enum tte_err err, struct file_stats *st)
 {
+    /* The file's staged rows, and the counts they complete, commit with
+     * its last offset. */
+    if (!err)
+        err = merge_staged(w, true);
     if (!err)
         err = save_progress(w);
     if (w->own_tx && err) {
         tte_db_exec(w->db, "ROLLBACK");
         store_forget(w->store);
+        /* What earlier chunks staged and committed is kept and merged
+         * now (a bad row under --strict), or by the next file or run. */
+        w->leftovers_checked = err == TTE_E_DATA && !merge_leftovers(w);
     } else if (w->own_tx) {
         err = tte_db_exec(w->db, "COMMIT");
     }

@@ -249,8 +249,26 @@ static const char v_issue16[] =
     " LEFT JOIN unit_alias a ON a.alias = lower(c.unit)"
     " LEFT JOIN units u ON u.code = a.code;";
 
+/* Issue 14: ingest whose cost does not depend on the input's order.
+ * Rows of a file that is not in time order are appended here (seq is
+ * their order in the file) and merged into events in id order at the end
+ * of the file, or by the next run after a kill: the stage is committed
+ * with each chunk's offset. Same columns as events; empty at rest, and no
+ * view reads it. */
+static const char v_issue14[] =
+    "CREATE TABLE events_stage("
+    " seq INTEGER PRIMARY KEY, id INTEGER NOT NULL, t INTEGER NOT NULL,"
+    " app INTEGER NOT NULL, unit INTEGER NOT NULL, signer INTEGER NOT NULL,"
+    " nik INTEGER, nip INTEGER, name INTEGER, position INTEGER,"
+    " cert_type INTEGER NOT NULL, cert_serial INTEGER,"
+    " doc_id TEXT NOT NULL DEFAULT '', doc_type INTEGER, doc_number TEXT,"
+    " visibility INTEGER, auth_method INTEGER, api_version INTEGER,"
+    " http_status INTEGER, status_code INTEGER, result INTEGER NOT NULL,"
+    " message INTEGER, duration_ms INTEGER, footer INTEGER,"
+    " file_id INTEGER, line INTEGER);";
+
 static const char *const migrations[] = {v1, v_issue12, v_issue19,
-                                          v_issue15, v_issue16};
+                                          v_issue15, v_issue16, v_issue14};
 
 const char *const *
 tte_schema_migrations(size_t *count)
