@@ -289,8 +289,12 @@ static const char *const steps[] = {
     /* Kualitas Data: log files apart from registries; a file by its name,
      * the full path stays in files. Per-file counts are the whole file's;
      * unknown units and period_events are the period's. */
+    /* A source defined outside conf/sources is named by its real path:
+     * the report shows its file name only. */
     "INSERT INTO agg_quality SELECT :period, row_number() OVER"
-    " (ORDER BY f.id), f.source,"
+    " (ORDER BY f.id), CASE WHEN instr(f.source, '/') THEN replace(substr("
+    " f.source, length(rtrim(f.source, replace(f.source, '/', ''))) + 1),"
+    " '.json', '') ELSE f.source END,"
     " substr(f.path, length(rtrim(f.path, replace(f.path, '/', ''))) + 1),"
     " f.path, f.rows_read, f.filtered, f.accepted, f.duplicates, f.rejected,"
     " COALESCE(q.unknown, 0), COALESCE(q.n, 0)"

@@ -29,6 +29,8 @@ struct collect_opts {
     bool unmask_nik;
     bool allow_empty;           /* a registry may be cleared on purpose */
     long long max_record;       /* --max-record-bytes; 0: the source's */
+    bool forget;                /* --forget: the operands are removed */
+    const char *forget_source;  /* --forget-source NAME */
 };
 
 #endif

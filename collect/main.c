@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "collect_file.h"
+#include "owner.h"
 #include "wal_checkpointer.h"
 #include "writer.h"
 #include "tte_cli.h"
@@ -19,6 +20,8 @@
 
 static const char usage_text[] =
     "usage: tte-collect [options] --source NAME FILE...\n"
+    "       tte-collect [--db FILE] --forget FILE...\n"
+    "       tte-collect [--db FILE] --forget-source NAME\n"
     "\n"
     "Reads signing logs (or a registry) into the report database.\n"
     "\n"
@@ -38,17 +41,22 @@ static const char usage_text[] =
     "      --allow-empty    let a registry file without rows clear it\n"
     "      --strict         stop at the first rejected row\n"
     "      --unmask-nik     show NIK unmasked in --check output\n"
+    "      --forget         remove the events and rejects collected from\n"
+    "                       FILE... (events other files had stay)\n"
+    "      --forget-source NAME  the same for every file of a source\n"
     "  -q, --quiet          no progress, only errors\n"
     "  -v, --verbose        more detail (repeatable)\n"
     "  -h, --help           this help\n"
     "  -V, --version        version\n"
     "\n"
     "Exit status: 0 ok, 64 usage, 65 rows rejected (good rows are kept),\n"
-    "66 missing input or not a regular file, 73 --rejects names an input\n"
+    "66 missing input or not a regular file (or nothing to forget),\n"
+    "73 --rejects names an input\n"
     "or the database, 74 I/O error, 75 database busy, 78 bad source\n"
     "definition.\n";
 
-enum { OPT_STRICT = 256, OPT_UNMASK, OPT_MAX_RECORD, OPT_ALLOW_EMPTY };
+enum { OPT_STRICT = 256, OPT_UNMASK, OPT_MAX_RECORD, OPT_ALLOW_EMPTY,
+       OPT_FORGET, OPT_FORGET_SOURCE };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -61,8 +69,26 @@ static const struct option long_opts[] = {
     {"unmask-nik", no_argument, NULL, OPT_UNMASK},
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD},
     {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
+    {"forget", no_argument, NULL, OPT_FORGET},
+    {"forget-source", required_argument, NULL, OPT_FORGET_SOURCE},
     TTE_COMMON_LONG_OPTS,
 };
+
+/* --forget FILE... or --forget-source NAME, alone. */
+static int
+forget_args(const struct collect_opts *o, int operands)
+{
+    if (o->forget && o->forget_source)
+        return tte_usage_error("--forget and --forget-source go alone");
+    if (o->source || o->check)
+        return tte_usage_error("--forget and --forget-source take no "
+                               "--source or --check");
+    if (o->forget && !operands)
+        return tte_usage_error("--forget needs the files to forget");
+    if (o->forget_source && operands)
+        return tte_usage_error("--forget-source takes no files");
+    return -1;
+}
 
 /* Returns -1 to go on, or the exit status. */
 static int
@@ -96,6 +122,8 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case OPT_STRICT: o->strict = true; break;
         case OPT_UNMASK: o->unmask_nik = true; break;
         case OPT_ALLOW_EMPTY: o->allow_empty = true; break;
+        case OPT_FORGET: o->forget = true; break;
+        case OPT_FORGET_SOURCE: o->forget_source = optarg; break;
         case OPT_MAX_RECORD:
             if (!str_to_i64(optarg, &n) || n < 1)
                 return tte_usage_error("--max-record-bytes needs a positive "
@@ -111,6 +139,8 @@ parse_args(int argc, char **argv, struct collect_opts *o)
     }
     tte_log_set_level(verbosity);
     o->db_path = tte_opt_env(o->db_path, "TTE_DB", "report.db");
+    if (o->forget || o->forget_source)
+        return forget_args(o, argc - optind);
     if (!o->source)
         return tte_usage_error("--source is required");
     if (optind >= argc)
@@ -259,6 +289,27 @@ run(struct writer *w, struct source *src, const struct collect_opts *o,
     return status;
 }
 
+/* --forget FILE... / --forget-source NAME, in one transaction. */
+static int
+forget(const struct collect_opts *o, int argc, char **argv)
+{
+    sqlite3 *db = NULL;
+    enum tte_err err;
+
+    /* Nothing to forget in a database that is not there: not created. */
+    if (access(o->db_path, F_OK) != 0) {
+        log_err("cannot open '%s': %s", o->db_path, strerror(errno));
+        return EX_NOINPUT;
+    }
+    err = tte_db_open(o->db_path, false, &db);
+    if (!err && o->forget)
+        err = owner_forget_files(db, argv, argc);
+    else if (!err)
+        err = owner_forget_source(db, o->forget_source);
+    sqlite3_close(db);
+    return tte_exit_code(err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -282,6 +333,8 @@ main(int argc, char **argv)
     /* The rejects file keeps rejected rows whole, NIKs included: whatever
      * this run creates is its owner's alone, whatever the caller's umask. */
     umask(077);
+    if (o.forget || o.forget_source)
+        return forget(&o, argc - optind, argv + optind);
     if (o.rejects_path && !o.check &&
         rejects_clash(&o, argc - optind, argv + optind))
         return EX_CANTCREAT;

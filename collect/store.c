@@ -23,7 +23,7 @@
 #include "tte_log.h"
 
 enum { Q_STR_FIND, Q_STR_ADD, Q_EV_GET, Q_EV_ADD, Q_ST_ADD, Q_ST_NEXT,
-       Q_ST_CLEAR, Q_ST_ANY, Q_REJECT, Q_COUNT };
+       Q_ST_CLEAR, Q_ST_ANY, Q_REJECT, Q_DUP_ADD, Q_COUNT };
 
 /* The columns of events and events_stage, in the order of the inserts'
  * parameters and of Q_ST_NEXT's result. */
@@ -41,8 +41,8 @@ enum { C_ID = 0, C_T = 1, C_APP = 2, C_SIGNER = 4, C_DOC_ID = 11,
 static const char *const sql[Q_COUNT] = {
     [Q_STR_FIND] = "SELECT id FROM strings WHERE s = ?1",
     [Q_STR_ADD] = "INSERT INTO strings(s) VALUES (?1)",
-    [Q_EV_GET] = "SELECT t, app, signer, doc_id, result FROM events"
-                 " WHERE id = ?1",
+    [Q_EV_GET] = "SELECT t, app, signer, doc_id, result, file_id"
+                 " FROM events WHERE id = ?1",
     [Q_EV_ADD] = "INSERT INTO events(" EV_COLS ") VALUES (" EV_PARAMS ")",
     [Q_ST_ADD] = "INSERT INTO events_stage(" EV_COLS ") VALUES ("
                  EV_PARAMS ")",
@@ -52,6 +52,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_ST_ANY] = "SELECT EXISTS (SELECT 1 FROM events_stage)",
     [Q_REJECT] = "INSERT INTO rejects(file_id, source, file, line, reason,"
                  " raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    /* Another file had the event too: owner.c hands it over to that
+     * file when the first one is replaced or forgotten. */
+    [Q_DUP_ADD] = "INSERT OR IGNORE INTO event_dups(event_id, file_id)"
+                  " VALUES (?1, ?2)",
 };
 
 struct store {
@@ -152,7 +156,7 @@ struct ident {
 
 static enum tte_err
 same_event(struct store *s, int64_t event, const struct ident *want,
-           bool *same)
+           bool *same, int64_t *owner)
 {
     sqlite3_stmt *st = s->q[Q_EV_GET];
     sqlite3_bind_int64(st, 1, event);
@@ -163,6 +167,7 @@ same_event(struct store *s, int64_t event, const struct ident *want,
             strcmp((const char *)sqlite3_column_text(st, 3), want->doc_id)
                 == 0 &&
             sqlite3_column_int64(st, 4) == want->result;
+    *owner = *same ? sqlite3_column_int64(st, 5) : 0;
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
                                                  : tte_db_err(s->db, rc);
@@ -227,11 +232,22 @@ bind_event(sqlite3_stmt *st, const struct tte_event *ev, const int64_t *ids,
     sqlite3_bind_int64(st, i++, (sqlite3_int64)line);
 }
 
+static enum tte_err
+add_dup(struct store *s, int64_t event, long long file_id)
+{
+    sqlite3_bind_int64(s->q[Q_DUP_ADD], 1, event);
+    sqlite3_bind_int64(s->q[Q_DUP_ADD], 2, file_id);
+    int rc = step(s, Q_DUP_ADD, NULL);
+    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
+}
+
 /* Inserts the event bound to Q_EV_ADD (all but its id) at the first id
  * from key on that is free, unless an equal event (id) holds one of the
- * ids before it: then *dup. */
+ * ids before it: then *dup, noted for file_id when another file owns
+ * it. */
 static enum tte_err
-insert_at(struct store *s, int64_t key, const struct ident *id, bool *dup)
+insert_at(struct store *s, int64_t key, const struct ident *id,
+          long long file_id, bool *dup)
 {
     *dup = false;
     for (;; key++) {
@@ -241,7 +257,10 @@ insert_at(struct store *s, int64_t key, const struct ident *id, bool *dup)
             return TTE_OK;
         if (rc != SQLITE_CONSTRAINT)
             return tte_db_err(s->db, rc);
-        enum tte_err err = same_event(s, key, id, dup);
+        int64_t owner = 0;
+        enum tte_err err = same_event(s, key, id, dup, &owner);
+        if (!err && *dup && owner != file_id)
+            err = add_dup(s, key, file_id);
         if (err || *dup)
             return err;
         log_debug("key %016llx holds another event; trying the next",
@@ -275,7 +294,7 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
                        ev->v[F_DOC_ID] ? ev->v[F_DOC_ID] : ""};
     bool dup;
     bind_event(s->q[Q_EV_ADD], ev, ids, signer, file_id, line);
-    err = insert_at(s, key, &id, &dup);
+    err = insert_at(s, key, &id, file_id, &dup);
     *out = dup ? STORE_DUP : STORE_NEW;
     return err;
 }
@@ -292,7 +311,8 @@ merge_row(struct store *s, sqlite3_stmt *r, bool *dup)
                        sqlite3_column_int64(r, C_APP),
                        sqlite3_column_int64(r, C_SIGNER),
                        sqlite3_column_int64(r, C_RESULT), doc ? doc : ""};
-    return insert_at(s, sqlite3_column_int64(r, C_ID), &id, dup);
+    return insert_at(s, sqlite3_column_int64(r, C_ID), &id,
+                     sqlite3_column_int64(r, C_FILE_ID), dup);
 }
 
 /* The connection's cache_size setting (pages, or -KiB). */

@@ -10,6 +10,7 @@
 #include <csv.h>
 
 #include "json_path.h"
+#include "owner.h"
 #include "registry.h"
 #include "store.h"
 #include "tte_db.h"
@@ -29,6 +30,8 @@ struct writer {
     const struct collect_opts *opts;
     struct store *store;
     FILE *rejects_fp;
+    struct owner owner;         /* the source, as files rows name it */
+    bool owner_known;
     /* The file begun. */
     const char *file;           /* as given, for messages */
     char real[PATH_MAX];        /* resolved, as stored */
@@ -144,7 +147,7 @@ w_reject(void *ctx, size_t line, const char *reason, const char *rawtext,
                 line);
         return TTE_E_DATA;
     }
-    return store_reject(w->store, w->file_id, w->src->name, w->real, line,
+    return store_reject(w->store, w->file_id, w->owner.name, w->real, line,
                         reason, raw);
 }
 
@@ -338,6 +341,28 @@ writer_port(struct writer *w)
     return p;
 }
 
+/* A log file belongs to one source: what another or a changed definition
+ * stored from it is removed first, and said. */
+static enum tte_err
+claim_file(struct writer *w, const char *path)
+{
+    struct forgot g;
+    enum tte_err err = owner_claim(w->db, w->real, &w->owner, &g);
+
+    if (err || !g.files)
+        return err;
+    if (w->src->kind != KIND_EVENTS) {
+        log_debug("%s: read before as another registry source", path);
+        return TTE_OK;
+    }
+    log_warn("%s: replaced %lld events read with the earlier definition%s",
+             path, g.events, g.rejects ? " (and its rejects)" : "");
+    if (g.kept)
+        log_warn("%s: %lld more of its events stay: other files had them "
+                 "too", path, g.kept);
+    return TTE_OK;
+}
+
 enum tte_err
 writer_file_begin(struct writer *w, const char *path, FILE *fp,
                   const struct stat *sb, bool own_tx, struct file_plan *plan,
@@ -346,6 +371,7 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     enum tte_err err = TTE_OK;
 
     *unchanged = false;
+    memset(plan, 0, sizeof *plan);
     memset(&w->st, 0, sizeof w->st);
     memset(&w->saved, 0, sizeof w->saved);
     w->file = path;
@@ -357,7 +383,10 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     w->chunk_rows = chunk && atoll(chunk) > 0 ? atoll(chunk) : CHUNK_ROWS;
     if (!realpath(path, w->real))
         snprintf(w->real, sizeof w->real, "%s", path);
-    if (!w->store)
+    if (!w->owner_known)
+        err = owner_of(w->src, &w->owner);
+    w->owner_known = !err;
+    if (!err && !w->store)
         err = store_open(w->db, &w->store);
     if (!err && own_tx && !w->leftovers_checked) {
         err = merge_leftovers(w);
@@ -369,8 +398,14 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
         err = tte_db_exec(w->db, "BEGIN IMMEDIATE");
     if (err)
         return err;
-    err = fileid_plan(w->db, w->src->name, w->real,
-                      w->src->kind == KIND_EVENTS, fp, sb, path, plan);
+    /* The file's earlier events go in the transaction its new ones
+     * come in. */
+    err = claim_file(w, path);
+    if (!err)
+        err = fileid_plan(w->db, w->owner.name, w->real,
+                          w->src->kind == KIND_EVENTS, fp, sb, path, plan);
+    if (!err)
+        err = owner_bind(w->db, plan->file_id, &w->owner);
     w->file_id = plan->file_id;
     w->clean_offset = plan->offset;
     w->clean_line = plan->line;

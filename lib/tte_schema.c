@@ -267,8 +267,25 @@ static const char v_issue14[] =
     " message INTEGER, duration_ms INTEGER, footer INTEGER,"
     " file_id INTEGER, line INTEGER);";
 
+
+/* Issue 13: a log file belongs to one source at a time. A files row
+ * keeps the fingerprint of the definition that read it (its real path
+ * and the SHA-256 of its content; a built-in reader: its name and no
+ * hash); event_dups lists, for an event, the other files that had it,
+ * so that replacing or forgetting the file that stored it hands it over
+ * instead of losing it. */
+static const char v_issue13[] =
+    "ALTER TABLE files ADD COLUMN def_path TEXT;"
+    "ALTER TABLE files ADD COLUMN def_sha256 TEXT;"
+    "CREATE INDEX files_path ON files(path);"
+    "CREATE TABLE event_dups(event_id INTEGER NOT NULL,"
+    " file_id INTEGER NOT NULL, PRIMARY KEY(event_id, file_id))"
+    " WITHOUT ROWID;"
+    "CREATE INDEX event_dups_file ON event_dups(file_id);";
+
 static const char *const migrations[] = {v1, v_issue12, v_issue19,
-                                          v_issue15, v_issue16, v_issue14};
+                                          v_issue15, v_issue16, v_issue14,
+                                          v_issue13};
 
 const char *const *
 tte_schema_migrations(size_t *count)

@@ -188,5 +188,9 @@ same "\"*\" maps every other value" \
     "C1=ok C2=fail C3=fail"
 same "not_in and not_contains drop the rows they name" \
     "$(q "$d/codes.db" 'SELECT filtered FROM files')" 3
+"$TTE_BIN/tte-aggregate" -q --db "$d/codes.db" --year 2025
+same "Kualitas Data names a definition outside conf/sources by its file name" \
+    "$(q "$d/codes.db" 'SELECT source || "|" || file FROM agg_quality')" \
+    "codes|codes.csv"
 
 finish
