@@ -11,7 +11,10 @@
 #include "cube.h"
 #include "tte_db.h"
 #include "tte_log.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_hash.h"
+#include "tte_str.h"
 
 /* Dimensions, in the order of the scan's columns; -1 stands for NULL. */
 enum { D_APP, D_UNIT, D_SIGNER, D_CERT_TYPE, D_SERIAL, D_RESULT, D_STATUS,
@@ -46,7 +49,7 @@ find(struct table *t, const int64_t *d)
 static void
 grow(struct table *t)
 {
-    struct table bigger = {xcalloc(t->cap * 2, sizeof *t->cells),
+    struct table bigger = {tte_xcalloc(t->cap * 2, sizeof *t->cells),
                            t->cap * 2, t->n};
     for (size_t i = 0; i < t->cap; i++)
         if (t->cells[i].used)
@@ -156,7 +159,7 @@ enum tte_err
 cube_build(sqlite3 *db, int64_t start, int64_t end,
            const int64_t month_start[13])
 {
-    struct table t = {xcalloc(1024, sizeof(struct cell)), 1024, 0};
+    struct table t = {tte_xcalloc(1024, sizeof(struct cell)), 1024, 0};
     enum tte_err err = scan(db, start, end, month_start, &t);
     if (!err)
         err = store(db, &t);

@@ -33,7 +33,7 @@ seen_before(struct check *k, uint64_t key)
     key = key ? key : 1;
     if (k->nkeys * 2 >= k->cap) {
         size_t cap = k->cap ? k->cap * 2 : 1024;
-        uint64_t *keys = xcalloc(cap, sizeof *keys);
+        uint64_t *keys = tte_xcalloc(cap, sizeof *keys);
         for (size_t i = 0; i < k->cap; i++) {
             if (!k->keys[i])
                 continue;
@@ -96,11 +96,11 @@ ck_reject(void *ctx, size_t line, const char *reason, const char *raw,
     k->rejected++;
     if (k->left <= 0)
         return TTE_OK;
-    buf_init(&why);
+    tte_buf_init(&why);
     if (!k->opts->unmask_nik)
         tte_mask_nik_runs(reason, &why);
     printf("%zu: rejected: %s\n", line, why.data ? why.data : reason);
-    buf_free(&why);
+    tte_buf_free(&why);
     k->left--;
     return TTE_OK;
 }
@@ -133,7 +133,7 @@ ck_record(void *ctx, const struct record *rec)
         print_row(k, rec->line, k->rc.ev.v);
         break;
     case ROW_REGISTRY:
-        buf_reset(&k->rc.reason);
+        tte_buf_reset(&k->rc.reason);
         if (!registry_check(k->rc.src->kind, k->rc.row, &k->rc.reason))
             return ck_reject(k, rec->line, k->rc.reason.data, NULL, 0);
         k->read++;

@@ -9,7 +9,10 @@
 #include <string.h>
 
 #include "dict.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_hash.h"
+#include "tte_str.h"
 
 #define DICT_MAX (1u << 16)
 
@@ -64,14 +67,14 @@ dict_put(struct dict *d, const char *s, size_t n, int64_t id)
 {
     if (!d->cap) {
         d->cap = DICT_MAX * 2;
-        d->slots = xcalloc(d->cap, sizeof *d->slots);
+        d->slots = tte_xcalloc(d->cap, sizeof *d->slots);
     }
     if (d->n >= DICT_MAX)
         dict_clear(d);
     uint64_t h = tte_hash(s, n);
     struct dict_slot *e = slot(d, s, n, h);
     if (!e->key) {
-        e->key = xmalloc(n + 1);
+        e->key = tte_xmalloc(n + 1);
         memcpy(e->key, s, n);
         e->key[n] = '\0';
         e->hash = (uint32_t)(h >> 32);

@@ -11,7 +11,10 @@
 #include "fileid.h"
 #include "tte_db.h"
 #include "tte_log.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_hash.h"
+#include "tte_str.h"
 
 /* Bytes hashed at the head of a file and before the resume offset. */
 #define WINDOW 4096

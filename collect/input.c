@@ -22,7 +22,7 @@ input_open(struct input *in, FILE *fp, const char *name,
     in->name = name;
     in->cd = (iconv_t)-1;
     in->lf = SIZE_MAX;
-    buf_init(&in->conv);
+    tte_buf_init(&in->conv);
     if (encoding) {
         in->encoding = encoding;
         in->cd = iconv_open("UTF-8", encoding);
@@ -40,7 +40,7 @@ input_close(struct input *in)
     in->cd = (iconv_t)-1;
     free(in->buf);
     in->buf = NULL;
-    buf_free(&in->conv);
+    tte_buf_free(&in->conv);
 }
 
 enum tte_err
@@ -81,7 +81,7 @@ refill(struct input *in)
     in->end = rest;
     if (in->cap - in->end < BLOCK / 2) {
         in->cap = in->cap ? in->cap * 2 : BLOCK;
-        in->buf = xrealloc(in->buf, in->cap + 1);
+        in->buf = tte_xrealloc(in->buf, in->cap + 1);
     }
     size_t n = fread(in->buf + in->end, 1, in->cap - in->end, in->fp);
     in->end += n;
@@ -201,7 +201,7 @@ transcode(struct input *in, char *text, size_t n, size_t *outn)
         *outn = n;
         return text;
     }
-    buf_reset(&in->conv);
+    tte_buf_reset(&in->conv);
     char *src = text;
     size_t left = n;
     while (left) {
@@ -209,13 +209,13 @@ transcode(struct input *in, char *text, size_t n, size_t *outn)
         char *dst = out;
         size_t room = sizeof out;
         size_t rc = iconv(in->cd, &src, &left, &dst, &room);
-        buf_add(&in->conv, out, sizeof out - room);
+        tte_buf_add(&in->conv, out, sizeof out - room);
         if (rc == (size_t)-1 && errno != E2BIG) {
             iconv(in->cd, NULL, NULL, NULL, NULL);
             return NULL;
         }
     }
-    buf_addc(&in->conv, '\0');
+    tte_buf_addc(&in->conv, '\0');
     *outn = in->conv.len - 1;
     return in->conv.data;
 }
@@ -295,5 +295,5 @@ input_text_check(const char *s, size_t n)
         return INPUT_TEXT;
     if (memchr(s + i, '\0', n - i))
         return INPUT_NUL;
-    return utf8_valid(s + i, n - i) ? INPUT_TEXT : INPUT_NOT_UTF8;
+    return tte_utf8_valid(s + i, n - i) ? INPUT_TEXT : INPUT_NOT_UTF8;
 }

@@ -14,7 +14,9 @@
 #include <sys/types.h>
 
 #include "tte_err.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 struct input {
     FILE *fp;

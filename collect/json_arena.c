@@ -8,7 +8,9 @@
 #include <cjson/cJSON.h>
 
 #include "json_arena.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 #define CHUNK (256 * 1024)
 

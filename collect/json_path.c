@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "json_path.h"
+#include "tte_secret.h"
 
 /* "response.id_dokumen", "files[0].id", "a.b[2]" */
 void *
@@ -107,31 +108,31 @@ void
 json_quote_numbers(const char *in, size_t n, struct tte_buf *out)
 {
     size_t i = 0;
-    buf_reset(out);
+    tte_buf_reset(out);
     while (i < n) {
         /* Copy up to the next string or possible number in one go. */
         size_t j = i;
         while (j < n && in[j] != '"' && in[j] != '-' &&
                (in[j] < '0' || in[j] > '9'))
             j++;
-        buf_add(out, in + i, j - i);
+        tte_buf_add(out, in + i, j - i);
         i = j;
         if (i >= n)
             break;
         if (in[i] == '"') {
             j = string_end(in, n, i);
-            buf_add(out, in + i, j - i);
+            tte_buf_add(out, in + i, j - i);
             i = j;
             continue;
         }
         size_t len = number_len(in + i, n - i);
         if (!len) {
-            buf_addc(out, in[i++]);
+            tte_buf_addc(out, in[i++]);
             continue;
         }
-        buf_addc(out, '"');
-        buf_add(out, in + i, len);
-        buf_addc(out, '"');
+        tte_buf_addc(out, '"');
+        tte_buf_add(out, in + i, len);
+        tte_buf_addc(out, '"');
         i += len;
     }
 }
@@ -238,14 +239,14 @@ void
 json_redact_text(const char *in, struct tte_buf *out)
 {
     size_t n = strlen(in), i = 0;
-    buf_reset(out);
+    tte_buf_reset(out);
     while (i < n) {
         if (in[i] != '"') {
-            buf_addc(out, in[i++]);
+            tte_buf_addc(out, in[i++]);
             continue;
         }
         size_t e = string_end(in, n, i), j = e;
-        buf_add(out, in + i, e - i);
+        tte_buf_add(out, in + i, e - i);
         while (j < n && isspace((unsigned char)in[j]))
             j++;
         char key[128];
@@ -255,12 +256,12 @@ json_redact_text(const char *in, struct tte_buf *out)
             j++;
             while (j < n && isspace((unsigned char)in[j]))
                 j++;
-            buf_add(out, in + e, j - e);
-            buf_adds(out, "\"***\"");
+            tte_buf_add(out, in + e, j - e);
+            tte_buf_adds(out, "\"***\"");
             e = value_end(in, n, j);
         }
         i = e;
     }
     if (!out->data)
-        buf_add(out, "", 0);
+        tte_buf_add(out, "", 0);
 }

@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 void *json_get_path(void *obj, const char *path);
 /* Rewrites JSON text so every number token becomes a string holding its

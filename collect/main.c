@@ -105,7 +105,7 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case 's': o->source = optarg; break;
         case 'c': o->check = true; break;
         case 'n':
-            if (!str_to_i64(optarg, &n) || n < 1)
+            if (!tte_str_to_i64(optarg, &n) || n < 1)
                 return tte_usage_error("--check-rows needs a positive "
                                        "number, not '%s'", optarg);
             o->check_rows = (long)n;
@@ -125,7 +125,7 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case OPT_FORGET: o->forget = true; break;
         case OPT_FORGET_SOURCE: o->forget_source = optarg; break;
         case OPT_MAX_RECORD:
-            if (!str_to_i64(optarg, &n) || n < 1)
+            if (!tte_str_to_i64(optarg, &n) || n < 1)
                 return tte_usage_error("--max-record-bytes needs a positive "
                                        "number, not '%s'", optarg);
             o->max_record = n;
@@ -237,7 +237,7 @@ wal_bytes(void)
 {
     const char *s = getenv("TTE_COLLECT_WAL");
     long long v;
-    return s && str_to_i64(s, &v) && v > 0 ? v : 64LL << 20;
+    return s && tte_str_to_i64(s, &v) && v > 0 ? v : 64LL << 20;
 }
 
 static int

@@ -16,7 +16,9 @@
 
 #include "map.h"
 #include "json_path.h"
+#include "tte_hash.h"
 #include "tte_log.h"
+#include "tte_secret.h"
 #include "tte_time.h"
 
 static int
@@ -83,9 +85,9 @@ enum tte_err
 map_header(struct source *src, const char *file, char **names, size_t n,
            bool **secret_cols)
 {
-    bool *secret = xcalloc(n ? n : 1, sizeof(bool));
+    bool *secret = tte_xcalloc(n ? n : 1, sizeof(bool));
     for (size_t i = 0; names && i < n; i++) {
-        str_trim(names[i]);
+        tte_str_trim(names[i]);
         secret[i] = tte_is_secret_name(names[i]);
     }
     for (size_t i = 0; i < src->nfields; i++) {
@@ -249,16 +251,16 @@ epoch_plausible(const struct source *src, const char *raw, long long secs,
     int y, m, d;
     if (secs >= src->time_min && secs <= src->time_max)
         return true;
-    buf_printf(reason, "time '%s' read as %s ", raw,
+    tte_buf_printf(reason, "time '%s' read as %s ", raw,
                kind == TF_EPOCH ? "epoch seconds" : "epoch milliseconds");
     /* Past year 300,000 the year itself no longer fits an int. */
     if (secs > 9466848000000LL) {
-        buf_adds(reason, "is beyond year 300000");
+        tte_buf_adds(reason, "is beyond year 300000");
     } else {
         tte_civil_from_days(secs / 86400, &y, &m, &d);
-        buf_printf(reason, "is %04d-%02d-%02d", y, m, d);
+        tte_buf_printf(reason, "is %04d-%02d-%02d", y, m, d);
     }
-    buf_printf(reason, ", outside the plausible window (%s to %d day%s "
+    tte_buf_printf(reason, ", outside the plausible window (%s to %d day%s "
                "after collection; widen it with \"time_window\")",
                src->time_from, src->days_ahead,
                src->days_ahead == 1 ? "" : "s");
@@ -275,7 +277,7 @@ convert_time(const struct source *src, const char *v, char *out, size_t n,
     long long num;
     char t[96];
     snprintf(t, sizeof t, "%s", v);
-    str_trim(t);
+    tte_str_trim(t);
     for (size_t i = 0; i < src->ntimes; i++) {
         const struct time_format *tf = &src->times[i];
         int64_t inst;
@@ -283,7 +285,7 @@ convert_time(const struct source *src, const char *v, char *out, size_t n,
             tte_parse_iso8601(t, src->zone_offset, &inst))
             return 0;
         if ((tf->kind == TF_EPOCH || tf->kind == TF_EPOCH_MS) &&
-            str_to_i64(t, &num) && num >= 0) {
+            tte_str_to_i64(t, &num) && num >= 0) {
             char iso[21];
             long long secs = tf->kind == TF_EPOCH ? num : num / 1000;
             if (!epoch_plausible(src, t, secs, tf->kind, reason))
@@ -303,7 +305,7 @@ convert_time(const struct source *src, const char *v, char *out, size_t n,
             /* A year strptime read but ISO 8601 cannot hold is kept as
              * written in the reason, not wrapped into another year. */
             if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
-                buf_printf(reason, "time '%s' has year %d", t,
+                tte_buf_printf(reason, "time '%s' has year %d", t,
                            tm.tm_year + 1900);
                 return -1;
             }
@@ -354,7 +356,7 @@ map_record(const struct source *src, const struct record *rec,
             return true;
         }
     }
-    buf_reset(scratch);
+    tte_buf_reset(scratch);
     bool jbad = false;
     if (fast && !json_collect(src, rec->json, jv, num, &jbad))
         fast = false;       /* an object or array: let pick() say which */
@@ -372,7 +374,7 @@ map_record(const struct source *src, const struct record *rec,
             v = pick(rec, f->column, f->col, &len, &bad, num[i]);
         if (bad) {
             size_t n;
-            buf_printf(reason, "field '%s' is an object or array, not a "
+            tte_buf_printf(reason, "field '%s' is an object or array, not a "
                        "value", kind_fields(src->kind, &n)[i]);
             return false;
         }
@@ -390,8 +392,8 @@ map_record(const struct source *src, const struct record *rec,
             continue;
         }
         off[i] = scratch->len;
-        buf_add(scratch, mapped_v, len);
-        buf_addc(scratch, '\0');
+        tte_buf_add(scratch, mapped_v, len);
+        tte_buf_addc(scratch, '\0');
     }
     for (size_t i = 0; i < src->nfields; i++)
         row[i] = direct[i] ? direct[i]
@@ -404,8 +406,8 @@ map_record(const struct source *src, const struct record *rec,
             return false;
         if (c > 0) {
             size_t o = scratch->len;
-            buf_adds(scratch, iso);
-            buf_addc(scratch, '\0');
+            tte_buf_adds(scratch, iso);
+            tte_buf_addc(scratch, '\0');
             /* The scratch may have moved: point every copy again. */
             for (size_t i = 0; i < src->nfields; i++)
                 if (!direct[i] && off[i] != SIZE_MAX)

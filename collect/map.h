@@ -5,7 +5,9 @@
 
 #include "sink.h"
 #include "source.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 /* Fills row[0..nfields) from a record; the texts live in scratch until
  * its next use. Returns false with *reason set when the row is refused

@@ -15,7 +15,10 @@
 #include "owner.h"
 #include "tte_db.h"
 #include "tte_log.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_hash.h"
+#include "tte_str.h"
 
 #ifndef TTE_SYSCONFDIR
 #define TTE_SYSCONFDIR "/usr/local/etc"
@@ -32,7 +35,7 @@ read_all(const char *path, struct tte_buf *b)
     if (!fp)
         return false;
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        buf_add(b, chunk, n);
+        tte_buf_add(b, chunk, n);
     bool ok = !ferror(fp);
     fclose(fp);
     return ok;
@@ -69,19 +72,22 @@ owner_of(const struct source *src, struct owner *o)
 
     memset(o, 0, sizeof *o);
     o->spelled = src->name;
+    tte_buf_init(&b);
     if (!src->path) {
         snprintf(o->name, sizeof o->name, "%s", src->name);
         snprintf(o->def, sizeof o->def, "%s", src->name);
-        return TTE_OK;
-    }
-    buf_init(&b);
-    if (!realpath(src->path, o->def) || !read_all(o->def, &b)) {
+    } else if (!realpath(src->path, o->def) || !read_all(o->def, &b)) {
         log_err("cannot read '%s': %s", src->path, strerror(errno));
-        buf_free(&b);
+        tte_buf_free(&b);
         return TTE_E_CONFIG;
     }
-    tte_sha256_hex(b.data ? b.data : "", b.len, o->sha);
-    buf_free(&b);
+    /* The zone in force is part of the definition: a file read again
+     * with another --zone has other times. */
+    tte_buf_printf(&b, "\nzone=%s", src->zone ? src->zone : "");
+    tte_sha256_hex(b.data, b.len, o->sha);
+    tte_buf_free(&b);
+    if (!src->path)
+        return TTE_OK;
     canonical_name(o->def, o->name, sizeof o->name);
     return TTE_OK;
 }
@@ -206,7 +212,7 @@ rows_of_path(sqlite3 *db, const char *path, const struct owner *o,
             *mine = id;
             continue;
         }
-        *others = xrealloc(*others, (*nothers + 1) * sizeof **others);
+        *others = tte_xrealloc(*others, (*nothers + 1) * sizeof **others);
         (*others)[(*nothers)++] = id;
     }
     sqlite3_finalize(st);
@@ -291,7 +297,7 @@ add_path(sqlite3 *db, const char *path, long long **ids, size_t *n,
     stored_path(path, real, sizeof real);
     enum tte_err err = rows_of_path(db, real, NULL, &mine, &more, &m);
     if (!err && m) {
-        *ids = xrealloc(*ids, (*n + m) * sizeof **ids);
+        *ids = tte_xrealloc(*ids, (*n + m) * sizeof **ids);
         memcpy(*ids + *n, more, m * sizeof *more);
         *n += m;
     }
@@ -369,7 +375,7 @@ rows_of_source(sqlite3 *db, const char *name, long long **ids, size_t *n)
     sqlite3_bind_text(st, 2, canon, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, def, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *ids = xrealloc(*ids, (*n + 1) * sizeof **ids);
+        *ids = tte_xrealloc(*ids, (*n + 1) * sizeof **ids);
         (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);

@@ -13,7 +13,9 @@
 
 #include "tte_err.h"
 #include "tte_event.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 struct port {
     void *ctx;

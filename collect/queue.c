@@ -53,8 +53,8 @@ static uint32_t
 put(struct batch *b, const char *s, size_t n)
 {
     uint32_t off = (uint32_t)b->arena.len;
-    buf_add(&b->arena, s, n);
-    buf_addc(&b->arena, '\0');
+    tte_buf_add(&b->arena, s, n);
+    tte_buf_addc(&b->arena, '\0');
     return off;
 }
 
@@ -134,7 +134,7 @@ consume(void *arg)
         for (size_t i = 0; !err && i < b->n; i++)
             err = write_item(p, b, &b->items[i]);
         b->n = 0;
-        buf_reset(&b->arena);
+        tte_buf_reset(&b->arena);
         pthread_mutex_lock(&p->mu);
         if (err && !p->err)
             p->err = err;
@@ -148,13 +148,13 @@ consume(void *arg)
 struct queue *
 queue_start(const struct port *to)
 {
-    struct queue *p = xcalloc(1, sizeof *p);
+    struct queue *p = tte_xcalloc(1, sizeof *p);
     p->to = *to;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->changed, NULL);
     for (size_t i = 0; i < QUEUE + 1; i++) {
-        p->spare[i] = xcalloc(1, sizeof(struct batch));
-        buf_init(&p->spare[i]->arena);
+        p->spare[i] = tte_xcalloc(1, sizeof(struct batch));
+        tte_buf_init(&p->spare[i]->arena);
     }
     p->nspare = QUEUE + 1;
     if (pthread_create(&p->thread, NULL, consume, p) != 0) {
@@ -315,7 +315,7 @@ queue_finish(struct queue *p)
     pthread_join(p->thread, NULL);
     enum tte_err err = p->err;
     for (size_t i = 0; i < p->nspare; i++) {
-        buf_free(&p->spare[i]->arena);
+        tte_buf_free(&p->spare[i]->arena);
         free(p->spare[i]);
     }
     pthread_mutex_destroy(&p->mu);

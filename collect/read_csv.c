@@ -50,9 +50,9 @@ on_field(void *data, size_t len, void *arg)
 
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 32;
-        r->offs = xrealloc(r->offs, r->cap * sizeof *r->offs);
-        r->lens = xrealloc(r->lens, r->cap * sizeof *r->lens);
-        r->fields = xrealloc(r->fields, r->cap * sizeof *r->fields);
+        r->offs = tte_xrealloc(r->offs, r->cap * sizeof *r->offs);
+        r->lens = tte_xrealloc(r->lens, r->cap * sizeof *r->lens);
+        r->fields = tte_xrealloc(r->fields, r->cap * sizeof *r->fields);
     }
     enum input_text bad = r->bad[0] ? INPUT_TEXT : input_text_check(s, len);
     if (bad == INPUT_NUL)
@@ -63,8 +63,8 @@ on_field(void *data, size_t len, void *arg)
                  "in a source definition)", r->n + 1);
     r->offs[r->n] = r->arena.len;
     r->lens[r->n] = len;
-    buf_add(&r->arena, s, len);
-    buf_addc(&r->arena, '\0');
+    tte_buf_add(&r->arena, s, len);
+    tte_buf_addc(&r->arena, '\0');
     r->n++;
 }
 
@@ -79,16 +79,16 @@ raw_text(void *ctx, size_t *len)
         *len = t ? input_trim_eol(t, n) : 0;
         return t ? t : "";
     }
-    buf_reset(&r->tmp);
+    tte_buf_reset(&r->tmp);
     for (size_t i = 0; i < r->n; i++) {
         const char *v = i < r->ncols && r->secret[i] ? "***" : r->fields[i];
         size_t vn = i < r->ncols && r->secret[i] ? 3 : r->lens[i];
-        char *q = xmalloc(vn * 2 + 3);
+        char *q = tte_xmalloc(vn * 2 + 3);
         size_t qn = csv_write2(q, vn * 2 + 3, v, vn,
                                (unsigned char)r->d->quote);
         if (i)
-            buf_addc(&r->tmp, r->d->delim);
-        buf_add(&r->tmp, q, qn);
+            tte_buf_addc(&r->tmp, r->d->delim);
+        tte_buf_add(&r->tmp, q, qn);
         free(q);
     }
     *len = r->tmp.len;
@@ -165,8 +165,8 @@ on_row(int term, void *arg)
         r->err = data ? handle_record(r) : handle_header(r);
     r->n = 0;
     r->bad[0] = '\0';
-    buf_reset(&r->arena);
-    buf_reset(&r->raw);
+    tte_buf_reset(&r->arena);
+    tte_buf_reset(&r->raw);
     r->ended = true;
     if (r->err == TTE_OK && data)
         r->err = r->sink->clean_point(r->sink->ctx, r->offset, r->line);
@@ -200,8 +200,8 @@ drop_long_record(struct csv_reader *r)
         err = parser_init(r);
     r->n = 0;
     r->bad[0] = '\0';
-    buf_reset(&r->arena);
-    buf_reset(&r->raw);
+    tte_buf_reset(&r->arena);
+    tte_buf_reset(&r->raw);
     r->line_text = NULL;
     r->pending = false;
     return err;
@@ -240,7 +240,7 @@ feed_line(struct csv_reader *r, const struct input_line *l)
     /* A record on one line (most) is its line; only a record that runs
      * over several lines has them copied. */
     if (r->pending) {
-        buf_add(&r->raw, text, outn);
+        tte_buf_add(&r->raw, text, outn);
     } else {
         r->line_text = text;
         r->line_len = outn;
@@ -252,7 +252,7 @@ feed_line(struct csv_reader *r, const struct input_line *l)
     }
     r->pending = !r->ended;
     if (r->pending && r->line_text) {
-        buf_add(&r->raw, r->line_text, r->line_len);
+        tte_buf_add(&r->raw, r->line_text, r->line_len);
         r->line_text = NULL;
     }
     return r->err;
@@ -265,9 +265,9 @@ reader_free(struct csv_reader *r)
     free(r->lens);
     free(r->fields);
     free(r->secret);
-    buf_free(&r->arena);
-    buf_free(&r->raw);
-    buf_free(&r->tmp);
+    tte_buf_free(&r->arena);
+    tte_buf_free(&r->raw);
+    tte_buf_free(&r->tmp);
     csv_free(&r->p);
 }
 

@@ -94,8 +94,8 @@ read_jsonl(struct input *in, long long offset, size_t start_line,
     struct tte_buf quoted, raw;
     enum tte_err err = input_seek(in, offset, start_line);
 
-    buf_init(&quoted);
-    buf_init(&raw);
+    tte_buf_init(&quoted);
+    tte_buf_init(&raw);
     json_arena_begin();
     while (!err && input_next(in, &l)) {
         if (!l.text) {
@@ -116,7 +116,7 @@ read_jsonl(struct input *in, long long offset, size_t start_line,
     json_arena_end();
     if (!err)
         err = input_error(in);
-    buf_free(&quoted);
-    buf_free(&raw);
+    tte_buf_free(&quoted);
+    tte_buf_free(&raw);
     return err;
 }

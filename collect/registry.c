@@ -37,7 +37,7 @@ val(char **row, int i)
 {
     if (!row[i])
         return NULL;
-    str_trim(row[i]);
+    tte_str_trim(row[i]);
     return *row[i] ? row[i] : NULL;
 }
 
@@ -79,12 +79,12 @@ check_ids(const char *nik, const char *nip, struct tte_buf *reason)
     char masked[64];
     if (nik && !tte_nik_valid(nik)) {
         tte_mask_nik(nik, masked, sizeof masked);
-        buf_printf(reason, "nik '%s' is not 16 digits with a valid birth "
+        tte_buf_printf(reason, "nik '%s' is not 16 digits with a valid birth "
                    "date", masked);
         return false;
     }
     if (nip && !tte_nip_valid(nip)) {
-        buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
+        tte_buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
                    "date, TMT and sex digit", nip);
         return false;
     }
@@ -102,7 +102,7 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
     if (!v[11])
         v[11] = v[12];
     if (!v[0] && !v[1] && !v[6]) {
-        buf_adds(reason, "certificate has no cert_serial, nik or nip");
+        tte_buf_adds(reason, "certificate has no cert_serial, nik or nip");
         return false;
     }
     if (!check_ids(v[0], v[1], reason))
@@ -112,7 +112,7 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
     for (char *p = v[5]; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     if (strcmp(v[5], "individu") && strcmp(v[5], "segel")) {
-        buf_printf(reason, "cert_type '%s' is neither individu nor segel",
+        tte_buf_printf(reason, "cert_type '%s' is neither individu nor segel",
                    v[5]);
         return false;
     }
@@ -120,7 +120,7 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
                                         "status_since", "snapshot_date"};
     for (int i = 7; i <= 11; i++) {
         if (i != 9 && !norm_date(v[i])) {
-            buf_printf(reason, "%s '%s' is not a date (YYYY-MM-DD)",
+            tte_buf_printf(reason, "%s '%s' is not a date (YYYY-MM-DD)",
                        dates[i - 7], v[i]);
             return false;
         }
@@ -134,7 +134,7 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
     /* An empty status is unknown, not wrong; anything else must be one of
      * BSrE's. */
     if (v[9] && k == sizeof statuses / sizeof statuses[0]) {
-        buf_printf(reason, "status '%s' is not a BSrE status (ISSUE, "
+        tte_buf_printf(reason, "status '%s' is not a BSrE status (ISSUE, "
                    "EXPIRED, RENEW, REVOKE, ...)", v[9] ? v[9] : "");
         return false;
     }
@@ -161,14 +161,14 @@ unit_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
     for (int i = 0; i < 4; i++)
         v[i] = val(row, i);
     if (!v[0] || !v[1]) {
-        buf_adds(reason, "unit needs both code and name");
+        tte_buf_adds(reason, "unit needs both code and name");
         return false;
     }
     *err = run(db, "INSERT INTO units(code, name, parent) VALUES (?1, ?2, ?3)",
                v, 3);
     if (*err == TTE_E_DATA) {
         *err = TTE_OK;
-        buf_printf(reason, "duplicate unit code '%s'", v[0]);
+        tte_buf_printf(reason, "duplicate unit code '%s'", v[0]);
         return false;
     }
     if (!*err)
@@ -177,7 +177,7 @@ unit_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
         *err = add_alias(db, v[1], v[0]);
     for (char *a = v[3] ? strtok(v[3], "|") : NULL; a && !*err;
          a = strtok(NULL, "|")) {
-        str_trim(a);
+        tte_str_trim(a);
         if (*a)
             *err = add_alias(db, a, v[0]);
     }
@@ -191,31 +191,31 @@ app_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
     for (int i = 0; i < 5; i++)
         v[i] = val(row, i);
     if (!v[0]) {
-        buf_adds(reason, "app is empty");
+        tte_buf_adds(reason, "app is empty");
         return false;
     }
     if (v[3]) {
-        if (str_ieq(v[3], "ya") || str_ieq(v[3], "yes") ||
-            str_ieq(v[3], "true"))
+        if (tte_str_ieq(v[3], "ya") || tte_str_ieq(v[3], "yes") ||
+            tte_str_ieq(v[3], "true"))
             v[3] = "1";
-        else if (str_ieq(v[3], "tidak") || str_ieq(v[3], "no") ||
-                 str_ieq(v[3], "false"))
+        else if (tte_str_ieq(v[3], "tidak") || tte_str_ieq(v[3], "no") ||
+                 tte_str_ieq(v[3], "false"))
             v[3] = "0";
         if (strcmp(v[3], "1") && strcmp(v[3], "0")) {
-            buf_printf(reason, "footer_statement '%s' is neither 1 nor 0",
+            tte_buf_printf(reason, "footer_statement '%s' is neither 1 nor 0",
                        v[3]);
             return false;
         }
     }
     if (!norm_date(v[4])) {
-        buf_printf(reason, "checked_on '%s' is not a date (YYYY-MM-DD)", v[4]);
+        tte_buf_printf(reason, "checked_on '%s' is not a date (YYYY-MM-DD)", v[4]);
         return false;
     }
     *err = run(db, "INSERT INTO apps(app, name, owner_unit, footer_statement,"
                " checked_on) VALUES (?1, ?2, ?3, ?4, ?5)", v, 5);
     if (*err == TTE_E_DATA) {
         *err = TTE_OK;
-        buf_printf(reason, "duplicate app '%s'", v[0]);
+        tte_buf_printf(reason, "duplicate app '%s'", v[0]);
         return false;
     }
     return !*err;
@@ -229,13 +229,13 @@ verifikator_row(sqlite3 *db, char **row, struct tte_buf *reason,
     for (int i = 0; i < 6; i++)
         v[i] = val(row, i);
     if (!v[1]) {
-        buf_adds(reason, "verifikator name is empty");
+        tte_buf_adds(reason, "verifikator name is empty");
         return false;
     }
     if (!check_ids(NULL, v[0], reason))
         return false;
     if (!norm_date(v[4])) {
-        buf_printf(reason, "appointed_on '%s' is not a date (YYYY-MM-DD)",
+        tte_buf_printf(reason, "appointed_on '%s' is not a date (YYYY-MM-DD)",
                    v[4]);
         return false;
     }

@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 
 #include "source.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 /* Empties the kind's tables: a registry is a snapshot. */
 enum tte_err registry_begin(sqlite3 *db, enum src_kind kind);

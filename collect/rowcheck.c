@@ -10,15 +10,15 @@ rowcheck_init(struct rowcheck *rc, struct source *src)
 {
     memset(rc, 0, sizeof *rc);
     rc->src = src;
-    buf_init(&rc->reason);
-    buf_init(&rc->scratch);
+    tte_buf_init(&rc->reason);
+    tte_buf_init(&rc->scratch);
 }
 
 void
 rowcheck_free(struct rowcheck *rc)
 {
-    buf_free(&rc->reason);
-    buf_free(&rc->scratch);
+    tte_buf_free(&rc->reason);
+    tte_buf_free(&rc->scratch);
 }
 
 enum tte_err
@@ -32,7 +32,7 @@ enum row_kind
 rowcheck_map(struct rowcheck *rc, const struct record *rec)
 {
     bool keep = true;
-    buf_reset(&rc->reason);
+    tte_buf_reset(&rc->reason);
     memset(rc->row, 0, sizeof rc->row);
     if (!map_record(rc->src, rec, &rc->scratch, rc->row, &keep, &rc->reason))
         return ROW_REJECT;
@@ -71,7 +71,7 @@ rowcheck_event(const struct source *src, char **row, struct tte_event *ev,
         return false;
     if (ev->t >= src->time_min && ev->t <= src->time_max)
         return true;
-    buf_printf(reason, "time '%.*s' is outside the plausible window (%s to "
+    tte_buf_printf(reason, "time '%.*s' is outside the plausible window (%s to "
                "%d day%s after collection; widen it with \"time_window\")",
                (int)ev->len[F_TIME], ev->v[F_TIME], src->time_from,
                src->days_ahead, src->days_ahead == 1 ? "" : "s");
@@ -83,7 +83,7 @@ rowcheck_validate(struct rowcheck *rc)
 {
     if (rc->src->kind != KIND_EVENTS)
         return ROW_REGISTRY;
-    buf_reset(&rc->reason);
+    tte_buf_reset(&rc->reason);
     if (!rowcheck_event(rc->src, rc->row, &rc->ev, &rc->reason))
         return ROW_REJECT;
     return ROW_EVENT;

@@ -10,7 +10,9 @@
 #include "sink.h"
 #include "source.h"
 #include "tte_event.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 enum row_kind {
     ROW_MAPPED,         /* mapped, not yet validated (rowcheck_map) */

@@ -13,6 +13,7 @@
 #include "source.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_secret.h"
 #include "tte_time.h"
 
 #ifndef TTE_SYSCONFDIR
@@ -80,7 +81,7 @@ set_zone(struct source *s, const char *zone, const char *where)
         return TTE_E_CONFIG;
     }
     free(s->zone);
-    s->zone = xstrdup(zone);
+    s->zone = tte_xstrdup(zone);
     return TTE_OK;
 }
 
@@ -96,10 +97,10 @@ set_window(struct source *s, int64_t from, const char *text, int days_ahead)
 static struct source *
 source_new(const char *name, enum src_kind kind, enum src_format format)
 {
-    struct source *s = xcalloc(1, sizeof *s);
+    struct source *s = tte_xcalloc(1, sizeof *s);
     const char *const *names = kind_fields(kind, &s->nfields);
 
-    s->name = xstrdup(name);
+    s->name = tte_xstrdup(name);
     s->kind = kind;
     s->format = format;
     s->delim = ',';
@@ -107,11 +108,11 @@ source_new(const char *name, enum src_kind kind, enum src_format format)
     s->header = true;
     s->max_record = SRC_MAX_RECORD;
     set_window(s, SRC_TIME_FROM, "2000-01-01", SRC_DAYS_AHEAD);
-    s->times = xcalloc(1, sizeof *s->times);
+    s->times = tte_xcalloc(1, sizeof *s->times);
     s->times[0].kind = TF_ISO8601;
     s->ntimes = 1;
     for (size_t i = 0; i < s->nfields; i++) {
-        s->fields[i].column = xstrdup(names[i]);
+        s->fields[i].column = tte_xstrdup(names[i]);
         s->fields[i].col = -1;
     }
     return s;
@@ -208,7 +209,7 @@ load_selector(const struct loader *l, const cJSON *v, const char *key,
               char **column, int *position)
 {
     if (cJSON_IsString(v) && *v->valuestring) {
-        *column = xstrdup(v->valuestring);
+        *column = tte_xstrdup(v->valuestring);
         return TTE_OK;
     }
     if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 4096) {
@@ -226,20 +227,20 @@ load_map(const struct loader *l, const cJSON *map, const char *key,
     const cJSON *it;
     if (!cJSON_IsObject(map))
         return bad(l, key, "\"map\" must be an object of value: value");
-    f->map_from = xcalloc((size_t)cJSON_GetArraySize(map), sizeof(char *));
-    f->map_to = xcalloc((size_t)cJSON_GetArraySize(map), sizeof(char *));
+    f->map_from = tte_xcalloc((size_t)cJSON_GetArraySize(map), sizeof(char *));
+    f->map_to = tte_xcalloc((size_t)cJSON_GetArraySize(map), sizeof(char *));
     size_t i = 0;
     cJSON_ArrayForEach(it, map) {
         if (!cJSON_IsString(it))
             return bad(l, key, "map values must be strings");
         if (strcmp(it->string, "*") == 0) {
             free(f->map_default);
-            f->map_default = xstrdup(it->valuestring);
+            f->map_default = tte_xstrdup(it->valuestring);
             continue;
         }
         f->nmap = i + 1;
-        f->map_from[i] = xstrdup(it->string);
-        f->map_to[i] = xstrdup(it->valuestring);
+        f->map_from[i] = tte_xstrdup(it->string);
+        f->map_to[i] = tte_xstrdup(it->valuestring);
         i++;
     }
     return TTE_OK;
@@ -264,7 +265,7 @@ load_field(const struct loader *l, const cJSON *v, struct src_field *f)
     if (cst) {
         if (!cJSON_IsString(cst))
             return bad(l, key, "\"const\" must be a string");
-        f->constant = xstrdup(cst->valuestring);
+        f->constant = tte_xstrdup(cst->valuestring);
     } else {
         err = load_selector(l, col ? col : path, key, &f->column,
                             &f->position);
@@ -333,7 +334,7 @@ load_times(const struct loader *l, const cJSON *tf)
         free(s->times[i].pattern);
     free(s->times);
     s->ntimes = (size_t)cJSON_GetArraySize(tf);
-    s->times = xcalloc(s->ntimes, sizeof *s->times);
+    s->times = tte_xcalloc(s->ntimes, sizeof *s->times);
     size_t i = 0;
     enum tte_err err = TTE_OK;
     cJSON_ArrayForEach(it, tf) {
@@ -350,7 +351,7 @@ load_times(const struct loader *l, const cJSON *tf)
             s->times[i].kind = TF_EPOCH_MS;
         } else if (strchr(v, '%')) {
             s->times[i].kind = TF_PATTERN;
-            s->times[i].pattern = xstrdup(v);
+            s->times[i].pattern = tte_xstrdup(v);
         } else {
             err = bad(l, "time_format", "unknown format (iso8601, epoch, "
                       "epoch_ms or a strptime pattern with %)");
@@ -372,7 +373,7 @@ load_filters(const struct loader *l, const cJSON *arr)
         return bad(l, "filter", "must be a list of {column, in|contains|"
                    "not_in|not_contains}");
     s->nfilters = (size_t)cJSON_GetArraySize(arr);
-    s->filters = xcalloc(s->nfilters, sizeof *s->filters);
+    s->filters = tte_xcalloc(s->nfilters, sizeof *s->filters);
     size_t i = 0;
     cJSON_ArrayForEach(it, arr) {
         struct src_filter *f = &s->filters[i++];
@@ -395,15 +396,15 @@ load_filters(const struct loader *l, const cJSON *arr)
                                   &f->position))
             return bad(l, "filter", "each filter needs a \"column\"");
         if (cJSON_IsString(has)) {
-            f->contains = xstrdup(has->valuestring);
+            f->contains = tte_xstrdup(has->valuestring);
         } else if (cJSON_IsArray(in)) {
             f->nvalues = (size_t)cJSON_GetArraySize(in);
-            f->values = xcalloc(f->nvalues, sizeof(char *));
+            f->values = tte_xcalloc(f->nvalues, sizeof(char *));
             size_t k = 0;
             cJSON_ArrayForEach(v, in) {
                 if (!cJSON_IsString(v))
                     return bad(l, "filter.in", "values must be strings");
-                f->values[k++] = xstrdup(v->valuestring);
+                f->values[k++] = tte_xstrdup(v->valuestring);
             }
         } else {
             return bad(l, "filter", "\"in\" and \"not_in\" take a list, "
@@ -485,8 +486,8 @@ load_format(const struct loader *l, const cJSON *doc)
     if (hdr && !cJSON_IsBool(hdr))
         return bad(l, "header", "must be true or false");
     s->header = !hdr || cJSON_IsTrue(hdr);
-    if (enc && !str_ieq(enc, "UTF-8") && !str_ieq(enc, "utf8"))
-        s->encoding = xstrdup(enc);
+    if (enc && !tte_str_ieq(enc, "UTF-8") && !tte_str_ieq(enc, "utf8"))
+        s->encoding = tte_xstrdup(enc);
     return TTE_OK;
 }
 
@@ -587,14 +588,14 @@ find_definition(const char *name)
     size_t n = strlen(name);
 
     if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".json") == 0))
-        return xstrdup(name);
+        return tte_xstrdup(name);
     snprintf(path, sizeof path, "conf/sources/%s.json", name);
     if (access(path, R_OK) == 0)
-        return xstrdup(path);
+        return tte_xstrdup(path);
     snprintf(path, sizeof path, "%s/tte-report/sources/%s.json",
              TTE_SYSCONFDIR, name);
     if (access(path, R_OK) == 0)
-        return xstrdup(path);
+        return tte_xstrdup(path);
     return NULL;
 }
 

@@ -89,7 +89,7 @@ store_file_begin(struct store *s)
 enum tte_err
 store_open(sqlite3 *db, struct store **out)
 {
-    struct store *s = xcalloc(1, sizeof *s);
+    struct store *s = tte_xcalloc(1, sizeof *s);
     s->db = db;
     store_file_begin(s);
     /* The merge's sort runs on a second core when there is one. */

@@ -12,7 +12,9 @@
 #include "wal_checkpointer.h"
 #include "tte_db.h"
 #include "tte_log.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 struct wal_checkpointer {
     sqlite3 *db, *own;
@@ -87,7 +89,7 @@ wal_checkpointer_start(sqlite3 *db, const char *path, long long bytes)
      * the same size. */
     sqlite3_wal_autocheckpoint(db, frames);
 
-    struct wal_checkpointer *k = xcalloc(1, sizeof *k);
+    struct wal_checkpointer *k = tte_xcalloc(1, sizeof *k);
     k->db = db;
     k->threshold = frames;
     /* A connection finds the WAL on its first read: before that, a

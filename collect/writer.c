@@ -56,15 +56,15 @@ struct writer *
 writer_new(sqlite3 *db, const struct source *src,
            const struct collect_opts *o, FILE *rejects)
 {
-    struct writer *w = xcalloc(1, sizeof *w);
+    struct writer *w = tte_xcalloc(1, sizeof *w);
     w->db = db;
     w->src = src;
     w->opts = o;
     w->rejects_fp = rejects;
-    buf_init(&w->reason);
-    buf_init(&w->redacted);
-    buf_init(&w->raw);
-    buf_init(&w->why);
+    tte_buf_init(&w->reason);
+    tte_buf_init(&w->redacted);
+    tte_buf_init(&w->raw);
+    tte_buf_init(&w->why);
     return w;
 }
 
@@ -74,10 +74,10 @@ writer_free(struct writer *w)
     if (!w)
         return;
     store_close(w->store);
-    buf_free(&w->reason);
-    buf_free(&w->redacted);
-    buf_free(&w->raw);
-    buf_free(&w->why);
+    tte_buf_free(&w->reason);
+    tte_buf_free(&w->redacted);
+    tte_buf_free(&w->raw);
+    tte_buf_free(&w->why);
     free(w);
 }
 
@@ -126,8 +126,8 @@ w_reject(void *ctx, size_t line, const char *reason, const char *rawtext,
          size_t raw_len)
 {
     struct writer *w = ctx;
-    buf_reset(&w->raw);
-    buf_add_escaped(&w->raw, rawtext ? rawtext : "", rawtext ? raw_len : 0);
+    tte_buf_reset(&w->raw);
+    tte_buf_add_escaped(&w->raw, rawtext ? rawtext : "", rawtext ? raw_len : 0);
     const char *raw = w->raw.data;
     /* A NIK in the wrong field is quoted by the reason: stderr, the
      * rejects file and v_rejects show it masked (raw keeps the row). */
@@ -198,7 +198,7 @@ count_merged(void *ctx, long long file_id, bool dup)
     while (i < m->n && m->v[i].file_id != file_id)
         i++;
     if (i == m->n) {
-        m->v = xrealloc(m->v, (m->n + 1) * sizeof *m->v);
+        m->v = tte_xrealloc(m->v, (m->n + 1) * sizeof *m->v);
         m->v[m->n++] = (struct leftover){file_id, 0, 0};
     }
     if (dup)
@@ -272,7 +272,7 @@ w_row(void *ctx, char *const *row, size_t line, const char *raw,
 {
     struct writer *w = ctx;
     struct tte_event ev;
-    buf_reset(&w->reason);
+    tte_buf_reset(&w->reason);
     if (rowcheck_event(w->src, (char **)row, &ev, &w->reason))
         return w_event(w, &ev, line);
     if (json && json_may_hold_secret(raw)) {
@@ -355,8 +355,9 @@ claim_file(struct writer *w, const char *path)
         log_debug("%s: read before as another registry source", path);
         return TTE_OK;
     }
-    log_warn("%s: replaced %lld events read with the earlier definition%s",
-             path, g.events, g.rejects ? " (and its rejects)" : "");
+    log_warn("%s: replaced %lld event%s read with the earlier definition%s",
+             path, g.events, g.events == 1 ? "" : "s",
+             g.rejects ? " (and its rejects)" : "");
     if (g.kept)
         log_warn("%s: %lld more of its events stay: other files had them "
                  "too", path, g.kept);

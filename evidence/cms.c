@@ -19,7 +19,9 @@
 #include "evidence.h"
 #include "tte_id.h"
 #include "tte_log.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 /* The two byte ranges of the file, read in order. */
 struct ranges {
@@ -148,7 +150,7 @@ static void
 mask_niks(const char *in, char *out, size_t outsz)
 {
     struct tte_buf b;
-    buf_init(&b);
+    tte_buf_init(&b);
     for (size_t i = 0; in[i];) {
         size_t j = i;
         while (in[j] >= '0' && in[j] <= '9')
@@ -158,14 +160,14 @@ mask_niks(const char *in, char *out, size_t outsz)
             memcpy(nik, in + i, 16);
             nik[16] = '\0';
             tte_mask_nik(nik, masked, sizeof masked);
-            buf_adds(&b, masked);
+            tte_buf_adds(&b, masked);
         } else {
-            buf_add(&b, in + i, j > i ? j - i : 1);
+            tte_buf_add(&b, in + i, j > i ? j - i : 1);
         }
         i = j > i ? j : i + 1;
     }
     snprintf(out, outsz, "%s", b.data ? b.data : "");
-    buf_free(&b);
+    tte_buf_free(&b);
 }
 
 static void

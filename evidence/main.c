@@ -16,7 +16,9 @@
 #include "tte_cli.h"
 #include "tte_db.h"
 #include "tte_log.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 static const char usage_text[] =
     "usage: tte-evidence [options] --app APP --ca BSRE-ROOTS.pem "

@@ -11,7 +11,9 @@
 #include <qpdf/qpdf-c.h>
 
 #include "evidence.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 /* Field trees are shallow; the limits only stop a hostile file's cycles
  * and bulk. */
@@ -55,11 +57,11 @@ add_sig(struct walk *w, qpdf_oh v)
                  qpdf_oh_get_name(q, sub) + 1);
     size_t len = 0;
     const char *p = qpdf_oh_get_binary_string_value(q, contents, &len);
-    s.contents = xmalloc(len ? len : 1);
+    s.contents = tte_xmalloc(len ? len : 1);
     if (len)
         memcpy(s.contents, p, len);
     s.contents_len = len;
-    w->sigs = xrealloc(w->sigs, (w->n + 1) * sizeof *w->sigs);
+    w->sigs = tte_xrealloc(w->sigs, (w->n + 1) * sizeof *w->sigs);
     w->sigs[w->n++] = s;
 }
 

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "evidence.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 /* The wordings in DOMAIN.md: the usual one, and the older one that
  * names only BSrE. --statement replaces them. */
@@ -80,8 +82,8 @@ char *
 ev_normalize(const char *s, size_t n, size_t *outlen)
 {
     struct tte_buf b;
-    buf_init(&b);
-    buf_grow(&b, n);
+    tte_buf_init(&b);
+    tte_buf_grow(&b, n);
     for (size_t i = 0; i < n;) {
         const char *as = NULL;
         unsigned char c = (unsigned char)s[i];
@@ -89,10 +91,10 @@ ev_normalize(const char *s, size_t n, size_t *outlen)
         if (is_space((char)c) || (c == '-' && line_end_hyphen(s, n, i))) {
             i++;
         } else if (len > 0) {
-            buf_adds(&b, as);
+            tte_buf_adds(&b, as);
             i += len;
         } else {
-            buf_addc(&b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+            tte_buf_addc(&b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
             i++;
         }
     }
@@ -109,7 +111,7 @@ ev_statements_add(struct ev_statements *st, const char *text)
         free(norm);
         return;
     }
-    st->norm = xrealloc(st->norm, (st->n + 1) * sizeof *st->norm);
+    st->norm = tte_xrealloc(st->norm, (st->n + 1) * sizeof *st->norm);
     st->norm[st->n++] = norm;
 }
 

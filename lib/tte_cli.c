@@ -8,7 +8,9 @@
 #include "tte_cli.h"
 #include "tte_log.h"
 #include "tte_time.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 void
 tte_print_version(void)
@@ -32,7 +34,7 @@ bool
 tte_parse_year(const char *s, int *year)
 {
     long long v;
-    if (!str_to_i64(s, &v) || v < 2000 || v > 2999)
+    if (!tte_str_to_i64(s, &v) || v < 2000 || v > 2999)
         return false;
     *year = (int)v;
     return true;
@@ -42,7 +44,7 @@ bool
 tte_parse_quarter(const char *s, int *quarter)
 {
     long long v;
-    if (!str_to_i64(s, &v) || v < 1 || v > 4)
+    if (!tte_str_to_i64(s, &v) || v < 1 || v > 4)
         return false;
     *quarter = (int)v;
     return true;

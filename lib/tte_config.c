@@ -6,7 +6,9 @@
 #include "tte_config.h"
 #include "tte_json.h"
 #include "tte_log.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 #ifndef TTE_SYSCONFDIR
 #define TTE_SYSCONFDIR "/usr/local/etc"
@@ -100,27 +102,27 @@ sanitise(cJSON *node, const char *path, const char *key)
         return;
     const char *v = node->valuestring;
     size_t n = strlen(v);
-    bool clean = utf8_valid(v, n);
+    bool clean = tte_utf8_valid(v, n);
     for (size_t i = 0; clean && i < n; i++)
         clean = !((unsigned char)v[i] < 0x20 && v[i] != '\t' &&
                   v[i] != '\n') && v[i] != 0x7f;
     if (clean)
         return;
     struct tte_buf raw, out;
-    buf_init(&raw);
-    buf_init(&out);
-    buf_add_escaped(&raw, v, n);
-    buf_add(&out, "", 0);
+    tte_buf_init(&raw);
+    tte_buf_init(&out);
+    tte_buf_add_escaped(&raw, v, n);
+    tte_buf_add(&out, "", 0);
     for (size_t i = 0; i < raw.len; i++) {
         unsigned char ch = (unsigned char)raw.data[i];
         if ((ch >= 0x20 && ch != 0x7f) || ch == '\t' || ch == '\n')
-            buf_addc(&out, (char)ch);
+            tte_buf_addc(&out, (char)ch);
     }
     log_warn("%s: %s: control characters or invalid UTF-8 removed", path,
              key && *key ? key : "(value)");
     cJSON_SetValuestring(node, out.data);
-    buf_free(&raw);
-    buf_free(&out);
+    tte_buf_free(&raw);
+    tte_buf_free(&out);
 }
 
 enum tte_err
@@ -163,7 +165,7 @@ tte_config_load(const char *path, cJSON **out, char **found)
     }
     sanitise(*out, path, NULL);
     if (!err && found)
-        *found = xstrdup(path);
+        *found = tte_xstrdup(path);
     return err;
 }
 
@@ -172,7 +174,7 @@ tte_find_data(const char *name)
 {
     char path[8300], exe[4096];
     if (access(name, R_OK) == 0 || name[0] == '/')
-        return access(name, R_OK) == 0 ? xstrdup(name) : NULL;
+        return access(name, R_OK) == 0 ? tte_xstrdup(name) : NULL;
     /* A build tree: bin/tte-x finds ../templates beside it. */
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -182,12 +184,12 @@ tte_find_data(const char *name)
             *slash = '\0';
             snprintf(path, sizeof path, "%s/../%s", exe, name);
             if (access(path, R_OK) == 0)
-                return xstrdup(path);
+                return tte_xstrdup(path);
         }
     }
     snprintf(path, sizeof path, "%s/%s", TTE_DATADIR, name);
     if (access(path, R_OK) == 0)
-        return xstrdup(path);
+        return tte_xstrdup(path);
     return NULL;
 }
 

@@ -8,7 +8,9 @@
 
 #include "tte_db.h"
 #include "tte_log.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 enum tte_err
 tte_db_err(sqlite3 *db, int rc)
@@ -123,7 +125,7 @@ busy_timeout(int *ms)
     *ms = TTE_DB_BUSY_MS;
     if (!env || !*env)
         return TTE_OK;
-    if (!str_to_i64(env, &v) || v < 0 || v > 86400000) {
+    if (!tte_str_to_i64(env, &v) || v < 0 || v > 86400000) {
         log_err("TTE_BUSY_TIMEOUT_MS must be a number of milliseconds "
                 "(0 to 86400000), not '%s'", env);
         return TTE_E_CONFIG;

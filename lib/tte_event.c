@@ -32,7 +32,7 @@ parse_result(char *s, struct tte_event *ev, struct tte_buf *reason)
     lower(s);
     if (strcmp(s, "ok") == 0 || strcmp(s, "fail") == 0)
         return true;
-    buf_printf(reason, "result '%s' is neither ok nor fail", s);
+    tte_buf_printf(reason, "result '%s' is neither ok nor fail", s);
     (void)ev;
     return false;
 }
@@ -68,7 +68,7 @@ parse_cert_type(struct tte_event *ev, struct tte_buf *reason)
         ev->v[F_CERT_TYPE] = "segel";
         return true;
     }
-    buf_printf(reason, "cert_type '%s' is neither individu nor segel", s);
+    tte_buf_printf(reason, "cert_type '%s' is neither individu nor segel", s);
     return false;
 }
 
@@ -77,11 +77,11 @@ parse_flag(const char *s)
 {
     if (!s)
         return -1;
-    if (strcmp(s, "1") == 0 || str_ieq(s, "true") || str_ieq(s, "ya") ||
-        str_ieq(s, "yes") || str_ieq(s, "y"))
+    if (strcmp(s, "1") == 0 || tte_str_ieq(s, "true") || tte_str_ieq(s, "ya") ||
+        tte_str_ieq(s, "yes") || tte_str_ieq(s, "y"))
         return 1;
-    if (strcmp(s, "0") == 0 || str_ieq(s, "false") || str_ieq(s, "tidak") ||
-        str_ieq(s, "no") || str_ieq(s, "n"))
+    if (strcmp(s, "0") == 0 || tte_str_ieq(s, "false") || tte_str_ieq(s, "tidak") ||
+        tte_str_ieq(s, "no") || tte_str_ieq(s, "n"))
         return 0;
     return -1;
 }
@@ -95,25 +95,25 @@ check_identity(struct tte_event *ev, struct tte_buf *reason)
 
     if (nik && !tte_nik_valid(nik)) {
         tte_mask_nik(nik, masked, sizeof masked);
-        buf_printf(reason, "nik '%s' is not 16 digits with a valid birth date",
+        tte_buf_printf(reason, "nik '%s' is not 16 digits with a valid birth date",
                    masked);
         return false;
     }
     if (nip && !tte_nip_valid(nip)) {
-        buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
+        tte_buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
                    "date, TMT and sex digit", nip);
         return false;
     }
     /* A spreadsheet round trip turns long serials into 1.23E+25. */
     if (serial && strpbrk(serial, "eE") && strchr(serial, '.') &&
         strchr(serial, '+')) {
-        buf_printf(reason, "cert_serial '%s' looks like a float; export it "
+        tte_buf_printf(reason, "cert_serial '%s' looks like a float; export it "
                    "as text", serial);
         return false;
     }
     ev->signer = nik ? F_NIK : nip ? F_NIP : F_CERT_SERIAL;
     if (!ev->v[ev->signer]) {
-        buf_adds(reason, "no signer identity (nik, nip or cert_serial)");
+        tte_buf_adds(reason, "no signer identity (nik, nip or cert_serial)");
         return false;
     }
     return true;
@@ -123,13 +123,13 @@ static long long
 parse_number(const char *s)
 {
     long long v;
-    if (s && str_to_i64(s, &v) && v >= 0)
+    if (s && tte_str_to_i64(s, &v) && v >= 0)
         return v;
     /* JSON may carry 200.0; keep the integral part of a clean decimal. */
     if (s && isdigit((unsigned char)*s)) {
         char *dot = strchr(s, '.');
-        if (dot && str_digits(dot + 1, strlen(dot + 1)) &&
-            str_digits(s, (size_t)(dot - s)))
+        if (dot && tte_str_digits(dot + 1, strlen(dot + 1)) &&
+            tte_str_digits(s, (size_t)(dot - s)))
             return strtoll(s, NULL, 10);
     }
     return -1;
@@ -149,24 +149,24 @@ tte_event_normalize(char *row[F_COUNT], int default_offset,
         if (row[f] && text)
             n = row[f][strspn(row[f], " \t\r\n")] ? strlen(row[f]) : 0;
         else if (row[f])
-            n = str_trim_len(row[f]);
+            n = tte_str_trim_len(row[f]);
         ev->v[f] = n ? row[f] : NULL;
         ev->len[f] = (uint32_t)n;
     }
     if (!ev->v[F_TIME]) {
-        buf_adds(reason, "time is empty");
+        tte_buf_adds(reason, "time is empty");
         return false;
     }
     if (!tte_parse_iso8601(ev->v[F_TIME], default_offset, &ev->t)) {
-        buf_printf(reason, "cannot parse time '%s'", ev->v[F_TIME]);
+        tte_buf_printf(reason, "cannot parse time '%s'", ev->v[F_TIME]);
         return false;
     }
     if (!ev->v[F_APP]) {
-        buf_adds(reason, "app is empty");
+        tte_buf_adds(reason, "app is empty");
         return false;
     }
     if (!ev->v[F_UNIT]) {
-        buf_adds(reason, "unit is empty");
+        tte_buf_adds(reason, "unit is empty");
         return false;
     }
     if (!check_identity(ev, reason) || !parse_cert_type(ev, reason))

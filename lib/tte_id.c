@@ -2,7 +2,9 @@
 
 #include "tte_id.h"
 #include "tte_time.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 static int
 num(const char *s, int n)
@@ -16,7 +18,7 @@ num(const char *s, int n)
 bool
 tte_nik_valid(const char *nik)
 {
-    if (strlen(nik) != 16 || !str_digits(nik, 16))
+    if (strlen(nik) != 16 || !tte_str_digits(nik, 16))
         return false;
     int day = num(nik + 6, 2), month = num(nik + 8, 2);
     if (day > 40)
@@ -31,7 +33,7 @@ tte_nik_valid(const char *nik)
 bool
 tte_nip_valid(const char *nip)
 {
-    if (strlen(nip) != 18 || !str_digits(nip, 18))
+    if (strlen(nip) != 18 || !tte_str_digits(nip, 18))
         return false;
     if (!tte_date_valid(num(nip, 4), num(nip + 4, 2), num(nip + 6, 2)))
         return false;
@@ -44,7 +46,7 @@ tte_nip_valid(const char *nip)
 void
 tte_mask_nik_runs(const char *s, struct tte_buf *out)
 {
-    buf_reset(out);
+    tte_buf_reset(out);
     while (*s) {
         size_t n = strspn(s, "0123456789");
         if (n == 16) {
@@ -52,13 +54,13 @@ tte_mask_nik_runs(const char *s, struct tte_buf *out)
             memcpy(nik, s, 16);
             nik[16] = '\0';
             tte_mask_nik(nik, masked, sizeof masked);
-            buf_adds(out, masked);
+            tte_buf_adds(out, masked);
         } else {
-            buf_add(out, s, n ? n : 1);
+            tte_buf_add(out, s, n ? n : 1);
         }
         s += n ? n : 1;
     }
-    buf_add(out, "", 0);        /* data is a string even for "" */
+    tte_buf_add(out, "", 0);        /* data is a string even for "" */
 }
 
 void

@@ -5,7 +5,9 @@
 
 #include "tte_json.h"
 #include "tte_log.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 enum tte_err
 tte_read_file(const char *path, char **data, size_t *len)
@@ -19,14 +21,14 @@ tte_read_file(const char *path, char **data, size_t *len)
         log_err("cannot open '%s': %s", path, strerror(errno));
         return TTE_E_NOINPUT;
     }
-    buf_init(&b);
-    buf_add(&b, "", 0);
+    tte_buf_init(&b);
+    tte_buf_add(&b, "", 0);
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        buf_add(&b, chunk, n);
+        tte_buf_add(&b, chunk, n);
     if (ferror(fp)) {
         log_err("cannot read '%s': %s", path, strerror(errno));
         fclose(fp);
-        buf_free(&b);
+        tte_buf_free(&b);
         return TTE_E_IO;
     }
     fclose(fp);

@@ -6,7 +6,9 @@
 #include "tte_json.h"
 #include "tte_log.h"
 #include "tte_summary.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 /* One number from a query over the period (?1); -1 when it cannot be read
  * (an older database, a period not aggregated): shown as "?". */
@@ -95,11 +97,11 @@ unknown_units(sqlite3 *db, const char *period)
     while (sqlite3_step(st) == SQLITE_ROW) {
         struct tte_buf b;
         const char *u = (const char *)sqlite3_column_text(st, 0);
-        buf_init(&b);
+        tte_buf_init(&b);
         /* A unit name comes from a log: shown escaped, never raw. */
-        buf_add_escaped(&b, u ? u : "", u ? strlen(u) : 0);
+        tte_buf_add_escaped(&b, u ? u : "", u ? strlen(u) : 0);
         log_warn("  unknown unit '%s'", b.data ? b.data : "");
-        buf_free(&b);
+        tte_buf_free(&b);
     }
     sqlite3_finalize(st);
 }

@@ -13,14 +13,14 @@ tte_vars_set(struct tte_vars *v, const char *name, const char *value)
     for (size_t i = 0; i < v->n; i++) {
         if (strcmp(v->names[i], name) == 0) {
             free(v->values[i]);
-            v->values[i] = xstrdup(value);
+            v->values[i] = tte_xstrdup(value);
             return;
         }
     }
     if (v->n == sizeof v->names / sizeof v->names[0])
         return;
-    v->names[v->n] = xstrdup(name);
-    v->values[v->n] = xstrdup(value);
+    v->names[v->n] = tte_xstrdup(name);
+    v->values[v->n] = tte_xstrdup(value);
     v->n++;
 }
 
@@ -59,13 +59,13 @@ char *
 tte_expand(const char *text, const struct tte_vars *vars, const cJSON *config)
 {
     struct tte_buf b;
-    buf_init(&b);
-    buf_add(&b, "", 0);
+    tte_buf_init(&b);
+    tte_buf_add(&b, "", 0);
     for (const char *p = text; *p;) {
         const char *close = *p == '{' ? strchr(p, '}') : NULL;
         size_t n = close ? (size_t)(close - p - 1) : 0;
         if (!close || n == 0 || n > 63 || memchr(p + 1, ' ', n)) {
-            buf_addc(&b, *p++);
+            tte_buf_addc(&b, *p++);
             continue;
         }
         char name[64];
@@ -75,7 +75,7 @@ tte_expand(const char *text, const struct tte_vars *vars, const cJSON *config)
         if (!v)
             log_warn("placeholder '{%s}' has no value in the configuration",
                      name);
-        buf_adds(&b, v ? v : "");
+        tte_buf_adds(&b, v ? v : "");
         p = close + 1;
     }
     return b.data;

@@ -4,7 +4,9 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 /*
  * Placeholder expansion for report and mail text: "{year}", "{agency.name}".

@@ -11,8 +11,8 @@ cell_text(const char *s)
     struct tte_buf b;
     size_t chars = 0;
 
-    buf_init(&b);
-    buf_add(&b, "", 0);
+    tte_buf_init(&b);
+    tte_buf_add(&b, "", 0);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         /* Tab and newline display; other C0 controls break the XML. */
         if (*p < 0x20 && *p != '\n' && *p != '\t')
@@ -21,7 +21,7 @@ cell_text(const char *s)
             continue;
         if ((*p & 0xC0) != 0x80 && ++chars > CELL_MAX)
             break;
-        buf_addc(&b, (char)*p);
+        tte_buf_addc(&b, (char)*p);
     }
     return b.data;
 }

@@ -96,12 +96,12 @@ html_escape(struct tte_buf *b, const char *s)
     char *t = cell_text(s ? s : "");
     for (const char *p = t; *p; p++) {
         switch (*p) {
-        case '&': buf_adds(b, "&amp;"); break;
-        case '<': buf_adds(b, "&lt;"); break;
-        case '>': buf_adds(b, "&gt;"); break;
-        case '"': buf_adds(b, "&quot;"); break;
-        case '\'': buf_adds(b, "&#39;"); break;
-        default: buf_addc(b, *p);
+        case '&': tte_buf_adds(b, "&amp;"); break;
+        case '<': tte_buf_adds(b, "&lt;"); break;
+        case '>': tte_buf_adds(b, "&gt;"); break;
+        case '"': tte_buf_adds(b, "&quot;"); break;
+        case '\'': tte_buf_adds(b, "&#39;"); break;
+        default: tte_buf_addc(b, *p);
         }
     }
     free(t);
@@ -117,16 +117,16 @@ html_count(struct tte_buf *b, double n, bool signed_)
     if (strcmp(digits, "-0") == 0)
         d++, len--;
     if (*d == '-') {
-        buf_addc(b, '-');
+        tte_buf_addc(b, '-');
         d++;
         len--;
     } else if (signed_ && strcmp(d, "0") != 0) {
-        buf_addc(b, '+');
+        tte_buf_addc(b, '+');
     }
     for (int i = 0; i < len; i++) {
         if (i && (len - i) % 3 == 0)
-            buf_addc(b, '.');
-        buf_addc(b, d[i]);
+            tte_buf_addc(b, '.');
+        tte_buf_addc(b, d[i]);
     }
 }
 
@@ -142,7 +142,7 @@ void
 html_end_pairs(struct html *h)
 {
     if (h->in_pairs)
-        buf_adds(&h->b, "</tbody></table>\n");
+        tte_buf_adds(&h->b, "</tbody></table>\n");
     h->in_pairs = false;
 }
 
@@ -151,16 +151,16 @@ html_end_pairs(struct html *h)
 static void
 header_part(struct tte_buf *b, struct tte_buf *part, bool *first)
 {
-    char *t = xstrdup(part->data ? part->data : "");
-    str_trim(t);
+    char *t = tte_xstrdup(part->data ? part->data : "");
+    tte_str_trim(t);
     if (*t && !strchr(t, '\x01')) {
         if (!*first)
-            buf_adds(b, " \xc2\xb7 ");
+            tte_buf_adds(b, " \xc2\xb7 ");
         html_escape(b, t);
         *first = false;
     }
     free(t);
-    buf_reset(part);
+    tte_buf_reset(part);
 }
 
 /* A header or footer of the template without Excel's codes: its &L, &C
@@ -171,10 +171,10 @@ header_text(struct tte_buf *b, const char *hf)
     struct tte_buf part;
     bool first = true;
 
-    buf_init(&part);
+    tte_buf_init(&part);
     for (const char *p = hf; *p; p++) {
         if (p[0] != '&' || !p[1]) {
-            buf_addc(&part, *p);
+            tte_buf_addc(&part, *p);
             continue;
         }
         p++;
@@ -184,13 +184,13 @@ header_text(struct tte_buf *b, const char *hf)
             const char *q = strchr(p + 1, '"');
             p = q ? q : p + strlen(p) - 1;
         } else if (*p == '&') {
-            buf_addc(&part, '&');
+            tte_buf_addc(&part, '&');
         } else if (strchr("PNDTFAZG", *p)) {
-            buf_addc(&part, '\x01');   /* marks a page-number part */
+            tte_buf_addc(&part, '\x01');   /* marks a page-number part */
         }
     }
     header_part(b, &part, &first);
-    buf_free(&part);
+    tte_buf_free(&part);
 }
 
 static void
@@ -203,39 +203,39 @@ doc_begin(struct html *h)
     char *x = render_expand(r, hdr);
     char *title = render_expand(r, tte_vars_get(&r->vars, "report_title"));
 
-    buf_adds(b, "<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n"
+    tte_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n"
              "<meta charset=\"utf-8\">\n"
              "<meta http-equiv=\"Content-Security-Policy\" content=\"");
-    buf_adds(b, csp);
-    buf_adds(b, "\">\n<meta name=\"viewport\" content=\"width=device-width,"
+    tte_buf_adds(b, csp);
+    tte_buf_adds(b, "\">\n<meta name=\"viewport\" content=\"width=device-width,"
              " initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">"
              "\n<title>");
     html_text(h, title);
-    buf_adds(b, "</title>\n<style>\n");
-    buf_adds(b, css);
-    buf_adds(b, "</style>\n</head>\n<body>\n<header class=\"doc\"><p>");
+    tte_buf_adds(b, "</title>\n<style>\n");
+    tte_buf_adds(b, css);
+    tte_buf_adds(b, "</style>\n</head>\n<body>\n<header class=\"doc\"><p>");
     header_text(b, x);
-    buf_adds(b, "</p></header>\n<main>\n<nav class=\"toc\"><ol>\n");
+    tte_buf_adds(b, "</p></header>\n<main>\n<nav class=\"toc\"><ol>\n");
     free(x);
     free(title);
     const cJSON *sheet;
     int i = 1;
     cJSON_ArrayForEach(sheet, cJSON_GetObjectItemCaseSensitive(r->tpl,
                                                                "sheets")) {
-        buf_printf(b, "<li><a href=\"#lembar-%d\">", i++);
+        tte_buf_printf(b, "<li><a href=\"#lembar-%d\">", i++);
         html_text(h, tte_json_str(sheet, "name", ""));
-        buf_adds(b, "</a></li>\n");
+        tte_buf_adds(b, "</a></li>\n");
     }
-    buf_adds(b, "</ol></nav>\n");
+    tte_buf_adds(b, "</ol></nav>\n");
 }
 
 static void
 doc_end(struct html *h)
 {
     char *f = render_expand(h->r, tte_json_str(h->r->tpl, "footer", ""));
-    buf_adds(&h->b, "</main>\n<footer class=\"doc\"><p>");
+    tte_buf_adds(&h->b, "</main>\n<footer class=\"doc\"><p>");
     header_text(&h->b, f);
-    buf_adds(&h->b, "</p></footer>\n</body>\n</html>\n");
+    tte_buf_adds(&h->b, "</p></footer>\n</body>\n</html>\n");
     free(f);
 }
 
@@ -258,9 +258,9 @@ prose(struct html *h, enum prose kind, const char *text)
         [WARNING] = "</p>\n", [PREVIEW] = "</p>\n",
     };
     html_end_pairs(h);
-    buf_adds(&h->b, open[kind]);
+    tte_buf_adds(&h->b, open[kind]);
     html_text(h, text);
-    buf_adds(&h->b, close[kind]);
+    tte_buf_adds(&h->b, close[kind]);
 }
 
 /* Text from the template, or for a note or a warning from a "query" that
@@ -306,19 +306,19 @@ pair(void *ctx, const struct render_pair *p)
 {
     struct html *h = ctx;
     if (!h->in_pairs)
-        buf_adds(&h->b, "<table class=\"pairs\"><tbody>\n");
+        tte_buf_adds(&h->b, "<table class=\"pairs\"><tbody>\n");
     h->in_pairs = true;
-    buf_adds(&h->b, "<tr><th scope=\"row\">");
+    tte_buf_adds(&h->b, "<tr><th scope=\"row\">");
     html_text(h, p->label);
-    buf_adds(&h->b, "</th>");
+    tte_buf_adds(&h->b, "</th>");
     if (p->is_number) {
-        buf_adds(&h->b, "<td class=\"n\">");
+        tte_buf_adds(&h->b, "<td class=\"n\">");
         html_count(&h->b, p->number, false);
     } else {
-        buf_adds(&h->b, "<td class=\"t\">");
+        tte_buf_adds(&h->b, "<td class=\"t\">");
         html_text(h, p->text);
     }
-    buf_adds(&h->b, "</td></tr>\n");
+    tte_buf_adds(&h->b, "</td></tr>\n");
 }
 
 static enum tte_err
@@ -355,10 +355,10 @@ write_sheet(struct html *h, const cJSON *spec)
     const cJSON *b;
     enum tte_err err = TTE_OK;
 
-    buf_printf(&h->b, "<section class=\"sheet\" id=\"lembar-%d\">\n"
+    tte_buf_printf(&h->b, "<section class=\"sheet\" id=\"lembar-%d\">\n"
                "<h2 class=\"sheet-name\">", h->at.sheet + 1);
     html_text(h, tte_json_str(spec, "name", ""));
-    buf_adds(&h->b, "</h2>\n");
+    tte_buf_adds(&h->b, "</h2>\n");
     if (h->r->preview) {
         char *m = render_preview_mark(h->r);
         prose(h, PREVIEW, m);
@@ -372,7 +372,7 @@ write_sheet(struct html *h, const cJSON *spec)
         h->at.block++;
     }
     html_end_pairs(h);
-    buf_adds(&h->b, "</section>\n");
+    tte_buf_adds(&h->b, "</section>\n");
     return err;
 }
 
@@ -423,7 +423,7 @@ render_html(struct render *r, const char *out)
 
     if (err)
         return err;
-    buf_init(&h.b);
+    tte_buf_init(&h.b);
     doc_begin(&h);
     cJSON_ArrayForEach(sheet, cJSON_GetObjectItemCaseSensitive(r->tpl,
                                                                "sheets")) {
@@ -438,6 +438,6 @@ render_html(struct render *r, const char *out)
         doc_end(&h);
         err = write_file(out, &h.b);
     }
-    buf_free(&h.b);
+    tte_buf_free(&h.b);
     return err;
 }

@@ -45,8 +45,8 @@ grid_add(struct grid *g)
     size_t k = (size_t)g->ncols;
     if (g->n == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 16;
-        g->text = xrealloc(g->text, g->cap * k * sizeof *g->text);
-        g->num = xrealloc(g->num, g->cap * k * sizeof *g->num);
+        g->text = tte_xrealloc(g->text, g->cap * k * sizeof *g->text);
+        g->num = tte_xrealloc(g->num, g->cap * k * sizeof *g->num);
     }
     memset(g->text + g->n * k, 0, k * sizeof *g->text);
     memset(g->num + g->n * k, 0, k * sizeof *g->num);
@@ -57,7 +57,7 @@ static void
 grid_set(struct grid *g, int c, const char *text, double num)
 {
     size_t i = (g->n - 1) * (size_t)g->ncols + (size_t)c;
-    g->text[i] = xstrdup(text ? text : "");
+    g->text[i] = tte_xstrdup(text ? text : "");
     g->num[i] = num;
 }
 
@@ -79,29 +79,29 @@ static void
 table_head(struct html *h, const struct table *t)
 {
     /* Many columns print smaller, so that none is cut off the page. */
-    buf_adds(&h->b, t->ncols >= 9 ? "<div class=\"scroll\"><table "
+    tte_buf_adds(&h->b, t->ncols >= 9 ? "<div class=\"scroll\"><table "
                                     "class=\"data wide\">\n<thead><tr>"
                                   : "<div class=\"scroll\"><table "
                                     "class=\"data\">\n<thead><tr>");
     for (int c = 0; c < t->ncols; c++) {
         char *x = header_text(h, t, c);
-        buf_adds(&h->b, render_is_number(render_col_format(
+        tte_buf_adds(&h->b, render_is_number(render_col_format(
                             cJSON_GetArrayItem(t->cols, c)))
                             ? "<th scope=\"col\" class=\"n\">"
                             : "<th scope=\"col\">");
         html_text(h, x);
-        buf_adds(&h->b, "</th>");
+        tte_buf_adds(&h->b, "</th>");
         free(x);
     }
-    buf_adds(&h->b, "</tr></thead>\n<tbody>\n");
+    tte_buf_adds(&h->b, "</tr></thead>\n<tbody>\n");
 }
 
 static void
 number_cell(struct html *h, double n, bool change)
 {
-    buf_adds(&h->b, "<td class=\"n\">");
+    tte_buf_adds(&h->b, "<td class=\"n\">");
     html_count(&h->b, n, change);
-    buf_adds(&h->b, "</td>");
+    tte_buf_adds(&h->b, "</td>");
 }
 
 static void
@@ -113,7 +113,7 @@ table_cell(struct html *h, struct table *t, sqlite3_stmt *st, int c)
     double n = 0;
 
     if (sqlite3_column_type(st, c) == SQLITE_NULL) {
-        buf_adds(&h->b, "<td></td>");
+        tte_buf_adds(&h->b, "<td></td>");
     } else if (render_is_number(render_col_format(col))) {
         n = sqlite3_column_double(st, c);
         t->total[c] += n;
@@ -121,20 +121,20 @@ table_cell(struct html *h, struct table *t, sqlite3_stmt *st, int c)
         number_cell(h, n, is_change(t, c));
     } else {
         v = render_cell_text(h->r, col, st, c, &txt);
-        buf_adds(&h->b, "<td class=\"t\">");
+        tte_buf_adds(&h->b, "<td class=\"t\">");
         html_text(h, v);
-        buf_adds(&h->b, "</td>");
+        tte_buf_adds(&h->b, "</td>");
     }
     if (t->grid && v) {
         grid_set(t->grid, c, v, 0);
     } else if (t->grid) {
         struct tte_buf num;
-        buf_init(&num);
-        buf_adds(&num, "");
+        tte_buf_init(&num);
+        tte_buf_adds(&num, "");
         if (sqlite3_column_type(st, c) != SQLITE_NULL)
             html_count(&num, n, is_change(t, c));
         grid_set(t->grid, c, num.data, n);
-        buf_free(&num);
+        tte_buf_free(&num);
     }
     free(txt.owned);
 }
@@ -149,7 +149,7 @@ total_row(struct html *h, const struct table *t)
                                                        "total_label_column");
     if (!label)
         return TTE_OK;
-    buf_adds(&h->b, "<tr class=\"total\">");
+    tte_buf_adds(&h->b, "<tr class=\"total\">");
     for (int c = 0; c < t->ncols; c++) {
         const cJSON *total = cJSON_GetObjectItemCaseSensitive(
             cJSON_GetArrayItem(t->cols, c), "total");
@@ -164,14 +164,14 @@ total_row(struct html *h, const struct table *t)
         } else if (cJSON_IsTrue(total) && t->summed[c]) {
             number_cell(h, t->total[c], is_change(t, c));
         } else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0)) {
-            buf_adds(&h->b, "<td class=\"t\">");
+            tte_buf_adds(&h->b, "<td class=\"t\">");
             html_text(h, label);
-            buf_adds(&h->b, "</td>");
+            tte_buf_adds(&h->b, "</td>");
         } else {
-            buf_adds(&h->b, "<td></td>");
+            tte_buf_adds(&h->b, "<td></td>");
         }
     }
-    buf_adds(&h->b, "</tr>\n");
+    tte_buf_adds(&h->b, "</tr>\n");
     return TTE_OK;
 }
 
@@ -194,7 +194,7 @@ chart(struct html *h, const struct table *t, const cJSON *spec)
     /* template.c has checked the indexes against the columns. */
     int cat = cJSON_GetObjectItemCaseSensitive(spec, "categories")->valueint;
     const cJSON *v;
-    const char **cats = xcalloc(g->n ? g->n : 1, sizeof *cats);
+    const char **cats = tte_xcalloc(g->n ? g->n : 1, sizeof *cats);
     const char *names[RENDER_MAX_COLS];
     char *owned[RENDER_MAX_COLS];
     const double *vals[RENDER_MAX_COLS];
@@ -208,7 +208,7 @@ chart(struct html *h, const struct table *t, const cJSON *spec)
             break;
         owned[ns] = header_text(h, t, v->valueint);
         names[ns] = owned[ns];
-        col[ns] = xcalloc(g->n ? g->n : 1, sizeof *col[ns]);
+        col[ns] = tte_xcalloc(g->n ? g->n : 1, sizeof *col[ns]);
         for (size_t i = 0; i < g->n; i++)
             col[ns][i] = g->num[i * (size_t)g->ncols + (size_t)v->valueint];
         vals[ns] = col[ns];
@@ -224,9 +224,9 @@ chart(struct html *h, const struct table *t, const cJSON *spec)
         .width = spec_size(spec, "width", 480),
         .height = spec_size(spec, "height", 288),
     };
-    buf_adds(&h->b, "<figure class=\"chart\">");
+    tte_buf_adds(&h->b, "<figure class=\"chart\">");
     svg_chart(&h->b, &c);
-    buf_adds(&h->b, "</figure>\n");
+    tte_buf_adds(&h->b, "</figure>\n");
     for (size_t s = 0; s < ns; s++) {
         free(owned[s]);
         free(col[s]);
@@ -256,14 +256,14 @@ charts(struct html *h, const struct table *t)
         bool beside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
                                                                     "beside"));
         if (open && !beside)
-            buf_adds(&h->b, "</div>\n");
+            tte_buf_adds(&h->b, "</div>\n");
         if (!open || !beside)
-            buf_adds(&h->b, "<div class=\"charts\">\n");
+            tte_buf_adds(&h->b, "<div class=\"charts\">\n");
         open = true;
         chart(h, t, c);
     }
     if (open)
-        buf_adds(&h->b, "</div>\n");
+        tte_buf_adds(&h->b, "</div>\n");
 }
 
 static enum tte_err
@@ -273,10 +273,10 @@ table_rows(struct html *h, struct table *t, sqlite3_stmt *st)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (t->grid)
             grid_add(t->grid);
-        buf_adds(&h->b, "<tr>");
+        tte_buf_adds(&h->b, "<tr>");
         for (int c = 0; c < t->ncols; c++)
             table_cell(h, t, st, c);
-        buf_adds(&h->b, "</tr>\n");
+        tte_buf_adds(&h->b, "</tr>\n");
         t->rows++;
     }
     return rc == SQLITE_DONE ? TTE_OK : render_sql_step_error(&h->at, rc);
@@ -302,15 +302,15 @@ html_table_block(struct html *h, const cJSON *b)
     err = table_rows(h, &t, st);
     sqlite3_finalize(st);
     if (!err && !t.rows) {
-        buf_printf(&h->b, "<tr><td class=\"empty\" colspan=\"%d\">",
+        tte_buf_printf(&h->b, "<tr><td class=\"empty\" colspan=\"%d\">",
                    t.ncols);
         html_text(h, tte_json_str(h->r->tpl, "labels.empty", ""));
-        buf_adds(&h->b, "</td></tr>\n");
+        tte_buf_adds(&h->b, "</td></tr>\n");
     }
     if (!err)
         err = total_row(h, &t);
     if (!err) {
-        buf_adds(&h->b, "</tbody></table></div>\n");
+        tte_buf_adds(&h->b, "</tbody></table></div>\n");
         charts(h, &t);
     }
     grid_free(&g);

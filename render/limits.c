@@ -35,7 +35,7 @@ render_set_budget(struct render *r)
 {
     const char *env = getenv("TTE_QUERY_TIMEOUT");
     long long v = 600;
-    if (env && *env && (!str_to_i64(env, &v) || v < 1 || v > 86400)) {
+    if (env && *env && (!tte_str_to_i64(env, &v) || v < 1 || v > 86400)) {
         log_err("TTE_QUERY_TIMEOUT must be a number of seconds (1 to "
                 "86400), not '%s'", env);
         return TTE_E_CONFIG;

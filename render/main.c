@@ -132,7 +132,7 @@ parse_args(int argc, char **argv, struct render_opts *o)
     if (as_of && !tte_parse_iso8601(as_of, TTE_WIB_OFFSET, &o->as_of))
         return tte_usage_error("--as-of needs an ISO 8601 time, not '%s'",
                                as_of);
-    if (!as_of && sde && str_to_i64(sde, &v))
+    if (!as_of && sde && tte_str_to_i64(sde, &v))
         o->as_of = v;
     o->db_path = tte_opt_env(o->db_path, "TTE_DB", "report.db");
     return -1;
@@ -173,7 +173,7 @@ default_out(struct render *r, bool html, char **out)
         return TTE_E_CONFIG;
     }
     size_t n = strlen(dir) + strlen(name) + 8;
-    *out = xmalloc(n);
+    *out = tte_xmalloc(n);
     snprintf(*out, n, "%s/%s", dir, name);
     char *dot = strrchr(*out, '.');
     if (html && dot && strcasecmp(dot, ".xlsx") == 0)
@@ -234,7 +234,7 @@ set_vars(struct render *r, const struct render_opts *o, int offset)
         char *p = tte_expand(tte_json_str(r->tpl, "preview.title", ""),
                              &r->vars, r->config);
         size_t n = strlen(t) + strlen(p) + 8;
-        char *both = xmalloc(n);
+        char *both = tte_xmalloc(n);
         snprintf(both, n, "%s (%s)", t, p);
         free(t);
         free(p);
@@ -276,7 +276,7 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
     if (!err) {
         set_vars(r, o, offset);
         if (o->out)
-            *out = xstrdup(o->out);
+            *out = tte_xstrdup(o->out);
         else
             err = default_out(r, o->html, out);
     }

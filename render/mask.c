@@ -27,8 +27,8 @@ char *
 render_mask(const struct render *r, const char *s, bool nik_column)
 {
     struct tte_buf b;
-    buf_init(&b);
-    buf_add(&b, "", 0);
+    tte_buf_init(&b);
+    tte_buf_add(&b, "", 0);
     for (const char *p = s; *p;) {
         size_t n = strspn(p, "0123456789");
         char nik[17], masked[64];
@@ -38,16 +38,16 @@ render_mask(const struct render *r, const char *s, bool nik_column)
             nik[16] = '\0';
             if (nik_column || tte_nik_valid(nik)) {
                 tte_mask_nik(nik, masked, sizeof masked);
-                buf_adds(&b, masked);
+                tte_buf_adds(&b, masked);
                 p += 16;
                 continue;
             }
         }
         if (n) {
-            buf_add(&b, p, n);
+            tte_buf_add(&b, p, n);
             p += n;
         } else {
-            buf_addc(&b, *p++);
+            tte_buf_addc(&b, *p++);
         }
     }
     return b.data;

@@ -9,6 +9,7 @@
 
 #include "render.h"
 #include "tte_db.h"
+#include "tte_hash.h"
 #include "tte_json.h"
 #include "tte_log.h"
 #include "tte_time.h"

@@ -10,7 +10,9 @@
 
 #include "tte_err.h"
 #include "tte_text.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 struct render_opts {
     const char *db_path;

@@ -612,7 +612,7 @@ sheet_write(struct render *r, const cJSON *spec, int index)
     sheet_set_widths(&s);
     s.measure = false;
     sheet_page_setup(&s);
-    s.breaks = xcalloc(MAX_BREAKS + 1, sizeof *s.breaks);
+    s.breaks = tte_xcalloc(MAX_BREAKS + 1, sizeof *s.breaks);
     err = s.err ? s.err : walk(&s);
     if (!err && s.nbreaks)
         sheet_lxw_ok(&s, worksheet_set_h_pagebreaks(s.ws, s.breaks),

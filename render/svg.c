@@ -69,26 +69,26 @@ label(struct tte_buf *b, const char *s)
     }
     cut[k] = '\0';
     html_escape(b, cut);
-    buf_adds(b, "\xe2\x80\xa6");
+    tte_buf_adds(b, "\xe2\x80\xa6");
 }
 
 static void
 text_at(struct tte_buf *b, double x, double y, const char *attrs)
 {
-    buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s>", x, y, attrs);
+    tte_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s>", x, y, attrs);
 }
 
 /* A tooltip: "category, series: value". */
 static void
 tip(struct tte_buf *b, const struct svg_chart *c, size_t s, size_t i)
 {
-    buf_adds(b, "<title>");
+    tte_buf_adds(b, "<title>");
     html_escape(b, c->cats[i]);
-    buf_adds(b, ", ");
+    tte_buf_adds(b, ", ");
     html_escape(b, c->names[s]);
-    buf_adds(b, ": ");
+    tte_buf_adds(b, ": ");
     html_count(b, c->vals[s][i], false);
-    buf_adds(b, "</title>");
+    tte_buf_adds(b, "</title>");
 }
 
 static void
@@ -96,12 +96,12 @@ legend(struct tte_buf *b, const struct svg_chart *c, double y)
 {
     double x = 20;
     for (size_t s = 0; s < c->nseries; s++) {
-        buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
+        tte_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
                    "height=\"12\" fill=\"%s\"/>", x, y - 10,
                    colours[s % NCOLOURS]);
         text_at(b, x + 16, y, "");
         html_escape(b, c->names[s]);
-        buf_adds(b, "</text>");
+        tte_buf_adds(b, "</text>");
         x += 16 + 7.5 * (double)chars(c->names[s]) + 24;
     }
 }
@@ -123,33 +123,33 @@ bar_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
 
     for (double v = 0; v <= a.top + a.step / 2; v += a.step) {
         double x = x0 + (x1 - x0) * v / a.top;
-        buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+        tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                    "y2=\"%.1f\" class=\"grid\"/>", x, y0, x, y1);
         text_at(b, x, y1 + 16, " text-anchor=\"middle\"");
         html_count(b, v, false);
-        buf_adds(b, "</text>");
+        tte_buf_adds(b, "</text>");
     }
     for (size_t i = 0; i < c->ncats; i++) {
         double top = y0 + band * (double)i + band * 0.15;
         text_at(b, left, top + band * 0.35 + 4, " text-anchor=\"end\"");
         label(b, c->cats[i]);
-        buf_adds(b, "</text>");
+        tte_buf_adds(b, "</text>");
         for (size_t s = 0; s < c->nseries; s++) {
             double len = (x1 - x0) * c->vals[s][i] / a.top;
             double y = top + bar * (double)s;
-            buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+            tte_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                        "height=\"%.1f\" fill=\"%s\">", x0, y, len, bar,
                        colours[s % NCOLOURS]);
             tip(b, c, s, i);
-            buf_adds(b, "</rect>");
+            tte_buf_adds(b, "</rect>");
             if (c->vals[s][i] == 0)
                 continue;       /* a row of zeros says nothing */
             text_at(b, x0 + len + 4, y + bar / 2 + 4, " class=\"value\"");
             html_count(b, c->vals[s][i], false);
-            buf_adds(b, "</text>");
+            tte_buf_adds(b, "</text>");
         }
     }
-    buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+    tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                "class=\"axis\"/>", x0, y0, x0, y1);
     legend(b, c, h - 14);
 }
@@ -171,51 +171,51 @@ xy_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
 
     for (double v = 0; v <= a.top + a.step / 2; v += a.step) {
         double y = y1 - (y1 - y0) * v / a.top;
-        buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+        tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                    "y2=\"%.1f\" class=\"grid\"/>", x0, y, x1, y);
         text_at(b, x0 - 6, y + 4, " text-anchor=\"end\"");
         html_count(b, v, false);
-        buf_adds(b, "</text>");
+        tte_buf_adds(b, "</text>");
     }
     for (size_t i = 0; i < c->ncats; i++) {
         double x = x0 + band * ((double)i + 0.5);
         if (turn)
-            buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+            tte_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
                        "transform=\"rotate(-35 %.1f %.1f)\">", x, y1 + 16,
                        x, y1 + 16);
         else
             text_at(b, x, y1 + 18, " text-anchor=\"middle\"");
         label(b, c->cats[i]);
-        buf_adds(b, "</text>");
+        tte_buf_adds(b, "</text>");
     }
     for (size_t s = 0; s < c->nseries; s++) {
         const char *col = colours[s % NCOLOURS];
         double bar = band * 0.7 / (double)c->nseries;
         if (line) {
-            buf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" "
+            tte_buf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" "
                        "stroke-width=\"2.5\" points=\"", col);
             for (size_t i = 0; i < c->ncats; i++)
-                buf_printf(b, "%s%.1f,%.1f", i ? " " : "",
+                tte_buf_printf(b, "%s%.1f,%.1f", i ? " " : "",
                            x0 + band * ((double)i + 0.5),
                            y1 - (y1 - y0) * c->vals[s][i] / a.top);
-            buf_adds(b, "\"/>");
+            tte_buf_adds(b, "\"/>");
         }
         for (size_t i = 0; i < c->ncats; i++) {
             double v = (y1 - y0) * c->vals[s][i] / a.top;
             if (line)
-                buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
+                tte_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
                            "fill=\"%s\">", x0 + band * ((double)i + 0.5),
                            y1 - v, col);
             else
-                buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                tte_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                            "height=\"%.1f\" fill=\"%s\">",
                            x0 + band * ((double)i + 0.15) +
                                bar * (double)s, y1 - v, bar, v, col);
             tip(b, c, s, i);
-            buf_adds(b, line ? "</circle>" : "</rect>");
+            tte_buf_adds(b, line ? "</circle>" : "</rect>");
         }
     }
-    buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+    tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                "class=\"axis\"/>", x0, y1, x1, y1);
     legend(b, c, h - 14);
 }
@@ -234,18 +234,18 @@ axis_titles(struct tte_buf *b, const struct svg_chart *c, double w,
         text_at(b, w / 2, h + 14, " class=\"atitle\" "
                 "text-anchor=\"middle\"");
         html_escape(b, bottom);
-        buf_adds(b, "</text>");
+        tte_buf_adds(b, "</text>");
     }
     if (bars && *cat) {
         text_at(b, 10, 38, " class=\"atitle\"");
         html_escape(b, cat);
-        buf_adds(b, "</text>");
+        tte_buf_adds(b, "</text>");
     } else if (!bars && *val) {
-        buf_printf(b, "<text x=\"14\" y=\"%.1f\" class=\"atitle\" "
+        tte_buf_printf(b, "<text x=\"14\" y=\"%.1f\" class=\"atitle\" "
                    "text-anchor=\"middle\" transform=\"rotate(-90 14 %.1f)\">",
                    h / 2, h / 2);
         html_escape(b, val);
-        buf_adds(b, "</text>");
+        tte_buf_adds(b, "</text>");
     }
 }
 
@@ -263,20 +263,20 @@ svg_chart(struct tte_buf *b, const struct svg_chart *c)
         h = 100 + 14.0 * (double)(c->ncats * c->nseries);
     const char *bottom = bars ? c->y_title : c->x_title;
     double room = bottom && *bottom ? 20 : 0;
-    buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+    tte_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
                "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
                "role=\"img\" aria-label=\"", w, h + room, w, h + room);
     html_escape(b, c->title);
-    buf_adds(b, "\"><title>");
+    tte_buf_adds(b, "\"><title>");
     html_escape(b, c->title);
-    buf_adds(b, "</title>");
+    tte_buf_adds(b, "</title>");
     text_at(b, w / 2, 22, " class=\"ctitle\" text-anchor=\"middle\"");
     html_escape(b, c->title);
-    buf_adds(b, "</text>");
+    tte_buf_adds(b, "</text>");
     if (bars)
         bar_chart(b, c, w, h);
     else
         xy_chart(b, c, w, h);
     axis_titles(b, c, w, h, bars);
-    buf_adds(b, "</svg>");
+    tte_buf_adds(b, "</svg>");
 }

@@ -34,9 +34,9 @@ arg(struct argv *a, const char *s)
 {
     if (a->n + 2 > a->cap) {
         a->cap = a->cap ? a->cap * 2 : 32;
-        a->v = xrealloc(a->v, a->cap * sizeof *a->v);
+        a->v = tte_xrealloc(a->v, a->cap * sizeof *a->v);
     }
-    a->v[a->n++] = xstrdup(s);
+    a->v[a->n++] = tte_xstrdup(s);
     a->v[a->n] = NULL;
 }
 

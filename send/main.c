@@ -18,6 +18,7 @@
 #include "tte_cli.h"
 #include "tte_config.h"
 #include "tte_db.h"
+#include "tte_hash.h"
 #include "tte_json.h"
 #include "tte_log.h"
 #include "tte_text.h"
@@ -104,7 +105,7 @@ static int
 timeout_option(const char *arg, long *out)
 {
     long long v;
-    if (!str_to_i64(arg, &v) || v < 1 || v > 3600)
+    if (!tte_str_to_i64(arg, &v) || v < 1 || v > 3600)
         return tte_usage_error("--timeout needs 1 to 3600 seconds, not '%s'",
                                arg);
     *out = (long)v;
@@ -258,17 +259,17 @@ compose(const struct opts *o, const cJSON *config, struct settings *s,
     s->mail.subject = tte_expand(tte_json_str(tpl, s->preview ?
                                               "preview_subject" : "subject",
                                               "{period_label}"), &v, config);
-    buf_init(&body);
+    tte_buf_init(&body);
     const cJSON *lines = cJSON_GetObjectItemCaseSensitive(tpl, "preview_body");
     if (!s->preview || !cJSON_IsArray(lines))
         lines = cJSON_GetObjectItemCaseSensitive(tpl, "body");
     cJSON_ArrayForEach(line, lines) {
         char *t = tte_expand(cJSON_GetStringValue(line) ?: "", &v, config);
-        buf_adds(&body, t);
-        buf_adds(&body, "\r\n");
+        tte_buf_adds(&body, t);
+        tte_buf_adds(&body, "\r\n");
         free(t);
     }
-    s->mail.body = body.data ? body.data : xstrdup("");
+    s->mail.body = body.data ? body.data : tte_xstrdup("");
     tte_vars_free(&v);
     cJSON_Delete(tpl);
     if (!mail_header_safe(s->mail.subject)) {
@@ -488,11 +489,11 @@ run(const struct opts *o, struct settings *s)
     cJSON *config = NULL;
     struct tte_buf msg;
     int year = 0, quarter = 0;
-    char *base = xstrdup(o->report), *data = NULL;
+    char *base = tte_xstrdup(o->report), *data = NULL;
     size_t len = 0;
     enum tte_err err = tte_config_load(o->config, &config, NULL);
 
-    buf_init(&msg);
+    tte_buf_init(&msg);
     s->mail.report_path = o->report;
     s->mail.report_name = basename(base);
     s->mail.date = (int64_t)time(NULL);
@@ -517,7 +518,7 @@ run(const struct opts *o, struct settings *s)
     } else if (!err) {
         err = deliver(o, config, s, &msg);
     }
-    buf_free(&msg);
+    tte_buf_free(&msg);
     cJSON_Delete(config);
     free(data);
     free(base);

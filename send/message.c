@@ -46,8 +46,8 @@ add_base64(struct tte_buf *out, const unsigned char *p, size_t n)
     for (size_t i = 0; i < n; i += 57) {
         size_t k = n - i < 57 ? n - i : 57;
         int len = EVP_EncodeBlock(line, p + i, (int)k);
-        buf_add(out, line, (size_t)len);
-        buf_adds(out, "\r\n");
+        tte_buf_add(out, line, (size_t)len);
+        tte_buf_adds(out, "\r\n");
     }
 }
 
@@ -60,7 +60,7 @@ add_encoded(struct tte_buf *out, const char *s)
     for (const char *p = s; *p; p++)
         ascii &= (unsigned char)*p < 0x80;
     if (ascii) {
-        buf_adds(out, s);
+        tte_buf_adds(out, s);
         return;
     }
     size_t n = strlen(s), i = 0;
@@ -71,10 +71,10 @@ add_encoded(struct tte_buf *out, const char *s)
         unsigned char enc[80];
         int len = EVP_EncodeBlock(enc, (const unsigned char *)s + i, (int)k);
         if (i)
-            buf_adds(out, "\r\n ");
-        buf_adds(out, "=?UTF-8?B?");
-        buf_add(out, enc, (size_t)len);
-        buf_adds(out, "?=");
+            tte_buf_adds(out, "\r\n ");
+        tte_buf_adds(out, "=?UTF-8?B?");
+        tte_buf_add(out, enc, (size_t)len);
+        tte_buf_adds(out, "?=");
         i += k;
     }
 }
@@ -85,10 +85,10 @@ add_list(struct tte_buf *out, const char *name, const char *const *a,
 {
     if (!n)
         return;
-    buf_printf(out, "%s: ", name);
+    tte_buf_printf(out, "%s: ", name);
     for (size_t i = 0; i < n; i++)
-        buf_printf(out, "%s%s", i ? ",\r\n " : "", a[i]);
-    buf_adds(out, "\r\n");
+        tte_buf_printf(out, "%s%s", i ? ",\r\n " : "", a[i]);
+    tte_buf_adds(out, "\r\n");
 }
 
 /* RFC 5322 date in WIB, with English names as the RFC requires. */
@@ -104,19 +104,19 @@ add_date(struct tte_buf *out, int64_t t)
     int64_t local = t + TTE_WIB_OFFSET;
     tte_local_fields(t, TTE_WIB_OFFSET, &y, &m, &d, &h, &mi, &s);
     int64_t days_since = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-    buf_printf(out, "Date: %s, %d %s %d %02d:%02d:%02d +0700\r\n",
+    tte_buf_printf(out, "Date: %s, %d %s %d %02d:%02d:%02d +0700\r\n",
                days[((days_since % 7) + 7) % 7], d, mon[m - 1], y, h, mi, s);
 }
 
 static void
 add_attachment(struct tte_buf *out, const struct mail *m)
 {
-    buf_adds(out, "Content-Type: application/vnd.openxmlformats-"
+    tte_buf_adds(out, "Content-Type: application/vnd.openxmlformats-"
              "officedocument.spreadsheetml.sheet;\r\n name=\"");
-    buf_adds(out, m->report_name);
-    buf_adds(out, "\"\r\nContent-Disposition: attachment;\r\n filename=\"");
-    buf_adds(out, m->report_name);
-    buf_adds(out, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    tte_buf_adds(out, m->report_name);
+    tte_buf_adds(out, "\"\r\nContent-Disposition: attachment;\r\n filename=\"");
+    tte_buf_adds(out, m->report_name);
+    tte_buf_adds(out, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
     add_base64(out, (const unsigned char *)m->report_data, m->report_len);
 }
 
@@ -132,26 +132,26 @@ mail_build(struct mail *m, struct tte_buf *out)
         snprintf(m->message_id, sizeof m->message_id,
                  "<tte.%.16s.%lld@%s>", m->sha256, (long long)m->date,
                  domain);
-    buf_reset(out);
-    buf_printf(out, "From: %s\r\n", m->from);
+    tte_buf_reset(out);
+    tte_buf_printf(out, "From: %s\r\n", m->from);
     add_list(out, "To", m->to, m->nto);
     add_list(out, "Cc", m->cc, m->ncc);
     if (m->reply_to)
-        buf_printf(out, "Reply-To: %s\r\n", m->reply_to);
-    buf_adds(out, "Subject: ");
+        tte_buf_printf(out, "Reply-To: %s\r\n", m->reply_to);
+    tte_buf_adds(out, "Subject: ");
     add_encoded(out, m->subject);
-    buf_adds(out, "\r\n");
+    tte_buf_adds(out, "\r\n");
     add_date(out, m->date);
-    buf_printf(out, "Message-ID: %s\r\n", m->message_id);
-    buf_adds(out, "MIME-Version: 1.0\r\n");
-    buf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n",
+    tte_buf_printf(out, "Message-ID: %s\r\n", m->message_id);
+    tte_buf_adds(out, "MIME-Version: 1.0\r\n");
+    tte_buf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n",
                boundary);
-    buf_adds(out, "This is a multi-part message in MIME format.\r\n");
-    buf_printf(out, "--%s\r\n", boundary);
-    buf_adds(out, "Content-Type: text/plain; charset=UTF-8\r\n"
+    tte_buf_adds(out, "This is a multi-part message in MIME format.\r\n");
+    tte_buf_printf(out, "--%s\r\n", boundary);
+    tte_buf_adds(out, "Content-Type: text/plain; charset=UTF-8\r\n"
              "Content-Transfer-Encoding: base64\r\n\r\n");
     add_base64(out, (const unsigned char *)m->body, strlen(m->body));
-    buf_printf(out, "--%s\r\n", boundary);
+    tte_buf_printf(out, "--%s\r\n", boundary);
     add_attachment(out, m);
-    buf_printf(out, "--%s--\r\n", boundary);
+    tte_buf_printf(out, "--%s--\r\n", boundary);
 }

@@ -5,7 +5,9 @@
 #include <stdint.h>
 
 #include "tte_err.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 #include <cjson/cJSON.h>
 

@@ -96,7 +96,7 @@ read_password(const char *path, bool cli, char **out)
         line[0] = '\0';
     fclose(fp);
     line[strcspn(line, "\r\n")] = '\0';
-    *out = xstrdup(line);
+    *out = tte_xstrdup(line);
     explicit_bzero(line, sizeof line);
     return TTE_OK;
 }
@@ -170,7 +170,7 @@ settings_smtp(const struct opts *o, const cJSON *config, struct settings *s)
     if (o->pwfile || (!env && pw && s->smtp.user))
         err = read_password(pw, o->pwfile != NULL, &s->password);
     else if (env)
-        s->password = xstrdup(env);
+        s->password = tte_xstrdup(env);
     s->smtp.password = s->password;
     return err;
 }

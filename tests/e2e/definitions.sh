@@ -141,6 +141,15 @@ same "the definition's zone (WITA, UTC+8) without --zone" \
     "$(q "$d/z1.db" 'SELECT time_utc FROM v_events')" 2025-12-31T15:30:00Z
 same "--zone Asia/Jakarta wins over the definition's zone" \
     "$(q "$d/z2.db" 'SELECT time_utc FROM v_events')" 2025-12-31T16:30:00Z
+# A file read again under another zone is read again, not skipped as
+# unchanged: the zone in force is part of the definition.
+"$C" --db "$d/z2.db" --source "$d/wita.json" "$d/z.csv" 2>"$TMP/err"
+same "a file read again without --zone: its events replaced, one event" \
+    "$(q "$d/z2.db" 'SELECT count(*) || " " || time_utc FROM v_events')" \
+    "1 2025-12-31T15:30:00Z"
+grep -q "replaced 1 event read with the earlier definition" "$TMP/err" &&
+    ok "the replacement under another zone is said" ||
+    not_ok "the replacement under another zone is said"
 for src in csv "$d/wita.json"; do
     status 64 "an unknown --zone is a usage error ($(basename "$src"))" \
         "$C" --db "$d/z3.db" --source "$src" --zone Mars/Olympus "$d/z.csv"

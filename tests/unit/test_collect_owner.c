@@ -171,6 +171,7 @@ test_owner_of_spellings(void **state)
     fclose(fp);
     src.name = a;
     src.path = a;
+    src.zone = (char *)"Asia/Jakarta";
     assert_int_equal(owner_of(&src, &o1), TTE_OK);
     src.name = b;
     src.path = b;
@@ -178,14 +179,19 @@ test_owner_of_spellings(void **state)
     assert_string_equal(o1.name, o2.name);
     assert_string_equal(o1.def, o2.def);
     assert_string_equal(o1.sha, o2.sha);
-    /* SHA-256 of "{}\n" */
-    assert_string_equal(o1.sha, "ca3d163bab055381827226140568f3bef7eaac18"
-                                "7cebd76878e0b63e9e442356");
+    /* SHA-256 of the content and the zone in force, as sha256sum gives
+     * it for printf '{}\n\nzone=Asia/Jakarta'. */
+    assert_string_equal(o1.sha, "f3daf13ccae41dfc3e6615c17acfccc676867b7d"
+                                "85d933c370ab5a6938ee624d");
     src.name = (char *)"csv";
     src.path = NULL;
+    src.zone = (char *)"Asia/Makassar";
     assert_int_equal(owner_of(&src, &o1), TTE_OK);
     assert_string_equal(o1.def, "csv");
-    assert_string_equal(o1.sha, "");
+    /* A built-in reader: its name, and the zone (printf
+     * '\nzone=Asia/Makassar' | sha256sum). */
+    assert_string_equal(o1.sha, "10f6d2f6157ed363de7b9deb45456e81a168602917"
+                                "f87ea6e5ea297c33413063");
     unlink(a);
     rmdir(dir);
 }

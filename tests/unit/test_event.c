@@ -34,7 +34,7 @@ base(struct row *r)
 static bool
 norm(struct row *r, struct tte_event *ev, struct tte_buf *reason)
 {
-    buf_reset(reason);
+    tte_buf_reset(reason);
     return tte_event_normalize(r->v, 7 * 3600, ev, reason);
 }
 
@@ -45,7 +45,7 @@ test_valid_and_derived(void **state)
     struct tte_event ev;
     struct tte_buf reason;
     (void)state;
-    buf_init(&reason);
+    tte_buf_init(&reason);
     base(&r);
     assert_true(norm(&r, &ev, &reason));
     assert_string_equal(ev.v[F_UNIT], "Biro Umum");
@@ -74,7 +74,7 @@ test_valid_and_derived(void **state)
     row_set(&r, F_CERT_SERIAL, "10000000983556614291900633");
     assert_true(norm(&r, &ev, &reason));
     assert_string_equal(ev.v[ev.signer], "10000000983556614291900633");
-    buf_free(&reason);
+    tte_buf_free(&reason);
 }
 
 static void
@@ -82,10 +82,10 @@ expect_reject(struct row *r, const char *want)
 {
     struct tte_event ev;
     struct tte_buf reason;
-    buf_init(&reason);
+    tte_buf_init(&reason);
     assert_false(norm(r, &ev, &reason));
     assert_non_null(strstr(reason.data, want));
-    buf_free(&reason);
+    tte_buf_free(&reason);
 }
 
 static void
@@ -129,7 +129,7 @@ test_dedupe_key(void **state)
     struct tte_event ea, eb;
     struct tte_buf reason;
     (void)state;
-    buf_init(&reason);
+    tte_buf_init(&reason);
     base(&a);
     base(&b);
     row_set(&b, F_TIME, "2025-03-01T03:00:00.250Z");
@@ -152,7 +152,7 @@ test_dedupe_key(void **state)
     row_set(&b, F_RESULT, "fail");
     assert_true(norm(&b, &eb, &reason));
     assert_true(ea.key != eb.key);
-    buf_free(&reason);
+    tte_buf_free(&reason);
 }
 
 int

@@ -14,14 +14,16 @@
 #include "../../render/html.h"
 #include "tte_db.h"
 #include "tte_json.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_str.h"
 
 static char *
 escaped(const char *s)
 {
     struct tte_buf b;
-    buf_init(&b);
-    buf_adds(&b, "");
+    tte_buf_init(&b);
+    tte_buf_adds(&b, "");
     html_escape(&b, s);
     return b.data;
 }
@@ -60,11 +62,11 @@ test_count(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct tte_buf b;
-        buf_init(&b);
-        buf_adds(&b, "");
+        tte_buf_init(&b);
+        tte_buf_adds(&b, "");
         html_count(&b, cases[i].n, cases[i].sign);
         assert_string_equal(b.data, cases[i].want);
-        buf_free(&b);
+        tte_buf_free(&b);
     }
 }
 
@@ -83,8 +85,8 @@ test_svg(void **state)
                               .names = names, .nseries = 2, .width = 480,
                               .height = 288};
         struct tte_buf a, b;
-        buf_init(&a);
-        buf_init(&b);
+        tte_buf_init(&a);
+        tte_buf_init(&b);
         svg_chart(&a, &c);
         svg_chart(&b, &c);
         assert_string_equal(a.data, b.data);
@@ -93,8 +95,8 @@ test_svg(void **state)
         assert_non_null(strstr(a.data, "&lt;b&gt;Februari&lt;/b&gt;"));
         assert_null(strstr(a.data, "<b>"));
         assert_non_null(strstr(a.data, "1.500"));
-        buf_free(&a);
-        buf_free(&b);
+        tte_buf_free(&a);
+        tte_buf_free(&b);
     }
 }
 

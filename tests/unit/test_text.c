@@ -13,19 +13,22 @@
 #include "../../collect/json_path.h"
 #include "../../render/render.h"
 #include "tte_text.h"
-#include "tte_util.h"
+#include "tte_alloc.h"
+#include "tte_buf.h"
+#include "tte_secret.h"
+#include "tte_str.h"
 
 static void
 test_utf8(void **state)
 {
     (void)state;
     const char *s = "Biro Umum \xe2\x80\x94 Jakarta";
-    assert_true(utf8_valid(s, strlen(s)));
-    assert_false(utf8_valid("caf\xe9", 4));             /* Latin-1 */
-    assert_false(utf8_valid("a\0b", 3));                /* NUL */
-    assert_false(utf8_valid("\xc0\xaf", 2));            /* overlong */
-    assert_false(utf8_valid("\xed\xa0\x80", 3));        /* surrogate */
-    assert_false(utf8_valid("\xe2\x80", 2));            /* truncated */
+    assert_true(tte_utf8_valid(s, strlen(s)));
+    assert_false(tte_utf8_valid("caf\xe9", 4));             /* Latin-1 */
+    assert_false(tte_utf8_valid("a\0b", 3));                /* NUL */
+    assert_false(tte_utf8_valid("\xc0\xaf", 2));            /* overlong */
+    assert_false(tte_utf8_valid("\xed\xa0\x80", 3));        /* surrogate */
+    assert_false(tte_utf8_valid("\xe2\x80", 2));            /* truncated */
 }
 
 static void
@@ -47,7 +50,7 @@ test_json_numbers(void **state)
 {
     struct tte_buf b;
     (void)state;
-    buf_init(&b);
+    tte_buf_init(&b);
     const char *in = "{\"s\":12345678901234567890123456,\"t\":\"a 1 \\\"2\","
                      "\"n\":-1.5e3,\"a\":[1,true,null]}";
     json_quote_numbers(in, strlen(in), &b);
@@ -63,7 +66,7 @@ test_json_numbers(void **state)
     assert_null(json_get_path(doc, "a[9]"));
     assert_null(json_get_path(doc, "s.x"));
     cJSON_Delete(doc);
-    buf_free(&b);
+    tte_buf_free(&b);
 }
 
 static void
@@ -71,7 +74,7 @@ test_json_redact(void **state)
 {
     struct tte_buf b;
     (void)state;
-    buf_init(&b);
+    tte_buf_init(&b);
     json_redact_text("{\"nik\":\"1\",\"req\":{\"passphrase\":\"a, \\\"b\","
                      "\"TOTP\" : 123456},\"pin\":[1,{\"x\":\"]\"}],\"n\":2}", &b);
     assert_string_equal(b.data, "{\"nik\":\"1\",\"req\":{\"passphrase\":"
@@ -79,7 +82,7 @@ test_json_redact(void **state)
     /* Text that does not parse is redacted all the same. */
     json_redact_text("{\"password\": \"abc\", \"x\": ", &b);
     assert_string_equal(b.data, "{\"password\": \"***\", \"x\": ");
-    buf_free(&b);
+    tte_buf_free(&b);
 }
 
 static void
