@@ -16,10 +16,12 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-# run LABEL CMD...: runs one test program, counts its ok/not ok lines; a
-# program that fails without any "not ok" line counts as one failure.
+# run LABEL SCRATCH CMD...: runs one test program, counts its ok/not ok
+# lines; a program that fails without any "not ok" line counts as one
+# failure. SCRATCH (may be empty) is the test's folder, removed when it
+# passes.
 run() {
-    label=$1; shift
+    label=$1 scratch=$2; shift 2
     log=$tmp/$(echo "$label" | tr ' /' '__').log
     "$@" >"$log" 2>&1
     rc=$?
@@ -30,6 +32,10 @@ run() {
     failed=$((failed + f))
     if test "$f" = 0; then
         echo "PASS $label ($p checks)"
+        # A passing test leaves nothing behind; a failing one keeps its
+        # scratch folder and log for a look.
+        rm -f "$log"
+        test -n "$scratch" && rm -rf "$scratch"
     else
         echo "FAIL $label ($p passed, $f failed; exit $rc)"
         grep -v '^ok ' "$log" | head -40 | sed 's/^/    /'
@@ -39,12 +45,13 @@ run() {
 suite() {
     kind=$1 build=$2 bin=$3
     for t in "$build"/tests/test_*; do
-        run "$kind unit $(basename "$t")" "$t"
+        run "$kind unit $(basename "$t")" "" "$t"
     done
     for t in tests/e2e/*.sh; do
         case $t in */lib.sh|*/office.sh) continue ;; esac
         name=$(basename "$t" .sh)
-        TMP=$tmp/$kind-$name TTE_BIN=$bin run "$kind e2e $name" sh "$t"
+        run "$kind e2e $name" "$tmp/$kind-$name" \
+            env TMP="$tmp/$kind-$name" TTE_BIN="$bin" sh "$t"
     done
 }
 
@@ -61,17 +68,23 @@ suite plain build bin
 echo "== tests under ASan/UBSan"
 suite asan build-asan build-asan/bin
 if test -x tests/fuzz/run.sh || test -f tests/fuzz/run.sh; then
-    run "fuzz smoke" sh tests/fuzz/run.sh "${FUZZ_SECONDS:-10}"
+    run "fuzz smoke" "" sh tests/fuzz/run.sh "${FUZZ_SECONDS:-10}"
 fi
 if command -v clang >/dev/null 2>&1; then
-    run "threads under TSan" sh tests/tsan.sh
+    run "threads under TSan" "" sh tests/tsan.sh
 fi
 if command -v mandoc >/dev/null 2>&1 && ls man/*.[15] >/dev/null 2>&1; then
-    run "man pages lint" sh tests/lint-man.sh
+    run "man pages lint" "" sh tests/lint-man.sh
 fi
 if command -v libreoffice >/dev/null 2>&1; then
-    TTE_BIN=bin TMP=$tmp/office run "office" sh tests/e2e/office.sh
+    run "office" "$tmp/office" \
+        env TTE_BIN=bin TMP="$tmp/office" sh tests/e2e/office.sh
 fi
 
 echo "$passed passed, $failed failed"
+if test "$failed" = 0; then
+    rm -rf "$tmp"
+else
+    echo "logs and scratch folders of the failed tests: $tmp"
+fi
 test "$failed" = 0

@@ -30,8 +30,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (tte_db_open(":memory:", false, &db) ||
             source_builtin(FUZZ_SOURCE, NULL, &src))
             abort();
-        snprintf(path, sizeof path, "/tmp/tte-fuzz-%d.%s", (int)getpid(),
-                 FUZZ_SOURCE);
+        /* run.sh points TMPDIR at a folder it removes afterwards. */
+        const char *tmp = getenv("TMPDIR");
+        snprintf(path, sizeof path, "%s/tte-fuzz-%d.%s",
+                 tmp && *tmp ? tmp : "/tmp", (int)getpid(), FUZZ_SOURCE);
     }
     FILE *fp = fopen(path, "wb");
     if (!fp)

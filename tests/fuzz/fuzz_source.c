@@ -18,7 +18,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!path[0]) {
         tte_log_init("fuzz");
         tte_log_set_level(-1);
-        snprintf(path, sizeof path, "/tmp/tte-fuzz-%d.json", (int)getpid());
+        /* run.sh points TMPDIR at a folder it removes afterwards. */
+        const char *tmp = getenv("TMPDIR");
+        snprintf(path, sizeof path, "%s/tte-fuzz-%d.json",
+                 tmp && *tmp ? tmp : "/tmp", (int)getpid());
     }
     FILE *fp = fopen(path, "wb");
     if (!fp)

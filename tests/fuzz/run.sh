@@ -48,9 +48,13 @@ cp "$seeds"/ev/srikandi/*.pdf "$seeds"/ev/persuratan/*.pdf "$seeds/pdfsig/"
 for f in "$seeds"/ev/srikandi/0[136]*.pdf; do
     pdftotext "$f" "$seeds/statement/$(basename "$f" .pdf).txt" 2>/dev/null
 done
+# The harnesses write each input to a file there; removed at the end.
+scratch=$out/scratch
+mkdir -p "$scratch"
 for h in csv jsonl source statement pdfsig; do
     mkdir -p "$out/corpus-$h"
-    if ASAN_OPTIONS=detect_leaks=1 $out/fuzz_$h -max_total_time="$secs" \
+    if TMPDIR=$scratch ASAN_OPTIONS=detect_leaks=1 $out/fuzz_$h \
+        -max_total_time="$secs" \
         -max_len=65536 -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$out/" \
         "$out/corpus-$h" "$seeds/$h" >"$out/fuzz_$h.log" 2>&1; then
@@ -63,4 +67,5 @@ for h in csv jsonl source statement pdfsig; do
         fail=1
     fi
 done
+rm -rf "$scratch" "$seeds"
 exit $fail
