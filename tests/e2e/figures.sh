@@ -30,6 +30,25 @@ for qq in 0 2 3; do
     grep -q "^not ok" "$TMP/check" && failed=1
 done
 
+# The one-page summary (templates/ringkas.json) gives the cover's figures,
+# as the generator counts them.
+"$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025
+check "ringkas: render" "$TTE_BIN/tte-render" -q --db "$db" --year 2025 \
+    --config "$conf" --template "$TOP/templates/ringkas.json" \
+    --out "$d/ringkas.xlsx"
+$PY - "$d/ringkas.xlsx" "$d/expected.json" <<'PYEOF'
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).active
+cells = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0]}
+e = json.load(open(sys.argv[2]))["year_counts"]
+for label, want in (("Penandatangan aktif (orang)", e["signers_active"]),
+                    ("Sertifikat aktif", e["certs_active"]),
+                    ("Sertifikat perlu tindakan", len(e["action"]))):
+    got = cells.get(label)
+    print("%s - ringkas: %s = %s (got %s)" % ("ok" if got == want else
+          "not ok", label, want, got))
+PYEOF
+
 # The resolution is stored once and every summary reads it: a person
 # logged by NIK, NIP and serial is one person in agg_signer.
 same "agg_signer: every identity of the year resolved to a person" \
