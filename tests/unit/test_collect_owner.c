@@ -154,16 +154,30 @@ test_claim_adopts_old_row(void **state)
     assert_string_equal(counts(db, buf, sizeof buf), "1|1|0|1");
 }
 
+/* The definition file of test_owner_of_spellings, removed by its
+ * teardown even when an assertion stops the test. */
+static char spell_dir[] = "/tmp/tte-owner-XXXXXX";
+static char spell_file[PATH_MAX];
+
+static int
+spell_teardown(void **state)
+{
+    (void)state;
+    unlink(spell_file);
+    rmdir(spell_dir);
+    return 0;
+}
+
 static void
 test_owner_of_spellings(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/tte-owner-XXXXXX", a[PATH_MAX], b[PATH_MAX];
+    char *dir = spell_dir, *a = spell_file, b[PATH_MAX];
     struct source src = {0};
     struct owner o1, o2;
 
     assert_non_null(mkdtemp(dir));
-    snprintf(a, sizeof a, "%s/x.json", dir);
+    snprintf(a, PATH_MAX, "%s/x.json", dir);
     snprintf(b, sizeof b, "%s/./../%s/x.json", dir, strrchr(dir, '/') + 1);
     FILE *fp = fopen(a, "w");
     assert_non_null(fp);
@@ -192,8 +206,6 @@ test_owner_of_spellings(void **state)
      * '\nzone=Asia/Makassar' | sha256sum). */
     assert_string_equal(o1.sha, "10f6d2f6157ed363de7b9deb45456e81a168602917"
                                 "f87ea6e5ea297c33413063");
-    unlink(a);
-    rmdir(dir);
 }
 
 static void
@@ -224,7 +236,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_claim_adopts_old_row, setup,
                                         teardown),
-        cmocka_unit_test(test_owner_of_spellings),
+        cmocka_unit_test_teardown(test_owner_of_spellings, spell_teardown),
         cmocka_unit_test_setup_teardown(test_forget_nothing, setup,
                                         teardown),
     };
