@@ -252,7 +252,7 @@ epoch_plausible(const struct source *src, const char *raw, long long secs,
     if (secs >= src->time_min && secs <= src->time_max)
         return true;
     tte_buf_printf(reason, "time '%s' read as %s ", raw,
-               kind == TF_EPOCH ? "epoch seconds" : "epoch milliseconds");
+                   kind == TF_EPOCH ? "epoch seconds" : "epoch milliseconds");
     /* Past year 300,000 the year itself no longer fits an int. */
     if (secs > 9466848000000LL) {
         tte_buf_adds(reason, "is beyond year 300000");
@@ -261,9 +261,9 @@ epoch_plausible(const struct source *src, const char *raw, long long secs,
         tte_buf_printf(reason, "is %04d-%02d-%02d", y, m, d);
     }
     tte_buf_printf(reason, ", outside the plausible window (%s to %d day%s "
-               "after collection; widen it with \"time_window\")",
-               src->time_from, src->days_ahead,
-               src->days_ahead == 1 ? "" : "s");
+                   "after collection; widen it with \"time_window\")",
+                   src->time_from, src->days_ahead,
+                   src->days_ahead == 1 ? "" : "s");
     return false;
 }
 
@@ -306,7 +306,7 @@ convert_time(const struct source *src, const char *v, char *out, size_t n,
              * written in the reason, not wrapped into another year. */
             if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
                 tte_buf_printf(reason, "time '%s' has year %d", t,
-                           tm.tm_year + 1900);
+                               tm.tm_year + 1900);
                 return -1;
             }
             int off = src->zone_offset;
@@ -375,7 +375,7 @@ map_record(const struct source *src, const struct record *rec,
         if (bad) {
             size_t n;
             tte_buf_printf(reason, "field '%s' is an object or array, not a "
-                       "value", kind_fields(src->kind, &n)[i]);
+                           "value", kind_fields(src->kind, &n)[i]);
             return false;
         }
         direct[i] = NULL;

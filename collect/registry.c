@@ -80,12 +80,12 @@ check_ids(const char *nik, const char *nip, struct tte_buf *reason)
     if (nik && !tte_nik_valid(nik)) {
         tte_mask_nik(nik, masked, sizeof masked);
         tte_buf_printf(reason, "nik '%s' is not 16 digits with a valid birth "
-                   "date", masked);
+                       "date", masked);
         return false;
     }
     if (nip && !tte_nip_valid(nip)) {
         tte_buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
-                   "date, TMT and sex digit", nip);
+                       "date, TMT and sex digit", nip);
         return false;
     }
     return true;
@@ -113,7 +113,7 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
         *p = (char)tolower((unsigned char)*p);
     if (strcmp(v[5], "individu") && strcmp(v[5], "segel")) {
         tte_buf_printf(reason, "cert_type '%s' is neither individu nor segel",
-                   v[5]);
+                       v[5]);
         return false;
     }
     static const char *const dates[] = {"not_before", "not_after", NULL,
@@ -121,7 +121,7 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
     for (int i = 7; i <= 11; i++) {
         if (i != 9 && !norm_date(v[i])) {
             tte_buf_printf(reason, "%s '%s' is not a date (YYYY-MM-DD)",
-                       dates[i - 7], v[i]);
+                           dates[i - 7], v[i]);
             return false;
         }
     }
@@ -135,7 +135,7 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
      * BSrE's. */
     if (v[9] && k == sizeof statuses / sizeof statuses[0]) {
         tte_buf_printf(reason, "status '%s' is not a BSrE status (ISSUE, "
-                   "EXPIRED, RENEW, REVOKE, ...)", v[9] ? v[9] : "");
+                       "EXPIRED, RENEW, REVOKE, ...)", v[9] ? v[9] : "");
         return false;
     }
     *err = run(db, "INSERT INTO certificates(nik, nip, name, position, unit,"
@@ -203,12 +203,13 @@ app_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
             v[3] = "0";
         if (strcmp(v[3], "1") && strcmp(v[3], "0")) {
             tte_buf_printf(reason, "footer_statement '%s' is neither 1 nor 0",
-                       v[3]);
+                           v[3]);
             return false;
         }
     }
     if (!norm_date(v[4])) {
-        tte_buf_printf(reason, "checked_on '%s' is not a date (YYYY-MM-DD)", v[4]);
+        tte_buf_printf(reason, "checked_on '%s' is not a date (YYYY-MM-DD)",
+                       v[4]);
         return false;
     }
     *err = run(db, "INSERT INTO apps(app, name, owner_unit, footer_statement,"
@@ -236,7 +237,7 @@ verifikator_row(sqlite3 *db, char **row, struct tte_buf *reason,
         return false;
     if (!norm_date(v[4])) {
         tte_buf_printf(reason, "appointed_on '%s' is not a date (YYYY-MM-DD)",
-                   v[4]);
+                       v[4]);
         return false;
     }
     *err = run(db, "INSERT INTO verifikator(nip, name, position, unit,"

@@ -80,8 +80,8 @@ parse_flag(const char *s)
     if (strcmp(s, "1") == 0 || tte_str_ieq(s, "true") || tte_str_ieq(s, "ya") ||
         tte_str_ieq(s, "yes") || tte_str_ieq(s, "y"))
         return 1;
-    if (strcmp(s, "0") == 0 || tte_str_ieq(s, "false") || tte_str_ieq(s, "tidak") ||
-        tte_str_ieq(s, "no") || tte_str_ieq(s, "n"))
+    if (strcmp(s, "0") == 0 || tte_str_ieq(s, "false") ||
+        tte_str_ieq(s, "tidak") || tte_str_ieq(s, "no") || tte_str_ieq(s, "n"))
         return 0;
     return -1;
 }
@@ -95,20 +95,20 @@ check_identity(struct tte_event *ev, struct tte_buf *reason)
 
     if (nik && !tte_nik_valid(nik)) {
         tte_mask_nik(nik, masked, sizeof masked);
-        tte_buf_printf(reason, "nik '%s' is not 16 digits with a valid birth date",
-                   masked);
+        tte_buf_printf(reason, "nik '%s' is not 16 digits with a valid birth "
+                       "date", masked);
         return false;
     }
     if (nip && !tte_nip_valid(nip)) {
         tte_buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
-                   "date, TMT and sex digit", nip);
+                       "date, TMT and sex digit", nip);
         return false;
     }
     /* A spreadsheet round trip turns long serials into 1.23E+25. */
     if (serial && strpbrk(serial, "eE") && strchr(serial, '.') &&
         strchr(serial, '+')) {
         tte_buf_printf(reason, "cert_serial '%s' looks like a float; export it "
-                   "as text", serial);
+                       "as text", serial);
         return false;
     }
     ev->signer = nik ? F_NIK : nip ? F_NIP : F_CERT_SERIAL;

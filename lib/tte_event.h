@@ -46,7 +46,8 @@ bool tte_event_normalize(char *row[F_COUNT], int default_offset,
 
 /*
  * The dedupe key of DESIGN.md: app, time to the second, signer, doc_id
- * and result, of an event tte_event_normalize() filled (texts and lengths). Equal events have equal keys; the caller confirms a key hit
+ * and result, of an event tte_event_normalize() filled (texts and
+ * lengths). Equal events have equal keys; the caller confirms a key hit
  * against the stored fields. The high bits are the time, so keys of a log
  * written in time order ascend.
  */

@@ -204,12 +204,13 @@ doc_begin(struct html *h)
     char *title = render_expand(r, tte_vars_get(&r->vars, "report_title"));
 
     tte_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n"
-             "<meta charset=\"utf-8\">\n"
-             "<meta http-equiv=\"Content-Security-Policy\" content=\"");
+                 "<meta charset=\"utf-8\">\n"
+                 "<meta http-equiv=\"Content-Security-Policy\" content=\"");
     tte_buf_adds(b, csp);
     tte_buf_adds(b, "\">\n<meta name=\"viewport\" content=\"width=device-width,"
-             " initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">"
-             "\n<title>");
+                 " initial-scale=1\">\n"
+                 "<meta name=\"robots\" content=\"noindex\">"
+                 "\n<title>");
     html_text(h, title);
     tte_buf_adds(b, "</title>\n<style>\n");
     tte_buf_adds(b, css);
@@ -356,7 +357,7 @@ write_sheet(struct html *h, const cJSON *spec)
     enum tte_err err = TTE_OK;
 
     tte_buf_printf(&h->b, "<section class=\"sheet\" id=\"lembar-%d\">\n"
-               "<h2 class=\"sheet-name\">", h->at.sheet + 1);
+                   "<h2 class=\"sheet-name\">", h->at.sheet + 1);
     html_text(h, tte_json_str(spec, "name", ""));
     tte_buf_adds(&h->b, "</h2>\n");
     if (h->r->preview) {

@@ -303,7 +303,7 @@ html_table_block(struct html *h, const cJSON *b)
     sqlite3_finalize(st);
     if (!err && !t.rows) {
         tte_buf_printf(&h->b, "<tr><td class=\"empty\" colspan=\"%d\">",
-                   t.ncols);
+                       t.ncols);
         html_text(h, tte_json_str(h->r->tpl, "labels.empty", ""));
         tte_buf_adds(&h->b, "</td></tr>\n");
     }

@@ -88,8 +88,9 @@ char *render_mask(const struct render *r, const char *s, bool nik_column);
 /* limits.c: true when the text after a query's first statement holds no other
  * statement (white space, comments and ';' only). */
 bool render_sql_tail_empty(sqlite3 *db, const char *tail);
-/* limits.c: cuts a page header or footer to Excel's 255 characters, with a warning
- * naming which, instead of libxlsxwriter dropping it. Also cleans it. */
+/* limits.c: cuts a page header or footer to Excel's 255 characters, with
+ * a warning naming which, instead of libxlsxwriter dropping it. Also
+ * cleans it. */
 void render_header_fit(char *text, const char *what);
 /* True when a column's header or SQL name says it holds NIKs. */
 bool render_nik_column(const char *header, const char *name);

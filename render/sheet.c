@@ -390,6 +390,7 @@ table_total(struct sheet *s, struct table *t, const cJSON *b)
         const cJSON *col = cJSON_GetArrayItem(t->cols, c);
         const cJSON *total = cJSON_GetObjectItemCaseSensitive(col, "total");
         bool change = strcmp(col_format(t, c), "change") == 0;
+        /* A column of empty cells has no sum either, not a zero. */
         if (cJSON_IsString(total)) {
             sqlite3_stmt *st;
             struct render_at a = at(s);
@@ -401,17 +402,16 @@ table_total(struct sheet *s, struct table *t, const cJSON *b)
                        change ? s->r->fmt.total_change
                               : s->r->fmt.total_count);
             sqlite3_finalize(st);
-        /* A column of empty cells has no total either, not a zero. */
-        } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(col, "total")) &&
-            t->summed[c])
+        } else if (cJSON_IsTrue(total) && t->summed[c]) {
             put_number(s, s->row, (lxw_col_t)c, t->total[c],
                        change ? s->r->fmt.total_change
                               : s->r->fmt.total_count);
-        else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0))
+        } else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0)) {
             put_text(s, s->row, (lxw_col_t)c, label, s->r->fmt.total_text,
                      true);
-        else
+        } else {
             put_blank(s, s->row, (lxw_col_t)c, s->r->fmt.total_text);
+        }
     }
     sheet_next_row(s, 15);
     return TTE_OK;

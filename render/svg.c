@@ -97,8 +97,8 @@ legend(struct tte_buf *b, const struct svg_chart *c, double y)
     double x = 20;
     for (size_t s = 0; s < c->nseries; s++) {
         tte_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
-                   "height=\"12\" fill=\"%s\"/>", x, y - 10,
-                   colours[s % NCOLOURS]);
+                       "height=\"12\" fill=\"%s\"/>", x, y - 10,
+                       colours[s % NCOLOURS]);
         text_at(b, x + 16, y, "");
         html_escape(b, c->names[s]);
         tte_buf_adds(b, "</text>");
@@ -124,7 +124,7 @@ bar_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
     for (double v = 0; v <= a.top + a.step / 2; v += a.step) {
         double x = x0 + (x1 - x0) * v / a.top;
         tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                   "y2=\"%.1f\" class=\"grid\"/>", x, y0, x, y1);
+                       "y2=\"%.1f\" class=\"grid\"/>", x, y0, x, y1);
         text_at(b, x, y1 + 16, " text-anchor=\"middle\"");
         html_count(b, v, false);
         tte_buf_adds(b, "</text>");
@@ -138,8 +138,8 @@ bar_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
             double len = (x1 - x0) * c->vals[s][i] / a.top;
             double y = top + bar * (double)s;
             tte_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                       "height=\"%.1f\" fill=\"%s\">", x0, y, len, bar,
-                       colours[s % NCOLOURS]);
+                           "height=\"%.1f\" fill=\"%s\">", x0, y, len, bar,
+                           colours[s % NCOLOURS]);
             tip(b, c, s, i);
             tte_buf_adds(b, "</rect>");
             if (c->vals[s][i] == 0)
@@ -150,7 +150,7 @@ bar_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
         }
     }
     tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-               "class=\"axis\"/>", x0, y0, x0, y1);
+                   "class=\"axis\"/>", x0, y0, x0, y1);
     legend(b, c, h - 14);
 }
 
@@ -172,7 +172,7 @@ xy_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
     for (double v = 0; v <= a.top + a.step / 2; v += a.step) {
         double y = y1 - (y1 - y0) * v / a.top;
         tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                   "y2=\"%.1f\" class=\"grid\"/>", x0, y, x1, y);
+                       "y2=\"%.1f\" class=\"grid\"/>", x0, y, x1, y);
         text_at(b, x0 - 6, y + 4, " text-anchor=\"end\"");
         html_count(b, v, false);
         tte_buf_adds(b, "</text>");
@@ -181,8 +181,8 @@ xy_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
         double x = x0 + band * ((double)i + 0.5);
         if (turn)
             tte_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
-                       "transform=\"rotate(-35 %.1f %.1f)\">", x, y1 + 16,
-                       x, y1 + 16);
+                           "transform=\"rotate(-35 %.1f %.1f)\">", x, y1 + 16,
+                           x, y1 + 16);
         else
             text_at(b, x, y1 + 18, " text-anchor=\"middle\"");
         label(b, c->cats[i]);
@@ -193,30 +193,30 @@ xy_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
         double bar = band * 0.7 / (double)c->nseries;
         if (line) {
             tte_buf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" "
-                       "stroke-width=\"2.5\" points=\"", col);
+                           "stroke-width=\"2.5\" points=\"", col);
             for (size_t i = 0; i < c->ncats; i++)
                 tte_buf_printf(b, "%s%.1f,%.1f", i ? " " : "",
-                           x0 + band * ((double)i + 0.5),
-                           y1 - (y1 - y0) * c->vals[s][i] / a.top);
+                               x0 + band * ((double)i + 0.5),
+                               y1 - (y1 - y0) * c->vals[s][i] / a.top);
             tte_buf_adds(b, "\"/>");
         }
         for (size_t i = 0; i < c->ncats; i++) {
             double v = (y1 - y0) * c->vals[s][i] / a.top;
             if (line)
                 tte_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
-                           "fill=\"%s\">", x0 + band * ((double)i + 0.5),
-                           y1 - v, col);
+                               "fill=\"%s\">", x0 + band * ((double)i + 0.5),
+                               y1 - v, col);
             else
                 tte_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                           "height=\"%.1f\" fill=\"%s\">",
-                           x0 + band * ((double)i + 0.15) +
+                               "height=\"%.1f\" fill=\"%s\">",
+                               x0 + band * ((double)i + 0.15) +
                                bar * (double)s, y1 - v, bar, v, col);
             tip(b, c, s, i);
             tte_buf_adds(b, line ? "</circle>" : "</rect>");
         }
     }
     tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-               "class=\"axis\"/>", x0, y1, x1, y1);
+                   "class=\"axis\"/>", x0, y1, x1, y1);
     legend(b, c, h - 14);
 }
 
@@ -242,8 +242,8 @@ axis_titles(struct tte_buf *b, const struct svg_chart *c, double w,
         tte_buf_adds(b, "</text>");
     } else if (!bars && *val) {
         tte_buf_printf(b, "<text x=\"14\" y=\"%.1f\" class=\"atitle\" "
-                   "text-anchor=\"middle\" transform=\"rotate(-90 14 %.1f)\">",
-                   h / 2, h / 2);
+                       "text-anchor=\"middle\" "
+                       "transform=\"rotate(-90 14 %.1f)\">", h / 2, h / 2);
         html_escape(b, val);
         tte_buf_adds(b, "</text>");
     }
@@ -264,8 +264,8 @@ svg_chart(struct tte_buf *b, const struct svg_chart *c)
     const char *bottom = bars ? c->y_title : c->x_title;
     double room = bottom && *bottom ? 20 : 0;
     tte_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-               "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-               "role=\"img\" aria-label=\"", w, h + room, w, h + room);
+                   "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+                   "role=\"img\" aria-label=\"", w, h + room, w, h + room);
     html_escape(b, c->title);
     tte_buf_adds(b, "\"><title>");
     html_escape(b, c->title);

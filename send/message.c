@@ -105,14 +105,15 @@ add_date(struct tte_buf *out, int64_t t)
     tte_local_fields(t, TTE_WIB_OFFSET, &y, &m, &d, &h, &mi, &s);
     int64_t days_since = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     tte_buf_printf(out, "Date: %s, %d %s %d %02d:%02d:%02d +0700\r\n",
-               days[((days_since % 7) + 7) % 7], d, mon[m - 1], y, h, mi, s);
+                   days[((days_since % 7) + 7) % 7], d, mon[m - 1], y, h, mi,
+                   s);
 }
 
 static void
 add_attachment(struct tte_buf *out, const struct mail *m)
 {
     tte_buf_adds(out, "Content-Type: application/vnd.openxmlformats-"
-             "officedocument.spreadsheetml.sheet;\r\n name=\"");
+                 "officedocument.spreadsheetml.sheet;\r\n name=\"");
     tte_buf_adds(out, m->report_name);
     tte_buf_adds(out, "\"\r\nContent-Disposition: attachment;\r\n filename=\"");
     tte_buf_adds(out, m->report_name);
@@ -144,12 +145,12 @@ mail_build(struct mail *m, struct tte_buf *out)
     add_date(out, m->date);
     tte_buf_printf(out, "Message-ID: %s\r\n", m->message_id);
     tte_buf_adds(out, "MIME-Version: 1.0\r\n");
-    tte_buf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n",
-               boundary);
+    tte_buf_printf(out, "Content-Type: multipart/mixed; "
+                   "boundary=\"%s\"\r\n\r\n", boundary);
     tte_buf_adds(out, "This is a multi-part message in MIME format.\r\n");
     tte_buf_printf(out, "--%s\r\n", boundary);
     tte_buf_adds(out, "Content-Type: text/plain; charset=UTF-8\r\n"
-             "Content-Transfer-Encoding: base64\r\n\r\n");
+                 "Content-Transfer-Encoding: base64\r\n\r\n");
     add_base64(out, (const unsigned char *)m->body, strlen(m->body));
     tte_buf_printf(out, "--%s\r\n", boundary);
     add_attachment(out, m);
