@@ -260,10 +260,8 @@ epoch_plausible(const struct source *src, const char *raw, long long secs,
         tte_civil_from_days(secs / 86400, &y, &m, &d);
         tte_buf_printf(reason, "is %04d-%02d-%02d", y, m, d);
     }
-    tte_buf_printf(reason, ", outside the plausible window (%s to %d day%s "
-                   "after collection; widen it with \"time_window\")",
-                   src->time_from, src->days_ahead,
-                   src->days_ahead == 1 ? "" : "s");
+    tte_buf_adds(reason, ", ");
+    source_window_reason(src, reason);
     return false;
 }
 

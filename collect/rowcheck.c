@@ -71,10 +71,9 @@ rowcheck_event(const struct source *src, char **row, struct tte_event *ev,
         return false;
     if (ev->t >= src->time_min && ev->t <= src->time_max)
         return true;
-    tte_buf_printf(reason, "time '%.*s' is outside the plausible window (%s to "
-                   "%d day%s after collection; widen it with \"time_window\")",
-                   (int)ev->len[F_TIME], ev->v[F_TIME], src->time_from,
-                   src->days_ahead, src->days_ahead == 1 ? "" : "s");
+    tte_buf_printf(reason, "time '%.*s' is ", (int)ev->len[F_TIME],
+                   ev->v[F_TIME]);
+    source_window_reason(src, reason);
     return false;
 }
 

@@ -94,6 +94,14 @@ set_window(struct source *s, int64_t from, const char *text, int days_ahead)
     s->time_max = (int64_t)time(NULL) + (int64_t)days_ahead * 86400;
 }
 
+void
+source_window_reason(const struct source *s, struct tte_buf *reason)
+{
+    tte_buf_printf(reason, "outside the plausible window (%s to %d day%s "
+                   "after collection; widen it with \"time_window\")",
+                   s->time_from, s->days_ahead, s->days_ahead == 1 ? "" : "s");
+}
+
 static struct source *
 source_new(const char *name, enum src_kind kind, enum src_format format)
 {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tte_buf.h"
 #include "tte_err.h"
 #include "tte_event.h"
 
@@ -89,6 +90,9 @@ struct source {
 const char *const *kind_fields(enum src_kind kind, size_t *n);
 enum tte_err source_builtin(const char *name, const char *zone,
                             struct source **out);
+/* Appends "outside the plausible window (...)" to a reject reason: the
+ * window and how to widen it, in the one wording every reason uses. */
+void source_window_reason(const struct source *s, struct tte_buf *reason);
 /* zone (--zone), when given, wins over the definition's "zone". */
 enum tte_err source_load(const char *name_or_path, const char *zone,
                          struct source **out);

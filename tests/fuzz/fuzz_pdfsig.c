@@ -7,31 +7,18 @@
 #include <unistd.h>
 
 #include "../../evidence/evidence.h"
-#include "tte_log.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[64];
+    const char *path = fuzz_file(data, size, "pdf");
     struct ev_sig *sigs = NULL;
     size_t n = 0;
     char why[256];
 
-    if (!path[0]) {
-        tte_log_init("fuzz");
-        tte_log_set_level(-1);
-        /* run.sh points TMPDIR at a folder it removes afterwards. */
-        const char *tmp = getenv("TMPDIR");
-        snprintf(path, sizeof path, "%s/tte-fuzz-%d.pdf",
-                 tmp && *tmp ? tmp : "/tmp", (int)getpid());
-    }
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        abort();
-    fwrite(data, 1, size, fp);
-    fclose(fp);
     if (ev_pdf_signatures(path, &sigs, &n, why, sizeof why) != TTE_OK)
         return 0;
     for (size_t i = 0; i < n; i++) {

@@ -11,7 +11,7 @@
 #include "../../collect/collect_file.h"
 #include "../../collect/writer.h"
 #include "tte_db.h"
-#include "tte_log.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,26 +20,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static sqlite3 *db;
     static struct source *src;
-    static char path[64];
+    const char *path = fuzz_file(data, size, FUZZ_SOURCE);
     struct collect_opts o = {.db_path = ":memory:"};
     struct file_stats total = {0};
 
-    if (!db) {
-        tte_log_init("fuzz");
-        tte_log_set_level(-1);
-        if (tte_db_open(":memory:", false, &db) ||
-            source_builtin(FUZZ_SOURCE, NULL, &src))
-            abort();
-        /* run.sh points TMPDIR at a folder it removes afterwards. */
-        const char *tmp = getenv("TMPDIR");
-        snprintf(path, sizeof path, "%s/tte-fuzz-%d.%s",
-                 tmp && *tmp ? tmp : "/tmp", (int)getpid(), FUZZ_SOURCE);
-    }
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
+    if (!db && (tte_db_open(":memory:", false, &db) ||
+                source_builtin(FUZZ_SOURCE, NULL, &src)))
         abort();
-    fwrite(data, 1, size, fp);
-    fclose(fp);
     struct writer *w = writer_new(db, src, &o, NULL);
     collect_file(src, &o, w, path, true, &total);
     writer_free(w);
