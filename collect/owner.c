@@ -18,28 +18,12 @@
 #include "tte_alloc.h"
 #include "tte_buf.h"
 #include "tte_hash.h"
+#include "tte_json.h"
 #include "tte_str.h"
 
 #ifndef TTE_SYSCONFDIR
 #define TTE_SYSCONFDIR "/usr/local/etc"
 #endif
-
-/* The whole of the file at path into b; false with errno set. */
-static bool
-read_all(const char *path, struct tte_buf *b)
-{
-    char chunk[8192];
-    size_t n;
-    FILE *fp = fopen(path, "rb");
-
-    if (!fp)
-        return false;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        tte_buf_add(b, chunk, n);
-    bool ok = !ferror(fp);
-    fclose(fp);
-    return ok;
-}
 
 /* A definition in one of the folders --source NAME looks in is named
  * NAME, however it was spelled; any other by its real path. */
@@ -69,20 +53,25 @@ enum tte_err
 owner_of(const struct source *src, struct owner *o)
 {
     struct tte_buf b;
+    char *data = NULL;
+    size_t len = 0;
 
     memset(o, 0, sizeof *o);
     o->spelled = src->name;
-    tte_buf_init(&b);
     if (!src->path) {
         snprintf(o->name, sizeof o->name, "%s", src->name);
         snprintf(o->def, sizeof o->def, "%s", src->name);
-    } else if (!realpath(src->path, o->def) || !read_all(o->def, &b)) {
+    } else if (!realpath(src->path, o->def)) {
         log_err("cannot read '%s': %s", src->path, strerror(errno));
-        tte_buf_free(&b);
+        return TTE_E_CONFIG;
+    } else if (tte_read_file(o->def, &data, &len) != TTE_OK) {
         return TTE_E_CONFIG;
     }
     /* The zone in force is part of the definition: a file read again
      * with another --zone has other times. */
+    tte_buf_init(&b);
+    tte_buf_add(&b, data ? data : "", len);
+    free(data);
     tte_buf_printf(&b, "\nzone=%s", src->zone ? src->zone : "");
     tte_sha256_hex(b.data, b.len, o->sha);
     tte_buf_free(&b);
@@ -351,18 +340,14 @@ owner_forget_files(sqlite3 *db, char *const *paths, int n)
 static enum tte_err
 rows_of_source(sqlite3 *db, const char *name, long long **ids, size_t *n)
 {
-    char def[PATH_MAX], canon[PATH_MAX], guess[PATH_MAX];
-    size_t len = strlen(name);
+    char def[PATH_MAX], canon[PATH_MAX];
+    char *found = source_find_definition(name);
     int rc;
 
-    /* As --source finds a definition: a path, or a name under
-     * conf/sources. */
-    if (strchr(name, '/') || (len > 5 && strcmp(name + len - 5, ".json") == 0))
-        snprintf(guess, sizeof guess, "%s", name);
-    else
-        snprintf(guess, sizeof guess, "conf/sources/%s.json", name);
-    if (!realpath(guess, def))
+    /* The file --source NAME would read, or NAME as it is. */
+    if (!found || !realpath(found, def))
         snprintf(def, sizeof def, "%s", name);
+    free(found);
     canonical_name(def, canon, sizeof canon);
     sqlite3_stmt *st = tte_db_prepare(db,
         "SELECT id FROM files WHERE source IN (?1, ?2) OR def_path = ?3"

@@ -588,9 +588,8 @@ load_doc(struct loader *l, const cJSON *doc, const char *zone)
     return err;
 }
 
-/* NAME -> ./conf/sources/NAME.json, then the installed copy. */
-static char *
-find_definition(const char *name)
+char *
+source_find_definition(const char *name)
 {
     char path[PATH_MAX];
     size_t n = strlen(name);
@@ -617,7 +616,7 @@ source_load(const char *name, const char *zone, struct source **out)
 
     if (source_builtin(name, zone, out) == TTE_OK)
         return TTE_OK;
-    path = find_definition(name);
+    path = source_find_definition(name);
     if (!path) {
         log_err("unknown source '%s': not a built-in reader (csv, jsonl, "
                 "certificates, units, apps, verifikator) and no "

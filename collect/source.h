@@ -93,6 +93,10 @@ enum tte_err source_builtin(const char *name, const char *zone,
 /* Appends "outside the plausible window (...)" to a reject reason: the
  * window and how to widen it, in the one wording every reason uses. */
 void source_window_reason(const struct source *s, struct tte_buf *reason);
+/* The definition file --source NAME reads: NAME itself when it is a
+ * path or ends in .json, else ./conf/sources/NAME.json, else the
+ * installed copy; NULL when none exists. Malloc'd. */
+char *source_find_definition(const char *name);
 /* zone (--zone), when given, wins over the definition's "zone". */
 enum tte_err source_load(const char *name_or_path, const char *zone,
                          struct source **out);
