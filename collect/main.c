@@ -16,6 +16,7 @@
 #include "tte_cli.h"
 #include "tte_db.h"
 #include "tte_log.h"
+#include "tte_path.h"
 #include "tte_time.h"
 
 static const char usage_text[] =
@@ -158,64 +159,31 @@ worse(int a, int b)
     return a;
 }
 
-/* p with its folder resolved: a name for a file that may not exist. */
-static bool
-canon_path(const char *p, char *out, size_t n)
-{
-    char dir[PATH_MAX], res[PATH_MAX];
-    const char *slash = strrchr(p, '/');
-
-    if (slash)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - p) + 1, p);
-    else
-        snprintf(dir, sizeof dir, ".");
-    if (!realpath(dir, res))
-        return false;
-    snprintf(out, n, "%s/%s", res, slash ? slash + 1 : p);
-    return true;
-}
-
-/* Whether path b is the file r (NULL: r does not exist yet): the same
- * device and inode, or the same name once folders are resolved. */
-static bool
-same_file(const char *r, const struct stat *rs, const char *b)
-{
-    struct stat bs;
-    char cr[2 * PATH_MAX], cb[2 * PATH_MAX];
-
-    if (stat(b, &bs) == 0)
-        return rs && rs->st_dev == bs.st_dev && rs->st_ino == bs.st_ino;
-    return canon_path(r, cr, sizeof cr) && canon_path(b, cb, sizeof cb) &&
-           strcmp(cr, cb) == 0;
-}
-
 /* The rejects file is truncated when opened: it must be neither an input
  * nor the database or its -wal, -shm or -journal file, under any name. */
 static bool
 rejects_clash(const struct collect_opts *o, int argc, char **argv)
 {
     static const char *const db_files[] = {"", "-wal", "-shm", "-journal"};
-    struct stat rs;
-    const struct stat *r = stat(o->rejects_path, &rs) == 0 ? &rs : NULL;
-    char name[PATH_MAX + 16];
+    char names[4][PATH_MAX + 16];
+    const char *dbs[4] = {NULL, NULL, NULL, NULL};
+    const char *hit = tte_path_clash(o->rejects_path,
+                                     (const char *const *)argv, (size_t)argc);
 
-    for (int i = 0; i < argc; i++) {
-        if (same_file(o->rejects_path, r, argv[i])) {
-            log_err("--rejects '%s' is the input '%s'; refused",
-                    o->rejects_path, argv[i]);
-            return true;
-        }
+    if (hit) {
+        log_err("--rejects '%s' is the input '%s'; refused",
+                o->rejects_path, hit);
+        return true;
     }
-    for (size_t i = 0; strcmp(o->db_path, ":memory:") != 0 &&
-                       i < sizeof db_files / sizeof db_files[0]; i++) {
-        snprintf(name, sizeof name, "%s%s", o->db_path, db_files[i]);
-        if (same_file(o->rejects_path, r, name)) {
-            log_err("--rejects '%s' is the database file '%s'; refused",
-                    o->rejects_path, name);
-            return true;
-        }
+    for (size_t i = 0; strcmp(o->db_path, ":memory:") != 0 && i < 4; i++) {
+        snprintf(names[i], sizeof names[i], "%s%s", o->db_path, db_files[i]);
+        dbs[i] = names[i];
     }
-    return false;
+    hit = tte_path_clash(o->rejects_path, dbs, 4);
+    if (hit)
+        log_err("--rejects '%s' is the database file '%s'; refused",
+                o->rejects_path, hit);
+    return hit != NULL;
 }
 
 static FILE *

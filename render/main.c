@@ -15,6 +15,7 @@
 #include "tte_db.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_path.h"
 #include "tte_summary.h"
 #include "tte_time.h"
 
@@ -196,18 +197,12 @@ default_out(struct render *r, bool html, char **out)
 static enum tte_err
 check_out(const char *out, const char *const *inputs, size_t n)
 {
-    struct stat so, si;
-    if (stat(out, &so) != 0)
+    const char *hit = tte_path_clash(out, inputs, n);
+    if (!hit)
         return TTE_OK;
-    for (size_t i = 0; i < n; i++) {
-        if (inputs[i] && stat(inputs[i], &si) == 0 &&
-            si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
-            log_err("--out '%s' is the input '%s'; refusing to overwrite it",
-                    out, inputs[i]);
-            return TTE_E_CANTCREAT;
-        }
-    }
-    return TTE_OK;
+    log_err("--out '%s' is the input '%s'; refusing to overwrite it", out,
+            hit);
+    return TTE_E_CANTCREAT;
 }
 
 static void

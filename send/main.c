@@ -21,6 +21,7 @@
 #include "tte_hash.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_path.h"
 #include "tte_text.h"
 #include "tte_time.h"
 
@@ -284,19 +285,13 @@ compose(const struct opts *o, const cJSON *config, struct settings *s,
 static enum tte_err
 check_eml(const struct opts *o)
 {
-    struct stat so, si;
     const char *inputs[] = {o->db, o->report, o->config};
-    if (stat(o->dry_run, &so) != 0)
+    const char *hit = tte_path_clash(o->dry_run, inputs, 3);
+    if (!hit)
         return TTE_OK;
-    for (size_t i = 0; i < 3; i++) {
-        if (inputs[i] && stat(inputs[i], &si) == 0 &&
-            si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
-            log_err("--dry-run '%s' is the input '%s'; refusing to "
-                    "overwrite it", o->dry_run, inputs[i]);
-            return TTE_E_CANTCREAT;
-        }
-    }
-    return TTE_OK;
+    log_err("--dry-run '%s' is the input '%s'; refusing to overwrite it",
+            o->dry_run, hit);
+    return TTE_E_CANTCREAT;
 }
 
 static enum tte_err
