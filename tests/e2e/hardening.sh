@@ -211,21 +211,28 @@ if command -v setpriv >/dev/null && test "$(id -u)" = 0; then
 else
     as_nobody() { "$@"; }
 fi
-mkdir -p "$d/ro"
-q "$db" "VACUUM INTO '$d/ro/report.db'"
-chmod 644 "$d/ro/report.db"
-chmod 555 "$d/ro"
-chmod 755 "$d" "$TMP"
+# The unprivileged user may not reach the clone (a checkout in a 0700
+# folder): programs, inputs and the read-only folder go to a folder of
+# their own that it can, removed afterwards.
+pub=$(mktemp -d /tmp/tte-hardening.XXXXXX)
+chmod 755 "$pub"
+cp "$TTE_BIN/tte-aggregate" "$TTE_BIN/tte-render" "$conf" \
+    "$TOP/templates/default.json" "$pub/"
+mkdir -p "$pub/ro"
+q "$db" "VACUUM INTO '$pub/ro/report.db'"
+chmod 644 "$pub/ro/report.db" "$pub/tte-report.json" "$pub/default.json"
+chmod 555 "$pub/ro"
 status 73 "a database in a read-only folder" as_nobody \
-    "$TTE_BIN/tte-aggregate" --db "$d/ro/report.db" --year 2025
-grep -q "cannot open database '$d/ro/report.db': " "$TMP/out" &&
+    "$pub/tte-aggregate" --db "$pub/ro/report.db" --year 2025
+grep -q "cannot open database '$pub/ro/report.db': " "$TMP/out" &&
     ok "the message names the database file" || not_ok "the message names the database file"
-status 73 "--out in a read-only folder" as_nobody "$TTE_BIN/tte-render" \
-    --db "$d/ro/report.db" --year 2025 --config "$conf" \
-    --template "$TOP/templates/default.json" --out "$d/ro/r.xlsx"
+status 73 "--out in a read-only folder" as_nobody "$pub/tte-render" \
+    --db "$pub/ro/report.db" --year 2025 --config "$pub/tte-report.json" \
+    --template "$pub/default.json" --out "$pub/ro/r.xlsx"
 grep -q "\[ERROR\]\|Usually a permissions error" "$TMP/out" &&
     not_ok "libxlsxwriter's own lines leak" || ok "no libxlsxwriter lines, read-only folder"
-chmod 755 "$d/ro"
+chmod 755 "$pub/ro"
+rm -rf "$pub"
 # Disk full (a file size limit): one error, no "cannot rollback".
 (ulimit -f 64; trap '' XFSZ; exec "$TTE_BIN/tte-aggregate" --db "$d/full.db" \
     --year 2025) >"$TMP/out" 2>&1
