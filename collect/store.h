@@ -23,6 +23,9 @@ enum store_outcome {
 };
 /* Call before a file's first store_event: its rows start in order. */
 void store_file_begin(struct store *s);
+/* Whether rows of the file begun wait for store_merge (in memory and a
+ * temporary file: the transaction must not commit before it). */
+bool store_staging(const struct store *s);
 /* Inserts ev unless an equal event exists, or stages it; *out tells
  * which. */
 enum tte_err store_event(struct store *s, const struct tte_event *ev,
@@ -32,10 +35,11 @@ enum tte_err store_event(struct store *s, const struct tte_event *ev,
  * duplicate. */
 typedef void (*store_count_fn)(void *ctx, long long file_id, bool dup);
 /* Moves every staged row into events in key order (equal keys in file
- * order), with the dedupe rule, and empties the stage. Within the
- * caller's transaction. */
+ * order), with the dedupe rule: first those an earlier version left in
+ * events_stage, then the file's. Within the caller's transaction. */
 enum tte_err store_merge(struct store *s, store_count_fn count, void *ctx);
-/* *any: whether rows are staged (committed by a run that was stopped). */
+/* *any: whether events_stage holds rows (committed by a stopped run of a
+ * version before the external sort). */
 enum tte_err store_staged(struct store *s, bool *any);
 
 enum tte_err store_reject(struct store *s, long long file_id,

@@ -1,7 +1,9 @@
 /*
  * The writing end of collect: events, registry rows and rejects into the
  * database, each file's row in files, and a commit every CHUNK_ROWS clean
- * points on long files so that a kill loses at most one chunk.
+ * points on long files so that a kill loses at most one chunk (of a file
+ * in time order; from a file's first row out of order on, its rows
+ * commit with its end, store.c).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -172,7 +174,8 @@ w_event(void *ctx, const struct tte_event *ev, size_t line)
 
 /* Counts of staged rows merged: the file being written's (when mine) go
  * into its stats, to be saved with its offset; any other file's (rows a
- * stopped run staged) are added to its files row here. */
+ * stopped run of an earlier version committed to events_stage) are added
+ * to its files row here. */
 struct leftover {
     long long file_id, accepted, duplicates;
 };
@@ -236,9 +239,9 @@ merge_staged(struct writer *w, bool mine)
     struct merged m = {mine ? w : NULL, NULL, 0};
     bool any = false;
     enum tte_err err = store_staged(w->store, &any);
-    if (!err && any && !mine)
-        log_info("merging the rows a stopped run left staged");
     if (!err && any)
+        log_info("merging the rows a stopped run left staged");
+    if (!err)
         err = store_merge(w->store, count_merged, &m);
     if (!err && m.n)
         err = save_leftovers(w->db, &m);
@@ -246,9 +249,9 @@ merge_staged(struct writer *w, bool mine)
     return err;
 }
 
-/* Rows a stopped run staged and committed (with the offset past them)
- * go into events before anything else is read, in a transaction of their
- * own. */
+/* Rows a stopped run of an earlier version staged and committed (with the
+ * offset past them) go into events before anything else is read, in a
+ * transaction of their own. */
 static enum tte_err
 merge_leftovers(struct writer *w)
 {
@@ -309,7 +312,10 @@ w_clean_point(void *ctx, long long offset, size_t line,
     w->st.filtered = filtered;
     w->clean_offset = offset;
     w->clean_line = line;
-    if (!w->own_tx || ++w->since_commit < w->chunk_rows)
+    /* Rows out of time order wait in the sort until the file's end: a
+     * commit now would record an offset past rows not yet stored. */
+    if (!w->own_tx || store_staging(w->store) ||
+        ++w->since_commit < w->chunk_rows)
         return TTE_OK;
     /* Offset and rows commit together: a kill loses only this chunk. */
     w->since_commit = 0;
@@ -434,10 +440,9 @@ writer_file_end(struct writer *w, enum tte_err err, struct file_stats *st)
         err = save_progress(w);
     if (w->own_tx && err) {
         tte_db_exec(w->db, "ROLLBACK");
+        /* Rows waiting in the sort go with the rollback: a re-run reads
+         * them again from the offset last committed. */
         store_forget(w->store);
-        /* What earlier chunks staged and committed is kept and merged
-         * now (a bad row under --strict), or by the next file or run. */
-        w->leftovers_checked = err == TTE_E_DATA && !merge_leftovers(w);
     } else if (w->own_tx) {
         err = tte_db_exec(w->db, "COMMIT");
     }

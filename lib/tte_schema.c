@@ -254,7 +254,9 @@ static const char v_issue16[] =
  * their order in the file) and merged into events in id order at the end
  * of the file, or by the next run after a kill: the stage is committed
  * with each chunk's offset. Same columns as events; empty at rest, and no
- * view reads it. */
+ * view reads it. Since the external sort (collect/sorter.c) nothing is
+ * staged here: a database a stopped run of that version left rows in has
+ * them merged by the next run. */
 static const char v_issue14[] =
     "CREATE TABLE events_stage("
     " seq INTEGER PRIMARY KEY, id INTEGER NOT NULL, t INTEGER NOT NULL,"

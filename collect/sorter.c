@@ -1,0 +1,341 @@
+/*
+ * External merge sort. Records gather in one buffer; when the budget is
+ * spent they are sorted (by key, then by their place in the buffer, which
+ * keeps equal keys in arrival order) and written out as a run; at the end
+ * the runs are merged through a heap ordered by (key, run), an earlier run
+ * holding earlier records. The budget is the whole of the memory: the
+ * buffer is freed before the merge shares it among the runs' read
+ * buffers. A run's record on file: its key (8 bytes), its length (4), its
+ * bytes, in this machine's byte order: the file lives only as long as the
+ * sort.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sorter.h"
+#include "tte_alloc.h"
+#include "tte_log.h"
+
+#define HEAD 12                 /* key and length before a run's record */
+#define MIN_READ 4096           /* a run's read buffer, at least */
+
+struct entry {
+    uint64_t key;
+    uint32_t off, len;          /* in mem */
+};
+
+struct run {
+    off_t pos, end;             /* the next byte to read, the run's end */
+    unsigned char *buf;
+    size_t cap, at, have;       /* unread bytes: buf[at..have) */
+    uint64_t key;               /* the record at hand */
+    const unsigned char *rec;
+    size_t n;
+};
+
+struct sorter {
+    size_t budget;
+    uint64_t count;
+    /* Records in memory. */
+    unsigned char *mem;
+    size_t used, cap;
+    struct entry *e;
+    size_t ne, cape;
+    /* Runs on file. */
+    int fd;
+    FILE *out;
+    off_t size;
+    struct run *runs;
+    size_t nruns;
+    /* Reading back: in memory (next) or through the heap of runs. */
+    size_t next;
+    size_t *heap, nheap;
+    bool took;                  /* the heap's top was returned */
+};
+
+struct sorter *
+sorter_new(size_t budget)
+{
+    struct sorter *s = tte_xcalloc(1, sizeof *s);
+    s->budget = budget < 65536 ? 65536 : budget;
+    s->fd = -1;
+    return s;
+}
+
+void
+sorter_clear(struct sorter *s)
+{
+    for (size_t i = 0; i < s->nruns; i++)
+        free(s->runs[i].buf);
+    free(s->runs);
+    free(s->heap);
+    if (s->out)
+        fclose(s->out);
+    else if (s->fd >= 0)
+        close(s->fd);
+    free(s->mem);
+    free(s->e);
+    size_t budget = s->budget;
+    memset(s, 0, sizeof *s);
+    s->budget = budget;
+    s->fd = -1;
+}
+
+void
+sorter_free(struct sorter *s)
+{
+    if (!s)
+        return;
+    sorter_clear(s);
+    free(s);
+}
+
+uint64_t
+sorter_count(const struct sorter *s)
+{
+    return s->count;
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* The temporary file, created at the first spill and unlinked at once:
+ * nothing of it outlives the process, whatever ends it. */
+static enum tte_err
+open_file(struct sorter *s)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tte-collect-sort-XXXXXX",
+             dir && *dir ? dir : "/tmp");
+    s->fd = mkstemp(path);
+    if (s->fd < 0) {
+        log_err("cannot create a temporary file in %s (for rows out of "
+                "time order): %s", dir && *dir ? dir : "/tmp",
+                strerror(errno));
+        return TTE_E_CANTCREAT;
+    }
+    unlink(path);
+    s->out = fdopen(s->fd, "w");
+    if (!s->out) {
+        close(s->fd);
+        s->fd = -1;
+        return TTE_E_NOMEM;
+    }
+    return TTE_OK;
+}
+
+static enum tte_err
+write_error(void)
+{
+    log_err("cannot write the temporary file of rows out of time order: "
+            "%s", strerror(errno));
+    return TTE_E_IO;
+}
+
+/* The records in memory, sorted, as a run on file. */
+static enum tte_err
+spill(struct sorter *s)
+{
+    enum tte_err err = s->out ? TTE_OK : open_file(s);
+    if (err)
+        return err;
+    qsort(s->e, s->ne, sizeof *s->e, by_key);
+    off_t start = s->size;
+    for (size_t i = 0; i < s->ne; i++) {
+        const struct entry *x = &s->e[i];
+        if (fwrite(&x->key, 8, 1, s->out) != 1 ||
+            fwrite(&x->len, 4, 1, s->out) != 1 ||
+            fwrite(s->mem + x->off, 1, x->len, s->out) != x->len)
+            return write_error();
+        s->size += HEAD + x->len;
+    }
+    s->runs = tte_xrealloc(s->runs, (s->nruns + 1) * sizeof *s->runs);
+    s->runs[s->nruns++] = (struct run){.pos = start, .end = s->size};
+    s->used = 0;
+    s->ne = 0;
+    return TTE_OK;
+}
+
+enum tte_err
+sorter_add(struct sorter *s, uint64_t key, const void *rec, size_t n)
+{
+    if (n > UINT32_MAX)
+        return TTE_E_SOFTWARE;
+    if (s->ne && s->used + n + (s->ne + 1) * sizeof *s->e > s->budget) {
+        enum tte_err err = spill(s);
+        if (err)
+            return err;
+    }
+    if (s->used + n > s->cap) {
+        size_t cap = s->cap ? s->cap : 4096;
+        while (cap < s->used + n)
+            cap *= 2;
+        if (cap > s->budget && s->used + n <= s->budget)
+            cap = s->budget;
+        s->mem = tte_xrealloc(s->mem, cap);
+        s->cap = cap;
+    }
+    if (s->ne == s->cape) {
+        s->cape = s->cape ? 2 * s->cape : 256;
+        s->e = tte_xrealloc(s->e, s->cape * sizeof *s->e);
+    }
+    memcpy(s->mem + s->used, rec, n);
+    s->e[s->ne++] = (struct entry){key, (uint32_t)s->used, (uint32_t)n};
+    s->used += n;
+    s->count++;
+    return TTE_OK;
+}
+
+/* Makes r's next record the one at hand: 1, or 0 when r is done, -1 on
+ * an error. */
+static int
+run_advance(struct sorter *s, struct run *r, enum tte_err *err)
+{
+    for (;;) {
+        size_t avail = r->have - r->at;
+        if (avail >= HEAD) {
+            uint32_t len;
+            memcpy(&len, r->buf + r->at + 8, 4);
+            if (avail >= HEAD + (size_t)len) {
+                memcpy(&r->key, r->buf + r->at, 8);
+                r->rec = r->buf + r->at + HEAD;
+                r->n = len;
+                r->at += HEAD + len;
+                return 1;
+            }
+            if (HEAD + (size_t)len > r->cap) {
+                r->cap = HEAD + (size_t)len;
+                r->buf = tte_xrealloc(r->buf, r->cap);
+            }
+        }
+        if (r->pos == r->end) {
+            if (!avail)
+                return 0;
+            log_err("the temporary file of rows out of time order ends "
+                    "inside a record");
+            *err = TTE_E_IO;
+            return -1;
+        }
+        memmove(r->buf, r->buf + r->at, avail);
+        r->at = 0;
+        r->have = avail;
+        size_t want = r->cap - avail;
+        if ((off_t)want > r->end - r->pos)
+            want = (size_t)(r->end - r->pos);
+        ssize_t got = pread(s->fd, r->buf + avail, want, r->pos);
+        if (got <= 0) {
+            log_err("cannot read the temporary file of rows out of time "
+                    "order: %s", got ? strerror(errno) : "it is short");
+            *err = TTE_E_IO;
+            return -1;
+        }
+        r->have += (size_t)got;
+        r->pos += got;
+    }
+}
+
+static bool
+before(const struct sorter *s, size_t a, size_t b)
+{
+    const struct run *x = &s->runs[a], *y = &s->runs[b];
+    return x->key != y->key ? x->key < y->key : a < b;
+}
+
+static void
+sift_down(struct sorter *s, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < s->nheap && before(s, s->heap[l], s->heap[m]))
+            m = l;
+        if (l + 1 < s->nheap && before(s, s->heap[l + 1], s->heap[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        size_t t = s->heap[i];
+        s->heap[i] = s->heap[m];
+        s->heap[m] = t;
+        i = m;
+    }
+}
+
+enum tte_err
+sorter_sort(struct sorter *s)
+{
+    s->next = 0;
+    if (!s->nruns) {
+        qsort(s->e, s->ne, sizeof *s->e, by_key);
+        return TTE_OK;
+    }
+    enum tte_err err = s->ne ? spill(s) : TTE_OK;
+    if (!err && fflush(s->out) != 0)
+        err = write_error();
+    if (err)
+        return err;
+    free(s->mem);
+    free(s->e);
+    s->mem = NULL;
+    s->e = NULL;
+    s->cap = s->cape = 0;
+    size_t each = s->budget / s->nruns;
+    if (each < MIN_READ)
+        each = MIN_READ;
+    s->heap = tte_xmalloc(s->nruns * sizeof *s->heap);
+    for (size_t i = 0; i < s->nruns; i++) {
+        struct run *r = &s->runs[i];
+        r->cap = each;
+        r->buf = tte_xmalloc(each);
+        int got = run_advance(s, r, &err);
+        if (got < 0)
+            return err;
+        if (got)
+            s->heap[s->nheap++] = i;
+    }
+    for (size_t i = s->nheap / 2; i-- > 0;)
+        sift_down(s, i);
+    s->took = false;
+    return TTE_OK;
+}
+
+int
+sorter_next(struct sorter *s, uint64_t *key, const void **rec, size_t *n,
+            enum tte_err *err)
+{
+    *err = TTE_OK;
+    if (!s->nruns) {
+        if (s->next == s->ne)
+            return 0;
+        const struct entry *x = &s->e[s->next++];
+        *key = x->key;
+        *rec = s->mem + x->off;
+        *n = x->len;
+        return 1;
+    }
+    if (s->took && s->nheap) {
+        int got = run_advance(s, &s->runs[s->heap[0]], err);
+        if (got < 0)
+            return -1;
+        if (!got)
+            s->heap[0] = s->heap[--s->nheap];
+        sift_down(s, 0);
+    }
+    if (!s->nheap)
+        return 0;
+    const struct run *r = &s->runs[s->heap[0]];
+    s->took = true;
+    *key = r->key;
+    *rec = r->rec;
+    *n = r->n;
+    return 1;
+}
