@@ -8,8 +8,13 @@
  * buffers. A run's record on file: its key (8 bytes), its length (4), its
  * bytes, in this machine's byte order: the file lives only as long as the
  * sort.
+ *
+ * The merge runs on a thread of its own, a batch of records ahead of the
+ * caller, who inserts them into SQLite meanwhile: the heap, the reads and
+ * the copying are off the thread that is the bottleneck.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +27,7 @@
 
 #define HEAD 12                 /* key and length before a run's record */
 #define MIN_READ 4096           /* a run's read buffer, at least */
+#define BATCH (256u << 10)      /* bytes of records handed over at once */
 
 struct entry {
     uint64_t key;
@@ -55,6 +61,21 @@ struct sorter {
     size_t next;
     size_t *heap, nheap;
     bool took;                  /* the heap's top was returned */
+    /* The merging thread fills batch[i] while the caller reads the other;
+     * full[i] says which is whose. */
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t mu;
+    pthread_cond_t changed;
+    struct batch {
+        unsigned char *data;
+        size_t cap, len, at;
+    } batch[2];
+    bool full[2];
+    int reading;                /* the caller's batch, */
+    bool holding;               /* when full[reading] made it the caller's */
+    bool ended, stop;           /* the merge is done; the caller is */
+    enum tte_err merge_err;
 };
 
 struct sorter *
@@ -63,12 +84,19 @@ sorter_new(size_t budget)
     struct sorter *s = tte_xcalloc(1, sizeof *s);
     s->budget = budget < 65536 ? 65536 : budget;
     s->fd = -1;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->changed, NULL);
     return s;
 }
+
+static void stop_merging(struct sorter *s);
 
 void
 sorter_clear(struct sorter *s)
 {
+    stop_merging(s);
+    for (int i = 0; i < 2; i++)
+        free(s->batch[i].data);
     for (size_t i = 0; i < s->nruns; i++)
         free(s->runs[i].buf);
     free(s->runs);
@@ -79,10 +107,19 @@ sorter_clear(struct sorter *s)
         close(s->fd);
     free(s->mem);
     free(s->e);
-    size_t budget = s->budget;
-    memset(s, 0, sizeof *s);
-    s->budget = budget;
+    s->runs = NULL;
+    s->heap = NULL;
+    s->out = NULL;
     s->fd = -1;
+    s->mem = NULL;
+    s->e = NULL;
+    s->count = s->size = 0;
+    s->used = s->cap = s->ne = s->cape = s->nruns = s->next = s->nheap = 0;
+    memset(s->batch, 0, sizeof s->batch);
+    s->full[0] = s->full[1] = false;
+    s->reading = 0;
+    s->took = s->holding = s->ended = s->stop = false;
+    s->merge_err = TTE_OK;
 }
 
 void
@@ -91,6 +128,8 @@ sorter_free(struct sorter *s)
     if (!s)
         return;
     sorter_clear(s);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->changed);
     free(s);
 }
 
@@ -270,6 +309,93 @@ sift_down(struct sorter *s, size_t i)
     }
 }
 
+/* The next record of the merge, from the heap: 1, 0 at the end, -1 on
+ * an error. */
+static int
+heap_next(struct sorter *s, const struct run **top, enum tte_err *err)
+{
+    if (s->took && s->nheap) {
+        int got = run_advance(s, &s->runs[s->heap[0]], err);
+        if (got < 0)
+            return -1;
+        if (!got)
+            s->heap[0] = s->heap[--s->nheap];
+        sift_down(s, 0);
+    }
+    if (!s->nheap)
+        return 0;
+    s->took = true;
+    *top = &s->runs[s->heap[0]];
+    return 1;
+}
+
+/* Fills batch b with the merge's next records (at least one, if any is
+ * left): 1, 0 at the end, -1 on an error. */
+static int
+fill_batch(struct sorter *s, struct batch *b, enum tte_err *err)
+{
+    b->len = b->at = 0;
+    for (;;) {
+        const struct run *r;
+        int got = heap_next(s, &r, err);
+        if (got <= 0)
+            return got < 0 ? -1 : b->len > 0;
+        if (b->len && b->len + HEAD + r->n > b->cap) {
+            s->took = false;    /* the record stays for the next batch */
+            return 1;
+        }
+        if (HEAD + r->n > b->cap) {
+            b->cap = HEAD + r->n;
+            b->data = tte_xrealloc(b->data, b->cap);
+        }
+        uint32_t n = (uint32_t)r->n;
+        memcpy(b->data + b->len, &r->key, 8);
+        memcpy(b->data + b->len + 8, &n, 4);
+        memcpy(b->data + b->len + HEAD, r->rec, r->n);
+        b->len += HEAD + r->n;
+    }
+}
+
+static void *
+merging(void *arg)
+{
+    struct sorter *s = arg;
+    enum tte_err err = TTE_OK;
+    int got = 1;
+    for (int i = 0; got > 0; i = !i) {
+        pthread_mutex_lock(&s->mu);
+        while (s->full[i] && !s->stop)
+            pthread_cond_wait(&s->changed, &s->mu);
+        bool stop = s->stop;
+        pthread_mutex_unlock(&s->mu);
+        if (stop)
+            return NULL;
+        got = fill_batch(s, &s->batch[i], &err);
+        pthread_mutex_lock(&s->mu);
+        if (got > 0)
+            s->full[i] = true;
+        else
+            s->ended = true;
+        s->merge_err = err;
+        pthread_cond_broadcast(&s->changed);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return NULL;
+}
+
+static void
+stop_merging(struct sorter *s)
+{
+    if (!s->running)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->stop = true;
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->thread, NULL);
+    s->running = false;
+}
+
 enum tte_err
 sorter_sort(struct sorter *s)
 {
@@ -305,6 +431,15 @@ sorter_sort(struct sorter *s)
     for (size_t i = s->nheap / 2; i-- > 0;)
         sift_down(s, i);
     s->took = false;
+    for (int i = 0; i < 2; i++) {
+        s->batch[i].cap = BATCH;
+        s->batch[i].data = tte_xmalloc(BATCH);
+    }
+    if (pthread_create(&s->thread, NULL, merging, s) != 0) {
+        log_err("cannot start a thread to merge rows out of time order");
+        return TTE_E_NOMEM;
+    }
+    s->running = true;
     return TTE_OK;
 }
 
@@ -322,20 +457,31 @@ sorter_next(struct sorter *s, uint64_t *key, const void **rec, size_t *n,
         *n = x->len;
         return 1;
     }
-    if (s->took && s->nheap) {
-        int got = run_advance(s, &s->runs[s->heap[0]], err);
-        if (got < 0)
-            return -1;
-        if (!got)
-            s->heap[0] = s->heap[--s->nheap];
-        sift_down(s, 0);
-    }
-    if (!s->nheap)
+    if (!s->running)
         return 0;
-    const struct run *r = &s->runs[s->heap[0]];
-    s->took = true;
-    *key = r->key;
-    *rec = r->rec;
-    *n = r->n;
+    struct batch *b = &s->batch[s->reading];
+    if (!s->holding || b->at == b->len) {
+        pthread_mutex_lock(&s->mu);
+        if (s->holding) {
+            /* Done with it: the merge may fill it again. */
+            s->full[s->reading] = false;
+            s->reading = !s->reading;
+            pthread_cond_broadcast(&s->changed);
+        }
+        while (!s->full[s->reading] && !s->ended)
+            pthread_cond_wait(&s->changed, &s->mu);
+        s->holding = s->full[s->reading];
+        *err = s->merge_err;
+        pthread_mutex_unlock(&s->mu);
+        if (!s->holding)
+            return *err ? -1 : 0;
+        b = &s->batch[s->reading];
+    }
+    uint32_t len;
+    memcpy(key, b->data + b->at, 8);
+    memcpy(&len, b->data + b->at + 8, 4);
+    *rec = b->data + b->at + HEAD;
+    *n = len;
+    b->at += HEAD + len;
     return 1;
 }

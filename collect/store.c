@@ -122,7 +122,9 @@ store_open(sqlite3 *db, struct store **out)
 {
     struct store *s = tte_xcalloc(1, sizeof *s);
     s->db = db;
-    s->sort = sorter_new(SORT_BUDGET);
+    const char *sort = getenv("TTE_COLLECT_SORT");
+    s->sort = sorter_new(sort && atoll(sort) > 0 ? (size_t)atoll(sort)
+                                                 : SORT_BUDGET);
     tte_buf_init(&s->rec);
     store_file_begin(s);
     /* The merge's sort runs on a second core when there is one. */

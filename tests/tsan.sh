@@ -1,13 +1,14 @@
 #!/bin/sh
 # tte-collect's threads under ThreadSanitizer: chunked commits, rejects,
 # filtered rows and a kill are all handed between the reading and the
-# writing thread, and a small WAL keeps the checkpointing thread busy
-# beside them. Every shipped source definition (filters, value maps,
-# encodings) runs on a file long enough for the threads to overlap, once
-# for each place rows may be validated (TTE_COLLECT_BALANCE), then its
-# head a few times over, each into a new database: the first batches,
-# while the writer is still slow, are where an unsynchronised access
-# shows most.
+# writing thread, a small WAL keeps the checkpointing thread busy beside
+# them, and rows out of time order (a file's rows repeated) are merged
+# from sorted runs on a thread of their own (a 64 KiB sort makes runs).
+# Every shipped source definition (filters, value maps, encodings) runs on
+# a file long enough for the threads to overlap, once for each place rows
+# may be validated (TTE_COLLECT_BALANCE), then its head a few times over,
+# each into a new database: the first batches, while the writer is still
+# slow, are where an unsynchronised access shows most.
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 70
 out=${TSAN_BUILD:-build-tsan}
@@ -47,6 +48,7 @@ one() {
     n=$((n + 1))
     rm -f "$tmp/t.db" "$tmp/t.db-wal" "$tmp/t.db-shm"
     TTE_COLLECT_BALANCE=$2 TTE_COLLECT_CHUNK=700 TTE_COLLECT_WAL=65536 \
+        TTE_COLLECT_SORT=65536 \
         $out/bin/tte-collect -q --db "$tmp/t.db" --source "$1" \
         --rejects "$tmp/rej.csv" "$3" 2>"$tmp/log"
     rc=$?

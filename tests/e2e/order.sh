@@ -93,8 +93,8 @@ grep -q "read $n, accepted 0, duplicates $n, rejected 0" "$TMP/out" &&
 
 # kill -9 while out-of-order rows wait in the sort (chunks of 2,000 rows
 # commit until the first row out of order, none after it), then a re-run:
-# one clean run's counts, and the sort's temporary file gone with the
-# process.
+# one clean run's counts, and the sort's temporary file never seen in its
+# folder.
 rows30=30000
 $PY -c "
 import csv, sys
@@ -116,7 +116,9 @@ w.writerows([head] + rows[:10000] + tail)
 PYEOF
 collect --db "$TMP/o30.db" --source csv "$TMP/g30.csv"
 want=$(q "$TMP/o30.db" 'SELECT count(*) FROM events')
-export TTE_COLLECT_CHUNK=2000
+# A 64 KiB sort: the rows waiting are in sorted runs on file, merged on
+# a thread of their own.
+export TTE_COLLECT_CHUNK=2000 TTE_COLLECT_SORT=65536
 sortdir=$TMP/sorttmp
 mkdir -p "$sortdir"
 t0=$(date +%s.%N)
@@ -154,7 +156,7 @@ test "$part" -ge 1 && ok "a kill left part of the file committed $part times" ||
     not_ok "no kill left part of the file committed"
 same "the sort's temporary files are gone, killed or not" \
     "$(ls -A "$sortdir")" ""
-unset TTE_COLLECT_CHUNK
+unset TTE_COLLECT_CHUNK TTE_COLLECT_SORT
 
 # A database a stopped run of the version before the sort left: rows
 # staged in events_stage and committed, the offset past them, the counts
