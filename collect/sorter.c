@@ -1,7 +1,9 @@
 /*
- * External merge sort. Records gather in one buffer; when the budget is
- * spent they are sorted (by key, then by their place in the buffer, which
- * keeps equal keys in arrival order) and written out as a run; at the end
+ * External merge sort. Records gather in a buffer; when its half of the
+ * budget is spent they are sorted (by key, then by their place in the
+ * buffer, which keeps equal keys in arrival order) and written out as a
+ * run, by a thread of its own while the caller fills the other half; at
+ * the end
  * the runs are merged through a heap ordered by (key, run), an earlier run
  * holding earlier records. The budget is the whole of the memory: the
  * buffer is freed before the merge shares it among the runs' read
@@ -34,6 +36,14 @@ struct entry {
     uint32_t off, len;          /* in mem */
 };
 
+/* Records in memory. */
+struct chunk {
+    unsigned char *mem;
+    size_t used, cap;
+    struct entry *e;
+    size_t ne, cape;
+};
+
 struct run {
     off_t pos, end;             /* the next byte to read, the run's end */
     unsigned char *buf;
@@ -46,11 +56,13 @@ struct run {
 struct sorter {
     size_t budget;
     uint64_t count;
-    /* Records in memory. */
-    unsigned char *mem;
-    size_t used, cap;
-    struct entry *e;
-    size_t ne, cape;
+    struct chunk chunk[2];
+    int cur;                    /* the chunk records go to */
+    /* The thread writing the other chunk as a run, when spilling. */
+    pthread_t spiller;
+    bool spilling;
+    struct chunk *to_spill;
+    enum tte_err spill_err;
     /* Runs on file. */
     int fd;
     FILE *out;
@@ -91,12 +103,25 @@ sorter_new(size_t budget)
 
 static void stop_merging(struct sorter *s);
 
+static enum tte_err wait_spill(struct sorter *s);
+
+static void
+chunk_free(struct chunk *c)
+{
+    free(c->mem);
+    free(c->e);
+    memset(c, 0, sizeof *c);
+}
+
 void
 sorter_clear(struct sorter *s)
 {
     stop_merging(s);
-    for (int i = 0; i < 2; i++)
+    wait_spill(s);
+    for (int i = 0; i < 2; i++) {
         free(s->batch[i].data);
+        chunk_free(&s->chunk[i]);
+    }
     for (size_t i = 0; i < s->nruns; i++)
         free(s->runs[i].buf);
     free(s->runs);
@@ -105,21 +130,18 @@ sorter_clear(struct sorter *s)
         fclose(s->out);
     else if (s->fd >= 0)
         close(s->fd);
-    free(s->mem);
-    free(s->e);
     s->runs = NULL;
     s->heap = NULL;
     s->out = NULL;
     s->fd = -1;
-    s->mem = NULL;
-    s->e = NULL;
     s->count = s->size = 0;
-    s->used = s->cap = s->ne = s->cape = s->nruns = s->next = s->nheap = 0;
+    s->cur = 0;
+    s->nruns = s->next = s->nheap = 0;
     memset(s->batch, 0, sizeof s->batch);
     s->full[0] = s->full[1] = false;
     s->reading = 0;
     s->took = s->holding = s->ended = s->stop = false;
-    s->merge_err = TTE_OK;
+    s->merge_err = s->spill_err = TTE_OK;
 }
 
 void
@@ -182,27 +204,61 @@ write_error(void)
     return TTE_E_IO;
 }
 
-/* The records in memory, sorted, as a run on file. */
+/* Chunk c's records, sorted, as a run on file; c is empty after. */
 static enum tte_err
-spill(struct sorter *s)
+spill_chunk(struct sorter *s, struct chunk *c)
 {
-    enum tte_err err = s->out ? TTE_OK : open_file(s);
-    if (err)
-        return err;
-    qsort(s->e, s->ne, sizeof *s->e, by_key);
+    qsort(c->e, c->ne, sizeof *c->e, by_key);
     off_t start = s->size;
-    for (size_t i = 0; i < s->ne; i++) {
-        const struct entry *x = &s->e[i];
+    for (size_t i = 0; i < c->ne; i++) {
+        const struct entry *x = &c->e[i];
         if (fwrite(&x->key, 8, 1, s->out) != 1 ||
             fwrite(&x->len, 4, 1, s->out) != 1 ||
-            fwrite(s->mem + x->off, 1, x->len, s->out) != x->len)
+            fwrite(c->mem + x->off, 1, x->len, s->out) != x->len)
             return write_error();
         s->size += HEAD + x->len;
     }
     s->runs = tte_xrealloc(s->runs, (s->nruns + 1) * sizeof *s->runs);
     s->runs[s->nruns++] = (struct run){.pos = start, .end = s->size};
-    s->used = 0;
-    s->ne = 0;
+    c->used = 0;
+    c->ne = 0;
+    return TTE_OK;
+}
+
+static void *
+spilling(void *arg)
+{
+    struct sorter *s = arg;
+    s->spill_err = spill_chunk(s, s->to_spill);
+    return NULL;
+}
+
+/* The run being written, finished: its error. */
+static enum tte_err
+wait_spill(struct sorter *s)
+{
+    if (!s->spilling)
+        return TTE_OK;
+    pthread_join(s->spiller, NULL);
+    s->spilling = false;
+    return s->spill_err;
+}
+
+/* The current chunk to a run, on the spilling thread (the one before
+ * finished first); records go to the other chunk meanwhile. */
+static enum tte_err
+spill(struct sorter *s)
+{
+    enum tte_err err = wait_spill(s);
+    if (!err && !s->out)
+        err = open_file(s);
+    if (err)
+        return err;
+    s->to_spill = &s->chunk[s->cur];
+    if (pthread_create(&s->spiller, NULL, spilling, s) != 0)
+        return spill_chunk(s, s->to_spill);
+    s->spilling = true;
+    s->cur = !s->cur;
     return TTE_OK;
 }
 
@@ -211,27 +267,30 @@ sorter_add(struct sorter *s, uint64_t key, const void *rec, size_t n)
 {
     if (n > UINT32_MAX)
         return TTE_E_SOFTWARE;
-    if (s->ne && s->used + n + (s->ne + 1) * sizeof *s->e > s->budget) {
+    size_t half = s->budget / 2;
+    struct chunk *c = &s->chunk[s->cur];
+    if (c->ne && c->used + n + (c->ne + 1) * sizeof *c->e > half) {
         enum tte_err err = spill(s);
         if (err)
             return err;
+        c = &s->chunk[s->cur];
     }
-    if (s->used + n > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
-        while (cap < s->used + n)
+    if (c->used + n > c->cap) {
+        size_t cap = c->cap ? c->cap : 4096;
+        while (cap < c->used + n)
             cap *= 2;
-        if (cap > s->budget && s->used + n <= s->budget)
-            cap = s->budget;
-        s->mem = tte_xrealloc(s->mem, cap);
-        s->cap = cap;
+        if (cap > half && c->used + n <= half)
+            cap = half;
+        c->mem = tte_xrealloc(c->mem, cap);
+        c->cap = cap;
     }
-    if (s->ne == s->cape) {
-        s->cape = s->cape ? 2 * s->cape : 256;
-        s->e = tte_xrealloc(s->e, s->cape * sizeof *s->e);
+    if (c->ne == c->cape) {
+        c->cape = c->cape ? 2 * c->cape : 256;
+        c->e = tte_xrealloc(c->e, c->cape * sizeof *c->e);
     }
-    memcpy(s->mem + s->used, rec, n);
-    s->e[s->ne++] = (struct entry){key, (uint32_t)s->used, (uint32_t)n};
-    s->used += n;
+    memcpy(c->mem + c->used, rec, n);
+    c->e[c->ne++] = (struct entry){key, (uint32_t)c->used, (uint32_t)n};
+    c->used += n;
     s->count++;
     return TTE_OK;
 }
@@ -400,20 +459,22 @@ enum tte_err
 sorter_sort(struct sorter *s)
 {
     s->next = 0;
+    struct chunk *c = &s->chunk[s->cur];
+    enum tte_err err = wait_spill(s);
+    if (err)
+        return err;
     if (!s->nruns) {
-        qsort(s->e, s->ne, sizeof *s->e, by_key);
+        qsort(c->e, c->ne, sizeof *c->e, by_key);
         return TTE_OK;
     }
-    enum tte_err err = s->ne ? spill(s) : TTE_OK;
+    if (c->ne)
+        err = spill_chunk(s, c);
     if (!err && fflush(s->out) != 0)
         err = write_error();
     if (err)
         return err;
-    free(s->mem);
-    free(s->e);
-    s->mem = NULL;
-    s->e = NULL;
-    s->cap = s->cape = 0;
+    chunk_free(&s->chunk[0]);
+    chunk_free(&s->chunk[1]);
     size_t each = s->budget / s->nruns;
     if (each < MIN_READ)
         each = MIN_READ;
@@ -449,11 +510,12 @@ sorter_next(struct sorter *s, uint64_t *key, const void **rec, size_t *n,
 {
     *err = TTE_OK;
     if (!s->nruns) {
-        if (s->next == s->ne)
+        const struct chunk *c = &s->chunk[s->cur];
+        if (s->next == c->ne)
             return 0;
-        const struct entry *x = &s->e[s->next++];
+        const struct entry *x = &c->e[s->next++];
         *key = x->key;
-        *rec = s->mem + x->off;
+        *rec = c->mem + x->off;
         *n = x->len;
         return 1;
     }
