@@ -46,11 +46,10 @@ enum { C_ID = 0, C_T = 1, C_APP = 2, C_SIGNER = 4, C_DOC_ID = 11,
        C_DOC_NUMBER = 13, C_RESULT = 19, C_FILE_ID = 23 };
 /* An integer column's NULL, in struct row and in a sorted record. */
 #define NUL INT64_MIN
-/* The sort's memory: most of the page cache's 8 MiB, which a file in
- * time order fills and one out of order leaves nearly unused until its
- * merge (when the cache shrinks to a quarter); glibc's qsort takes a
- * little more for its own. */
-#define SORT_BUDGET (6u << 20)
+/* The sort's memory: the page cache's size, which a file in time order
+ * fills and one out of order leaves nearly unused until its merge (when
+ * the cache shrinks to a quarter). */
+#define SORT_BUDGET (8u << 20)
 
 /* An event's columns as stored (v[C_DOC_ID] and v[C_DOC_NUMBER] unused:
  * the texts; a NULL doc_number is NULL). */
