@@ -285,8 +285,10 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
     free(config_path);
     if (err)
         return err;
+    /* Said here, before the work, unless the summary at its end says
+     * it. */
     const char *why = tte_official_placeholder(*config);
-    if (why)
+    if (why && !o->summary)
         log_warn("configuration: the reporting official is a placeholder "
                  "(%s); fill in official.name, official.nip and "
                  "official.position before the report is sent", why);

@@ -87,6 +87,10 @@ status 65 "a status_since that is not a date is rejected" \
     --out "$d/w.xlsx" 2>"$TMP/err" >/dev/null
 same "tte-render warns about a placeholder official" \
     "$(grep -c 'official is a placeholder' "$TMP/err")" 1
+"$TTE_BIN/tte-render" -v --db "$db" --year 2025 --config "$conf" \
+    --out "$d/w.xlsx" 2>"$TMP/err" >/dev/null
+same "tte-render -v: the placeholder said once, in the summary" \
+    "$(grep -c 'placeholder' "$TMP/err")" 1
 $PY - "$conf" "$d/filled.json" <<'PYEOF'
 import json, sys
 c = json.load(open(sys.argv[1]))
