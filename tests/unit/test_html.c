@@ -154,17 +154,41 @@ static const char tpl_text[] =
     "   \"SELECT 1 WHERE 0\", \"columns\": [{\"header\": \"Kosong\"}]}"
     " ]}]}";
 
+/* render_small's folder: made by the setup, emptied and removed by the
+ * teardown, whether its assertions passed or not. */
+static char small_dir[] = "/tmp/test_html.XXXXXX";
+
+static int
+small_setup(void **state)
+{
+    (void)state;
+    strcpy(small_dir, "/tmp/test_html.XXXXXX");
+    return mkdtemp(small_dir) ? 0 : -1;
+}
+
+static int
+small_teardown(void **state)
+{
+    (void)state;
+    char path[64];
+    const char *const rm[] = {"r.html", "r.db", "r.db-wal", "r.db-shm"};
+    for (size_t i = 0; i < sizeof rm / sizeof *rm; i++) {
+        snprintf(path, sizeof path, "%s/%s", small_dir, rm[i]);
+        unlink(path);
+    }
+    return rmdir(small_dir);
+}
+
 static char *
 render_small(void)
 {
-    char dir[] = "/tmp/test_html.XXXXXX", db_path[64], out[64];
+    char db_path[64], out[64];
     sqlite3 *db;
     char *data = NULL;
     size_t len;
 
-    assert_non_null(mkdtemp(dir));
-    snprintf(db_path, sizeof db_path, "%s/r.db", dir);
-    snprintf(out, sizeof out, "%s/r.html", dir);
+    snprintf(db_path, sizeof db_path, "%s/r.db", small_dir);
+    snprintf(out, sizeof out, "%s/r.html", small_dir);
     assert_int_equal(tte_db_open(db_path, false, &db), TTE_OK);
     assert_int_equal(tte_db_exec(db, "INSERT INTO agg_period(period,"
                                  " end_utc) VALUES ('2025', 1767200400)"),
@@ -185,13 +209,6 @@ render_small(void)
     cJSON_Delete(config);
     cJSON_Delete(tpl);
     sqlite3_close(db);
-    unlink(out);
-    const char *const rm[] = {"r.db", "r.db-wal", "r.db-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(db_path, sizeof db_path, "%s/%s", dir, rm[i]);
-        unlink(db_path);
-    }
-    rmdir(dir);
     return data;
 }
 
@@ -249,7 +266,8 @@ main(void)
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_svg),
         cmocka_unit_test(test_every_block_type),
-        cmocka_unit_test(test_small_report),
+        cmocka_unit_test_setup_teardown(test_small_report, small_setup,
+                                        small_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
