@@ -464,7 +464,8 @@ sorter_sort(struct sorter *s)
     if (err)
         return err;
     if (!s->nruns) {
-        qsort(c->e, c->ne, sizeof *c->e, by_key);
+        if (c->ne)
+            qsort(c->e, c->ne, sizeof *c->e, by_key);
         return TTE_OK;
     }
     if (c->ne)

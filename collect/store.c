@@ -197,8 +197,8 @@ same_event(struct store *s, int64_t event, const struct row *r,
             sqlite3_column_int64(st, 1) == r->v[C_APP] &&
             sqlite3_column_int64(st, 2) == r->v[C_SIGNER] &&
             (size_t)sqlite3_column_bytes(st, 3) == r->doc_id_len &&
-            memcmp(sqlite3_column_blob(st, 3), r->doc_id, r->doc_id_len)
-                == 0 &&
+            (!r->doc_id_len || memcmp(sqlite3_column_blob(st, 3),
+                                      r->doc_id, r->doc_id_len) == 0) &&
             sqlite3_column_int64(st, 4) == r->v[C_RESULT];
     *owner = *same ? sqlite3_column_int64(st, 5) : 0;
     sqlite3_reset(st);
