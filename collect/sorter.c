@@ -476,7 +476,9 @@ sorter_sort(struct sorter *s)
         return err;
     chunk_free(&s->chunk[0]);
     chunk_free(&s->chunk[1]);
-    size_t each = s->budget / s->nruns;
+    /* Half the budget reads the runs back: the page cache, shrunk for the
+     * merge, and the batches take some of the rest. */
+    size_t each = s->budget / 2 / s->nruns;
     if (each < MIN_READ)
         each = MIN_READ;
     s->heap = tte_xmalloc(s->nruns * sizeof *s->heap);
