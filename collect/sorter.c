@@ -181,9 +181,9 @@ open_file(struct sorter *s)
              dir && *dir ? dir : "/tmp");
     s->fd = mkstemp(path);
     if (s->fd < 0) {
-        log_err("cannot create a temporary file in %s (for rows out of "
-                "time order): %s", dir && *dir ? dir : "/tmp",
-                strerror(errno));
+        log_err("cannot create a temporary file in %s for rows out of "
+                "time order (TMPDIR names another folder): %s",
+                dir && *dir ? dir : "/tmp", strerror(errno));
         return TTE_E_CANTCREAT;
     }
     unlink(path);
