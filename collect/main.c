@@ -293,7 +293,8 @@ main(int argc, char **argv)
     /* Memory statistics take a global mutex on every SQLite allocation. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     /* A sort's runs are at least 250 pages (8 MiB of 32 KiB pages) by
-     * default; the cache size bounds them instead (store.c's merge). */
+     * default; the cache size bounds them instead (store.c's merge of an
+     * earlier version's events_stage). */
     sqlite3_config(SQLITE_CONFIG_PMASZ, 64);
     status = parse_args(argc, argv, &o);
     if (status >= 0)

@@ -126,7 +126,8 @@ store_open(sqlite3 *db, struct store **out)
                                                  : SORT_BUDGET);
     tte_buf_init(&s->rec);
     store_file_begin(s);
-    /* The merge's sort runs on a second core when there is one. */
+    /* An earlier version's events_stage is read through SQLite's sorter:
+     * on a second core when there is one. */
     sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, 1);
     for (int i = 0; i < Q_COUNT; i++) {
         s->q[i] = tte_db_prepare(db, sql[i]);
@@ -495,7 +496,8 @@ merge_sorted(struct store *s, store_count_fn count, void *ctx)
         if (!decode_row(&r, key, rec, n)) {
             log_err("a row out of time order came back from the sort "
                     "damaged");
-            return TTE_E_SOFTWARE;
+            err = TTE_E_SOFTWARE;
+            break;
         }
         err = merge_row(s, &r, count, ctx);
     }
@@ -514,13 +516,26 @@ cache_size(sqlite3 *db)
     return v;
 }
 
+/* *any: whether events_stage holds rows (committed by a stopped run of a
+ * version before the external sort). */
+static enum tte_err
+stage_table_used(struct store *s, bool *any)
+{
+    int64_t v = 0;
+    int rc = step(s, Q_ST_ANY, &v);
+    *any = v != 0;
+    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(s->db, rc);
+}
+
 enum tte_err
 store_merge(struct store *s, store_count_fn count, void *ctx)
 {
     bool old = false;
-    enum tte_err err = store_staged(s, &old);
+    enum tte_err err = stage_table_used(s, &old);
     if (err || (!old && !sorter_count(s->sort)))
         return err;
+    if (old)
+        log_info("merging the rows a stopped run left staged");
     char pragma[48];
     int cache = cache_size(s->db);
     /* The sort's memory is the size of the page cache, and inserts in
@@ -536,15 +551,6 @@ store_merge(struct store *s, store_count_fn count, void *ctx)
     snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %d", cache);
     tte_db_exec(s->db, pragma);
     return err;
-}
-
-enum tte_err
-store_staged(struct store *s, bool *any)
-{
-    int64_t v = 0;
-    int rc = step(s, Q_ST_ANY, &v);
-    *any = v != 0;
-    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(s->db, rc);
 }
 
 enum tte_err

@@ -38,9 +38,6 @@ typedef void (*store_count_fn)(void *ctx, long long file_id, bool dup);
  * order), with the dedupe rule: first those an earlier version left in
  * events_stage, then the file's. Within the caller's transaction. */
 enum tte_err store_merge(struct store *s, store_count_fn count, void *ctx);
-/* *any: whether events_stage holds rows (committed by a stopped run of a
- * version before the external sort). */
-enum tte_err store_staged(struct store *s, bool *any);
 
 enum tte_err store_reject(struct store *s, long long file_id,
                           const char *source, const char *file, size_t line,

@@ -237,12 +237,7 @@ static enum tte_err
 merge_staged(struct writer *w, bool mine)
 {
     struct merged m = {mine ? w : NULL, NULL, 0};
-    bool any = false;
-    enum tte_err err = store_staged(w->store, &any);
-    if (!err && any)
-        log_info("merging the rows a stopped run left staged");
-    if (!err)
-        err = store_merge(w->store, count_merged, &m);
+    enum tte_err err = store_merge(w->store, count_merged, &m);
     if (!err && m.n)
         err = save_leftovers(w->db, &m);
     free(m.v);
