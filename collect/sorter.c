@@ -3,9 +3,8 @@
  * budget is spent they are sorted (by key, then by their place in the
  * buffer, which keeps equal keys in arrival order) and written out as a
  * run, by a thread of its own while the caller fills the other half; at
- * the end
- * the runs are merged through a heap ordered by (key, run), an earlier run
- * holding earlier records. The budget is the whole of the memory: the
+ * the end the runs are merged through a heap ordered by (key, run), an
+ * earlier run holding earlier records. The budget is the whole of the memory: the
  * buffer is freed before the merge shares it among the runs' read
  * buffers. A run's record on file: its key (8 bytes), its length (4), its
  * bytes, in this machine's byte order: the file lives only as long as the
@@ -96,8 +95,6 @@ sorter_new(size_t budget)
     struct sorter *s = tte_xcalloc(1, sizeof *s);
     s->budget = budget < 65536 ? 65536 : budget;
     s->fd = -1;
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->changed, NULL);
     return s;
 }
 
@@ -130,18 +127,7 @@ sorter_clear(struct sorter *s)
         fclose(s->out);
     else if (s->fd >= 0)
         close(s->fd);
-    s->runs = NULL;
-    s->heap = NULL;
-    s->out = NULL;
-    s->fd = -1;
-    s->count = s->size = 0;
-    s->cur = 0;
-    s->nruns = s->next = s->nheap = 0;
-    memset(s->batch, 0, sizeof s->batch);
-    s->full[0] = s->full[1] = false;
-    s->reading = 0;
-    s->took = s->holding = s->ended = s->stop = false;
-    s->merge_err = s->spill_err = TTE_OK;
+    *s = (struct sorter){.budget = s->budget, .fd = -1};
 }
 
 void
@@ -150,8 +136,6 @@ sorter_free(struct sorter *s)
     if (!s)
         return;
     sorter_clear(s);
-    pthread_mutex_destroy(&s->mu);
-    pthread_cond_destroy(&s->changed);
     free(s);
 }
 
@@ -176,14 +160,15 @@ static enum tte_err
 open_file(struct sorter *s)
 {
     const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
     char path[4096];
-    snprintf(path, sizeof path, "%s/tte-collect-sort-XXXXXX",
-             dir && *dir ? dir : "/tmp");
+    snprintf(path, sizeof path, "%s/tte-collect-sort-XXXXXX", dir);
     s->fd = mkstemp(path);
     if (s->fd < 0) {
         log_err("cannot create a temporary file in %s for rows out of "
-                "time order (TMPDIR names another folder): %s",
-                dir && *dir ? dir : "/tmp", strerror(errno));
+                "time order (TMPDIR names another folder): %s", dir,
+                strerror(errno));
         return TTE_E_CANTCREAT;
     }
     unlink(path);
@@ -452,6 +437,8 @@ stop_merging(struct sorter *s)
     pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->changed);
     s->running = false;
 }
 
@@ -499,7 +486,12 @@ sorter_sort(struct sorter *s)
         s->batch[i].cap = BATCH;
         s->batch[i].data = tte_xmalloc(BATCH);
     }
+    /* The lock and its condition live as long as the merging thread. */
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->changed, NULL);
     if (pthread_create(&s->thread, NULL, merging, s) != 0) {
+        pthread_mutex_destroy(&s->mu);
+        pthread_cond_destroy(&s->changed);
         log_err("cannot start a thread to merge rows out of time order");
         return TTE_E_NOMEM;
     }
