@@ -251,14 +251,19 @@ static const char *const steps[] = {
     "  sum(CASE WHEN c.result = 1 THEN c.n ELSE 0 END) AS fail"
     "  FROM lim l JOIN cp c ON c.cert_id = l.cert_id AND c.month > l.m0"
     "  GROUP BY l.cert_id"
+    /* Events are stored in the order read: one pass over them, only
+     * when some certificate needs it, each event first tested for a
+     * signer of such a certificate. */
     " UNION ALL SELECT l.cert_id, sum(e.result = 0), sum(e.result = 1)"
-    "  FROM lim l CROSS JOIN events e CROSS JOIN rp"
-    "  WHERE l.t1 > 0 AND e.id >= l.t0 * 1048576"
-    "  AND e.id < (l.t1 + 1) * 1048576"
-    "  AND e.t >= l.t0 AND e.t < l.t1 AND e.t < :end"
+    "  FROM (SELECT min(t0) AS lo, max(t1) AS hi FROM lim WHERE t1 > 0) w"
+    "  CROSS JOIN events e CROSS JOIN rp CROSS JOIN lim l"
+    "  WHERE w.lo IS NOT NULL AND e.t >= w.lo AND e.t < w.hi"
+    "  AND e.signer IN (SELECT p.signer FROM rp p JOIN lim m"
+    "   ON m.cert_id = p.cert_id AND m.m0 = p.month WHERE m.t1 > 0)"
     "  AND rp.signer = e.signer AND rp.cert_type = e.cert_type"
-    "  AND rp.serial0 = COALESCE(e.cert_serial, 0) AND rp.month = l.m0"
-    "  AND rp.cert_id = l.cert_id GROUP BY l.cert_id)"
+    "  AND rp.serial0 = COALESCE(e.cert_serial, 0) AND rp.cert_id = l.cert_id"
+    "  AND rp.month = l.m0 AND l.t1 > 0 AND e.t >= l.t0 AND e.t < l.t1"
+    "  AND e.t < :end GROUP BY l.cert_id)"
     " GROUP BY cert_id",
 
     /* Sertifikat Perlu Tindakan: one row per certificate, with every

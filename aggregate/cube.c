@@ -81,16 +81,12 @@ scan(sqlite3 *db, int64_t start, int64_t end, const int64_t *month_start,
     sqlite3_stmt *st = tte_db_prepare(db,
         "SELECT app, unit, signer, cert_type, cert_serial, result,"
         " status_code, http_status, footer, file_id, t, nik, nip"
-        " FROM events WHERE id >= ?3 AND id < ?4 AND t >= ?1 AND t < ?2");
+        " FROM events WHERE t >= ?1 AND t < ?2");
     int rc;
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_int64(st, 1, start);
     sqlite3_bind_int64(st, 2, end);
-    /* Event ids begin with their time (tte_event_key): a range of ids
-     * holds the period, give or take a collision's few steps. */
-    sqlite3_bind_int64(st, 3, start < 0 ? 0 : start << 20);
-    sqlite3_bind_int64(st, 4, (end + 1) << 20);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t d[NDIM];
         for (int i = 0; i < D_MONTH; i++)

@@ -15,21 +15,22 @@
 static const char *const steps[] = {
     "DELETE FROM agg_prev_month WHERE period = :period",
     /* WIB has no summer time: the local month is the UTC time shifted by
-     * the zone's fixed offset. Event ids begin with their time
-     * (tte_event_key), so a range of ids holds the period. */
+     * the zone's fixed offset. */
     "WITH RECURSIVE m(n) AS (SELECT :first_month UNION ALL"
     " SELECT n + 1 FROM m WHERE n < :last_month),"
+    /* Grouped first, so that the events are read once. */
     " e AS (SELECT CAST(strftime('%m', t + :off, 'unixepoch') AS INTEGER)"
-    "  AS month, cert_type, result FROM events"
-    "  WHERE id >= :id_start AND id < :id_end AND t >= :start AND t < :end)"
+    "  AS month, count(*) AS n, sum(result = 0) AS ok, sum(result = 1) AS"
+    "  fail, sum(cert_type = 0 AND result = 0) AS sign_ok,"
+    "  sum(cert_type = 0 AND result = 1) AS sign_fail,"
+    "  sum(cert_type = 1 AND result = 0) AS seal_ok,"
+    "  sum(cert_type = 1 AND result = 1) AS seal_fail FROM events"
+    "  WHERE t >= :start AND t < :end GROUP BY 1)"
     " INSERT INTO agg_prev_month SELECT :period, :prev_period, m.n,"
-    " count(e.month),"
-    " COALESCE(sum(e.result = 0), 0), COALESCE(sum(e.result = 1), 0),"
-    " COALESCE(sum(e.cert_type = 0 AND e.result = 0), 0),"
-    " COALESCE(sum(e.cert_type = 0 AND e.result = 1), 0),"
-    " COALESCE(sum(e.cert_type = 1 AND e.result = 0), 0),"
-    " COALESCE(sum(e.cert_type = 1 AND e.result = 1), 0)"
-    " FROM m LEFT JOIN e ON e.month = m.n GROUP BY m.n ORDER BY m.n",
+    " COALESCE(e.n, 0), COALESCE(e.ok, 0), COALESCE(e.fail, 0),"
+    " COALESCE(e.sign_ok, 0), COALESCE(e.sign_fail, 0),"
+    " COALESCE(e.seal_ok, 0), COALESCE(e.seal_fail, 0)"
+    " FROM m LEFT JOIN e ON e.month = m.n ORDER BY m.n",
 };
 
 enum tte_err
@@ -49,8 +50,6 @@ aggregate_previous(sqlite3 *db, const struct period *p)
             return TTE_E_SOFTWARE;
         const struct { const char *name; int64_t v; } ints[] = {
             {":off", p->offset}, {":start", start}, {":end", end},
-            {":id_start", start < 0 ? 0 : start << 20},
-            {":id_end", (end + 1) << 20},
             {":first_month", first}, {":last_month", last},
         };
         for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {

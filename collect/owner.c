@@ -129,6 +129,9 @@ forget_file(sqlite3 *db, long long id, struct forgot *gone)
     for (size_t i = 0; !err && i < sizeof handover / sizeof *handover; i++)
         err = run_id(db, handover[i], id, i == 3 ? &kept : NULL);
     if (!err)
+        err = run_id(db, "DELETE FROM event_keys WHERE event IN"
+                     " (SELECT id FROM events WHERE file_id = ?1)", id, NULL);
+    if (!err)
         err = run_id(db, "DELETE FROM events WHERE file_id = ?1", id,
                      &gone->events);
     if (!err)

@@ -1,17 +1,22 @@
 /*
  * Writing events and rejects, with the dedupe rule of DESIGN.md. An event
- * is a row of integers: text goes through the strings dictionary. Its id
- * is its dedupe key, so a new event costs one insert; when the id is
- * taken, the stored event is compared field by field: the same event is a
- * duplicate, a different one (a hash collision) moves on to the next id.
+ * is a row of integers (text goes through the strings dictionary)
+ * appended to events in the order it is read, so that storing it costs
+ * the same whatever the input's order. Its dedupe key lives in
+ * event_keys, which maps each key to the event holding it: when the key
+ * is taken, the two events are compared field by field; the same event is
+ * a duplicate (the new row is deleted again), a different one (a hash
+ * collision) moves on to the next key.
  *
- * Ids lead with the time, so a file in time order appends. A file out of
- * order would insert each row on a random page of a table far larger
- * than the page cache; from its first row out of order on, its rows go to
- * an external sort (sorter.c) instead, in bounded memory, and are merged
- * at the end of the file in key order: one pass over the table, whatever
- * the input's order. They commit with the file's end, so a kill while
- * rows wait loses nothing: the next run reads them again (writer.c).
+ * Keys lead with the time, so the keys of a file in time order append to
+ * event_keys as they come. A file out of order would insert each key on a
+ * random page of a table far larger than the page cache; from its first
+ * row out of order on, the keys (with their event) go to an external sort
+ * (sorter.c) instead, in bounded memory, and are added at the end of the
+ * file in key order: one pass over event_keys, while the rows themselves
+ * were stored as they were read. They commit with the file's end, so a
+ * kill while keys wait loses nothing: the next run reads the rows again
+ * (writer.c).
  *
  * Versions before the sort staged such rows in the table events_stage and
  * committed them; a database a stopped run of one left is merged from
@@ -28,31 +33,35 @@
 #include "tte_db.h"
 #include "tte_log.h"
 
-enum { Q_STR_FIND, Q_STR_ADD, Q_EV_GET, Q_EV_ADD, Q_ST_NEXT, Q_ST_CLEAR,
-       Q_ST_ANY, Q_REJECT, Q_DUP_ADD, Q_COUNT };
+enum { Q_STR_FIND, Q_STR_ADD, Q_EV_ADD, Q_EV_DEL, Q_SAME, Q_KEY_ADD,
+       Q_KEY_GET, Q_KEY_TOP, Q_KEY_BATCH, Q_ST_NEXT, Q_ST_CLEAR, Q_ST_ANY, Q_REJECT, Q_DUP_ADD,
+       Q_COUNT };
 
-/* The columns of events and events_stage, in the order of the insert's
- * parameters, of Q_ST_NEXT's result and of struct row. */
-#define EV_COLS "id, t, app, unit, signer, nik, nip, name, position," \
+/* The columns of events but its id, in the order of the insert's
+ * parameters, of Q_ST_NEXT's result after the key and of struct row
+ * after the key. */
+#define EV_COLS "t, app, unit, signer, nik, nip, name, position," \
     " cert_type, cert_serial, doc_id, doc_type, doc_number, visibility," \
     " auth_method, api_version, http_status, status_code, result," \
     " message, duration_ms, footer, file_id, line"
 #define EV_NCOLS 25
 #define EV_PARAMS "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12," \
-    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25"
-/* Columns the code names: the dedupe rule's, the two texts, and a
- * staged row's file. */
-enum { C_ID = 0, C_T = 1, C_APP = 2, C_SIGNER = 4, C_DOC_ID = 11,
-       C_DOC_NUMBER = 13, C_RESULT = 19, C_FILE_ID = 23 };
-/* An integer column's NULL, in struct row and in a sorted record. */
+    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24"
+/* Columns the code names: the key, the two texts, and a staged row's
+ * file. */
+enum { C_KEY = 0, C_DOC_ID = 11, C_DOC_NUMBER = 13, C_FILE_ID = 23 };
+/* An integer column's NULL in struct row. */
 #define NUL INT64_MIN
-/* The sort's memory: the page cache's size, which a file in time order
- * fills and one out of order leaves nearly unused until its merge (when
- * the cache shrinks to a quarter). */
-#define SORT_BUDGET (8u << 20)
+/* The sort's memory. A key and its event take some 30 bytes in it, and
+ * the rows, stored as they come, fill the page cache as a file in time
+ * order does: the sort is what a file out of order adds to the peak. */
+#define SORT_BUDGET (2u << 20)
+/* Keys that cannot meet a taken one go into event_keys this many to a
+ * statement. */
+#define KEY_BATCH 64
 
-/* An event's columns as stored (v[C_DOC_ID] and v[C_DOC_NUMBER] unused:
- * the texts; a NULL doc_number is NULL). */
+/* An event's dedupe key and columns as stored (v[C_DOC_ID] and
+ * v[C_DOC_NUMBER] unused: the texts; a NULL doc_number is NULL). */
 struct row {
     int64_t v[EV_NCOLS];
     const char *doc_id, *doc_number;
@@ -62,11 +71,20 @@ struct row {
 static const char *const sql[Q_COUNT] = {
     [Q_STR_FIND] = "SELECT id FROM strings WHERE s = ?1",
     [Q_STR_ADD] = "INSERT INTO strings(s) VALUES (?1)",
-    [Q_EV_GET] = "SELECT t, app, signer, doc_id, result, file_id"
-                 " FROM events WHERE id = ?1",
     [Q_EV_ADD] = "INSERT INTO events(" EV_COLS ") VALUES (" EV_PARAMS ")",
+    [Q_EV_DEL] = "DELETE FROM events WHERE id = ?1",
+    /* The dedupe rule: equal events are equal in these fields. ?1 is
+     * stored, ?2 new; the file that has ?1 comes along. */
+    [Q_SAME] = "SELECT a.t = b.t AND a.app = b.app AND a.signer = b.signer"
+               " AND a.doc_id = b.doc_id AND a.result = b.result, a.file_id"
+               " FROM events a, events b WHERE a.id = ?1 AND b.id = ?2",
+    [Q_KEY_ADD] = "INSERT INTO event_keys(key, event) VALUES (?1, ?2)",
+    [Q_KEY_GET] = "SELECT event FROM event_keys WHERE key = ?1",
+    [Q_KEY_TOP] = "SELECT COALESCE(max(key), -1) FROM event_keys",
+    /* Q_KEY_BATCH: an insert of KEY_BATCH keys, written by store_open. */
     /* seq breaks ties in file order: of equal events the first stays. */
-    [Q_ST_NEXT] = "SELECT " EV_COLS " FROM events_stage ORDER BY id, seq",
+    [Q_ST_NEXT] = "SELECT id, " EV_COLS " FROM events_stage"
+                  " ORDER BY id, seq",
     [Q_ST_CLEAR] = "DELETE FROM events_stage",
     [Q_ST_ANY] = "SELECT EXISTS (SELECT 1 FROM events_stage)",
     [Q_REJECT] = "INSERT INTO rejects(file_id, source, file, line, reason,"
@@ -81,12 +99,19 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     struct dict dict;
-    /* Of the file begun: the last key inserted directly, and whether its
-     * rows go to the sort. */
+    /* Of the file begun: the last key added directly, and whether its
+     * keys go to the sort (and the file's id, for their counts). */
     int64_t last_key;
     bool staging;
+    long long file_id;
     struct sorter *sort;
-    struct tte_buf rec;         /* a row, encoded for the sort */
+    /* Keys above top, the largest in event_keys when asked within this
+     * transaction, and none equal among them, are free: they wait in
+     * batch for one insert together. */
+    int64_t top;
+    bool top_known;
+    int64_t batch[KEY_BATCH][2];
+    int nbatch;
 };
 
 void
@@ -98,7 +123,6 @@ store_close(struct store *s)
         sqlite3_finalize(s->q[i]);
     dict_free(&s->dict);
     sorter_free(s->sort);
-    tte_buf_free(&s->rec);
     free(s);
 }
 
@@ -107,6 +131,8 @@ store_file_begin(struct store *s)
 {
     s->last_key = 0;
     s->staging = false;
+    s->top_known = false;
+    s->nbatch = 0;
     sorter_clear(s->sort);
 }
 
@@ -124,17 +150,29 @@ store_open(sqlite3 *db, struct store **out)
     const char *sort = getenv("TTE_COLLECT_SORT");
     s->sort = sorter_new(sort && atoll(sort) > 0 ? (size_t)atoll(sort)
                                                  : SORT_BUDGET);
-    tte_buf_init(&s->rec);
     store_file_begin(s);
     /* An earlier version's events_stage is read through SQLite's sorter:
      * on a second core when there is one. */
     sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, 1);
-    for (int i = 0; i < Q_COUNT; i++) {
-        s->q[i] = tte_db_prepare(db, sql[i]);
-        if (!s->q[i]) {
-            store_close(s);
-            return TTE_E_IO;
-        }
+    struct tte_buf batch;
+    tte_buf_init(&batch);
+    tte_buf_adds(&batch, "INSERT INTO event_keys(key, event) VALUES ");
+    for (int i = 0; i < KEY_BATCH; i++) {
+        char pair[32];
+        snprintf(pair, sizeof pair, "%s(?%d, ?%d)", i ? ", " : "",
+                 2 * i + 1, 2 * i + 2);
+        tte_buf_adds(&batch, pair);
+    }
+    enum tte_err err = TTE_OK;
+    for (int i = 0; !err && i < Q_COUNT; i++) {
+        s->q[i] = tte_db_prepare(db, i == Q_KEY_BATCH ? batch.data : sql[i]);
+        if (!s->q[i])
+            err = TTE_E_IO;
+    }
+    tte_buf_free(&batch);
+    if (err) {
+        store_close(s);
+        return err;
     }
     *out = s;
     return TTE_OK;
@@ -185,23 +223,18 @@ str_id(struct store *s, const char *str, size_t n, int64_t *id)
     return TTE_OK;
 }
 
-/* Whether the stored event (id event) is r by the dedupe rule; *owner:
- * the file that has it. */
+/* Whether the stored event (id stored) and the new one (id event) are
+ * the same by the dedupe rule; *owner: the file that has the stored one. */
 static enum tte_err
-same_event(struct store *s, int64_t event, const struct row *r,
-           bool *same, int64_t *owner)
+same_event(struct store *s, int64_t stored, int64_t event, bool *same,
+           int64_t *owner)
 {
-    sqlite3_stmt *st = s->q[Q_EV_GET];
-    sqlite3_bind_int64(st, 1, event);
+    sqlite3_stmt *st = s->q[Q_SAME];
+    sqlite3_bind_int64(st, 1, stored);
+    sqlite3_bind_int64(st, 2, event);
     int rc = sqlite3_step(st);
-    *same = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == r->v[C_T] &&
-            sqlite3_column_int64(st, 1) == r->v[C_APP] &&
-            sqlite3_column_int64(st, 2) == r->v[C_SIGNER] &&
-            (size_t)sqlite3_column_bytes(st, 3) == r->doc_id_len &&
-            (!r->doc_id_len || memcmp(sqlite3_column_blob(st, 3),
-                                      r->doc_id, r->doc_id_len) == 0) &&
-            sqlite3_column_int64(st, 4) == r->v[C_RESULT];
-    *owner = *same ? sqlite3_column_int64(st, 5) : 0;
+    *same = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+    *owner = *same ? sqlite3_column_int64(st, 1) : 0;
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
                                                  : tte_db_err(s->db, rc);
@@ -241,11 +274,11 @@ row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
        long long file_id, size_t line)
 {
     int64_t *v = r->v;
-    v[C_ID] = (int64_t)ev->key;
-    v[C_T] = ev->t;
-    v[C_APP] = ids[F_APP];
+    v[C_KEY] = (int64_t)ev->key;
+    v[1] = ev->t;
+    v[2] = ids[F_APP];
     v[3] = ids[F_UNIT];
-    v[C_SIGNER] = ids[ev->signer];
+    v[4] = ids[ev->signer];
     v[5] = opt_id(ids, F_NIK);
     v[6] = opt_id(ids, F_NIP);
     v[7] = opt_id(ids, F_NAME);
@@ -259,7 +292,7 @@ row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
     v[16] = opt_id(ids, F_API_VERSION);
     v[17] = opt(ev->http_status);
     v[18] = opt_id(ids, F_STATUS_CODE);
-    v[C_RESULT] = strcmp(ev->v[F_RESULT], "fail") == 0;
+    v[19] = strcmp(ev->v[F_RESULT], "fail") == 0;
     v[20] = opt_id(ids, F_MESSAGE);
     v[21] = opt(ev->duration_ms);
     v[22] = opt(ev->footer);
@@ -271,99 +304,26 @@ row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
     r->doc_number_len = ev->v[F_DOC_NUMBER] ? ev->len[F_DOC_NUMBER] : 0;
 }
 
-/* Binds every column but the id (parameter 1) of st, an insert of
- * EV_COLS. */
-static void
-bind_row(sqlite3_stmt *st, const struct row *r)
+/* Appends r to events; *event receives its id. */
+static enum tte_err
+append_row(struct store *s, const struct row *r, int64_t *event)
 {
+    sqlite3_stmt *st = s->q[Q_EV_ADD];
     for (int c = 1; c < EV_NCOLS; c++) {
         if (c == C_DOC_ID)
-            sqlite3_bind_text(st, c + 1, r->doc_id, (int)r->doc_id_len,
+            sqlite3_bind_text(st, c, r->doc_id, (int)r->doc_id_len,
                               SQLITE_STATIC);
         else if (c == C_DOC_NUMBER && r->doc_number)
-            sqlite3_bind_text(st, c + 1, r->doc_number,
-                              (int)r->doc_number_len, SQLITE_STATIC);
+            sqlite3_bind_text(st, c, r->doc_number, (int)r->doc_number_len,
+                              SQLITE_STATIC);
         else if (r->v[c] == NUL || c == C_DOC_NUMBER)
-            sqlite3_bind_null(st, c + 1);
+            sqlite3_bind_null(st, c);
         else
-            sqlite3_bind_int64(st, c + 1, r->v[c]);
+            sqlite3_bind_int64(st, c, r->v[c]);
     }
-}
-
-/* A staged row's record for the sort: each column but the id (the sort's
- * key) as a zigzag varint, a text as its length plus one (0: NULL) and
- * its bytes. Most columns are small ids: a record is some 80 bytes. */
-static void
-put_varint(struct tte_buf *b, uint64_t u)
-{
-    unsigned char t[10];
-    size_t n = 0;
-    do {
-        t[n++] = (unsigned char)((u & 0x7f) | (u > 0x7f ? 0x80 : 0));
-        u >>= 7;
-    } while (u);
-    tte_buf_add(b, (const char *)t, n);
-}
-
-static void
-encode_row(struct tte_buf *b, const struct row *r)
-{
-    tte_buf_reset(b);
-    for (int c = 1; c < EV_NCOLS; c++) {
-        if (c == C_DOC_ID || c == C_DOC_NUMBER) {
-            const char *t = c == C_DOC_ID ? r->doc_id : r->doc_number;
-            size_t n = c == C_DOC_ID ? r->doc_id_len : r->doc_number_len;
-            put_varint(b, t ? n + 1 : 0);
-            if (t)
-                tte_buf_add(b, t, n);
-            continue;
-        }
-        uint64_t u = (uint64_t)r->v[c];
-        put_varint(b, u << 1 ^ (r->v[c] < 0 ? ~(uint64_t)0 : 0));
-    }
-}
-
-static bool
-get_varint(const unsigned char **p, const unsigned char *end, uint64_t *u)
-{
-    *u = 0;
-    for (int shift = 0; *p < end && shift < 64; shift += 7) {
-        unsigned char c = *(*p)++;
-        *u |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return true;
-    }
-    return false;
-}
-
-static bool
-decode_row(struct row *r, uint64_t key, const unsigned char *p, size_t n)
-{
-    const unsigned char *end = p + n;
-    r->v[C_ID] = (int64_t)key;
-    for (int c = 1; c < EV_NCOLS; c++) {
-        uint64_t u;
-        if (!get_varint(&p, end, &u))
-            return false;
-        if (c == C_DOC_ID || c == C_DOC_NUMBER) {
-            if (u > (uint64_t)(end - p))
-                return false;
-            const char *t = u ? (const char *)p : NULL;
-            size_t len = u ? (size_t)u - 1 : 0;
-            p += len;
-            if (c == C_DOC_ID) {
-                r->doc_id = t ? t : "";
-                r->doc_id_len = len;
-            } else {
-                r->doc_number = t;
-                r->doc_number_len = len;
-            }
-            r->v[c] = NUL;
-            continue;
-        }
-        r->v[c] = (int64_t)(u >> 1 ^ (u & 1 ? ~(uint64_t)0 : 0));
-    }
-    return p == end;
+    int rc = step(s, Q_EV_ADD, NULL);
+    *event = sqlite3_last_insert_rowid(s->db);
+    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
 }
 
 static enum tte_err
@@ -375,30 +335,104 @@ add_dup(struct store *s, int64_t event, long long file_id)
     return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
 }
 
-/* Inserts r at the first id from its key on that is free, unless an
- * equal event holds one of the ids before it: then *dup, noted for r's
- * file when another file owns it. */
+/* Gives event (of file file_id) the first key from key on that is free,
+ * unless an equal event holds one of the keys before it: then *dup, the
+ * new row is deleted, and the file noted when another file owns the
+ * event. */
 static enum tte_err
-insert_at(struct store *s, const struct row *r, bool *dup)
+key_at(struct store *s, int64_t key, int64_t event, long long file_id,
+       bool *dup)
 {
     *dup = false;
-    bind_row(s->q[Q_EV_ADD], r);
-    for (int64_t key = r->v[C_ID];; key++) {
-        sqlite3_bind_int64(s->q[Q_EV_ADD], 1, key);
-        int rc = step(s, Q_EV_ADD, NULL);
-        if (rc == SQLITE_DONE)
+    sqlite3_bind_int64(s->q[Q_KEY_ADD], 2, event);
+    for (;; key++) {
+        sqlite3_bind_int64(s->q[Q_KEY_ADD], 1, key);
+        int rc = step(s, Q_KEY_ADD, NULL);
+        if (rc == SQLITE_DONE) {
+            if (key > s->top)
+                s->top = key;
             return TTE_OK;
+        }
         if (rc != SQLITE_CONSTRAINT)
             return tte_db_err(s->db, rc);
-        int64_t owner = 0;
-        enum tte_err err = same_event(s, key, r, dup, &owner);
-        if (!err && *dup && owner != r->v[C_FILE_ID])
-            err = add_dup(s, key, r->v[C_FILE_ID]);
+        int64_t stored = 0, owner = 0;
+        sqlite3_bind_int64(s->q[Q_KEY_GET], 1, key);
+        rc = step(s, Q_KEY_GET, &stored);
+        if (rc != SQLITE_ROW)
+            return tte_db_err(s->db, rc);
+        enum tte_err err = same_event(s, stored, event, dup, &owner);
+        if (!err && *dup) {
+            sqlite3_bind_int64(s->q[Q_EV_DEL], 1, event);
+            rc = step(s, Q_EV_DEL, NULL);
+            err = rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
+        }
+        if (!err && *dup && owner != file_id)
+            err = add_dup(s, stored, file_id);
         if (err || *dup)
             return err;
         log_debug("key %016llx holds another event; trying the next",
                   (unsigned long long)key);
     }
+}
+
+/* Inserts the keys waiting in the batch. */
+static enum tte_err
+flush_keys(struct store *s)
+{
+    int n = s->nbatch;
+    s->nbatch = 0;
+    for (int i = 0; i < n; i++)
+        if (s->batch[i][0] > s->top)
+            s->top = s->batch[i][0];
+    if (n == KEY_BATCH) {
+        for (int i = 0; i < n; i++) {
+            sqlite3_bind_int64(s->q[Q_KEY_BATCH], 2 * i + 1, s->batch[i][0]);
+            sqlite3_bind_int64(s->q[Q_KEY_BATCH], 2 * i + 2, s->batch[i][1]);
+        }
+        int rc = step(s, Q_KEY_BATCH, NULL);
+        return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
+    }
+    for (int i = 0; i < n; i++) {
+        sqlite3_bind_int64(s->q[Q_KEY_ADD], 1, s->batch[i][0]);
+        sqlite3_bind_int64(s->q[Q_KEY_ADD], 2, s->batch[i][1]);
+        int rc = step(s, Q_KEY_ADD, NULL);
+        if (rc != SQLITE_DONE)
+            return tte_db_err(s->db, rc);
+    }
+    return TTE_OK;
+}
+
+/* Gives event its key by the dedupe rule (key_at), batched when the key
+ * is free for certain: above every key stored and none of the batch's. */
+static enum tte_err
+add_key(struct store *s, int64_t key, int64_t event, long long file_id,
+        bool *dup)
+{
+    *dup = false;
+    if (!s->top_known) {
+        int rc = step(s, Q_KEY_TOP, &s->top);
+        if (rc != SQLITE_ROW)
+            return tte_db_err(s->db, rc);
+        s->top_known = true;
+    }
+    bool unseen = key > s->top;
+    for (int i = 0; unseen && i < s->nbatch; i++)
+        unseen = s->batch[i][0] != key;
+    if (unseen) {
+        s->batch[s->nbatch][0] = key;
+        s->batch[s->nbatch][1] = event;
+        return ++s->nbatch == KEY_BATCH ? flush_keys(s) : TTE_OK;
+    }
+    enum tte_err err = flush_keys(s);
+    return err ? err : key_at(s, key, event, file_id, dup);
+}
+
+enum tte_err
+store_flush(struct store *s)
+{
+    /* A commit lets another writer in: top is asked again after it. */
+    s->top_known = false;
+    return flush_keys(s);
 }
 
 enum tte_err
@@ -411,18 +445,20 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
         return err;
     struct row r;
     row_of(&r, ev, ids, file_id, line);
-    int64_t key = r.v[C_ID];
-    /* In time order so far: the insert lands on the page the last one
-     * did (within a second the hash bits make no order, but one page). */
+    int64_t key = r.v[C_KEY], event;
+    if ((err = append_row(s, &r, &event)))
+        return err;
+    /* In time order so far: the key lands on the page the last one did
+     * (within a second the hash bits make no order, but one page). */
     s->staging = s->staging || key >> 20 < s->last_key >> 20;
     if (s->staging) {
-        encode_row(&s->rec, &r);
+        s->file_id = file_id;
         *out = STORE_STAGED;
-        return sorter_add(s->sort, (uint64_t)key, s->rec.data, s->rec.len);
+        return sorter_add(s->sort, (uint64_t)key, &event, sizeof event);
     }
     s->last_key = key;
     bool dup;
-    err = insert_at(s, &r, &dup);
+    err = add_key(s, key, event, file_id, &dup);
     *out = dup ? STORE_DUP : STORE_NEW;
     return err;
 }
@@ -442,19 +478,8 @@ row_of_stage(struct row *r, sqlite3_stmt *st)
     r->doc_number_len = (size_t)sqlite3_column_bytes(st, C_DOC_NUMBER);
 }
 
-/* Merges r, counting it. */
-static enum tte_err
-merge_row(struct store *s, const struct row *r, store_count_fn count,
-          void *ctx)
-{
-    bool dup;
-    enum tte_err err = insert_at(s, r, &dup);
-    if (!err)
-        count(ctx, r->v[C_FILE_ID], dup);
-    return err;
-}
-
-/* The rows a stopped run of an earlier version left in events_stage. */
+/* The rows a stopped run of an earlier version left in events_stage, in
+ * key order (so their keys append as a sorted file's do). */
 static enum tte_err
 merge_stage_table(struct store *s, store_count_fn count, void *ctx)
 {
@@ -469,8 +494,14 @@ merge_stage_table(struct store *s, store_count_fn count, void *ctx)
             break;
         }
         struct row r;
+        int64_t event;
+        bool dup;
         row_of_stage(&r, st);
-        err = merge_row(s, &r, count, ctx);
+        err = append_row(s, &r, &event);
+        if (!err)
+            err = add_key(s, r.v[C_KEY], event, r.v[C_FILE_ID], &dup);
+        if (!err)
+            count(ctx, r.v[C_FILE_ID], dup);
     }
     sqlite3_reset(st);
     if (!err) {
@@ -481,6 +512,8 @@ merge_stage_table(struct store *s, store_count_fn count, void *ctx)
     return err;
 }
 
+/* The keys of the file's rows out of time order, in key order (equal
+ * keys in the order read: of equal events the first stays). */
 static enum tte_err
 merge_sorted(struct store *s, store_count_fn count, void *ctx)
 {
@@ -492,28 +525,21 @@ merge_sorted(struct store *s, store_count_fn count, void *ctx)
         int got = sorter_next(s->sort, &key, &rec, &n, &err);
         if (got <= 0)
             break;
-        struct row r;
-        if (!decode_row(&r, key, rec, n)) {
-            log_err("a row out of time order came back from the sort "
+        int64_t event;
+        if (n != sizeof event) {
+            log_err("a key out of time order came back from the sort "
                     "damaged");
             err = TTE_E_SOFTWARE;
             break;
         }
-        err = merge_row(s, &r, count, ctx);
+        memcpy(&event, rec, sizeof event);
+        bool dup;
+        err = add_key(s, (int64_t)key, event, s->file_id, &dup);
+        if (!err)
+            count(ctx, s->file_id, dup);
     }
     sorter_clear(s->sort);
     return err;
-}
-
-/* The connection's cache_size setting (pages, or -KiB). */
-static int
-cache_size(sqlite3 *db)
-{
-    sqlite3_stmt *st = tte_db_prepare(db, "PRAGMA cache_size");
-    int v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0)
-                                                : -2000;
-    sqlite3_finalize(st);
-    return v;
 }
 
 /* *any: whether events_stage holds rows (committed by a stopped run of a
@@ -532,24 +558,15 @@ store_merge(struct store *s, store_count_fn count, void *ctx)
 {
     bool old = false;
     enum tte_err err = stage_table_used(s, &old);
-    if (err || (!old && !sorter_count(s->sort)))
-        return err;
-    if (old)
-        log_info("merging the rows a stopped run left staged");
-    char pragma[48];
-    int cache = cache_size(s->db);
-    /* The sort's memory is the size of the page cache, and inserts in
-     * key order need few pages: a quarter of the cache for the merge
-     * keeps peak memory that of a file in time order. */
-    snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %d", cache / 4);
-    err = tte_db_exec(s->db, pragma);
     /* Older rows first: of equal events the first read stays. */
-    if (!err && old)
+    if (!err && old) {
+        log_info("merging the rows a stopped run left staged");
         err = merge_stage_table(s, count, ctx);
-    if (!err)
+    }
+    if (!err && sorter_count(s->sort))
         err = merge_sorted(s, count, ctx);
-    snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %d", cache);
-    tte_db_exec(s->db, pragma);
+    if (!err)
+        err = store_flush(s);
     return err;
 }
 

@@ -31,12 +31,15 @@ bool store_staging(const struct store *s);
 enum tte_err store_event(struct store *s, const struct tte_event *ev,
                          long long file_id, size_t line,
                          enum store_outcome *out);
+/* Stores the keys of the events stored so far: call before a commit. */
+enum tte_err store_flush(struct store *s);
 /* Called once per staged row merged: its file and whether it was a
  * duplicate. */
 typedef void (*store_count_fn)(void *ctx, long long file_id, bool dup);
-/* Moves every staged row into events in key order (equal keys in file
- * order), with the dedupe rule: first those an earlier version left in
- * events_stage, then the file's. Within the caller's transaction. */
+/* Gives every staged row its key in key order (equal keys in file
+ * order), with the dedupe rule: first the rows an earlier version left
+ * in events_stage, then the file's; then store_flush. Within the
+ * caller's transaction. */
 enum tte_err store_merge(struct store *s, store_count_fn count, void *ctx);
 
 enum tte_err store_reject(struct store *s, long long file_id,

@@ -314,7 +314,9 @@ w_clean_point(void *ctx, long long offset, size_t line,
         return TTE_OK;
     /* Offset and rows commit together: a kill loses only this chunk. */
     w->since_commit = 0;
-    enum tte_err err = save_progress(w);
+    enum tte_err err = store_flush(w->store);
+    if (!err)
+        err = save_progress(w);
     if (!err)
         err = tte_db_exec(w->db, "COMMIT; BEGIN IMMEDIATE");
     return err;

@@ -285,9 +285,19 @@ static const char v_issue13[] =
     " WITHOUT ROWID;"
     "CREATE INDEX event_dups_file ON event_dups(file_id);";
 
+/* Issue 14, second step: an event is stored in the order it is read
+ * and its dedupe key in event_keys (key to event), so that input out of
+ * time order costs one sorted pass over the keys at the end of a file
+ * instead of an insert on a random page per row. The events of an
+ * earlier version keep their ids, which were their keys. */
+static const char v_issue14_keys[] =
+    "CREATE TABLE event_keys(key INTEGER PRIMARY KEY,"
+    " event INTEGER NOT NULL);"
+    "INSERT INTO event_keys(key, event) SELECT id, id FROM events;";
+
 static const char *const migrations[] = {v1, v_issue12, v_issue19,
                                           v_issue15, v_issue16, v_issue14,
-                                          v_issue13};
+                                          v_issue13, v_issue14_keys};
 
 const char *const *
 tte_schema_migrations(size_t *count)

@@ -167,10 +167,24 @@ same "the sort's temporary files are gone, killed or not" \
     "$(ls -A "$sortdir")" ""
 unset TTE_COLLECT_CHUNK TTE_COLLECT_SORT
 
+# old_layout DB: DB as the versions before event_keys kept it (user
+# version 7): an event's id was its dedupe key.
+old_layout() {
+    sqlite3 "$1" "
+        UPDATE event_dups SET event_id = (SELECT key FROM event_keys
+            WHERE event = event_dups.event_id);
+        UPDATE events SET id = (SELECT key FROM event_keys
+            WHERE event = events.id);
+        DROP TABLE event_keys;
+        PRAGMA user_version = 7;"
+}
+
 # A database a stopped run of the version before the sort left: rows
 # staged in events_stage and committed, the offset past them, the counts
-# without them. The next run merges them first, whatever it reads.
+# without them. The next run moves the database to event_keys and merges
+# them first, whatever it reads.
 cp "$TMP/o30.db" "$TMP/legacy.db"
+old_layout "$TMP/legacy.db"
 sqlite3 "$TMP/legacy.db" "
     INSERT INTO events_stage(id, t, app, unit, signer, nik, nip, name,
         position, cert_type, cert_serial, doc_id, doc_type, doc_number,
@@ -195,6 +209,19 @@ same "legacy stage: the events of one clean run" \
 same "legacy stage: the file's counts whole again" \
     "$(q "$TMP/legacy.db" 'SELECT rows_read || "," || accepted FROM files')" \
     "$rows30,$want"
+same "old layout: every event has one key" \
+    "$(q "$TMP/legacy.db" 'SELECT count(*) || "," || count(DISTINCT id)
+        FROM events JOIN event_keys ON event = id')" "$want,$want"
+# Keys made by the old layout and by this one meet: the same rows, by
+# another name, shuffled (keys sorted at the end of the file), are all
+# found again.
+cp "$TMP/s30.csv" "$TMP/s30-again.csv"
+collect --db "$TMP/legacy.db" --source csv "$TMP/s30-again.csv"
+same "old layout: the same rows again are all duplicates" \
+    "$(q "$TMP/legacy.db" "SELECT accepted || ',' || duplicates FROM files
+        WHERE path LIKE '%s30-again.csv'")" "0,$rows30"
+same "old layout: no event added" \
+    "$(events "$TMP/legacy.db")" "$(events "$TMP/o30.db")"
 
 # Two different events with the same key, after a later row (so staged):
 # both kept, each duplicate found. The pair comes from an independent
