@@ -52,10 +52,10 @@ enum { Q_STR_FIND, Q_STR_ADD, Q_EV_ADD, Q_EV_DEL, Q_SAME, Q_KEY_ADD,
 enum { C_KEY = 0, C_DOC_ID = 11, C_DOC_NUMBER = 13, C_FILE_ID = 23 };
 /* An integer column's NULL in struct row. */
 #define NUL INT64_MIN
-/* The sort's memory. A key and its event take some 30 bytes in it, and
- * the rows, stored as they come, fill the page cache as a file in time
- * order does: the sort is what a file out of order adds to the peak. */
-#define SORT_BUDGET (2u << 20)
+/* The sort's memory. The rows, stored as they come, fill the page cache
+ * as a file in time order does: the sort (a key and its event, some 30
+ * bytes) is what a file out of order adds to the peak. */
+#define SORT_BUDGET (1u << 20)
 /* Keys that cannot meet a taken one go into event_keys this many to a
  * statement. */
 #define KEY_BATCH 64
