@@ -28,7 +28,9 @@
 
 #define HEAD 12                 /* key and length before a run's record */
 #define MIN_READ 4096           /* a run's read buffer, at least */
-#define BATCH (256u << 10)      /* bytes of records handed over at once */
+/* Bytes of records handed over at once: this, or a quarter of the budget
+ * when that is less. */
+#define BATCH (256u << 10)
 
 struct entry {
     uint64_t key;
@@ -482,9 +484,10 @@ sorter_sort(struct sorter *s)
     for (size_t i = s->nheap / 2; i-- > 0;)
         sift_down(s, i);
     s->took = false;
+    size_t batch = s->budget / 4 < BATCH ? s->budget / 4 : BATCH;
     for (int i = 0; i < 2; i++) {
-        s->batch[i].cap = BATCH;
-        s->batch[i].data = tte_xmalloc(BATCH);
+        s->batch[i].cap = batch;
+        s->batch[i].data = tte_xmalloc(batch);
     }
     /* The lock and its condition live as long as the merging thread. */
     pthread_mutex_init(&s->mu, NULL);

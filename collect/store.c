@@ -55,10 +55,10 @@ enum { C_KEY = 0, C_DOC_ID = 11, C_DOC_NUMBER = 13, C_FILE_ID = 23 };
 /* The sort's memory. The rows, stored as they come, fill the page cache
  * as a file in time order does: the sort (a key and its event, some 30
  * bytes) is what a file out of order adds to the peak. */
-#define SORT_BUDGET (1u << 20)
+#define SORT_BUDGET (512u << 10)
 /* Keys that cannot meet a taken one go into event_keys this many to a
  * statement. */
-#define KEY_BATCH 64
+#define KEY_BATCH 256
 
 /* An event's dedupe key and columns as stored (v[C_DOC_ID] and
  * v[C_DOC_NUMBER] unused: the texts; a NULL doc_number is NULL). */
@@ -112,6 +112,7 @@ struct store {
     bool top_known;
     int64_t batch[KEY_BATCH][2];
     int nbatch;
+    int64_t batch_top;          /* the largest key in batch */
 };
 
 void
@@ -415,12 +416,17 @@ add_key(struct store *s, int64_t key, int64_t event, long long file_id,
             return tte_db_err(s->db, rc);
         s->top_known = true;
     }
+    /* Keys mostly come in order: one above the batch's largest is new
+     * to it. */
     bool unseen = key > s->top;
-    for (int i = 0; unseen && i < s->nbatch; i++)
-        unseen = s->batch[i][0] != key;
+    if (unseen && s->nbatch && key <= s->batch_top)
+        for (int i = 0; unseen && i < s->nbatch; i++)
+            unseen = s->batch[i][0] != key;
     if (unseen) {
         s->batch[s->nbatch][0] = key;
         s->batch[s->nbatch][1] = event;
+        if (!s->nbatch || key > s->batch_top)
+            s->batch_top = key;
         return ++s->nbatch == KEY_BATCH ? flush_keys(s) : TTE_OK;
     }
     enum tte_err err = flush_keys(s);
