@@ -31,7 +31,8 @@ static const char v1[] =
      * same key takes the next free id; a hit is always checked against
      * the fields. cert_type 0 individu / 1 segel, result 0 ok / 1 fail;
      * signer is the string id of nik, else nip, else cert_serial. Read it
-     * through v_events. */
+     * through v_events. (Since v_issue14_keys the key is in event_keys
+     * and a new event's id is only its place in the order read.) */
     "CREATE TABLE events("
     " id INTEGER PRIMARY KEY, t INTEGER NOT NULL, app INTEGER NOT NULL,"
     " unit INTEGER NOT NULL, signer INTEGER NOT NULL, nik INTEGER,"
