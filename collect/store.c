@@ -33,7 +33,7 @@
 #include "tte_db.h"
 #include "tte_log.h"
 
-enum { Q_STR_FIND, Q_STR_ADD, Q_EV_ADD, Q_EV_DEL, Q_SAME, Q_KEY_ADD,
+enum { Q_STR_FIND, Q_STR_ADD, Q_EV_GET, Q_EV_ADD, Q_EV_DEL, Q_KEY_ADD,
        Q_KEY_GET, Q_KEY_TOP, Q_KEY_BATCH, Q_ST_NEXT, Q_ST_CLEAR, Q_ST_ANY, Q_REJECT, Q_DUP_ADD,
        Q_COUNT };
 
@@ -49,7 +49,8 @@ enum { Q_STR_FIND, Q_STR_ADD, Q_EV_ADD, Q_EV_DEL, Q_SAME, Q_KEY_ADD,
     " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24"
 /* Columns the code names: the key, the two texts, and a staged row's
  * file. */
-enum { C_KEY = 0, C_DOC_ID = 11, C_DOC_NUMBER = 13, C_FILE_ID = 23 };
+enum { C_KEY = 0, C_T = 1, C_APP = 2, C_SIGNER = 4, C_DOC_ID = 11,
+       C_DOC_NUMBER = 13, C_RESULT = 19, C_FILE_ID = 23 };
 /* An integer column's NULL in struct row. */
 #define NUL INT64_MIN
 /* The sort's memory. The rows, stored as they come, fill the page cache
@@ -71,13 +72,10 @@ struct row {
 static const char *const sql[Q_COUNT] = {
     [Q_STR_FIND] = "SELECT id FROM strings WHERE s = ?1",
     [Q_STR_ADD] = "INSERT INTO strings(s) VALUES (?1)",
+    [Q_EV_GET] = "SELECT t, app, signer, doc_id, result, file_id"
+                 " FROM events WHERE id = ?1",
     [Q_EV_ADD] = "INSERT INTO events(" EV_COLS ") VALUES (" EV_PARAMS ")",
     [Q_EV_DEL] = "DELETE FROM events WHERE id = ?1",
-    /* The dedupe rule: equal events are equal in these fields. ?1 is
-     * stored, ?2 new; the file that has ?1 comes along. */
-    [Q_SAME] = "SELECT a.t = b.t AND a.app = b.app AND a.signer = b.signer"
-               " AND a.doc_id = b.doc_id AND a.result = b.result, a.file_id"
-               " FROM events a, events b WHERE a.id = ?1 AND b.id = ?2",
     [Q_KEY_ADD] = "INSERT INTO event_keys(key, event) VALUES (?1, ?2)",
     [Q_KEY_GET] = "SELECT event FROM event_keys WHERE key = ?1",
     [Q_KEY_TOP] = "SELECT COALESCE(max(key), -1) FROM event_keys",
@@ -105,6 +103,10 @@ struct store {
     bool staging;
     long long file_id;
     struct sorter *sort;
+    /* The rows the merge found duplicates, to delete in the order
+     * stored. */
+    struct sorter *later;
+    struct tte_buf rec;         /* a row out of order, for the sort */
     /* Keys above top, the largest in event_keys when asked within this
      * transaction, and none equal among them, are free: they wait in
      * batch for one insert together. */
@@ -124,6 +126,8 @@ store_close(struct store *s)
         sqlite3_finalize(s->q[i]);
     dict_free(&s->dict);
     sorter_free(s->sort);
+    sorter_free(s->later);
+    tte_buf_free(&s->rec);
     free(s);
 }
 
@@ -135,6 +139,7 @@ store_file_begin(struct store *s)
     s->top_known = false;
     s->nbatch = 0;
     sorter_clear(s->sort);
+    sorter_clear(s->later);
 }
 
 bool
@@ -149,8 +154,11 @@ store_open(sqlite3 *db, struct store **out)
     struct store *s = tte_xcalloc(1, sizeof *s);
     s->db = db;
     const char *sort = getenv("TTE_COLLECT_SORT");
-    s->sort = sorter_new(sort && atoll(sort) > 0 ? (size_t)atoll(sort)
-                                                 : SORT_BUDGET);
+    size_t budget = sort && atoll(sort) > 0 ? (size_t)atoll(sort)
+                                            : SORT_BUDGET;
+    s->sort = sorter_new(budget);
+    s->later = sorter_new(budget);
+    tte_buf_init(&s->rec);
     store_file_begin(s);
     /* An earlier version's events_stage is read through SQLite's sorter:
      * on a second core when there is one. */
@@ -224,18 +232,30 @@ str_id(struct store *s, const char *str, size_t n, int64_t *id)
     return TTE_OK;
 }
 
-/* Whether the stored event (id stored) and the new one (id event) are
- * the same by the dedupe rule; *owner: the file that has the stored one. */
+/* The fields of the dedupe rule, of a row being stored. */
+struct ident {
+    int64_t t, app, signer, result;
+    const char *doc_id;
+    size_t doc_id_len;
+};
+
+/* Whether the stored event (id stored) is id's by the dedupe rule;
+ * *owner: the file that has it. */
 static enum tte_err
-same_event(struct store *s, int64_t stored, int64_t event, bool *same,
-           int64_t *owner)
+same_event(struct store *s, int64_t stored, const struct ident *id,
+           bool *same, int64_t *owner)
 {
-    sqlite3_stmt *st = s->q[Q_SAME];
+    sqlite3_stmt *st = s->q[Q_EV_GET];
     sqlite3_bind_int64(st, 1, stored);
-    sqlite3_bind_int64(st, 2, event);
     int rc = sqlite3_step(st);
-    *same = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
-    *owner = *same ? sqlite3_column_int64(st, 1) : 0;
+    *same = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == id->t &&
+            sqlite3_column_int64(st, 1) == id->app &&
+            sqlite3_column_int64(st, 2) == id->signer &&
+            (size_t)sqlite3_column_bytes(st, 3) == id->doc_id_len &&
+            (!id->doc_id_len || memcmp(sqlite3_column_blob(st, 3),
+                                       id->doc_id, id->doc_id_len) == 0) &&
+            sqlite3_column_int64(st, 4) == id->result;
+    *owner = *same ? sqlite3_column_int64(st, 5) : 0;
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
                                                  : tte_db_err(s->db, rc);
@@ -276,10 +296,10 @@ row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
 {
     int64_t *v = r->v;
     v[C_KEY] = (int64_t)ev->key;
-    v[1] = ev->t;
-    v[2] = ids[F_APP];
+    v[C_T] = ev->t;
+    v[C_APP] = ids[F_APP];
     v[3] = ids[F_UNIT];
-    v[4] = ids[ev->signer];
+    v[C_SIGNER] = ids[ev->signer];
     v[5] = opt_id(ids, F_NIK);
     v[6] = opt_id(ids, F_NIP);
     v[7] = opt_id(ids, F_NAME);
@@ -293,7 +313,7 @@ row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
     v[16] = opt_id(ids, F_API_VERSION);
     v[17] = opt(ev->http_status);
     v[18] = opt_id(ids, F_STATUS_CODE);
-    v[19] = strcmp(ev->v[F_RESULT], "fail") == 0;
+    v[C_RESULT] = strcmp(ev->v[F_RESULT], "fail") == 0;
     v[20] = opt_id(ids, F_MESSAGE);
     v[21] = opt(ev->duration_ms);
     v[22] = opt(ev->footer);
@@ -303,6 +323,71 @@ row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
     r->doc_id_len = ev->v[F_DOC_ID] ? ev->len[F_DOC_ID] : 0;
     r->doc_number = ev->v[F_DOC_NUMBER];
     r->doc_number_len = ev->v[F_DOC_NUMBER] ? ev->len[F_DOC_NUMBER] : 0;
+}
+
+static void
+ident_of_row(struct ident *id, const struct row *r)
+{
+    *id = (struct ident){r->v[C_T], r->v[C_APP], r->v[C_SIGNER],
+                         r->v[C_RESULT], r->doc_id, r->doc_id_len};
+}
+
+/* A row out of time order, for the sort (its key is the sort's): its
+ * event and the fields of the dedupe rule as zigzag varints, then the
+ * doc_id's bytes. The merge compares them with a stored event without
+ * reading the row again, which, stored in the order read, lies on a
+ * random page in key order. */
+static void
+put_varint(struct tte_buf *b, int64_t v)
+{
+    uint64_t u = (uint64_t)v << 1 ^ (v < 0 ? ~(uint64_t)0 : 0);
+    unsigned char t[10];
+    size_t n = 0;
+    do {
+        t[n++] = (unsigned char)((u & 0x7f) | (u > 0x7f ? 0x80 : 0));
+        u >>= 7;
+    } while (u);
+    tte_buf_add(b, (const char *)t, n);
+}
+
+static bool
+get_varint(const unsigned char **p, const unsigned char *end, int64_t *v)
+{
+    uint64_t u = 0;
+    for (int shift = 0; *p < end && shift < 64; shift += 7) {
+        unsigned char c = *(*p)++;
+        u |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *v = (int64_t)(u >> 1 ^ (u & 1 ? ~(uint64_t)0 : 0));
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+encode_staged(struct tte_buf *b, int64_t event, const struct ident *id)
+{
+    tte_buf_reset(b);
+    put_varint(b, event);
+    put_varint(b, id->t);
+    put_varint(b, id->app);
+    put_varint(b, id->signer);
+    put_varint(b, id->result);
+    tte_buf_add(b, id->doc_id, id->doc_id_len);
+}
+
+static bool
+decode_staged(const void *rec, size_t n, int64_t *event, struct ident *id)
+{
+    const unsigned char *p = rec, *end = p + n;
+    if (!get_varint(&p, end, event) || !get_varint(&p, end, &id->t) ||
+        !get_varint(&p, end, &id->app) || !get_varint(&p, end, &id->signer) ||
+        !get_varint(&p, end, &id->result))
+        return false;
+    id->doc_id = (const char *)p;
+    id->doc_id_len = (size_t)(end - p);
+    return true;
 }
 
 /* Appends r to events; *event receives its id. */
@@ -336,37 +421,25 @@ add_dup(struct store *s, int64_t event, long long file_id)
     return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
 }
 
-/* Gives event (of file file_id) the first key from key on that is free,
- * unless an equal event holds one of the keys before it: then *dup, the
- * new row is deleted, and the file noted when another file owns the
- * event. */
+/* The first key from key on that is free (*slot), unless an equal event
+ * holds one of the keys before it: then *dup, noted for file_id when
+ * another file owns the event. */
 static enum tte_err
-key_at(struct store *s, int64_t key, int64_t event, long long file_id,
-       bool *dup)
+probe(struct store *s, int64_t key, const struct ident *id,
+      long long file_id, int64_t *slot, bool *dup)
 {
     *dup = false;
-    sqlite3_bind_int64(s->q[Q_KEY_ADD], 2, event);
     for (;; key++) {
-        sqlite3_bind_int64(s->q[Q_KEY_ADD], 1, key);
-        int rc = step(s, Q_KEY_ADD, NULL);
-        if (rc == SQLITE_DONE) {
-            if (key > s->top)
-                s->top = key;
-            return TTE_OK;
-        }
-        if (rc != SQLITE_CONSTRAINT)
-            return tte_db_err(s->db, rc);
         int64_t stored = 0, owner = 0;
         sqlite3_bind_int64(s->q[Q_KEY_GET], 1, key);
-        rc = step(s, Q_KEY_GET, &stored);
+        int rc = step(s, Q_KEY_GET, &stored);
+        if (rc == SQLITE_DONE) {
+            *slot = key;
+            return TTE_OK;
+        }
         if (rc != SQLITE_ROW)
             return tte_db_err(s->db, rc);
-        enum tte_err err = same_event(s, stored, event, dup, &owner);
-        if (!err && *dup) {
-            sqlite3_bind_int64(s->q[Q_EV_DEL], 1, event);
-            rc = step(s, Q_EV_DEL, NULL);
-            err = rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
-        }
+        enum tte_err err = same_event(s, stored, id, dup, &owner);
         if (!err && *dup && owner != file_id)
             err = add_dup(s, stored, file_id);
         if (err || *dup)
@@ -376,40 +449,49 @@ key_at(struct store *s, int64_t key, int64_t event, long long file_id,
     }
 }
 
+static enum tte_err
+insert_key(struct store *s, int64_t key, int64_t event)
+{
+    sqlite3_bind_int64(s->q[Q_KEY_ADD], 1, key);
+    sqlite3_bind_int64(s->q[Q_KEY_ADD], 2, event);
+    int rc = step(s, Q_KEY_ADD, NULL);
+    if (rc != SQLITE_DONE)
+        return tte_db_err(s->db, rc);
+    if (key > s->top)
+        s->top = key;
+    return TTE_OK;
+}
+
 /* Inserts the keys waiting in the batch. */
 static enum tte_err
 flush_keys(struct store *s)
 {
     int n = s->nbatch;
     s->nbatch = 0;
-    for (int i = 0; i < n; i++)
-        if (s->batch[i][0] > s->top)
-            s->top = s->batch[i][0];
     if (n == KEY_BATCH) {
         for (int i = 0; i < n; i++) {
             sqlite3_bind_int64(s->q[Q_KEY_BATCH], 2 * i + 1, s->batch[i][0]);
             sqlite3_bind_int64(s->q[Q_KEY_BATCH], 2 * i + 2, s->batch[i][1]);
         }
         int rc = step(s, Q_KEY_BATCH, NULL);
-        return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
-    }
-    for (int i = 0; i < n; i++) {
-        sqlite3_bind_int64(s->q[Q_KEY_ADD], 1, s->batch[i][0]);
-        sqlite3_bind_int64(s->q[Q_KEY_ADD], 2, s->batch[i][1]);
-        int rc = step(s, Q_KEY_ADD, NULL);
         if (rc != SQLITE_DONE)
             return tte_db_err(s->db, rc);
+        if (s->batch_top > s->top)
+            s->top = s->batch_top;
+        return TTE_OK;
     }
-    return TTE_OK;
+    enum tte_err err = TTE_OK;
+    for (int i = 0; !err && i < n; i++)
+        err = insert_key(s, s->batch[i][0], s->batch[i][1]);
+    return err;
 }
 
-/* Gives event its key by the dedupe rule (key_at), batched when the key
- * is free for certain: above every key stored and none of the batch's. */
+/* Whether key is free for certain: above every key stored (top, asked
+ * once a transaction) and none of the batch's. Then it waits in the
+ * batch; else the batch is stored, so that a probe sees it. */
 static enum tte_err
-add_key(struct store *s, int64_t key, int64_t event, long long file_id,
-        bool *dup)
+key_free(struct store *s, int64_t key, bool *free_)
 {
-    *dup = false;
     if (!s->top_known) {
         int rc = step(s, Q_KEY_TOP, &s->top);
         if (rc != SQLITE_ROW)
@@ -422,15 +504,38 @@ add_key(struct store *s, int64_t key, int64_t event, long long file_id,
     if (unseen && s->nbatch && key <= s->batch_top)
         for (int i = 0; unseen && i < s->nbatch; i++)
             unseen = s->batch[i][0] != key;
-    if (unseen) {
-        s->batch[s->nbatch][0] = key;
-        s->batch[s->nbatch][1] = event;
-        if (!s->nbatch || key > s->batch_top)
-            s->batch_top = key;
-        return ++s->nbatch == KEY_BATCH ? flush_keys(s) : TTE_OK;
+    *free_ = unseen;
+    return unseen ? TTE_OK : flush_keys(s);
+}
+
+static enum tte_err
+batch_key(struct store *s, int64_t key, int64_t event)
+{
+    s->batch[s->nbatch][0] = key;
+    s->batch[s->nbatch][1] = event;
+    if (!s->nbatch || key > s->batch_top)
+        s->batch_top = key;
+    return ++s->nbatch == KEY_BATCH ? flush_keys(s) : TTE_OK;
+}
+
+/* Stores r and its key, unless an equal event is stored (*dup). */
+static enum tte_err
+store_row(struct store *s, const struct row *r, bool *dup)
+{
+    int64_t key = r->v[C_KEY], slot = key, event;
+    bool free_;
+    *dup = false;
+    enum tte_err err = key_free(s, key, &free_);
+    if (!err && !free_) {
+        struct ident id;
+        ident_of_row(&id, r);
+        err = probe(s, key, &id, r->v[C_FILE_ID], &slot, dup);
     }
-    enum tte_err err = flush_keys(s);
-    return err ? err : key_at(s, key, event, file_id, dup);
+    if (!err && !*dup)
+        err = append_row(s, r, &event);
+    if (err || *dup)
+        return err;
+    return free_ ? batch_key(s, key, event) : insert_key(s, slot, event);
 }
 
 enum tte_err
@@ -451,20 +556,24 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
         return err;
     struct row r;
     row_of(&r, ev, ids, file_id, line);
-    int64_t key = r.v[C_KEY], event;
-    if ((err = append_row(s, &r, &event)))
-        return err;
+    int64_t key = r.v[C_KEY];
     /* In time order so far: the key lands on the page the last one did
      * (within a second the hash bits make no order, but one page). */
     s->staging = s->staging || key >> 20 < s->last_key >> 20;
     if (s->staging) {
+        int64_t event;
+        struct ident id;
         s->file_id = file_id;
         *out = STORE_STAGED;
-        return sorter_add(s->sort, (uint64_t)key, &event, sizeof event);
+        if ((err = append_row(s, &r, &event)))
+            return err;
+        ident_of_row(&id, &r);
+        encode_staged(&s->rec, event, &id);
+        return sorter_add(s->sort, (uint64_t)key, s->rec.data, s->rec.len);
     }
     s->last_key = key;
     bool dup;
-    err = add_key(s, key, event, file_id, &dup);
+    err = store_row(s, &r, &dup);
     *out = dup ? STORE_DUP : STORE_NEW;
     return err;
 }
@@ -500,18 +609,35 @@ merge_stage_table(struct store *s, store_count_fn count, void *ctx)
             break;
         }
         struct row r;
-        int64_t event;
         bool dup;
         row_of_stage(&r, st);
-        err = append_row(s, &r, &event);
-        if (!err)
-            err = add_key(s, r.v[C_KEY], event, r.v[C_FILE_ID], &dup);
+        err = store_row(s, &r, &dup);
         if (!err)
             count(ctx, r.v[C_FILE_ID], dup);
     }
     sqlite3_reset(st);
     if (!err) {
         int rc = step(s, Q_ST_CLEAR, NULL);
+        if (rc != SQLITE_DONE)
+            err = tte_db_err(s->db, rc);
+    }
+    return err;
+}
+
+/* Deletes the rows of the file found duplicates by the merge, in the
+ * order stored: one pass over them. */
+static enum tte_err
+drop_later(struct store *s)
+{
+    enum tte_err err = sorter_sort(s->later);
+    while (!err) {
+        uint64_t event;
+        const void *rec;
+        size_t n;
+        if (sorter_next(s->later, &event, &rec, &n, &err) <= 0)
+            break;
+        sqlite3_bind_int64(s->q[Q_EV_DEL], 1, (int64_t)event);
+        int rc = step(s, Q_EV_DEL, NULL);
         if (rc != SQLITE_DONE)
             err = tte_db_err(s->db, rc);
     }
@@ -531,20 +657,30 @@ merge_sorted(struct store *s, store_count_fn count, void *ctx)
         int got = sorter_next(s->sort, &key, &rec, &n, &err);
         if (got <= 0)
             break;
-        int64_t event;
-        if (n != sizeof event) {
-            log_err("a key out of time order came back from the sort "
+        int64_t event, slot = (int64_t)key;
+        struct ident id;
+        if (!decode_staged(rec, n, &event, &id)) {
+            log_err("a row out of time order came back from the sort "
                     "damaged");
             err = TTE_E_SOFTWARE;
             break;
         }
-        memcpy(&event, rec, sizeof event);
-        bool dup;
-        err = add_key(s, (int64_t)key, event, s->file_id, &dup);
+        bool free_, dup = false;
+        err = key_free(s, (int64_t)key, &free_);
+        if (!err && free_)
+            err = batch_key(s, (int64_t)key, event);
+        else if (!err)
+            err = probe(s, (int64_t)key, &id, s->file_id, &slot, &dup);
+        if (!err && !free_)
+            err = dup ? sorter_add(s->later, (uint64_t)event, "", 0)
+                      : insert_key(s, slot, event);
         if (!err)
             count(ctx, s->file_id, dup);
     }
     sorter_clear(s->sort);
+    if (!err && sorter_count(s->later))
+        err = drop_later(s);
+    sorter_clear(s->later);
     return err;
 }
 
