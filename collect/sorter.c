@@ -262,7 +262,7 @@ sorter_add(struct sorter *s, uint64_t key, const void *rec, size_t n)
             return err;
         c = &s->chunk[s->cur];
     }
-    if (c->used + n > c->cap) {
+    if (c->used + n > c->cap || !c->mem) {  /* records may be empty */
         size_t cap = c->cap ? c->cap : 4096;
         while (cap < c->used + n)
             cap *= 2;

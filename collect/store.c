@@ -57,6 +57,8 @@ enum { C_KEY = 0, C_T = 1, C_APP = 2, C_SIGNER = 4, C_DOC_ID = 11,
  * as a file in time order does: the sort (a key and its event, some 30
  * bytes) is what a file out of order adds to the peak. */
 #define SORT_BUDGET (512u << 10)
+/* Stored events this close in the order read lie on the same few pages. */
+#define NEAR_EVENTS 1024
 /* Keys that cannot meet a taken one go into event_keys this many to a
  * statement. */
 #define KEY_BATCH 256
@@ -99,12 +101,11 @@ struct store {
     struct dict dict;
     /* Of the file begun: the last key added directly, and whether its
      * keys go to the sort (and the file's id, for their counts). */
-    int64_t last_key;
+    int64_t last_key, last_met;
     bool staging;
     long long file_id;
     struct sorter *sort;
-    /* The rows the merge found duplicates, to delete in the order
-     * stored. */
+    /* Of the merge: rows whose key met a stored event, by that event. */
     struct sorter *later;
     struct tte_buf rec;         /* a row out of order, for the sort */
     /* Keys above top, the largest in event_keys when asked within this
@@ -134,7 +135,7 @@ store_close(struct store *s)
 void
 store_file_begin(struct store *s)
 {
-    s->last_key = 0;
+    s->last_key = s->last_met = 0;
     s->staging = false;
     s->top_known = false;
     s->nbatch = 0;
@@ -368,7 +369,6 @@ get_varint(const unsigned char **p, const unsigned char *end, int64_t *v)
 static void
 encode_staged(struct tte_buf *b, int64_t event, const struct ident *id)
 {
-    tte_buf_reset(b);
     put_varint(b, event);
     put_varint(b, id->t);
     put_varint(b, id->app);
@@ -538,6 +538,29 @@ store_row(struct store *s, const struct row *r, bool *dup)
     return free_ ? batch_key(s, key, event) : insert_key(s, slot, event);
 }
 
+/* Whether key is taken by a stored event far from the one the last row
+ * in time order met (*far): comparing with it would read a random page
+ * of events, stored in the order read, so the rows go to the sort from
+ * here on, and the merge reads the events they meet in their order. */
+static enum tte_err
+met_far(struct store *s, int64_t key, bool *far)
+{
+    bool free_;
+    enum tte_err err = key_free(s, key, &free_);
+    if (err || free_)
+        return err;
+    int64_t stored = 0;
+    sqlite3_bind_int64(s->q[Q_KEY_GET], 1, key);
+    int rc = step(s, Q_KEY_GET, &stored);
+    if (rc == SQLITE_DONE)
+        return TTE_OK;
+    if (rc != SQLITE_ROW)
+        return tte_db_err(s->db, rc);
+    *far = s->last_met && llabs(stored - s->last_met) > NEAR_EVENTS;
+    s->last_met = stored;
+    return TTE_OK;
+}
+
 enum tte_err
 store_flush(struct store *s)
 {
@@ -560,6 +583,8 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
     /* In time order so far: the key lands on the page the last one did
      * (within a second the hash bits make no order, but one page). */
     s->staging = s->staging || key >> 20 < s->last_key >> 20;
+    if (!s->staging && (err = met_far(s, key, &s->staging)))
+        return err;
     if (s->staging) {
         int64_t event;
         struct ident id;
@@ -568,6 +593,7 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
         if ((err = append_row(s, &r, &event)))
             return err;
         ident_of_row(&id, &r);
+        tte_buf_reset(&s->rec);
         encode_staged(&s->rec, event, &id);
         return sorter_add(s->sort, (uint64_t)key, s->rec.data, s->rec.len);
     }
@@ -624,62 +650,142 @@ merge_stage_table(struct store *s, store_count_fn count, void *ctx)
     return err;
 }
 
-/* Deletes the rows of the file found duplicates by the merge, in the
- * order stored: one pass over them. */
-static enum tte_err
-drop_later(struct store *s)
+/* Of the merge: a row whose key met a stored event (its id is the
+ * record's key): the row's key, then its event and fields as
+ * encode_staged writes them. */
+static void
+encode_met(struct tte_buf *b, int64_t event, int64_t key,
+           const struct ident *id)
 {
-    enum tte_err err = sorter_sort(s->later);
-    while (!err) {
-        uint64_t event;
-        const void *rec;
-        size_t n;
-        if (sorter_next(s->later, &event, &rec, &n, &err) <= 0)
-            break;
-        sqlite3_bind_int64(s->q[Q_EV_DEL], 1, (int64_t)event);
-        int rc = step(s, Q_EV_DEL, NULL);
-        if (rc != SQLITE_DONE)
-            err = tte_db_err(s->db, rc);
-    }
-    return err;
+    tte_buf_reset(b);
+    put_varint(b, key);
+    encode_staged(b, event, id);
 }
 
-/* The keys of the file's rows out of time order, in key order (equal
- * keys in the order read: of equal events the first stays). */
-static enum tte_err
-merge_sorted(struct store *s, store_count_fn count, void *ctx)
+static bool
+decode_met(const void *rec, size_t n, int64_t *event, int64_t *key,
+           struct ident *id)
 {
-    enum tte_err err = sorter_sort(s->sort);
-    while (!err) {
+    const unsigned char *p = rec, *end = p + n;
+    return get_varint(&p, end, key) &&
+           decode_staged(p, (size_t)(end - p), event, id);
+}
+
+/* Runs f over the records of so, sorted, then empties so. */
+typedef enum tte_err (*record_fn)(struct store *s, uint64_t key,
+                                  const void *rec, size_t n, void *ctx);
+static enum tte_err
+each_sorted(struct store *s, struct sorter *so, record_fn f, void *ctx)
+{
+    enum tte_err err = sorter_count(so) ? sorter_sort(so) : TTE_OK;
+    while (!err && sorter_count(so)) {
         uint64_t key;
         const void *rec;
         size_t n;
-        int got = sorter_next(s->sort, &key, &rec, &n, &err);
-        if (got <= 0)
+        if (sorter_next(so, &key, &rec, &n, &err) <= 0)
             break;
-        int64_t event, slot = (int64_t)key;
-        struct ident id;
-        if (!decode_staged(rec, n, &event, &id)) {
-            log_err("a row out of time order came back from the sort "
-                    "damaged");
-            err = TTE_E_SOFTWARE;
-            break;
-        }
-        bool free_, dup = false;
-        err = key_free(s, (int64_t)key, &free_);
-        if (!err && free_)
-            err = batch_key(s, (int64_t)key, event);
-        else if (!err)
-            err = probe(s, (int64_t)key, &id, s->file_id, &slot, &dup);
-        if (!err && !free_)
-            err = dup ? sorter_add(s->later, (uint64_t)event, "", 0)
-                      : insert_key(s, slot, event);
-        if (!err)
-            count(ctx, s->file_id, dup);
+        err = f(s, key, rec, n, ctx);
     }
+    sorter_clear(so);
+    return err;
+}
+
+static enum tte_err
+damaged(void)
+{
+    log_err("a row out of time order came back from the sort damaged");
+    return TTE_E_SOFTWARE;
+}
+
+struct merge_ctx {
+    store_count_fn count;
+    void *ctx;
+};
+
+/* First pass, in key order: a free key is the row's; a taken one waits
+ * in s->later for the stored event to be read in its order. */
+static enum tte_err
+merge_key(struct store *s, uint64_t key, const void *rec, size_t n,
+          void *ctx)
+{
+    struct merge_ctx *m = ctx;
+    int64_t event, stored = 0;
+    struct ident id;
+    bool free_;
+    if (!decode_staged(rec, n, &event, &id))
+        return damaged();
+    enum tte_err err = key_free(s, (int64_t)key, &free_);
+    if (err || free_) {
+        if (!err)
+            m->count(m->ctx, s->file_id, false);
+        return err ? err : batch_key(s, (int64_t)key, event);
+    }
+    sqlite3_bind_int64(s->q[Q_KEY_GET], 1, (int64_t)key);
+    int rc = step(s, Q_KEY_GET, &stored);
+    if (rc == SQLITE_DONE) {
+        m->count(m->ctx, s->file_id, false);
+        return insert_key(s, (int64_t)key, event);
+    }
+    if (rc != SQLITE_ROW)
+        return tte_db_err(s->db, rc);
+    encode_met(&s->rec, event, (int64_t)key, &id);
+    return sorter_add(s->later, (uint64_t)stored, s->rec.data, s->rec.len);
+}
+
+/* Second pass, in the order stored: the row is that event's duplicate
+ * (deleted in a third pass, in its own order), or a different event
+ * with the same key, which takes the next free one. */
+static enum tte_err
+merge_met(struct store *s, uint64_t stored, const void *rec, size_t n,
+          void *ctx)
+{
+    struct merge_ctx *m = ctx;
+    int64_t event, key, owner = 0, slot;
+    struct ident id;
+    bool dup;
+    if (!decode_met(rec, n, &event, &key, &id))
+        return damaged();
+    enum tte_err err = same_event(s, (int64_t)stored, &id, &dup, &owner);
+    if (!err && dup && owner != s->file_id)
+        err = add_dup(s, (int64_t)stored, s->file_id);
+    if (!err && dup)
+        err = sorter_add(s->sort, (uint64_t)event, "", 0);
+    else if (!err && !(err = probe(s, key + 1, &id, s->file_id, &slot,
+                                   &dup)))
+        err = dup ? sorter_add(s->sort, (uint64_t)event, "", 0)
+                  : insert_key(s, slot, event);
+    if (!err)
+        m->count(m->ctx, s->file_id, dup);
+    return err;
+}
+
+static enum tte_err
+drop_row(struct store *s, uint64_t event, const void *rec, size_t n,
+         void *ctx)
+{
+    (void)rec, (void)n, (void)ctx;
+    sqlite3_bind_int64(s->q[Q_EV_DEL], 1, (int64_t)event);
+    int rc = step(s, Q_EV_DEL, NULL);
+    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
+}
+
+/* The keys of the file's rows out of time order, in key order (equal
+ * keys in the order read: of equal events the first stays). Each pass
+ * reads the table it needs in that table's order: events stored in
+ * whatever order the rows came are compared and deleted in one pass
+ * each, not one random page a row. */
+static enum tte_err
+merge_sorted(struct store *s, store_count_fn count, void *ctx)
+{
+    struct merge_ctx m = {count, ctx};
+    enum tte_err err = each_sorted(s, s->sort, merge_key, &m);
+    if (!err)
+        err = flush_keys(s);
+    if (!err)
+        err = each_sorted(s, s->later, merge_met, &m);
+    if (!err)
+        err = each_sorted(s, s->sort, drop_row, NULL);
     sorter_clear(s->sort);
-    if (!err && sorter_count(s->later))
-        err = drop_later(s);
     sorter_clear(s->later);
     return err;
 }

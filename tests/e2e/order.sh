@@ -223,6 +223,43 @@ same "old layout: the same rows again are all duplicates" \
 same "old layout: no event added" \
     "$(events "$TMP/legacy.db")" "$(events "$TMP/o30.db")"
 
+# A database whose events came in no order, then the same rows again by
+# other names: in time order (each row meets a stored event on a page of
+# its own: the rows go to the sort), in the first file's order and in a
+# third: all duplicates, nothing added, every event still one key; and
+# forgetting the first file hands its events to the next.
+$PY - "$TMP/g30.csv" "$TMP/f30.csv" <<'PYEOF'
+import csv, random, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+head, rows = rows[0], rows[1:]
+random.Random(30).shuffle(rows)
+w = csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n")
+w.writerows([head] + rows)
+PYEOF
+collect --db "$TMP/rep.db" --source csv "$TMP/f30.csv"
+cp "$TMP/g30.csv" "$TMP/rep-ordered.csv"
+cp "$TMP/f30.csv" "$TMP/rep-same.csv"
+cp "$TMP/s30.csv" "$TMP/rep-other.csv"
+for f in rep-ordered rep-same rep-other; do
+    collect --db "$TMP/rep.db" --source csv "$TMP/$f.csv"
+    same "stored out of order, again as $f: all duplicates" \
+        "$(q "$TMP/rep.db" "SELECT accepted || ',' || duplicates FROM files
+            WHERE path LIKE '%/$f.csv'")" "0,$rows30"
+done
+same "stored out of order, again thrice: the events of one clean run" \
+    "$(events "$TMP/rep.db")" "$(events "$TMP/o30.db")"
+same "stored out of order, again thrice: one key per event" \
+    "$(q "$TMP/rep.db" 'SELECT count(*) || "," || count(DISTINCT id)
+        FROM events JOIN event_keys ON event = id')" "$want,$want"
+collect --db "$TMP/rep.db" --forget "$TMP/f30.csv"
+same "the first file forgotten: its events are the next file's" \
+    "$(q "$TMP/rep.db" "SELECT count(*) || ',' || count(DISTINCT f.path)
+        FROM events e JOIN files f ON f.id = e.file_id")" "$want,1"
+same "the first file forgotten: still one key per event" \
+    "$(q "$TMP/rep.db" 'SELECT (SELECT count(*) FROM event_keys) || ","
+        || count(*) FROM events JOIN event_keys ON event = id')" \
+    "$want,$want"
+
 # Two different events with the same key, after a later row (so staged):
 # both kept, each duplicate found. The pair comes from an independent
 # Python copy of the key's hash (lib/tte_event.c).

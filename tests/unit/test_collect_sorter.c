@@ -177,6 +177,34 @@ cleared_and_used_again(void **state)
     sorter_free(s);
 }
 
+/* Records of no bytes (the key is all): in memory and through runs, each
+ * key once, in order. */
+static void
+empty_records(void **state)
+{
+    (void)state;
+    for (uint32_t n = 100; n <= 100000; n *= 1000) {
+        struct sorter *s = sorter_new(64 << 10);
+        for (uint32_t i = 0; i < n; i++)
+            assert_int_equal(sorter_add(s, key_of(i, UINT64_MAX), "", 0),
+                             TTE_OK);
+        assert_int_equal(sorter_sort(s), TTE_OK);
+        uint64_t key, last = 0;
+        const void *rec;
+        size_t len;
+        enum tte_err err;
+        uint32_t got = 0;
+        while (sorter_next(s, &key, &rec, &len, &err) == 1) {
+            assert_int_equal(len, 0);
+            assert_true(got == 0 || key > last);
+            last = key;
+            got++;
+        }
+        assert_int_equal(got, n);
+        sorter_free(s);
+    }
+}
+
 static void
 no_folder_for_the_file(void **state)
 {
@@ -200,6 +228,7 @@ main(void)
         cmocka_unit_test(many_runs),
         cmocka_unit_test(record_over_budget),
         cmocka_unit_test(cleared_and_used_again),
+        cmocka_unit_test(empty_records),
         cmocka_unit_test(no_folder_for_the_file),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
