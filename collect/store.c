@@ -11,12 +11,15 @@
  * Keys lead with the time, so the keys of a file in time order append to
  * event_keys as they come. A file out of order would insert each key on a
  * random page of a table far larger than the page cache; from its first
- * row out of order on, the keys (with their event) go to an external sort
- * (sorter.c) instead, in bounded memory, and are added at the end of the
- * file in key order: one pass over event_keys, while the rows themselves
- * were stored as they were read. They commit with the file's end, so a
- * kill while keys wait loses nothing: the next run reads the rows again
- * (writer.c).
+ * row out of order on, the keys (with their event and the fields the rule
+ * compares) go to an external sort (sorter.c) instead, in bounded memory,
+ * and are added at the end of the file in key order: one pass over
+ * event_keys, while the rows themselves were stored as they were read.
+ * Rows whose key meets a stored event are then compared with it in the
+ * order the events were stored, and duplicates deleted in theirs, so
+ * that no pass reads a page per row. They commit with the file's end,
+ * so a kill while keys wait loses nothing: the next run reads the rows
+ * again (writer.c).
  *
  * Versions before the sort staged such rows in the table events_stage and
  * committed them; a database a stopped run of one left is merged from
@@ -34,7 +37,7 @@
 #include "tte_log.h"
 
 enum { Q_STR_FIND, Q_STR_ADD, Q_EV_GET, Q_EV_ADD, Q_EV_DEL, Q_KEY_ADD,
-       Q_KEY_GET, Q_KEY_TOP, Q_KEY_BATCH, Q_ST_NEXT, Q_ST_CLEAR, Q_ST_ANY, Q_REJECT, Q_DUP_ADD,
+       Q_KEY_GET, Q_KEY_NEXT, Q_KEY_BATCH, Q_ST_NEXT, Q_ST_CLEAR, Q_ST_ANY, Q_REJECT, Q_DUP_ADD,
        Q_COUNT };
 
 /* The columns of events but its id, in the order of the insert's
@@ -80,7 +83,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_EV_DEL] = "DELETE FROM events WHERE id = ?1",
     [Q_KEY_ADD] = "INSERT INTO event_keys(key, event) VALUES (?1, ?2)",
     [Q_KEY_GET] = "SELECT event FROM event_keys WHERE key = ?1",
-    [Q_KEY_TOP] = "SELECT COALESCE(max(key), -1) FROM event_keys",
+    [Q_KEY_NEXT] = "SELECT key, event FROM event_keys WHERE key >= ?1"
+                   " ORDER BY key LIMIT 1",
     /* Q_KEY_BATCH: an insert of KEY_BATCH keys, written by store_open. */
     /* seq breaks ties in file order: of equal events the first stays. */
     [Q_ST_NEXT] = "SELECT id, " EV_COLS " FROM events_stage"
@@ -108,11 +112,12 @@ struct store {
     /* Of the merge: rows whose key met a stored event, by that event. */
     struct sorter *later;
     struct tte_buf rec;         /* a row out of order, for the sort */
-    /* Keys above top, the largest in event_keys when asked within this
-     * transaction, and none equal among them, are free: they wait in
-     * batch for one insert together. */
-    int64_t top;
-    bool top_known;
+    /* No key of event_keys lies in [lo, hi) (asked within this
+     * transaction; hi INT64_MAX: none from lo on): a key there that none
+     * in batch equals is free, and waits there for one insert of many. */
+    int64_t lo, hi;
+    int64_t hi_event;           /* the event holding hi, when one does */
+    bool span_known;
     int64_t batch[KEY_BATCH][2];
     int nbatch;
     int64_t batch_top;          /* the largest key in batch */
@@ -137,7 +142,7 @@ store_file_begin(struct store *s)
 {
     s->last_key = s->last_met = 0;
     s->staging = false;
-    s->top_known = false;
+    s->span_known = false;
     s->nbatch = 0;
     sorter_clear(s->sort);
     sorter_clear(s->later);
@@ -449,6 +454,14 @@ probe(struct store *s, int64_t key, const struct ident *id,
     }
 }
 
+/* key is in event_keys now: the span without keys ends before it. */
+static void
+shrink_span(struct store *s, int64_t key)
+{
+    if (key >= s->lo && key < s->hi)
+        s->span_known = false;
+}
+
 static enum tte_err
 insert_key(struct store *s, int64_t key, int64_t event)
 {
@@ -457,8 +470,7 @@ insert_key(struct store *s, int64_t key, int64_t event)
     int rc = step(s, Q_KEY_ADD, NULL);
     if (rc != SQLITE_DONE)
         return tte_db_err(s->db, rc);
-    if (key > s->top)
-        s->top = key;
+    shrink_span(s, key);
     return TTE_OK;
 }
 
@@ -476,8 +488,8 @@ flush_keys(struct store *s)
         int rc = step(s, Q_KEY_BATCH, NULL);
         if (rc != SQLITE_DONE)
             return tte_db_err(s->db, rc);
-        if (s->batch_top > s->top)
-            s->top = s->batch_top;
+        for (int i = 0; i < n; i++)
+            shrink_span(s, s->batch[i][0]);
         return TTE_OK;
     }
     enum tte_err err = TTE_OK;
@@ -486,21 +498,28 @@ flush_keys(struct store *s)
     return err;
 }
 
-/* Whether key is free for certain: above every key stored (top, asked
- * once a transaction) and none of the batch's. Then it waits in the
- * batch; else the batch is stored, so that a probe sees it. */
+/* Whether key is free for certain: in the span known to hold no key and
+ * none of the batch's (asking for the span from key on when it is
+ * outside). Then it waits in the batch; else the batch is stored, so
+ * that a probe sees it. */
 static enum tte_err
 key_free(struct store *s, int64_t key, bool *free_)
 {
-    if (!s->top_known) {
-        int rc = step(s, Q_KEY_TOP, &s->top);
-        if (rc != SQLITE_ROW)
+    if (!s->span_known || key < s->lo || key >= s->hi) {
+        sqlite3_stmt *st = s->q[Q_KEY_NEXT];
+        sqlite3_bind_int64(st, 1, key);
+        int rc = sqlite3_step(st);
+        s->lo = key;
+        s->hi = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : INT64_MAX;
+        s->hi_event = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
             return tte_db_err(s->db, rc);
-        s->top_known = true;
+        s->span_known = true;
     }
     /* Keys mostly come in order: one above the batch's largest is new
      * to it. */
-    bool unseen = key > s->top;
+    bool unseen = key < s->hi;
     if (unseen && s->nbatch && key <= s->batch_top)
         for (int i = 0; unseen && i < s->nbatch; i++)
             unseen = s->batch[i][0] != key;
@@ -518,15 +537,15 @@ batch_key(struct store *s, int64_t key, int64_t event)
     return ++s->nbatch == KEY_BATCH ? flush_keys(s) : TTE_OK;
 }
 
-/* Stores r and its key, unless an equal event is stored (*dup). */
+/* Stores r and its key, unless an equal event is stored (*dup); free_:
+ * key_free's answer for its key. */
 static enum tte_err
-store_row(struct store *s, const struct row *r, bool *dup)
+store_row(struct store *s, const struct row *r, bool free_, bool *dup)
 {
     int64_t key = r->v[C_KEY], slot = key, event;
-    bool free_;
+    enum tte_err err = TTE_OK;
     *dup = false;
-    enum tte_err err = key_free(s, key, &free_);
-    if (!err && !free_) {
+    if (!free_) {
         struct ident id;
         ident_of_row(&id, r);
         err = probe(s, key, &id, r->v[C_FILE_ID], &slot, dup);
@@ -538,34 +557,26 @@ store_row(struct store *s, const struct row *r, bool *dup)
     return free_ ? batch_key(s, key, event) : insert_key(s, slot, event);
 }
 
-/* Whether key is taken by a stored event far from the one the last row
- * in time order met (*far): comparing with it would read a random page
- * of events, stored in the order read, so the rows go to the sort from
- * here on, and the merge reads the events they meet in their order. */
-static enum tte_err
+/* Whether key, not free, is taken by a stored event far from the one the
+ * last row in time order met (*far): comparing with it would read a
+ * random page of events, stored in the order read, so the rows go to the
+ * sort from here on, and the merge reads the events they meet in their
+ * order. */
+static void
 met_far(struct store *s, int64_t key, bool *far)
 {
-    bool free_;
-    enum tte_err err = key_free(s, key, &free_);
-    if (err || free_)
-        return err;
-    int64_t stored = 0;
-    sqlite3_bind_int64(s->q[Q_KEY_GET], 1, key);
-    int rc = step(s, Q_KEY_GET, &stored);
-    if (rc == SQLITE_DONE)
-        return TTE_OK;
-    if (rc != SQLITE_ROW)
-        return tte_db_err(s->db, rc);
-    *far = s->last_met && llabs(stored - s->last_met) > NEAR_EVENTS;
-    s->last_met = stored;
-    return TTE_OK;
+    if (!s->span_known || key != s->hi)
+        return;     /* in the batch: this file's */
+    *far = s->last_met && llabs(s->hi_event - s->last_met) > NEAR_EVENTS;
+    s->last_met = s->hi_event;
 }
 
 enum tte_err
 store_flush(struct store *s)
 {
-    /* A commit lets another writer in: top is asked again after it. */
-    s->top_known = false;
+    /* A commit lets another writer in: the span is asked again after
+     * it. */
+    s->span_known = false;
     return flush_keys(s);
 }
 
@@ -583,8 +594,13 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
     /* In time order so far: the key lands on the page the last one did
      * (within a second the hash bits make no order, but one page). */
     s->staging = s->staging || key >> 20 < s->last_key >> 20;
-    if (!s->staging && (err = met_far(s, key, &s->staging)))
+    bool free_ = false;
+    if (!s->staging)
+        err = key_free(s, key, &free_);
+    if (err)
         return err;
+    if (!s->staging && !free_)
+        met_far(s, key, &s->staging);
     if (s->staging) {
         int64_t event;
         struct ident id;
@@ -599,7 +615,7 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
     }
     s->last_key = key;
     bool dup;
-    err = store_row(s, &r, &dup);
+    err = store_row(s, &r, free_, &dup);
     *out = dup ? STORE_DUP : STORE_NEW;
     return err;
 }
@@ -635,9 +651,11 @@ merge_stage_table(struct store *s, store_count_fn count, void *ctx)
             break;
         }
         struct row r;
-        bool dup;
+        bool dup, free_;
         row_of_stage(&r, st);
-        err = store_row(s, &r, &dup);
+        err = key_free(s, r.v[C_KEY], &free_);
+        if (!err)
+            err = store_row(s, &r, free_, &dup);
         if (!err)
             count(ctx, r.v[C_FILE_ID], dup);
     }
