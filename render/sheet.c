@@ -437,12 +437,30 @@ first_table_setup(struct sheet *s, const struct table *t, const cJSON *b)
                                              t->last,
                                              (lxw_col_t)t->ncols - 1),
                      t->header_row, 0, "worksheet_autofilter");
-    /* Repeated on every printed page only when it is the sheet's one
-     * table: above another table it would name the wrong columns. */
-    if (s->one_table)
-        sheet_lxw_ok(s, worksheet_repeat_rows(s->ws, t->header_row,
-                                              t->header_row),
-                     t->header_row, 0, "worksheet_repeat_rows");
+    /* Repeated on printed pages only when it is the sheet's one table
+     * (above another table it would name the wrong columns), and only
+     * if the table goes on to another page (repeat_header): alone above
+     * a chart carried to a page of its own it says nothing. */
+    if (s->one_table) {
+        s->repeat = true;
+        s->repeat_first = s->repeat_last = t->header_row;
+    }
+}
+
+/* Sets the repeated header row when a page break falls within the
+ * table. */
+static void
+repeat_header(struct sheet *s)
+{
+    for (size_t i = 0; s->repeat && i < s->nbreaks; i++) {
+        if (s->breaks[i] > s->repeat_first &&
+            s->breaks[i] <= s->repeat_last) {
+            sheet_lxw_ok(s, worksheet_repeat_rows(s->ws, s->repeat_first,
+                                                  s->repeat_first),
+                         s->repeat_first, 0, "worksheet_repeat_rows");
+            return;
+        }
+    }
 }
 
 static enum tte_err
@@ -484,6 +502,8 @@ table_block(struct sheet *s, const cJSON *b)
     err = table_total(s, &t, b);
     if (err)
         return err;
+    if (s->repeat && s->repeat_last == t.header_row)
+        s->repeat_last = s->row - 1;
     const cJSON *chart = cJSON_GetObjectItemCaseSensitive(b, "chart");
     const cJSON *c;
     if (cJSON_IsObject(chart))
@@ -614,6 +634,8 @@ sheet_write(struct render *r, const cJSON *spec, int index)
     sheet_page_setup(&s);
     s.breaks = tte_xcalloc(MAX_BREAKS + 1, sizeof *s.breaks);
     err = s.err ? s.err : walk(&s);
+    if (!err)
+        repeat_header(&s);
     if (!err && s.nbreaks)
         sheet_lxw_ok(&s, worksheet_set_h_pagebreaks(s.ws, s.breaks),
                      NO_CELL, 0, "worksheet_set_h_pagebreaks");

@@ -46,6 +46,11 @@ struct sheet {
     double page_h;              /* row points that fit on a page */
     double y;                   /* row points used on the current page */
     double repeat_h;            /* the repeated header row, once set */
+    /* The one table's header row and last row (its total's): the header
+     * repeats on every printed page only when a page break falls
+     * within the table. */
+    bool repeat;
+    lxw_row_t repeat_first, repeat_last;
     lxw_row_t *breaks;
     size_t nbreaks;
     /* The last chart: where it is, for one put beside it. */

@@ -159,6 +159,23 @@ check("Laporan Pemanfaatan Sertifikat Elektronik" in first and
 check("telah berakhir" in first and "sampai akhir tahun" not in first,
       "preview made after the period: its caveat says it has ended")
 
+# A table's header row repeats on the pages the table goes on to, and
+# nowhere else: on every page of Per Sertifikat (a table of many pages),
+# never on a page of Per Unit Kerja after the one with its Total row (the
+# chart carried to a page of its own).
+for label, pgs in (("year", year), ("q4", q4)):
+    cert = [t for n, t in pgs if n == "Per Sertifikat"]
+    check(len(cert) > 1 and all("Nomor Seri" in t for t in cert),
+          "%s: each of Per Sertifikat's %d pages repeats its header"
+          % (label, len(cert)))
+    unit = [t for n, t in pgs if n == "Per Unit Kerja"]
+    at = next((i for i, t in enumerate(unit)
+               if re.search(r"^Total \d", t, re.M)), None)
+    after = unit[at + 1:] if at is not None else []
+    check(at is not None and not any("Sertifikat Aktif" in t for t in after),
+          "%s: Per Unit Kerja's header not repeated on its %d page(s) "
+          "after the table" % (label, len(after)))
+
 # ringkas: exactly one A4 page, also as a preview.
 for f in ("ringkas", "ringkas-q4"):
     info = subprocess.run(["pdfinfo", "%s/%s.pdf" % (d, f)],
