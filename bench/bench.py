@@ -263,6 +263,36 @@ def main():
         sys.exit("bench: jsonl stored %d events, want %d" %
                  (stored(jdb), exp["distinct"]))
 
+    # The same rows again by another name (a re-export): every row a
+    # duplicate of a stored event, into a copy of the database that holds
+    # them in time order and of the one that holds them shuffled.
+    for stored_db, again_src, what in (
+            (db, csv_shuf, "shuffled, into the rows stored in time order"),
+            (sdb, csv_path, "in time order, into the rows stored shuffled")):
+        again = os.path.join(tmp, "again.csv")
+        shutil.copy(again_src, again)
+        work = os.path.join(tmp, "again.db")
+
+        def fresh(src=stored_db):
+            rm_db(work)
+            for suffix in ("", "-wal"):
+                if os.path.exists(src + suffix):
+                    shutil.copy(src + suffix, work + suffix)
+        t, rss = timed(collect[:-1] + [work, "--source", "csv", again],
+                       setup=fresh)
+        c = sqlite3.connect(work)
+        all_dups = c.execute(
+            "SELECT accepted = 0 AND duplicates = rows_read - rejected -"
+            " filtered FROM files WHERE path LIKE '%again.csv'").fetchone()[0]
+        c.close()
+        if stored(work) != exp["distinct"] or not all_dups:
+            sys.exit("bench: the rows again added events or missed "
+                     "duplicates (%d events)" % stored(work))
+        add("tte-collect csv, the same rows again " + what, rows, csv_mb,
+            t, rss)
+        rm_db(work)
+        os.remove(again)
+
     # Memory flat in file size: the first 40 MB of the file, cut between
     # records (a quoted field may hold a newline: count the quotes).
     small = os.path.join(tmp, "small.csv")
