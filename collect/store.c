@@ -50,8 +50,8 @@ enum { Q_STR_FIND, Q_STR_ADD, Q_EV_GET, Q_EV_ADD, Q_EV_DEL, Q_KEY_ADD,
 #define EV_NCOLS 25
 #define EV_PARAMS "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12," \
     " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24"
-/* Columns the code names: the key, the two texts, and a staged row's
- * file. */
+/* Columns the code names: the key, the dedupe rule's, the two texts, and
+ * a staged row's file. */
 enum { C_KEY = 0, C_T = 1, C_APP = 2, C_SIGNER = 4, C_DOC_ID = 11,
        C_DOC_NUMBER = 13, C_RESULT = 19, C_FILE_ID = 23 };
 /* An integer column's NULL in struct row. */
@@ -112,7 +112,7 @@ struct store {
     struct sorter *sort;
     /* Of the merge: rows whose key met a stored event, by that event. */
     struct sorter *later;
-    struct tte_buf rec;         /* a row out of order, for the sort */
+    struct tte_buf rec;         /* a record for one of the sorts */
     /* No key of event_keys lies in [lo, hi) (asked within this
      * transaction; hi INT64_MAX: none from lo on): a key there that none
      * in batch equals is free, and waits there for one insert of many. */
@@ -339,11 +339,7 @@ ident_of_row(struct ident *id, const struct row *r)
                          r->v[C_RESULT], r->doc_id, r->doc_id_len};
 }
 
-/* A row out of time order, for the sort (its key is the sort's): its
- * event and the fields of the dedupe rule as zigzag varints, then the
- * doc_id's bytes. The merge compares them with a stored event without
- * reading the row again, which, stored in the order read, lies on a
- * random page in key order. */
+/* Zigzag varints, for the sorted records. */
 static void
 put_varint(struct tte_buf *b, int64_t v)
 {
@@ -372,6 +368,11 @@ get_varint(const unsigned char **p, const unsigned char *end, int64_t *v)
     return false;
 }
 
+/* A row out of time order, for the sort (its key is the sort's): its
+ * event and the fields of the dedupe rule as varints, then the doc_id's
+ * bytes. The merge compares them with a stored event without reading the
+ * row again, which, stored in the order read, lies on a random page in
+ * key order. */
 static void
 encode_staged(struct tte_buf *b, int64_t event, const struct ident *id)
 {
@@ -773,10 +774,9 @@ merge_met(struct store *s, uint64_t stored, const void *rec, size_t n,
     enum tte_err err = same_event(s, (int64_t)stored, &id, &dup, &owner);
     if (!err && dup && owner != s->file_id)
         err = add_dup(s, (int64_t)stored, s->file_id);
-    if (!err && dup)
-        err = sorter_add(s->sort, (uint64_t)event, "", 0);
-    else if (!err && !(err = probe(s, key + 1, &id, s->file_id, &slot,
-                                   &dup)))
+    if (!err && !dup)           /* a collision: the next keys */
+        err = probe(s, key + 1, &id, s->file_id, &slot, &dup);
+    if (!err)
         err = dup ? sorter_add(s->sort, (uint64_t)event, "", 0)
                   : insert_key(s, slot, event);
     if (!err)

@@ -443,7 +443,7 @@ first_table_setup(struct sheet *s, const struct table *t, const cJSON *b)
      * a chart carried to a page of its own it says nothing. */
     if (s->one_table) {
         s->repeat = true;
-        s->repeat_first = s->repeat_last = t->header_row;
+        s->repeat_first = t->header_row;
     }
 }
 
@@ -502,7 +502,8 @@ table_block(struct sheet *s, const cJSON *b)
     err = table_total(s, &t, b);
     if (err)
         return err;
-    if (s->repeat && s->repeat_last == t.header_row)
+    /* The repeating header's table ends with its total. */
+    if (s->repeat && s->repeat_first == t.header_row)
         s->repeat_last = s->row - 1;
     const cJSON *chart = cJSON_GetObjectItemCaseSensitive(b, "chart");
     const cJSON *c;
