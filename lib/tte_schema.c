@@ -296,9 +296,22 @@ static const char v_issue14_keys[] =
     " event INTEGER NOT NULL);"
     "INSERT INTO event_keys(key, event) SELECT id, id FROM events;";
 
+/* Issue 14, third step: event_keys as a table without rowid. SQLite
+ * appends a key above the last one of such a table without searching
+ * the page for it, so the keys of a file, time-ordered or sorted at its
+ * end, go in at about two thirds of the cost. */
+static const char v_issue14_keys_norowid[] =
+    "CREATE TABLE event_keys_new(key INTEGER PRIMARY KEY,"
+    " event INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO event_keys_new(key, event)"
+    " SELECT key, event FROM event_keys ORDER BY key;"
+    "DROP TABLE event_keys;"
+    "ALTER TABLE event_keys_new RENAME TO event_keys;";
+
 static const char *const migrations[] = {v1, v_issue12, v_issue19,
                                           v_issue15, v_issue16, v_issue14,
-                                          v_issue13, v_issue14_keys};
+                                          v_issue13, v_issue14_keys,
+                                          v_issue14_keys_norowid};
 
 const char *const *
 tte_schema_migrations(size_t *count)
