@@ -154,12 +154,21 @@ json_simple(struct source *src)
     return true;
 }
 
+/* strcmp(a, b) == 0 for the short names of members, without a call. */
+static inline bool
+same_key(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
 /* The fields that the member named key, at position pos, maps. */
 static uint32_t
 member_fields(struct source *src, size_t pos, const char *key)
 {
     size_t n = sizeof src->order / sizeof *src->order;
-    if (pos < n && strcmp(src->order[pos].key, key) == 0)
+    if (pos < n && same_key(src->order[pos].key, key))
         return src->order[pos].fields;
     size_t len = strlen(key);
     size_t slot = key_slot(src, key, tte_hash(key, len));
@@ -185,9 +194,9 @@ json_collect(const struct source *src, const cJSON *obj, const char **val,
             continue;
         uint32_t fields = member_fields((struct source *)src, pos++,
                                         m->string);
-        for (size_t i = 0; fields && i < src->nfields; i++) {
-            if (!(fields & (1u << i)) || (seen & (1u << i)))
-                continue;
+        /* A member maps one field or a few: visit only those. */
+        for (uint32_t todo = fields & ~seen; todo; todo &= todo - 1) {
+            int i = __builtin_ctz(todo);
             seen |= 1u << i;
             bool b = false;
             val[i] = json_scalar(m, &b, num[i]);
