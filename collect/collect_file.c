@@ -118,7 +118,8 @@ feed_record(void *ctx, const struct record *rec)
     if (f->out.idle && rec->plain && f->balance != 'r' &&
         (f->balance == 'w' || f->out.idle(f->out.ctx))) {
         f->seen++;
-        return f->out.row(f->out.ctx, f->rc.row, rec->line, rec->plain,
+        return f->out.row(f->out.ctx, f->rc.row, f->rc.len, rec->line,
+                          rec->plain,
                           rec->plain_len, rec->plain_is_json);
     }
     k = rowcheck_validate(&f->rc);

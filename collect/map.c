@@ -347,7 +347,7 @@ filter_keeps(const struct src_filter *f, const struct record *rec)
 
 bool
 map_record(const struct source *src, const struct record *rec,
-           struct tte_buf *scratch, char **row, bool *keep,
+           struct tte_buf *scratch, char **row, size_t *lens, bool *keep,
            struct tte_buf *reason)
 {
     size_t off[SRC_MAX_FIELDS];
@@ -387,10 +387,12 @@ map_record(const struct source *src, const struct record *rec,
         }
         direct[i] = NULL;
         off[i] = SIZE_MAX;
+        lens[i] = 0;
         if (!v)
             continue;
         const char *mapped_v = f->nmap || f->map_default
                                ? apply_map(f, v, &len) : v;
+        lens[i] = len;
         /* A CSV field or a JSON string belongs to this record and may be
          * trimmed in place; constants, mapped values, numbers and
          * booleans (written into num) are copied first. */
@@ -420,6 +422,7 @@ map_record(const struct source *src, const struct record *rec,
                 if (!direct[i] && off[i] != SIZE_MAX)
                     row[i] = scratch->data + off[i];
             row[F_TIME] = scratch->data + o;
+            lens[F_TIME] = strlen(iso);
         }
     }
     return true;

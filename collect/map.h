@@ -9,12 +9,13 @@
 #include "tte_buf.h"
 #include "tte_str.h"
 
-/* Fills row[0..nfields) from a record; the texts live in scratch until
- * its next use. Returns false with *reason set when the row is refused
- * before validation, true with *keep false when a filter drops it. */
+/* Fills row[0..nfields) from a record, and lens[] with their lengths;
+ * the texts live in scratch until its next use. Returns false with
+ * *reason set when the row is refused before validation, true with
+ * *keep false when a filter drops it. */
 bool map_record(const struct source *src, const struct record *rec,
-                struct tte_buf *scratch, char **row, bool *keep,
-                struct tte_buf *reason);
+                struct tte_buf *scratch, char **row, size_t *lens,
+                bool *keep, struct tte_buf *reason);
 /* Resolves the columns from a CSV header (names NULL: none) and checks
  * the required ones; *secret_cols: which columns hold secrets. */
 enum tte_err map_header(struct source *src, const char *file, char **names,

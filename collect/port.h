@@ -21,10 +21,12 @@ struct port {
     void *ctx;
     enum tte_err (*event)(void *ctx, const struct tte_event *ev,
                           size_t line);
-    /* A mapped event row not yet validated: validated where it is
-     * written (raw, redacted first when json, is its reject text). */
-    enum tte_err (*row)(void *ctx, char *const *row, size_t line,
-                        const char *raw, size_t raw_len, bool json);
+    /* A mapped event row not yet validated (lens: its texts' lengths):
+     * validated where it is written (raw, redacted first when json, is
+     * its reject text). */
+    enum tte_err (*row)(void *ctx, char *const *row, const size_t *lens,
+                        size_t line, const char *raw, size_t raw_len,
+                        bool json);
     enum tte_err (*reject)(void *ctx, size_t line, const char *reason,
                            const char *raw, size_t raw_len);
     /* Everything before offset is read; filtered: rows of this read the

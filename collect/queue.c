@@ -22,7 +22,7 @@ struct item {
     int footer;
     uint64_t key;
     uint32_t v[F_COUNT];        /* arena offsets, NONE when absent */
-    uint32_t len[F_COUNT];      /* of an event's fields */
+    uint32_t len[F_COUNT];      /* of its fields */
     int signer;
     uint32_t reason, raw;
     size_t raw_len;
@@ -63,7 +63,7 @@ put_fields(struct batch *b, struct item *it, char *const *v,
            const uint32_t *len)
 {
     for (int f = 0; f < F_COUNT; f++)
-        it->v[f] = v[f] ? put(b, v[f], len ? len[f] : strlen(v[f])) : NONE;
+        it->v[f] = v[f] ? put(b, v[f], len[f]) : NONE;
 }
 
 static void
@@ -91,10 +91,13 @@ write_row(struct queue *p, struct batch *b, struct item *it)
                           at(b, it->raw), it->raw_len);
     if (it->kind == IT_ROW) {
         char *row[F_COUNT];
-        for (int f = 0; f < F_COUNT; f++)
+        size_t lens[F_COUNT];
+        for (int f = 0; f < F_COUNT; f++) {
             row[f] = (char *)at(b, it->v[f]);
-        return to->row(to->ctx, row, it->line, at(b, it->raw), it->raw_len,
-                       it->json);
+            lens[f] = it->len[f];
+        }
+        return to->row(to->ctx, row, lens, it->line, at(b, it->raw),
+                       it->raw_len, it->json);
     }
     struct tte_event ev = {.t = it->t, .http_status = it->http_status,
                            .duration_ms = it->duration_ms,
@@ -235,8 +238,8 @@ q_idle(void *ctx)
 }
 
 static enum tte_err
-q_row(void *ctx, char *const *row, size_t line, const char *raw,
-      size_t raw_len, bool json)
+q_row(void *ctx, char *const *row, const size_t *lens, size_t line,
+      const char *raw, size_t raw_len, bool json)
 {
     struct queue *p = ctx;
     enum tte_err err;
@@ -246,7 +249,9 @@ q_row(void *ctx, char *const *row, size_t line, const char *raw,
     it->kind = IT_ROW;
     it->line = line;
     it->json = json;
-    put_fields(p->cur, it, row, NULL);
+    for (int f = 0; f < F_COUNT; f++)
+        it->len[f] = row[f] ? (uint32_t)lens[f] : 0;
+    put_fields(p->cur, it, row, it->len);
     put_raw(p->cur, it, raw, raw_len);
     return err;
 }

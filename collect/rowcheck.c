@@ -34,7 +34,8 @@ rowcheck_map(struct rowcheck *rc, const struct record *rec)
     bool keep = true;
     tte_buf_reset(&rc->reason);
     memset(rc->row, 0, sizeof rc->row);
-    if (!map_record(rc->src, rec, &rc->scratch, rc->row, &keep, &rc->reason))
+    if (!map_record(rc->src, rec, &rc->scratch, rc->row, rc->len, &keep,
+                    &rc->reason))
         return ROW_REJECT;
     if (!keep)
         return ROW_FILTERED;
@@ -64,10 +65,10 @@ rowcheck_unused(const struct rowcheck *rc, const char *file)
 }
 
 bool
-rowcheck_event(const struct source *src, char **row, struct tte_event *ev,
-               struct tte_buf *reason)
+rowcheck_event(const struct source *src, char **row, const size_t *lens,
+               struct tte_event *ev, struct tte_buf *reason)
 {
-    if (!tte_event_normalize(row, src->zone_offset, ev, reason))
+    if (!tte_event_normalize(row, lens, src->zone_offset, ev, reason))
         return false;
     if (ev->t >= src->time_min && ev->t <= src->time_max)
         return true;
@@ -83,7 +84,7 @@ rowcheck_validate(struct rowcheck *rc)
     if (rc->src->kind != KIND_EVENTS)
         return ROW_REGISTRY;
     tte_buf_reset(&rc->reason);
-    if (!rowcheck_event(rc->src, rc->row, &rc->ev, &rc->reason))
+    if (!rowcheck_event(rc->src, rc->row, rc->len, &rc->ev, &rc->reason))
         return ROW_REJECT;
     return ROW_EVENT;
 }

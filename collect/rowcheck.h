@@ -25,6 +25,7 @@ enum row_kind {
 struct rowcheck {
     struct source *src;
     char *row[SRC_MAX_FIELDS];  /* the mapped fields */
+    size_t len[SRC_MAX_FIELDS]; /* their lengths */
     struct tte_event ev;
     struct tte_buf reason;
     struct tte_buf scratch;     /* texts of row[] */
@@ -46,7 +47,8 @@ enum row_kind rowcheck_validate(struct rowcheck *rc);
  * plausible time window; false with *reason set otherwise. The writer
  * validates rows handed to it with the same call. */
 bool rowcheck_event(const struct source *src, char **row,
-                    struct tte_event *ev, struct tte_buf *reason);
+                    const size_t *lens, struct tte_event *ev,
+                    struct tte_buf *reason);
 /* Warns about each JSON path of the definition that no row of the file
  * had: a typo'd key is said, not silently empty. */
 void rowcheck_unused(const struct rowcheck *rc, const char *file);

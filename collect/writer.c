@@ -265,13 +265,13 @@ merge_leftovers(struct writer *w)
 /* Validation on this side: the reading thread handed the row over while
  * this one waited for work. */
 static enum tte_err
-w_row(void *ctx, char *const *row, size_t line, const char *raw,
-      size_t raw_len, bool json)
+w_row(void *ctx, char *const *row, const size_t *lens, size_t line,
+      const char *raw, size_t raw_len, bool json)
 {
     struct writer *w = ctx;
     struct tte_event ev;
     tte_buf_reset(&w->reason);
-    if (rowcheck_event(w->src, (char **)row, &ev, &w->reason))
+    if (rowcheck_event(w->src, (char **)row, lens, &ev, &w->reason))
         return w_event(w, &ev, line);
     if (json && json_may_hold_secret(raw)) {
         json_redact_text(raw, &w->redacted);

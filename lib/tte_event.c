@@ -136,8 +136,9 @@ parse_number(const char *s)
 }
 
 bool
-tte_event_normalize(char *row[F_COUNT], int default_offset,
-                    struct tte_event *ev, struct tte_buf *reason)
+tte_event_normalize(char *row[F_COUNT], const size_t *lens,
+                    int default_offset, struct tte_event *ev,
+                    struct tte_buf *reason)
 {
     memset(ev, 0, sizeof *ev);
     for (int f = 0; f < F_COUNT; f++) {
@@ -147,9 +148,11 @@ tte_event_normalize(char *row[F_COUNT], int default_offset,
                     f == F_MESSAGE;
         size_t n = 0;
         if (row[f] && text)
-            n = row[f][strspn(row[f], " \t\r\n")] ? strlen(row[f]) : 0;
+            n = !row[f][strspn(row[f], " \t\r\n")] ? 0
+                : lens ? lens[f] : strlen(row[f]);
         else if (row[f])
-            n = tte_str_trim_len(row[f]);
+            n = lens ? tte_str_trim_n(row[f], lens[f])
+                     : tte_str_trim_len(row[f]);
         ev->v[f] = n ? row[f] : NULL;
         ev->len[f] = (uint32_t)n;
     }

@@ -10,7 +10,12 @@
 size_t
 tte_str_trim_len(char *s)
 {
-    size_t n = strlen(s);
+    return tte_str_trim_n(s, strlen(s));
+}
+
+size_t
+tte_str_trim_n(char *s, size_t n)
+{
     while (n && isspace((unsigned char)s[n - 1]))
         s[--n] = '\0';
     size_t i = 0;

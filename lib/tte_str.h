@@ -8,6 +8,8 @@
 char *tte_str_trim(char *s);
 /* Trims s in place and returns its new length. */
 size_t tte_str_trim_len(char *s);
+/* The same for s of n bytes (strlen(s) == n). */
+size_t tte_str_trim_n(char *s, size_t n);
 /* True for NULL or "". */
 bool tte_str_empty(const char *s);
 bool tte_str_ieq(const char *a, const char *b);

@@ -31,11 +31,43 @@ base(struct row *r)
     row_set(r, F_DOC_ID, "D1");
 }
 
+/* Normalises r twice, measuring the texts and given their lengths as a
+ * reader knows them: both must come to the same event or reason. */
 static bool
 norm(struct row *r, struct tte_event *ev, struct tte_buf *reason)
 {
+    struct row given = *r;
+    size_t lens[F_COUNT];
+    struct tte_event ev2;
+    struct tte_buf reason2;
+    for (int f = 0; f < F_COUNT; f++) {
+        given.v[f] = r->v[f] ? given.store[f] : NULL;
+        lens[f] = r->v[f] ? strlen(r->v[f]) : 0;
+    }
+    tte_buf_init(&reason2);
     tte_buf_reset(reason);
-    return tte_event_normalize(r->v, 7 * 3600, ev, reason);
+    bool ok = tte_event_normalize(r->v, NULL, 7 * 3600, ev, reason);
+    bool ok2 = tte_event_normalize(given.v, lens, 7 * 3600, &ev2, &reason2);
+    assert_int_equal(ok, ok2);
+    if (!ok)
+        assert_string_equal(reason->data, reason2.data);
+    for (int f = 0; ok && f < F_COUNT; f++) {
+        assert_int_equal(ev->len[f], ev2.len[f]);
+        if (ev->v[f])
+            assert_memory_equal(ev->v[f], ev2.v[f], ev->len[f] + 1);
+        else
+            assert_null(ev2.v[f]);
+    }
+    if (ok) {
+        assert_int_equal(ev->t, ev2.t);
+        assert_int_equal(ev->signer, ev2.signer);
+        assert_int_equal(ev->http_status, ev2.http_status);
+        assert_int_equal(ev->duration_ms, ev2.duration_ms);
+        assert_int_equal(ev->footer, ev2.footer);
+        assert_int_equal(ev->key, ev2.key);
+    }
+    tte_buf_free(&reason2);
+    return ok;
 }
 
 static void
@@ -74,6 +106,17 @@ test_valid_and_derived(void **state)
     row_set(&r, F_CERT_SERIAL, "10000000983556614291900633");
     assert_true(norm(&r, &ev, &reason));
     assert_string_equal(ev.v[ev.signer], "10000000983556614291900633");
+    /* Identifiers are trimmed; a text keeps its spaces unless blank. */
+    base(&r);
+    row_set(&r, F_NAME, "\t Ani  ");
+    row_set(&r, F_DOC_TYPE, " Nota Dinas ");
+    row_set(&r, F_MESSAGE, " \t ");
+    assert_true(norm(&r, &ev, &reason));
+    assert_string_equal(ev.v[F_NAME], "Ani");
+    assert_int_equal(ev.len[F_NAME], 3);
+    assert_string_equal(ev.v[F_DOC_TYPE], " Nota Dinas ");
+    assert_int_equal(ev.len[F_DOC_TYPE], 12);
+    assert_null(ev.v[F_MESSAGE]);
     tte_buf_free(&reason);
 }
 
