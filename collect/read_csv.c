@@ -27,6 +27,7 @@ struct csv_reader {
     size_t line;                /* physical line being fed */
     size_t rec_line;            /* first line of the pending record */
     bool pending;               /* a record is open across lines */
+    bool clean;                 /* its lines so far are all UTF-8 text */
     bool ended;                 /* a record ended on the current line */
     bool at_eof;
     bool header_done;
@@ -54,7 +55,11 @@ on_field(void *data, size_t len, void *arg)
         r->lens = tte_xrealloc(r->lens, r->cap * sizeof *r->lens);
         r->fields = tte_xrealloc(r->fields, r->cap * sizeof *r->fields);
     }
-    enum input_text bad = r->bad[0] ? INPUT_TEXT : input_text_check(s, len);
+    /* A field of lines that are text is text (delimiter and quote are
+     * ASCII, which no UTF-8 sequence holds): only a line that is not
+     * has its fields checked, to name the field. */
+    enum input_text bad = r->bad[0] || r->clean ? INPUT_TEXT
+                                                : input_text_check(s, len);
     if (bad == INPUT_NUL)
         snprintf(r->bad, sizeof r->bad, "NUL byte in field %zu", r->n + 1);
     else if (bad == INPUT_NOT_UTF8)
@@ -237,6 +242,8 @@ feed_line(struct csv_reader *r, const struct input_line *l)
             return TTE_OK;      /* blank line between records */
     }
     r->ended = false;
+    r->clean = (!r->pending || r->clean) &&
+               input_text_check(text, outn) == INPUT_TEXT;
     /* A record on one line (most) is its line; only a record that runs
      * over several lines has them copied. */
     if (r->pending) {

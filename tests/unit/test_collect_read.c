@@ -160,6 +160,8 @@ test_csv_bad_text(void **state)
         "a,b\n"
         "x,\xff\xfe\n"
         "y,n\0l\n"
+        "w,\"clean line\n"
+        "then \xc3 one that is not\"\n"
         "z,\"open\n"
         "never closed\n";
     struct rec_sink *s = calloc(1, sizeof *s);
@@ -167,12 +169,15 @@ test_csv_bad_text(void **state)
     assert_int_equal(read_mem(text, sizeof text - 1, true, NULL, 0, 0, s),
                      TTE_OK);
     assert_int_equal(s->nrec, 0);
-    assert_int_equal(s->nrej, 3);
+    assert_int_equal(s->nrej, 4);
     assert_non_null(strstr(s->rej[0], "invalid UTF-8 in field 2"));
     assert_int_equal(s->rej_line[0], 2);
     assert_string_equal(s->rej[1], "NUL byte in field 2");
-    assert_non_null(strstr(s->rej[2], "unterminated quoted field"));
+    /* A record whose first line is text and whose second is not. */
+    assert_non_null(strstr(s->rej[2], "invalid UTF-8 in field 2"));
     assert_int_equal(s->rej_line[2], 4);
+    assert_non_null(strstr(s->rej[3], "unterminated quoted field"));
+    assert_int_equal(s->rej_line[3], 6);
     free(s);
 }
 
