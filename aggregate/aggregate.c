@@ -421,6 +421,27 @@ run_step(sqlite3 *db, const char *sql, const struct period *p,
     return TTE_OK;
 }
 
+/* Events of a file whose rows out of time order are committed and not
+ * yet merged may repeat stored ones: the period waits for the merge (or
+ * for the tte-collect that takes out what a stopped one left). */
+static enum tte_err
+no_merge_pending(sqlite3 *db)
+{
+    sqlite3_stmt *st = tte_db_prepare(db,
+        "SELECT COALESCE(f.path, '(file ' || s.file_id || ')') FROM staging s"
+        " LEFT JOIN files f ON f.id = s.file_id LIMIT 1");
+    if (!st)
+        return TTE_E_IO;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        log_err("%s: tte-collect is merging its rows, or was stopped while "
+                "it did; run tte-collect again, then tte-aggregate",
+                (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? TTE_E_TEMPFAIL
+           : rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
+}
+
 enum tte_err
 aggregate_period(sqlite3 *db, const struct period *p, long long *events)
 {
@@ -429,6 +450,8 @@ aggregate_period(sqlite3 *db, const struct period *p, long long *events)
 
     params_init(p, &q);
     err = tte_db_exec(db, "BEGIN IMMEDIATE");
+    if (!err)
+        err = no_merge_pending(db);
     if (!err)
         err = cube_build(db, q.start, q.end, q.month_start);
     for (size_t i = 0; !err && i < sizeof steps / sizeof steps[0]; i++) {

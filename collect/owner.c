@@ -141,6 +141,8 @@ forget_file(sqlite3 *db, long long id, struct forgot *gone)
         err = run_id(db, "DELETE FROM rejects WHERE file_id = ?1", id,
                      &gone->rejects);
     if (!err)
+        err = run_id(db, "DELETE FROM staging WHERE file_id = ?1", id, NULL);
+    if (!err)
         err = run_id(db, "DELETE FROM files WHERE id = ?1", id,
                      &gone->files);
     gone->kept += kept;

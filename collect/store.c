@@ -108,6 +108,7 @@ struct store {
      * keys go to the sort (and the file's id, for their counts). */
     int64_t last_key, last_met;
     bool staging;
+    int64_t first_staged;       /* the event of its first row sorted */
     long long file_id;
     struct sorter *sort;
     /* Of the merge: rows whose key met a stored event, by that event. */
@@ -143,6 +144,7 @@ store_file_begin(struct store *s)
 {
     s->last_key = s->last_met = 0;
     s->staging = false;
+    s->first_staged = 0;
     s->span_known = false;
     s->nbatch = 0;
     sorter_clear(s->sort);
@@ -153,6 +155,12 @@ bool
 store_staging(const struct store *s)
 {
     return s->staging;
+}
+
+int64_t
+store_first_staged(const struct store *s)
+{
+    return s->first_staged;
 }
 
 enum tte_err
@@ -610,6 +618,8 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
         *out = STORE_STAGED;
         if ((err = append_row(s, &r, &event)))
             return err;
+        if (!s->first_staged)
+            s->first_staged = event;
         ident_of_row(&id, &r);
         tte_buf_reset(&s->rec);
         encode_staged(&s->rec, event, &id);

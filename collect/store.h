@@ -23,9 +23,12 @@ enum store_outcome {
 };
 /* Call before a file's first store_event: its rows start in order. */
 void store_file_begin(struct store *s);
-/* Whether rows of the file begun wait for store_merge (in memory and a
- * temporary file: the transaction must not commit before it). */
+/* Whether rows of the file begun wait for store_merge: their keys are in
+ * memory and a temporary file, so their events commit before the merge
+ * only under a staging row (staging.h). */
 bool store_staging(const struct store *s);
+/* The event of the file's first row that waits (0: none). */
+int64_t store_first_staged(const struct store *s);
 /* Inserts ev unless an equal event exists, or stages it; *out tells
  * which. */
 enum tte_err store_event(struct store *s, const struct tte_event *ev,

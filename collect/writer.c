@@ -20,6 +20,7 @@
 #include "tte_log.h"
 #include "rowcheck.h"
 #include "writer.h"
+#include "staging.h"
 
 /* Rows per transaction on long files; each commit records the offset. */
 #define CHUNK_ROWS 200000
@@ -47,6 +48,12 @@ struct writer {
     size_t clean_line;
     long long since_commit;
     long long chunk_rows;
+    /* Where the file stood before its first row out of time order: what
+     * a stopped merge falls back to (staging.h). */
+    long long pre_offset;
+    size_t pre_line;
+    struct file_stats pre_st;
+    int64_t first_reject;
     bool leftovers_checked;     /* staged rows of a stopped run merged */
     struct tte_buf reason;      /* of rows validated here */
     struct tte_buf redacted;    /* their raw texts, secrets hidden */
@@ -153,12 +160,33 @@ w_reject(void *ctx, size_t line, const char *reason, const char *rawtext,
                         reason, raw);
 }
 
+/* The file's first row out of time order: what stood before it is kept
+ * to be saved when the rows are committed ahead of their merge. */
+static enum tte_err
+note_staging_began(struct writer *w)
+{
+    w->pre_offset = w->clean_offset;
+    w->pre_line = w->clean_line;
+    w->pre_st = w->st;
+    sqlite3_stmt *st = tte_db_prepare(w->db,
+        "SELECT COALESCE(max(id), 0) + 1 FROM rejects");
+    if (!st)
+        return TTE_E_IO;
+    int rc = sqlite3_step(st);
+    w->first_reject = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(w->db, rc);
+}
+
 static enum tte_err
 w_event(void *ctx, const struct tte_event *ev, size_t line)
 {
     struct writer *w = ctx;
     enum store_outcome out;
+    bool sorted_before = store_staging(w->store);
     enum tte_err err = store_event(w->store, ev, w->file_id, line, &out);
+    if (!err && !sorted_before && store_staging(w->store))
+        err = note_staging_began(w);
     /* A staged row is counted when it is merged, so that the counts in
      * files always add up: read = filtered + accepted + duplicates +
      * rejected. */
@@ -244,13 +272,16 @@ merge_staged(struct writer *w, bool mine)
     return err;
 }
 
-/* Rows a stopped run of an earlier version staged and committed (with the
- * offset past them) go into events before anything else is read, in a
- * transaction of their own. */
+/* Before anything else is read, in a transaction of their own: rows a
+ * stopped run committed ahead of their keys are taken out (staging.c),
+ * and rows a stopped run of an earlier version staged and committed
+ * (with the offset past them) go into events. */
 static enum tte_err
 merge_leftovers(struct writer *w)
 {
     enum tte_err err = tte_db_exec(w->db, "BEGIN IMMEDIATE");
+    if (!err)
+        err = staging_recover(w->db);
     if (!err)
         err = merge_staged(w, false);
     if (!err)
@@ -426,13 +457,45 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     return err;
 }
 
+/* Commits the file's rows out of time order ahead of their merge, so
+ * that the WAL's copy of them runs beside it, under a staging row; the
+ * offset and counts saved with them are those from before the first of
+ * them, which a stopped merge falls back to. */
+static enum tte_err
+commit_staged(struct writer *w)
+{
+    struct file_stats now = w->st;
+    long long offset = w->clean_offset;
+    size_t line = w->clean_line;
+    w->st = w->pre_st;
+    w->clean_offset = w->pre_offset;
+    w->clean_line = w->pre_line;
+    enum tte_err err = store_flush(w->store);
+    if (!err)
+        err = save_progress(w);
+    w->st = now;
+    w->clean_offset = offset;
+    w->clean_line = line;
+    if (!err)
+        err = staging_mark(w->db, w->file_id,
+                           store_first_staged(w->store), w->first_reject);
+    if (!err)
+        err = tte_db_exec(w->db, "COMMIT; BEGIN IMMEDIATE");
+    return err;
+}
+
 enum tte_err
 writer_file_end(struct writer *w, enum tte_err err, struct file_stats *st)
 {
-    /* The file's staged rows, and the counts they complete, commit with
-     * its last offset. */
+    /* The file's staged rows commit first (commit_staged); their keys,
+     * and the counts they complete, commit with its last offset. */
+    bool staged = !err && w->own_tx && store_staging(w->store);
+    if (staged)
+        err = commit_staged(w);
     if (!err)
         err = merge_staged(w, true);
+    if (!err && staged)
+        err = staging_clear(w->db, w->file_id);
     if (!err)
         err = save_progress(w);
     if (w->own_tx && err) {

@@ -7,6 +7,50 @@
 
 #include "tte_db.h"
 
+/* The event views' bodies: v1 made the views of them, v_issue14_staging
+ * made them again with rows still being merged left out. */
+#define V_EVENTS \
+    "SELECT" \
+    " strftime('%Y-%m-%dT%H:%M:%SZ', e.t, 'unixepoch') AS time_utc," \
+    " sa.s AS app, COALESCE(u.name, su.s) AS unit, sn.s AS nik," \
+    " sp.s AS nip, sm.s AS name," \
+    " CASE e.cert_type WHEN 1 THEN 'segel' ELSE 'individu' END AS cert_type," \
+    " ss.s AS cert_serial, e.doc_id," \
+    " CASE e.result WHEN 1 THEN 'fail' ELSE 'ok' END AS result," \
+    " sc.s AS status_code, sg.s AS message, f.source, f.path AS file, e.line" \
+    " FROM events e JOIN strings sa ON sa.id = e.app" \
+    " JOIN strings su ON su.id = e.unit" \
+    " LEFT JOIN strings sn ON sn.id = e.nik" \
+    " LEFT JOIN strings sp ON sp.id = e.nip" \
+    " LEFT JOIN strings sm ON sm.id = e.name" \
+    " LEFT JOIN strings ss ON ss.id = e.cert_serial" \
+    " LEFT JOIN strings sc ON sc.id = e.status_code" \
+    " LEFT JOIN strings sg ON sg.id = e.message" \
+    " LEFT JOIN files f ON f.id = e.file_id" \
+    " LEFT JOIN unit_alias a ON a.alias = lower(su.s)" \
+    " LEFT JOIN units u ON u.code = a.code"
+#define V_EVENTS_FULL \
+    "SELECT e.id AS event_id," \
+    " strftime('%Y-%m-%dT%H:%M:%SZ', e.t, 'unixepoch') AS time_utc," \
+    " (SELECT s FROM strings WHERE id = e.app) AS app," \
+    " (SELECT s FROM strings WHERE id = e.unit) AS unit_as_logged," \
+    " (SELECT s FROM strings WHERE id = e.nik) AS nik," \
+    " (SELECT s FROM strings WHERE id = e.nip) AS nip," \
+    " (SELECT s FROM strings WHERE id = e.name) AS name," \
+    " (SELECT s FROM strings WHERE id = e.position) AS position," \
+    " CASE e.cert_type WHEN 1 THEN 'segel' ELSE 'individu' END AS cert_type," \
+    " (SELECT s FROM strings WHERE id = e.cert_serial) AS cert_serial," \
+    " e.doc_id, (SELECT s FROM strings WHERE id = e.doc_type) AS doc_type," \
+    " e.doc_number," \
+    " (SELECT s FROM strings WHERE id = e.visibility) AS visibility," \
+    " (SELECT s FROM strings WHERE id = e.auth_method) AS auth_method," \
+    " (SELECT s FROM strings WHERE id = e.api_version) AS api_version," \
+    " e.http_status," \
+    " (SELECT s FROM strings WHERE id = e.status_code) AS status_code," \
+    " CASE e.result WHEN 1 THEN 'fail' ELSE 'ok' END AS result," \
+    " (SELECT s FROM strings WHERE id = e.message) AS message," \
+    " e.duration_ms, e.footer, e.file_id, e.line FROM events e"
+
 static const char v1[] =
     "CREATE TABLE files("
     " id INTEGER PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL,"
@@ -102,46 +146,9 @@ static const char v1[] =
     " ended_at INTEGER, period TEXT, stage TEXT, exit_code INTEGER,"
     " events INTEGER, rejected INTEGER, report TEXT, pid INTEGER);"
 
-    "CREATE VIEW v_events AS SELECT"
-    " strftime('%Y-%m-%dT%H:%M:%SZ', e.t, 'unixepoch') AS time_utc,"
-    " sa.s AS app, COALESCE(u.name, su.s) AS unit, sn.s AS nik,"
-    " sp.s AS nip, sm.s AS name,"
-    " CASE e.cert_type WHEN 1 THEN 'segel' ELSE 'individu' END AS cert_type,"
-    " ss.s AS cert_serial, e.doc_id,"
-    " CASE e.result WHEN 1 THEN 'fail' ELSE 'ok' END AS result,"
-    " sc.s AS status_code, sg.s AS message, f.source, f.path AS file, e.line"
-    " FROM events e JOIN strings sa ON sa.id = e.app"
-    " JOIN strings su ON su.id = e.unit"
-    " LEFT JOIN strings sn ON sn.id = e.nik"
-    " LEFT JOIN strings sp ON sp.id = e.nip"
-    " LEFT JOIN strings sm ON sm.id = e.name"
-    " LEFT JOIN strings ss ON ss.id = e.cert_serial"
-    " LEFT JOIN strings sc ON sc.id = e.status_code"
-    " LEFT JOIN strings sg ON sg.id = e.message"
-    " LEFT JOIN files f ON f.id = e.file_id"
-    " LEFT JOIN unit_alias a ON a.alias = lower(su.s)"
-    " LEFT JOIN units u ON u.code = a.code;"
+    "CREATE VIEW v_events AS " V_EVENTS ";"
     /* Every stored field, for operators who need more than v_events. */
-    "CREATE VIEW v_events_full AS SELECT e.id AS event_id,"
-    " strftime('%Y-%m-%dT%H:%M:%SZ', e.t, 'unixepoch') AS time_utc,"
-    " (SELECT s FROM strings WHERE id = e.app) AS app,"
-    " (SELECT s FROM strings WHERE id = e.unit) AS unit_as_logged,"
-    " (SELECT s FROM strings WHERE id = e.nik) AS nik,"
-    " (SELECT s FROM strings WHERE id = e.nip) AS nip,"
-    " (SELECT s FROM strings WHERE id = e.name) AS name,"
-    " (SELECT s FROM strings WHERE id = e.position) AS position,"
-    " CASE e.cert_type WHEN 1 THEN 'segel' ELSE 'individu' END AS cert_type,"
-    " (SELECT s FROM strings WHERE id = e.cert_serial) AS cert_serial,"
-    " e.doc_id, (SELECT s FROM strings WHERE id = e.doc_type) AS doc_type,"
-    " e.doc_number,"
-    " (SELECT s FROM strings WHERE id = e.visibility) AS visibility,"
-    " (SELECT s FROM strings WHERE id = e.auth_method) AS auth_method,"
-    " (SELECT s FROM strings WHERE id = e.api_version) AS api_version,"
-    " e.http_status,"
-    " (SELECT s FROM strings WHERE id = e.status_code) AS status_code,"
-    " CASE e.result WHEN 1 THEN 'fail' ELSE 'ok' END AS result,"
-    " (SELECT s FROM strings WHERE id = e.message) AS message,"
-    " e.duration_ms, e.footer, e.file_id, e.line FROM events e;"
+    "CREATE VIEW v_events_full AS " V_EVENTS_FULL ";"
     "CREATE VIEW v_rejects AS SELECT source, file, line, reason, raw"
     " FROM rejects;";
 
@@ -308,10 +315,31 @@ static const char v_issue14_keys_norowid[] =
     "DROP TABLE event_keys;"
     "ALTER TABLE event_keys_new RENAME TO event_keys;";
 
+/* Issue 14, fourth step: the rows of a file out of time order are
+ * committed before their keys are merged, so that the WAL's copy runs
+ * beside the merge. Until the merge commits, staging names the file and
+ * its first such event and reject (and the process merging them): the
+ * event views leave those events out, tte-aggregate waits for the merge,
+ * and a tte-collect that finds them left by a stopped run takes them
+ * out and reads the file again from before them. */
+#define STAGED_LEFT_OUT \
+    " WHERE NOT EXISTS (SELECT 1 FROM staging s" \
+    " WHERE s.file_id = e.file_id AND e.id >= s.first_event)"
+static const char v_issue14_staging[] =
+    "CREATE TABLE staging(file_id INTEGER PRIMARY KEY,"
+    " first_event INTEGER NOT NULL, first_reject INTEGER NOT NULL,"
+    " pid INTEGER NOT NULL, started INTEGER NOT NULL, boot TEXT NOT NULL,"
+    " host TEXT NOT NULL);"
+    "DROP VIEW v_events;"
+    "CREATE VIEW v_events AS " V_EVENTS STAGED_LEFT_OUT ";"
+    "DROP VIEW v_events_full;"
+    "CREATE VIEW v_events_full AS " V_EVENTS_FULL STAGED_LEFT_OUT ";";
+
 static const char *const migrations[] = {v1, v_issue12, v_issue19,
                                           v_issue15, v_issue16, v_issue14,
                                           v_issue13, v_issue14_keys,
-                                          v_issue14_keys_norowid};
+                                          v_issue14_keys_norowid,
+                                          v_issue14_staging};
 
 const char *const *
 tte_schema_migrations(size_t *count)

@@ -143,7 +143,7 @@ for frac in 0.4 0.6 0.85; do
     same "killed at $frac: committed counts add up" \
         "$(qw "$db" 'SELECT count(*) FROM files WHERE
             rows_read != accepted + duplicates + rejected + filtered
-            OR accepted != (SELECT count(*) FROM events)')" 0
+            OR accepted != (SELECT count(*) FROM v_events_full)')" 0
     test $rc = 137 && killed=$((killed + 1))
     # Of the rows past the time-ordered head, all or none committed (a
     # kill may land after the last commit, before the exit).
@@ -167,6 +167,108 @@ same "the sort's temporary files are gone, killed or not" \
     "$(ls -A "$sortdir")" ""
 unset TTE_COLLECT_CHUNK TTE_COLLECT_SORT
 
+# Killed once the rows out of time order are committed, before their keys
+# are merged (with no chunk commits, the file's first commit): they stay
+# out of the event views, tte-aggregate waits, and the next run takes
+# them out and reads the file again from the row before them. A shim
+# (killshim.c) kills the process as that commit returns.
+cc -shared -fPIC -o "$TMP/killshim.so" "$TOP/tests/e2e/killshim.c" -ldl
+w30=$want       # status() sets want
+db=$TMP/merge-killed.db
+TTE_COLLECT_CHUNK=1000000 KILL_AFTER_COMMIT=1 \
+    LD_PRELOAD=$TMP/killshim.so ASAN_OPTIONS=$ASAN_OPTIONS:verify_asan_link_order=0 \
+    "$TTE_BIN/tte-collect" -q --db "$db" --source csv "$TMP/s30.csv" \
+    2>/dev/null
+same "killed before the merge: exit status of a kill -9" "$?" 137
+same "killed before the merge: the file marked as staged" \
+    "$(qw "$db" 'SELECT count(*) FROM staging')" 1
+# k: the rows before the first out of time order (the head of 10,000 in
+# time order, and as many of the shuffled rows as happen to follow it).
+k=$(qw "$db" 'SELECT rows_read FROM files')
+test "$k" -ge 10000 && test "$k" -lt "$rows30" &&
+    ok "killed before the merge: $k rows read before the first sorted" ||
+    not_ok "killed before the merge: $k rows before the first sorted"
+test "$(qw "$db" 'SELECT count(*) FROM events')" -gt "$k" &&
+    ok "killed before the merge: rows out of order committed" ||
+    not_ok "killed before the merge: no rows out of order committed"
+# Where the file's first k records end, and the lines they start on,
+# from its bytes (a quoted field may hold a newline).
+$PY - "$TMP/s30.csv" "$k" >"$TMP/head.txt" <<'PYEOF'
+import sys
+k = int(sys.argv[2])
+with open(sys.argv[1], "rb") as f:
+    off = len(f.readline())
+    line, starts, quoted, recs = 2, [], False, 0
+    for raw in f:
+        if not quoted:
+            if recs == k:
+                break
+            starts.append(line)
+        off += len(raw)
+        line += 1
+        quoted ^= raw.count(b'"') % 2 == 1
+        if not quoted:
+            recs += 1
+print(off)
+print("\n".join(map(str, starts)))
+PYEOF
+same "killed before the merge: the offset is where those rows end" \
+    "$(qw "$db" 'SELECT offset || "," || accepted FROM files')" \
+    "$(head -n 1 "$TMP/head.txt"),$k"
+same "killed before the merge: v_events holds those rows only" \
+    "$(qw "$db" 'SELECT line FROM v_events ORDER BY line' | sha256sum)" \
+    "$(tail -n +2 "$TMP/head.txt" | sha256sum)"
+same "killed before the merge: v_events_full too" \
+    "$(qw "$db" 'SELECT line FROM v_events_full ORDER BY line' | sha256sum)" \
+    "$(tail -n +2 "$TMP/head.txt" | sha256sum)"
+status 75 "killed before the merge: tte-aggregate waits" \
+    "$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025
+"$TTE_BIN/tte-collect" --db "$db" --source csv "$TMP/s30.csv" \
+    >"$TMP/out" 2>&1
+same "killed before the merge, re-run: exit status" "$?" 0
+grep -q "left $((rows30 - k)) rows out of time order unmerged" \
+    "$TMP/out" && ok "killed before the merge, re-run: says what it took out" ||
+    not_ok "killed before the merge, re-run: $(cat "$TMP/out")"
+same "killed before the merge, re-run: the events of a clean run" \
+    "$(events "$db")" "$(events "$TMP/o30.db")"
+same "killed before the merge, re-run: counts, nothing staged" \
+    "$(q "$db" 'SELECT rows_read || "," || accepted || "," || duplicates
+        || "," || (SELECT count(*) FROM staging) || ","
+        || (SELECT count(*) FROM events) FROM files')" \
+    "$rows30,$w30,$((rows30 - w30)),0,$w30"
+same "killed before the merge, re-run: one key per event" \
+    "$(q "$db" 'SELECT (SELECT count(*) FROM event_keys) || ","
+        || count(*) FROM events JOIN event_keys ON event = id')" \
+    "$w30,$w30"
+status 0 "killed before the merge, re-run: tte-aggregate runs" \
+    "$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025
+
+# The same mark held by a process that still runs: tte-collect leaves the
+# rows alone and exits 75 naming it.
+sleep 60 &
+sleeper=$!
+started=$(sed 's/.*) //' "/proc/$sleeper/stat" | cut -d' ' -f20)
+# The mark as a run that began staging at the file's first row leaves
+# it: every event of the file staged, its offset and counts at the start.
+cp "$TMP/o30.db" "$TMP/live.db"
+sqlite3 "$TMP/live.db" "INSERT INTO staging VALUES (1, 1, 1, $sleeper,
+    $started, '$(cat /proc/sys/kernel/random/boot_id)', '$(hostname)');
+    UPDATE files SET offset = 0, lines = 0, rows_read = 0, accepted = 0,
+    duplicates = 0"
+status 75 "a merge still running elsewhere: tte-collect waits" \
+    "$TTE_BIN/tte-collect" -q --db "$TMP/live.db" --source csv "$TMP/g30.csv"
+same "a merge still running elsewhere: its rows left alone" \
+    "$(q "$TMP/live.db" 'SELECT count(*) FROM events')" "$w30"
+kill "$sleeper"
+wait "$sleeper" 2>/dev/null
+collect --db "$TMP/live.db" --source csv "$TMP/g30.csv" 2>/dev/null
+same "that process gone: its rows taken out and read again" \
+    "$(q "$TMP/live.db" 'SELECT count(*) || "," ||
+        (SELECT count(*) FROM staging) FROM events')" "$w30,0"
+same "that process gone: the events of a clean run" \
+    "$(events "$TMP/live.db")" "$(events "$TMP/o30.db")"
+want=$w30
+
 # old_layout DB: DB as the versions before event_keys kept it (user
 # version 7): an event's id was its dedupe key.
 old_layout() {
@@ -177,6 +279,19 @@ old_layout() {
             WHERE event = events.id);
         DROP TABLE event_keys;
         PRAGMA user_version = 7;"
+    # The event views as they were before the staging table.
+    $PY - "$1" <<'PYEOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for name in ("v_events", "v_events_full"):
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?",
+                     (name,)).fetchone()[0]
+    cut = sql.index(" WHERE NOT EXISTS (SELECT 1 FROM staging")
+    db.execute("DROP VIEW " + name)
+    db.execute(sql[:cut])
+db.execute("DROP TABLE staging")
+db.commit()
+PYEOF
 }
 
 # A database a stopped run of the version before the sort left: rows
