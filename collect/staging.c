@@ -24,7 +24,9 @@ struct proc {
 };
 
 /* Field 22 of /proc/PID/stat, after the command in parentheses; 0 when
- * there is no such process (or no /proc). */
+ * there is no such process (or no /proc), or only its exit status is
+ * left (a zombie: a process killed whose parent has not waited for it,
+ * as a container without an init leaves them). */
 static long long
 start_time(long long pid)
 {
@@ -37,6 +39,8 @@ start_time(long long pid)
     fclose(fp);
     buf[n] = '\0';
     char *p = strrchr(buf, ')');
+    if (p && (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X'))
+        return 0;
     long long v = 0;
     for (int field = 2; p && field < 22; field++)
         p = strchr(p + 1, ' ');
@@ -144,11 +148,14 @@ take_out(sqlite3 *db, long long file_id, int64_t first_event,
                    " AND id >= ?2", file_id, first_reject, &rejects);
     if (!err)
         err = staging_clear(db, file_id);
+    char also[64] = "";
+    if (rejects)
+        snprintf(also, sizeof also, " (and %lld rejected among them)",
+                 rejects);
     if (!err)
         log_warn("%s: a stopped run left %lld row%s out of time order "
-                 "unmerged (and %lld rejected after them): taken out; the "
-                 "file is read again from before them", path, events,
-                 events == 1 ? "" : "s", rejects);
+                 "unmerged%s: taken out; the file is read again from before "
+                 "them", path, events, events == 1 ? "" : "s", also);
     return err;
 }
 

@@ -54,6 +54,7 @@ struct writer {
     size_t pre_line;
     struct file_stats pre_st;
     int64_t first_reject;
+    bool marked;                /* the staging row is written */
     bool leftovers_checked;     /* staged rows of a stopped run merged */
     struct tte_buf reason;      /* of rows validated here */
     struct tte_buf redacted;    /* their raw texts, secrets hidden */
@@ -328,6 +329,8 @@ save_progress(struct writer *w)
     return err;
 }
 
+static enum tte_err commit_staged(struct writer *w);
+
 static enum tte_err
 w_clean_point(void *ctx, long long offset, size_t line,
               long long filtered)
@@ -338,13 +341,14 @@ w_clean_point(void *ctx, long long offset, size_t line,
     w->st.filtered = filtered;
     w->clean_offset = offset;
     w->clean_line = line;
-    /* Rows out of time order wait in the sort until the file's end: a
-     * commit now would record an offset past rows not yet stored. */
-    if (!w->own_tx || store_staging(w->store) ||
-        ++w->since_commit < w->chunk_rows)
+    if (!w->own_tx || ++w->since_commit < w->chunk_rows)
         return TTE_OK;
-    /* Offset and rows commit together: a kill loses only this chunk. */
     w->since_commit = 0;
+    /* Rows out of time order wait for their keys until the file's end:
+     * they commit under the staging row, the offset stays before them. */
+    if (store_staging(w->store))
+        return commit_staged(w);
+    /* Offset and rows commit together: a kill loses only this chunk. */
     enum tte_err err = store_flush(w->store);
     if (!err)
         err = save_progress(w);
@@ -414,6 +418,7 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     w->sb = *sb;
     w->own_tx = own_tx;
     w->since_commit = 0;
+    w->marked = false;
     const char *chunk = getenv("TTE_COLLECT_CHUNK");
     w->chunk_rows = chunk && atoll(chunk) > 0 ? atoll(chunk) : CHUNK_ROWS;
     if (!realpath(path, w->real))
@@ -457,13 +462,16 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     return err;
 }
 
-/* Commits the file's rows out of time order ahead of their merge, so
- * that the WAL's copy of them runs beside it, under a staging row; the
- * offset and counts saved with them are those from before the first of
- * them, which a stopped merge falls back to. */
+/* Commits the file's rows out of time order so far ahead of their merge,
+ * under a staging row, so that the WAL's copy of them runs beside the
+ * reading or the merge and the WAL stays the size of a chunk; the offset
+ * and counts saved with them are those from before the first of them,
+ * which a stopped merge falls back to. */
 static enum tte_err
 commit_staged(struct writer *w)
 {
+    if (w->marked)
+        return tte_db_exec(w->db, "COMMIT; BEGIN IMMEDIATE");
     struct file_stats now = w->st;
     long long offset = w->clean_offset;
     size_t line = w->clean_line;
@@ -481,6 +489,7 @@ commit_staged(struct writer *w)
                            store_first_staged(w->store), w->first_reject);
     if (!err)
         err = tte_db_exec(w->db, "COMMIT; BEGIN IMMEDIATE");
+    w->marked = !err;
     return err;
 }
 
