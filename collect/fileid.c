@@ -85,13 +85,8 @@ find_file(sqlite3 *db, const char *source, const char *path,
 static enum tte_err
 exec_id(sqlite3 *db, const char *sql, long long id)
 {
-    sqlite3_stmt *st = tte_db_prepare(db, sql);
-    if (!st)
-        return TTE_E_IO;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
+    int64_t arg = id;
+    return tte_db_run(db, sql, &arg, 1, NULL);
 }
 
 static enum tte_err

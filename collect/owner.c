@@ -85,17 +85,8 @@ owner_of(const struct source *src, struct owner *o)
 static enum tte_err
 run_id(sqlite3 *db, const char *sql, long long id, long long *changes)
 {
-    sqlite3_stmt *st = tte_db_prepare(db, sql);
-    if (!st)
-        return TTE_E_IO;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return tte_db_err(db, rc);
-    if (changes)
-        *changes += sqlite3_changes(db);
-    return TTE_OK;
+    int64_t arg = id;
+    return tte_db_run(db, sql, &arg, 1, changes);
 }
 
 /* Removes files row id with its events and rejects; events a file

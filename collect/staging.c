@@ -103,36 +103,12 @@ staging_mark(sqlite3 *db, long long file_id, int64_t first_event,
     return rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
 }
 
-/* Runs sql with ?1 = file_id, ?2 = from; *changes: the rows it changed. */
-static enum tte_err
-run2(sqlite3 *db, const char *sql, long long file_id, int64_t from,
-     long long *changes)
-{
-    sqlite3_stmt *st = tte_db_prepare(db, sql);
-    if (!st)
-        return TTE_E_IO;
-    sqlite3_bind_int64(st, 1, file_id);
-    sqlite3_bind_int64(st, 2, from);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return tte_db_err(db, rc);
-    if (changes)
-        *changes = sqlite3_changes(db);
-    return TTE_OK;
-}
-
 enum tte_err
 staging_clear(sqlite3 *db, long long file_id)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-                                      "DELETE FROM staging WHERE file_id = ?1");
-    if (!st)
-        return TTE_E_IO;
-    sqlite3_bind_int64(st, 1, file_id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
+    int64_t arg = file_id;
+    return tte_db_run(db, "DELETE FROM staging WHERE file_id = ?1", &arg, 1,
+                      NULL);
 }
 
 /* Takes out one stopped run's staged rows of file_id. */
@@ -141,11 +117,12 @@ take_out(sqlite3 *db, long long file_id, int64_t first_event,
          int64_t first_reject, const char *path)
 {
     long long events = 0, rejects = 0;
-    enum tte_err err = run2(db, "DELETE FROM events WHERE file_id = ?1"
-                            " AND id >= ?2", file_id, first_event, &events);
+    int64_t ev[2] = {file_id, first_event}, rej[2] = {file_id, first_reject};
+    enum tte_err err = tte_db_run(db, "DELETE FROM events WHERE file_id = ?1"
+                                  " AND id >= ?2", ev, 2, &events);
     if (!err)
-        err = run2(db, "DELETE FROM rejects WHERE file_id = ?1"
-                   " AND id >= ?2", file_id, first_reject, &rejects);
+        err = tte_db_run(db, "DELETE FROM rejects WHERE file_id = ?1"
+                         " AND id >= ?2", rej, 2, &rejects);
     if (!err)
         err = staging_clear(db, file_id);
     char also[64] = "";

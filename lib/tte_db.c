@@ -36,6 +36,24 @@ tte_db_exec(sqlite3 *db, const char *sql)
     return TTE_OK;
 }
 
+enum tte_err
+tte_db_run(sqlite3 *db, const char *sql, const int64_t *args, int n,
+           long long *changes)
+{
+    sqlite3_stmt *st = tte_db_prepare(db, sql);
+    if (!st)
+        return TTE_E_IO;
+    for (int i = 0; i < n; i++)
+        sqlite3_bind_int64(st, i + 1, args[i]);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return tte_db_err(db, rc);
+    if (changes)
+        *changes += sqlite3_changes(db);
+    return TTE_OK;
+}
+
 sqlite3_stmt *
 tte_db_prepare(sqlite3 *db, const char *sql)
 {

@@ -2,6 +2,7 @@
 #define TTE_DB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sqlite3.h>
 
 #include "tte_err.h"
@@ -29,6 +30,11 @@ enum tte_err tte_db_exec(sqlite3 *db, const char *sql);
 
 /* Prepares sql or logs why not; returns NULL on failure. */
 sqlite3_stmt *tte_db_prepare(sqlite3 *db, const char *sql);
+
+/* Runs one statement that returns no rows, with ?1.. bound to the n
+ * integers of args; adds the rows it changed to *changes (unless NULL). */
+enum tte_err tte_db_run(sqlite3 *db, const char *sql, const int64_t *args,
+                        int n, long long *changes);
 
 /* Maps a SQLite result code (BUSY -> TEMPFAIL, else IO). */
 enum tte_err tte_db_err(sqlite3 *db, int rc);
