@@ -65,7 +65,7 @@ enum { C_KEY = 0, C_T = 1, C_APP = 2, C_SIGNER = 4, C_DOC_ID = 11,
 #define NEAR_EVENTS 1024
 /* Keys that cannot meet a taken one go into event_keys this many to a
  * statement. */
-#define KEY_BATCH 256
+#define KEY_BATCH 1024
 
 /* An event's dedupe key and columns as stored (v[C_DOC_ID] and
  * v[C_DOC_NUMBER] unused: the texts; a NULL doc_number is NULL). */
