@@ -86,7 +86,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_KEY_GET] = "SELECT event FROM event_keys WHERE key = ?1",
     [Q_KEY_NEXT] = "SELECT key, event FROM event_keys WHERE key >= ?1"
                    " ORDER BY key LIMIT 1",
-    /* Q_KEY_BATCH: an insert of KEY_BATCH keys, written by store_open. */
+    /* Q_KEY_BATCH: an insert of KEY_BATCH keys, written by key_batch. */
     /* seq breaks ties in file order: of equal events the first stays. */
     [Q_ST_NEXT] = "SELECT id, " EV_COLS " FROM events_stage"
                   " ORDER BY id, seq",
@@ -178,22 +178,14 @@ store_open(sqlite3 *db, struct store **out)
     /* An earlier version's events_stage is read through SQLite's sorter:
      * on a second core when there is one. */
     sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, 1);
-    struct tte_buf batch;
-    tte_buf_init(&batch);
-    tte_buf_adds(&batch, "INSERT INTO event_keys(key, event) VALUES ");
-    for (int i = 0; i < KEY_BATCH; i++) {
-        char pair[32];
-        snprintf(pair, sizeof pair, "%s(?%d, ?%d)", i ? ", " : "",
-                 2 * i + 1, 2 * i + 2);
-        tte_buf_adds(&batch, pair);
-    }
     enum tte_err err = TTE_OK;
     for (int i = 0; !err && i < Q_COUNT; i++) {
-        s->q[i] = tte_db_prepare(db, i == Q_KEY_BATCH ? batch.data : sql[i]);
+        if (i == Q_KEY_BATCH)
+            continue;           /* key_batch() */
+        s->q[i] = tte_db_prepare(db, sql[i]);
         if (!s->q[i])
             err = TTE_E_IO;
     }
-    tte_buf_free(&batch);
     if (err) {
         store_close(s);
         return err;
@@ -484,6 +476,28 @@ insert_key(struct store *s, int64_t key, int64_t event)
     return TTE_OK;
 }
 
+/* The insert of KEY_BATCH keys, prepared when first used: SQLite takes
+ * some milliseconds to compile it, which a run that stores no more than
+ * a few rows (an unchanged file) need not spend. */
+static sqlite3_stmt *
+key_batch(struct store *s)
+{
+    if (s->q[Q_KEY_BATCH])
+        return s->q[Q_KEY_BATCH];
+    struct tte_buf text;
+    tte_buf_init(&text);
+    tte_buf_adds(&text, "INSERT INTO event_keys(key, event) VALUES ");
+    for (int i = 0; i < KEY_BATCH; i++) {
+        char pair[32];
+        snprintf(pair, sizeof pair, "%s(?%d, ?%d)", i ? ", " : "",
+                 2 * i + 1, 2 * i + 2);
+        tte_buf_adds(&text, pair);
+    }
+    s->q[Q_KEY_BATCH] = tte_db_prepare(s->db, text.data);
+    tte_buf_free(&text);
+    return s->q[Q_KEY_BATCH];
+}
+
 /* Inserts the keys waiting in the batch. */
 static enum tte_err
 flush_keys(struct store *s)
@@ -491,9 +505,12 @@ flush_keys(struct store *s)
     int n = s->nbatch;
     s->nbatch = 0;
     if (n == KEY_BATCH) {
+        sqlite3_stmt *st = key_batch(s);
+        if (!st)
+            return TTE_E_IO;
         for (int i = 0; i < n; i++) {
-            sqlite3_bind_int64(s->q[Q_KEY_BATCH], 2 * i + 1, s->batch[i][0]);
-            sqlite3_bind_int64(s->q[Q_KEY_BATCH], 2 * i + 2, s->batch[i][1]);
+            sqlite3_bind_int64(st, 2 * i + 1, s->batch[i][0]);
+            sqlite3_bind_int64(st, 2 * i + 2, s->batch[i][1]);
         }
         int rc = step(s, Q_KEY_BATCH, NULL);
         if (rc != SQLITE_DONE)
