@@ -377,6 +377,11 @@ map_record(const struct source *src, const struct record *rec,
         else if (fast) {
             v = jv[i];
             len = v ? strlen(v) : 0;
+        } else if (!rec->json) {    /* CSV: the column, if the row has it */
+            if (f->col >= 0 && (size_t)f->col < rec->nfields) {
+                v = rec->fields[f->col];
+                len = rec->lens[f->col];
+            }
         } else
             v = pick(rec, f->column, f->col, &len, &bad, num[i]);
         if (bad) {

@@ -759,7 +759,9 @@ merge_key(struct store *s, uint64_t key, const void *rec, size_t n,
     int64_t event, stored = 0;
     struct ident id;
     bool free_;
-    if (!decode_staged(rec, n, &event, &id))
+    /* The event first: a free key (most) needs nothing else. */
+    const unsigned char *p = rec;
+    if (!get_varint(&p, p + n, &event))
         return damaged();
     enum tte_err err = key_free(s, (int64_t)key, &free_);
     if (err || free_) {
@@ -781,6 +783,8 @@ merge_key(struct store *s, uint64_t key, const void *rec, size_t n,
     }
     if (rc != SQLITE_ROW)
         return tte_db_err(s->db, rc);
+    if (!decode_staged(rec, n, &event, &id))
+        return damaged();
     encode_met(&s->rec, event, (int64_t)key, &id);
     return sorter_add(s->later, (uint64_t)stored, s->rec.data, s->rec.len);
 }
