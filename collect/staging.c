@@ -174,7 +174,8 @@ staging_recover(sqlite3 *db)
     enum tte_err err = rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
     sqlite3_finalize(st);
     struct proc me;
-    self(&me);
+    if (n)                      /* most runs find none */
+        self(&me);
     for (size_t i = 0; !err && i < n; i++) {
         if (may_run(&v[i].p, &me)) {
             log_err("%s: tte-collect (pid %lld on %s) is merging its rows, "

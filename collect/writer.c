@@ -313,20 +313,28 @@ w_row(void *ctx, char *const *row, const size_t *lens, size_t line,
     return w_reject(w, line, w->reason.data, raw, raw_len);
 }
 
+/* Saves the file as read to offset (line), with counts st. */
 static enum tte_err
-save_progress(struct writer *w)
+save_progress_at(struct writer *w, const struct file_stats *st,
+                 long long offset, size_t line)
 {
-    struct file_stats d = w->st;
+    struct file_stats d = *st;
     d.read -= w->saved.read;
     d.accepted -= w->saved.accepted;
     d.duplicates -= w->saved.duplicates;
     d.rejected -= w->saved.rejected;
     d.filtered -= w->saved.filtered;
-    enum tte_err err = fileid_save(w->db, w->file_id, w->fp, &w->sb,
-                                   w->clean_offset, w->clean_line, &d);
+    enum tte_err err = fileid_save(w->db, w->file_id, w->fp, &w->sb, offset,
+                                   line, &d);
     if (!err)
-        w->saved = w->st;
+        w->saved = *st;
     return err;
+}
+
+static enum tte_err
+save_progress(struct writer *w)
+{
+    return save_progress_at(w, &w->st, w->clean_offset, w->clean_line);
 }
 
 static enum tte_err commit_staged(struct writer *w);
@@ -470,26 +478,19 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
 static enum tte_err
 commit_staged(struct writer *w)
 {
-    if (w->marked)
-        return tte_db_exec(w->db, "COMMIT; BEGIN IMMEDIATE");
-    struct file_stats now = w->st;
-    long long offset = w->clean_offset;
-    size_t line = w->clean_line;
-    w->st = w->pre_st;
-    w->clean_offset = w->pre_offset;
-    w->clean_line = w->pre_line;
-    enum tte_err err = store_flush(w->store);
-    if (!err)
-        err = save_progress(w);
-    w->st = now;
-    w->clean_offset = offset;
-    w->clean_line = line;
-    if (!err)
-        err = staging_mark(w->db, w->file_id,
-                           store_first_staged(w->store), w->first_reject);
+    enum tte_err err = TTE_OK;
+    if (!w->marked) {
+        err = store_flush(w->store);
+        if (!err)
+            err = save_progress_at(w, &w->pre_st, w->pre_offset,
+                                   w->pre_line);
+        if (!err)
+            err = staging_mark(w->db, w->file_id,
+                               store_first_staged(w->store), w->first_reject);
+        w->marked = !err;
+    }
     if (!err)
         err = tte_db_exec(w->db, "COMMIT; BEGIN IMMEDIATE");
-    w->marked = !err;
     return err;
 }
 
