@@ -209,6 +209,16 @@ json_collect(const struct source *src, const cJSON *obj, const char **val,
     return true;
 }
 
+/* A CSV record's column col, if the row has it (*len set then). */
+static inline const char *
+csv_column(const struct record *rec, int col, size_t *len)
+{
+    if (col < 0 || (size_t)col >= rec->nfields)
+        return NULL;
+    *len = rec->lens[col];
+    return rec->fields[col];
+}
+
 /* The text a selector picks (borrowed or in num), or NULL. */
 static const char *
 pick(const struct record *rec, const char *column, int col, size_t *len,
@@ -221,10 +231,7 @@ pick(const struct record *rec, const char *column, int col, size_t *len,
         *len = v ? strlen(v) : 0;
         return v;
     }
-    if (col < 0 || (size_t)col >= rec->nfields)
-        return NULL;
-    *len = rec->lens[col];
-    return rec->fields[col];
+    return csv_column(rec, col, len);
 }
 
 /* A value map compares the trimmed value, ignoring case. */
@@ -377,11 +384,8 @@ map_record(const struct source *src, const struct record *rec,
         else if (fast) {
             v = jv[i];
             len = v ? strlen(v) : 0;
-        } else if (!rec->json) {    /* CSV: the column, if the row has it */
-            if (f->col >= 0 && (size_t)f->col < rec->nfields) {
-                v = rec->fields[f->col];
-                len = rec->lens[f->col];
-            }
+        } else if (!rec->json) {    /* inline: called for every field */
+            v = csv_column(rec, f->col, &len);
         } else
             v = pick(rec, f->column, f->col, &len, &bad, num[i]);
         if (bad) {
