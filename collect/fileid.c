@@ -83,13 +83,6 @@ find_file(sqlite3 *db, const char *source, const char *path,
 }
 
 static enum tte_err
-exec_id(sqlite3 *db, const char *sql, long long id)
-{
-    int64_t arg = id;
-    return tte_db_run(db, sql, &arg, 1, NULL);
-}
-
-static enum tte_err
 create_file_row(sqlite3 *db, const char *source, const char *path,
                 long long *id)
 {
@@ -173,7 +166,8 @@ fileid_plan(sqlite3 *db, const char *source, const char *real, bool events,
         }
     }
     log_debug("%s: changed since the last run; reading it again", name);
-    err = exec_id(db, "DELETE FROM rejects WHERE file_id = ?1", k.id);
+    err = tte_db_run_id(db, "DELETE FROM rejects WHERE file_id = ?1", k.id,
+                        NULL);
     if (err)
         return err;
     /* A registry is a snapshot: its counts are its last read's. A log's
@@ -181,10 +175,11 @@ fileid_plan(sqlite3 *db, const char *source, const char *real, bool events,
      * rows read again count as duplicates): sum(accepted) over files is
      * the number of events. Only the rejects, read again, start over. */
     if (!events)
-        return exec_id(db, "UPDATE files SET rows_read = 0, accepted = 0,"
-                       " duplicates = 0, rejected = 0, filtered = 0,"
-                       " offset = 0, lines = 0 WHERE id = ?1", k.id);
-    return exec_id(db, "UPDATE files SET rows_read = rows_read - rejected,"
-                   " rejected = 0, offset = 0, lines = 0 WHERE id = ?1",
-                   k.id);
+        return tte_db_run_id(db, "UPDATE files SET rows_read = 0,"
+                             " accepted = 0, duplicates = 0, rejected = 0,"
+                             " filtered = 0, offset = 0, lines = 0"
+                             " WHERE id = ?1", k.id, NULL);
+    return tte_db_run_id(db, "UPDATE files SET rows_read = rows_read -"
+                         " rejected, rejected = 0, offset = 0, lines = 0"
+                         " WHERE id = ?1", k.id, NULL);
 }

@@ -81,14 +81,6 @@ owner_of(const struct source *src, struct owner *o)
     return TTE_OK;
 }
 
-/* Runs sql with ?1 = id; *changes (if not NULL): the rows it changed. */
-static enum tte_err
-run_id(sqlite3 *db, const char *sql, long long id, long long *changes)
-{
-    int64_t arg = id;
-    return tte_db_run(db, sql, &arg, 1, changes);
-}
-
 /* Removes files row id with its events and rejects; events a file
  * outside temp.forgetting also had become that file's. */
 static enum tte_err
@@ -118,24 +110,26 @@ forget_file(sqlite3 *db, long long id, struct forgot *gone)
     long long kept = 0;
 
     for (size_t i = 0; !err && i < sizeof handover / sizeof *handover; i++)
-        err = run_id(db, handover[i], id, i == 3 ? &kept : NULL);
+        err = tte_db_run_id(db, handover[i], id, i == 3 ? &kept : NULL);
     if (!err)
-        err = run_id(db, "DELETE FROM event_keys WHERE event IN"
-                     " (SELECT id FROM events WHERE file_id = ?1)", id, NULL);
+        err = tte_db_run_id(db, "DELETE FROM event_keys WHERE event IN"
+                            " (SELECT id FROM events WHERE file_id = ?1)", id,
+                            NULL);
     if (!err)
-        err = run_id(db, "DELETE FROM events WHERE file_id = ?1", id,
-                     &gone->events);
+        err = tte_db_run_id(db, "DELETE FROM events WHERE file_id = ?1", id,
+                            &gone->events);
     if (!err)
-        err = run_id(db, "DELETE FROM event_dups WHERE file_id = ?1", id,
-                     NULL);
+        err = tte_db_run_id(db, "DELETE FROM event_dups WHERE file_id = ?1",
+                            id, NULL);
     if (!err)
-        err = run_id(db, "DELETE FROM rejects WHERE file_id = ?1", id,
-                     &gone->rejects);
+        err = tte_db_run_id(db, "DELETE FROM rejects WHERE file_id = ?1", id,
+                            &gone->rejects);
     if (!err)
-        err = run_id(db, "DELETE FROM staging WHERE file_id = ?1", id, NULL);
+        err = tte_db_run_id(db, "DELETE FROM staging WHERE file_id = ?1", id,
+                            NULL);
     if (!err)
-        err = run_id(db, "DELETE FROM files WHERE id = ?1", id,
-                     &gone->files);
+        err = tte_db_run_id(db, "DELETE FROM files WHERE id = ?1", id,
+                            &gone->files);
     gone->kept += kept;
     return err;
 }
@@ -152,8 +146,8 @@ forget_set(sqlite3 *db, const long long *ids, size_t n, struct forgot *gone)
         "DELETE FROM temp.forgetting");
 
     for (size_t i = 0; !err && i < n; i++)
-        err = run_id(db, "INSERT OR IGNORE INTO temp.forgetting VALUES (?1)",
-                     ids[i], NULL);
+        err = tte_db_run_id(db, "INSERT OR IGNORE INTO temp.forgetting"
+                            " VALUES (?1)", ids[i], NULL);
     for (size_t i = 0; !err && i < n; i++)
         err = forget_file(db, ids[i], gone);
     return err;

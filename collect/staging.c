@@ -106,9 +106,8 @@ staging_mark(sqlite3 *db, long long file_id, int64_t first_event,
 enum tte_err
 staging_clear(sqlite3 *db, long long file_id)
 {
-    int64_t arg = file_id;
-    return tte_db_run(db, "DELETE FROM staging WHERE file_id = ?1", &arg, 1,
-                      NULL);
+    return tte_db_run_id(db, "DELETE FROM staging WHERE file_id = ?1",
+                         file_id, NULL);
 }
 
 /* Takes out one stopped run's staged rows of file_id. */

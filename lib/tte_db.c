@@ -54,6 +54,13 @@ tte_db_run(sqlite3 *db, const char *sql, const int64_t *args, int n,
     return TTE_OK;
 }
 
+enum tte_err
+tte_db_run_id(sqlite3 *db, const char *sql, long long id, long long *changes)
+{
+    int64_t arg = id;
+    return tte_db_run(db, sql, &arg, 1, changes);
+}
+
 sqlite3_stmt *
 tte_db_prepare(sqlite3 *db, const char *sql)
 {

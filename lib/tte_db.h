@@ -35,6 +35,9 @@ sqlite3_stmt *tte_db_prepare(sqlite3 *db, const char *sql);
  * integers of args; adds the rows it changed to *changes (unless NULL). */
 enum tte_err tte_db_run(sqlite3 *db, const char *sql, const int64_t *args,
                         int n, long long *changes);
+/* The same with ?1 = id alone. */
+enum tte_err tte_db_run_id(sqlite3 *db, const char *sql, long long id,
+                           long long *changes);
 
 /* Maps a SQLite result code (BUSY -> TEMPFAIL, else IO). */
 enum tte_err tte_db_err(sqlite3 *db, int rc);
