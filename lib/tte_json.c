@@ -1,30 +1,45 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_path.h"
 #include "tte_alloc.h"
 #include "tte_buf.h"
 #include "tte_str.h"
 
 enum tte_err
-tte_read_file(const char *path, char **data, size_t *len)
+tte_read_file_max(const char *path, size_t max, char **data, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
     struct tte_buf b;
     char chunk[65536];
     size_t n;
+    int fd;
 
+    if (tte_open_regular(path, &fd) != TTE_OK)
+        return TTE_E_NOINPUT;
+    FILE *fp = fdopen(fd, "rb");
     if (!fp) {
         log_err("cannot open '%s': %s", path, strerror(errno));
+        close(fd);
         return TTE_E_NOINPUT;
     }
     tte_buf_init(&b);
     tte_buf_add(&b, "", 0);
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        if (b.len + n > max) {
+            log_err("'%s' is larger than %zu MiB; refusing to read it", path,
+                    max >> 20);
+            fclose(fp);
+            tte_buf_free(&b);
+            return TTE_E_NOINPUT;
+        }
         tte_buf_add(&b, chunk, n);
+    }
     if (ferror(fp)) {
         log_err("cannot read '%s': %s", path, strerror(errno));
         fclose(fp);
@@ -38,12 +53,18 @@ tte_read_file(const char *path, char **data, size_t *len)
 }
 
 enum tte_err
+tte_read_file(const char *path, char **data, size_t *len)
+{
+    return tte_read_file_max(path, SIZE_MAX, data, len);
+}
+
+enum tte_err
 tte_json_load(const char *path, cJSON **out)
 {
     char *text;
     size_t len;
     const char *end = NULL;
-    enum tte_err err = tte_read_file(path, &text, &len);
+    enum tte_err err = tte_read_file_max(path, TTE_JSON_MAX, &text, &len);
 
     if (err)
         return err;

@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "tte_err.h"
+
 /*
  * An output must never replace an input (the database and its journals,
  * a template, the configuration, a log), whatever the path's spelling.
@@ -12,5 +14,31 @@
  */
 const char *tte_path_clash(const char *out, const char *const *inputs,
                            size_t n);
+
+/*
+ * Inputs are regular files: a FIFO, a device, a socket or a folder given as
+ * a configuration, template or database would hang the program or feed it
+ * without end (/dev/zero). When path exists and is not a regular file,
+ * says so (naming what, e.g. "--config") and returns TTE_E_NOINPUT;
+ * otherwise TTE_OK (a missing file is the caller's to report). Never
+ * blocks: stat(2) does not open the file.
+ */
+enum tte_err tte_path_input(const char *path, const char *what);
+
+/*
+ * Opens path for reading, refusing anything but a regular file without
+ * blocking (a FIFO is opened non-blocking, then refused). Logs why and
+ * returns TTE_E_NOINPUT, or TTE_OK with *fd open (O_CLOEXEC, blocking).
+ */
+enum tte_err tte_open_regular(const char *path, int *fd);
+
+/*
+ * An output is written as OUT.tmpPID and renamed when complete; a render
+ * killed on the way (kill -9, a crash, power) leaves its temporary, which
+ * holds the report's personal data. Removes every OUT.tmpPID in out's
+ * folder whose process is no longer running, saying so for each. Returns
+ * how many were removed.
+ */
+int tte_tmp_sweep(const char *out);
 
 #endif

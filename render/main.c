@@ -261,11 +261,15 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
         free(config_path);
         return TTE_E_CONFIG;
     }
-    err = tte_json_load(path, tpl);
+    err = tte_path_input(path, "template");
+    if (!err)
+        err = tte_json_load(path, tpl);
     if (!err)
         err = template_validate(*tpl, path);
     r->tpl_path = path;
     r->tpl = *tpl;
+    if (!err)
+        err = tte_path_input(o->db_path, "database");
     if (!err)
         err = tte_db_open(o->db_path, true, &r->db);
     if (!err) {
@@ -285,6 +289,9 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
     free(config_path);
     if (err)
         return err;
+    /* A render killed on the way leaves OUT.tmpPID with personal data in
+     * it: the next render of the same output removes it. */
+    tte_tmp_sweep(*out);
     /* Said here, before the work, unless the summary at its end says
      * it. */
     const char *why = tte_official_placeholder(*config);
