@@ -15,6 +15,7 @@
 #include "tte_config.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_path.h"
 #include "tte_text.h"
 #include "tte_time.h"
 
@@ -42,8 +43,9 @@ static const char usage_text[] =
     "  -V, --version        version\n"
     "\n"
     "Exit status: 0 ok (rows may have been rejected: see Kualitas Data),\n"
-    "64 usage, 75 another run holds the database, 78 bad configuration,\n"
-    "or the exit status of the stage that failed.\n";
+    "64 usage, 66 a configuration, template or database that is not a\n"
+    "regular file, 75 another run holds the database, 78 bad\n"
+    "configuration, or the exit status of the stage that failed.\n";
 
 enum { OPT_FORCE_SEND = 256 };
 
@@ -123,10 +125,12 @@ plan(struct batch *b, cJSON **tpl)
                 b->template_path);
         return EX_CONFIG;
     }
-    enum tte_err err = tte_json_load(path, tpl);
+    enum tte_err err = tte_path_input(path, "template");
+    if (!err)
+        err = tte_json_load(path, tpl);
     free(path);
     if (err)
-        return EX_CONFIG;
+        return err == TTE_E_NOINPUT ? EX_NOINPUT : EX_CONFIG;
     /* Reports hold personal data: the folder is the owner's alone. */
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         log_err("cannot create output folder '%s': %s", dir, strerror(errno));
@@ -159,6 +163,27 @@ last_quarter(int offset, int *year, int *quarter)
     *quarter = q ? q : 4;
 }
 
+/* A source entry's zone is checked before anything runs: tte-collect
+ * would refuse it as a usage error half-way through the batch. */
+static int
+check_source_zones(const cJSON *config, const char *config_path)
+{
+    const cJSON *s;
+    int offset;
+    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(config,
+                                                           "sources")) {
+        const char *zone = tte_json_str(s, "zone", NULL);
+        if (zone && !tte_zone_offset(zone, &offset)) {
+            log_err("%s: sources: %s: unknown time zone '%s' (use "
+                    "Asia/Jakarta, Asia/Makassar, Asia/Jayapura, UTC or "
+                    "+HH:MM)", config_path, tte_json_str(s, "source", "?"),
+                    zone);
+            return EX_CONFIG;
+        }
+    }
+    return 0;
+}
+
 static int
 run(struct report_opts *o, cJSON *config, const char *config_path)
 {
@@ -172,6 +197,8 @@ run(struct report_opts *o, cJSON *config, const char *config_path)
         log_err("%s: zone: unknown time zone '%s'", config_path, b.zone);
         return EX_CONFIG;
     }
+    if (check_source_zones(config, config_path))
+        return EX_CONFIG;
     if (o->quarter < 0)
         last_quarter(offset, &o->year, &o->quarter);
     if (!o->year)
@@ -180,7 +207,9 @@ run(struct report_opts *o, cJSON *config, const char *config_path)
                                                   "report.db");
     b.template_path = tte_json_str(config, "template",
                                    "templates/default.json");
-    int rc = plan(&b, &tpl);
+    int rc = tte_exit_code(tte_path_input(b.db, "database"));
+    if (!rc)
+        rc = plan(&b, &tpl);
     if (!rc)
         rc = tte_exit_code(lock_acquire(b.db, &fd));
     if (!rc) {
@@ -225,6 +254,8 @@ main(int argc, char **argv)
         return tte_usage_error("--config is required (no "
                                "conf/tte-report.json here)");
     }
+    /* The stages load the same file: its unknown keys are told once. */
+    setenv("TTE_CONFIG_CHECKED", found, 1);
     status = run(&o, config, found);
     free(found);
     cJSON_Delete(config);
