@@ -97,6 +97,27 @@ add_files(struct argv *a, const cJSON *files, const char *source)
     return n;
 }
 
+/* The zone a source's times are read in. --zone overrides a source
+ * definition's own zone, so it is passed only when the operator sets one
+ * on the entry; a definition (conf/sources/NAME.json) otherwise keeps its
+ * zone, exactly as when tte-collect is run by hand. The built-in readers
+ * have no zone of their own: local times in them are in the report's
+ * zone. */
+static const char *
+source_zone(const struct batch *b, const cJSON *entry, const char *name)
+{
+    static const char *const builtin[] = {
+        "csv", "jsonl", "certificates", "units", "apps", "verifikator",
+    };
+    const char *zone = tte_json_str(entry, "zone", NULL);
+    if (zone)
+        return zone;
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+        if (strcmp(name, builtin[i]) == 0)
+            return b->zone;
+    return NULL;
+}
+
 static int
 collect_all(struct batch *b)
 {
@@ -115,8 +136,11 @@ collect_all(struct batch *b)
         common(&a, "tte-collect", b);
         arg(&a, "--source");
         arg(&a, name);
-        arg(&a, "--zone");
-        arg(&a, b->zone);
+        const char *zone = source_zone(b, s, name);
+        if (zone) {
+            arg(&a, "--zone");
+            arg(&a, zone);
+        }
         size_t n = add_files(&a, cJSON_GetObjectItemCaseSensitive(s, "files"),
                              name);
         int rc = n ? stage_run("collect", a.v) : 0;
@@ -177,12 +201,20 @@ evidence_all(struct batch *b)
 
     if (!ev)
         return 0;
+    snprintf(b->stage, sizeof b->stage, "evidence");
     if (!tte_json_str(ev, "ca", NULL)) {
         log_err("%s: evidence: \"ca\" must name the BSrE CA bundle (PEM)",
                 b->config_path);
         return EX_CONFIG;
     }
-    cJSON_ArrayForEach(app, cJSON_GetObjectItemCaseSensitive(ev, "apps")) {
+    /* The configuration's check guarantees an object of named
+     * applications; a list would have no names to pass as --app. */
+    const cJSON *apps = cJSON_GetObjectItemCaseSensitive(ev, "apps");
+    if (apps && !cJSON_IsObject(apps)) {
+        log_err("%s: evidence.apps must be an object", b->config_path);
+        return EX_CONFIG;
+    }
+    cJSON_ArrayForEach(app, apps) {
         int rc = evidence_app(b, ev, app);
         if (rc != 0 && rc != EX_DATAERR)
             return rc;
