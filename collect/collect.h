@@ -10,7 +10,8 @@
 
 #include <stdbool.h>
 
-/* Per-file counters; read = accepted + duplicates + rejected. */
+/* Per-file counters; read = filtered + accepted + duplicates +
+ * rejected. */
 struct file_stats {
     long long read, accepted, duplicates, rejected, filtered;
 };
@@ -28,6 +29,9 @@ struct collect_opts {
     bool strict;
     bool unmask_nik;
     bool allow_empty;           /* a registry may be cleared on purpose */
+    bool allow_shrink;          /* --allow-shrink: any shrink is meant */
+    int max_shrink;             /* --max-shrink: percent a registry may
+                                 * lose unasked (default 10) */
     long long max_record;       /* --max-record-bytes; 0: the source's */
     bool forget;                /* --forget: the operands are removed */
     const char *forget_source;  /* --forget-source NAME */

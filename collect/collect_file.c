@@ -158,14 +158,14 @@ print_summary(const char *file, const struct file_stats *s, bool skipped,
         log_info("%s: unchanged since the last run, skipped", file);
         return;
     }
-    char extra[96] = "";
-    if (s->filtered)
-        snprintf(extra, sizeof extra, ", filtered out %lld", s->filtered);
+    char extra[64] = "";
     if (from_line)
-        snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
-                 " (new rows after line %zu)", from_line);
-    log_info("%s: read %lld, accepted %lld, duplicates %lld, rejected %lld%s",
-             file, s->read, s->accepted, s->duplicates, s->rejected, extra);
+        snprintf(extra, sizeof extra, " (new rows after line %zu)",
+                 from_line);
+    /* Every row read is one of the four others: the line adds up. */
+    log_info("%s: read %lld, accepted %lld, duplicates %lld, rejected %lld, "
+             "filtered %lld%s", file, s->read, s->accepted, s->duplicates,
+             s->rejected, s->filtered, extra);
 }
 
 static void
@@ -290,7 +290,7 @@ collect_file(struct source *src, const struct collect_opts *o,
 {
     struct input in;
     struct file_stats st = {0};
-    struct file_plan plan;
+    struct file_plan plan = {0};
     struct stat sb;
     FILE *fp;
     bool unchanged = false;
@@ -324,11 +324,15 @@ collect_file(struct source *src, const struct collect_opts *o,
     err = feed_file(&in, src, o, w, &plan, sb.st_size, &st);
     if (!err && in.held)
         report_held(path, in.line + 1, in.held);
+    if (!err && plan.edited)
+        log_warn("%s: %lld row%s changed in place; its events were read "
+                 "again", path, plan.changed, plan.changed == 1 ? "" : "s");
     if (!err) {
         print_summary(path, &st, false, plan.resumed ? plan.line : 0);
         add_totals(total, &st);
     }
 cleanup:
+    fileid_plan_free(&plan);
     input_close(&in);
     fclose(fp);
     return err;

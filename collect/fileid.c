@@ -1,14 +1,20 @@
 /*
- * File identity and incremental ingest. Same inode and both hashed
- * windows unchanged: read on from the offset (nothing to read when it did
- * not grow). Anything else: read it all again; the dedupe rule keeps the
- * counts exact.
+ * File identity and incremental ingest. Every byte before the offset
+ * unchanged (the prefix hash): read on from the offset (nothing to read
+ * when it did not grow). A log whose first bytes are the same but whose
+ * prefix is not was edited in place: what it gave before is replaced by
+ * what it holds now, so that one row never counts in two versions.
+ * Anything else (another file at the path, as after a rotation): read it
+ * all again beside what it gave before; the dedupe rule keeps the counts
+ * exact. A row saved before the prefix hash was kept falls back to the
+ * inode and the two windows.
  */
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fileid.h"
+#include "owner.h"
 #include "tte_db.h"
 #include "tte_log.h"
 #include "tte_alloc.h"
@@ -23,7 +29,7 @@ struct known_file {
     long long id;
     long long dev, ino, size, mtime, offset;
     size_t lines;
-    char head[65], tail[65];
+    char head[65], tail[65], prefix[65];
 };
 
 /* Hashes [from, to) of fp into out; false on a short read. pread(2)
@@ -51,13 +57,59 @@ windows(FILE *fp, long long offset, char head[65], char tail[65])
     if (!hash_window(fp, t, offset, tail))
         tail[0] = '\0';
 }
+
+/* Hashes what the plan's prefix hash has not seen of [0, offset) and
+ * writes the hash of [0, offset) to out ("" on a short read). A save
+ * behind the bytes hashed starts over. */
+static void
+prefix_hash(struct file_plan *p, FILE *fp, long long offset, char out[65])
+{
+    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_MD_CTX *copy = EVP_MD_CTX_new();
+    bool ok = copy != NULL;
+
+    out[0] = '\0';
+    if (ok && (!p->prefix || offset < p->prefix_at)) {
+        if (!p->prefix)
+            p->prefix = EVP_MD_CTX_new();
+        p->prefix_at = 0;
+        ok = p->prefix && EVP_DigestInit_ex(p->prefix, EVP_sha256(), NULL);
+    }
+    while (ok && p->prefix_at < offset) {
+        long long want = offset - p->prefix_at;
+        size_t n = want < (long long)sizeof buf ? (size_t)want : sizeof buf;
+        ssize_t got = pread(fileno(fp), buf, n, (off_t)p->prefix_at);
+        ok = got > 0 && EVP_DigestUpdate(p->prefix, buf, (size_t)got);
+        if (ok)
+            p->prefix_at += got;
+    }
+    ok = ok && EVP_MD_CTX_copy_ex(copy, p->prefix) &&
+         EVP_DigestFinal_ex(copy, md, &mdlen);
+    for (unsigned int i = 0; ok && i < mdlen; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    if (!ok && p->prefix) {
+        /* Hashed past what could be read: start over next time. */
+        EVP_MD_CTX_free(p->prefix);
+        p->prefix = NULL;
+    }
+    EVP_MD_CTX_free(copy);
+}
+
+void
+fileid_plan_free(struct file_plan *plan)
+{
+    EVP_MD_CTX_free(plan->prefix);
+    plan->prefix = NULL;
+}
+
 static enum tte_err
 find_file(sqlite3 *db, const char *source, const char *path,
           struct known_file *k)
 {
     sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT id, dev, ino, size, mtime, offset, lines, head_sha, tail_sha"
-        " FROM files WHERE source = ?1 AND path = ?2");
+        "SELECT id, dev, ino, size, mtime, offset, lines, head_sha, tail_sha,"
+        " prefix_sha FROM files WHERE source = ?1 AND path = ?2");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
@@ -76,6 +128,8 @@ find_file(sqlite3 *db, const char *source, const char *path,
                  (const char *)sqlite3_column_text(st, 7) ?: "");
         snprintf(k->tail, sizeof k->tail, "%s",
                  (const char *)sqlite3_column_text(st, 8) ?: "");
+        snprintf(k->prefix, sizeof k->prefix, "%s",
+                 (const char *)sqlite3_column_text(st, 9) ?: "");
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
@@ -101,20 +155,23 @@ create_file_row(sqlite3 *db, const char *source, const char *path,
 }
 
 enum tte_err
-fileid_save(sqlite3 *db, long long file_id, FILE *fp, const struct stat *sb,
-            long long offset, size_t line, const struct file_stats *d)
+fileid_save(sqlite3 *db, struct file_plan *plan, FILE *fp,
+            const struct stat *sb, long long offset, size_t line,
+            const struct file_stats *d)
 {
-    char head[65], tail[65];
+    char head[65], tail[65], prefix[65];
     windows(fp, offset, head, tail);
+    prefix_hash(plan, fp, offset, prefix);
     sqlite3_stmt *st = tte_db_prepare(db,
         "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5,"
         " offset = ?6, lines = ?7, head_sha = ?8, tail_sha = ?9,"
         " rows_read = rows_read + ?10, accepted = accepted + ?11,"
         " duplicates = duplicates + ?12, rejected = rejected + ?13,"
-        " collected_at = ?14, filtered = filtered + ?15 WHERE id = ?1");
+        " collected_at = ?14, filtered = filtered + ?15, prefix_sha = ?16"
+        " WHERE id = ?1");
     if (!st)
         return TTE_E_IO;
-    sqlite3_bind_int64(st, 1, file_id);
+    sqlite3_bind_int64(st, 1, plan->file_id);
     sqlite3_bind_int64(st, 2, (long long)sb->st_dev);
     sqlite3_bind_int64(st, 3, (long long)sb->st_ino);
     sqlite3_bind_int64(st, 4, (long long)sb->st_size);
@@ -129,9 +186,103 @@ fileid_save(sqlite3 *db, long long file_id, FILE *fp, const struct stat *sb,
     sqlite3_bind_int64(st, 13, d->rejected);
     sqlite3_bind_int64(st, 14, (long long)time(NULL));
     sqlite3_bind_int64(st, 15, d->filtered);
+    tte_bind_text(st, 16, prefix);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
+}
+
+/* The rows a log file gave, one signature each (every stored column
+ * but the line and file, or a reject's reason and text), tagged ?2. */
+#define EVENT_SIG \
+    "SELECT json_array(e.t, e.app, e.unit, e.signer, e.nik, e.nip," \
+    " e.name, e.position, e.cert_type, e.cert_serial, e.doc_id," \
+    " e.doc_type, e.doc_number, e.visibility, e.auth_method," \
+    " e.api_version, e.http_status, e.status_code, e.result, e.message," \
+    " e.duration_ms, e.footer), ?2 FROM events e"
+#define FILE_ROWS \
+    EVENT_SIG " WHERE e.file_id = ?1 UNION ALL " EVENT_SIG \
+    " JOIN event_dups d ON d.event_id = e.id WHERE d.file_id = ?1" \
+    " UNION ALL SELECT json_array(r.reason, r.raw), ?2 FROM rejects r" \
+    " WHERE r.file_id = ?1"
+
+static enum tte_err
+note_rows(sqlite3 *db, long long file_id, int after)
+{
+    int64_t args[2] = {file_id, after};
+    return tte_db_run(db, "INSERT INTO temp.edited_rows " FILE_ROWS, args,
+                      2, NULL);
+}
+
+enum tte_err
+fileid_count_changed(sqlite3 *db, struct file_plan *plan)
+{
+    enum tte_err err = note_rows(db, plan->file_id, 1);
+    sqlite3_stmt *st = err ? NULL : tte_db_prepare(db,
+        "SELECT COALESCE(sum(n), 0) FROM (SELECT sum(after = 0) -"
+        " sum(after = 1) AS n FROM temp.edited_rows GROUP BY sig) WHERE n > 0");
+    if (!st)
+        return err ? err : TTE_E_IO;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        plan->changed = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(db, rc);
+}
+
+/* A log edited in place: what it gave is noted (to count the rows that
+ * changed) and removed; the read from its start stores it anew. */
+static enum tte_err
+replace_rows(sqlite3 *db, long long id)
+{
+    struct forgot gone;
+    enum tte_err err = tte_db_exec(db,
+        "CREATE TEMP TABLE IF NOT EXISTS edited_rows(sig TEXT NOT NULL,"
+        " after INTEGER NOT NULL); DELETE FROM temp.edited_rows");
+    if (!err)
+        err = note_rows(db, id, 0);
+    if (!err)
+        err = owner_clear_file(db, id, &gone);
+    if (err)
+        return err;
+    return tte_db_run_id(db, "UPDATE files SET rows_read = 0, accepted = 0,"
+                         " duplicates = 0, rejected = 0, filtered = 0,"
+                         " offset = 0, lines = 0 WHERE id = ?1", id, NULL);
+}
+
+/* Whether the bytes before k's offset are what was read: the prefix
+ * hash, or for a row from before it, the inode and the two windows. */
+static bool
+same_prefix(struct file_plan *plan, const struct known_file *k, FILE *fp,
+            const struct stat *sb)
+{
+    char head[65], tail[65], prefix[65];
+
+    if (sb->st_size < k->offset)
+        return false;
+    if (k->prefix[0]) {
+        prefix_hash(plan, fp, k->offset, prefix);
+        return strcmp(prefix, k->prefix) == 0;
+    }
+    /* Unchanged size but a new mtime means it was written over in
+     * place. */
+    if (sb->st_size == k->offset && (long long)sb->st_mtime != k->mtime)
+        return false;
+    if (k->dev != (long long)sb->st_dev || k->ino != (long long)sb->st_ino)
+        return false;
+    windows(fp, k->offset, head, tail);
+    return strcmp(head, k->head) == 0 && strcmp(tail, k->tail) == 0;
+}
+
+/* The same first bytes as read before: the same log, edited. */
+static bool
+same_head(const struct known_file *k, FILE *fp)
+{
+    char head[65], tail[65];
+    if (!k->head[0] || k->offset == 0)
+        return false;
+    windows(fp, k->offset, head, tail);
+    return strcmp(head, k->head) == 0;
 }
 
 enum tte_err
@@ -140,7 +291,6 @@ fileid_plan(sqlite3 *db, const char *source, const char *real, bool events,
             struct file_plan *plan)
 {
     struct known_file k;
-    char head[65], tail[65];
     enum tte_err err = find_file(db, source, real, &k);
 
     memset(plan, 0, sizeof *plan);
@@ -149,21 +299,15 @@ fileid_plan(sqlite3 *db, const char *source, const char *real, bool events,
     if (!k.id)
         return create_file_row(db, source, real, &plan->file_id);
     plan->file_id = k.id;
-    /* Same file, same first bytes and same bytes before the offset: only
-     * new rows follow. Unchanged size but a new mtime means it was
-     * written over in place: read it all again. */
-    bool rewritten = sb->st_size == k.offset &&
-                     (long long)sb->st_mtime != k.mtime;
-    if (events && k.dev == (long long)sb->st_dev &&
-        k.ino == (long long)sb->st_ino && sb->st_size >= k.offset &&
-        !rewritten) {
-        windows(fp, k.offset, head, tail);
-        if (strcmp(head, k.head) == 0 && strcmp(tail, k.tail) == 0) {
-            plan->offset = k.offset;
-            plan->line = k.lines;
-            plan->resumed = true;
-            return TTE_OK;
-        }
+    if (events && same_prefix(plan, &k, fp, sb)) {
+        plan->offset = k.offset;
+        plan->line = k.lines;
+        plan->resumed = true;
+        return TTE_OK;
+    }
+    if (events && same_head(&k, fp)) {
+        plan->edited = true;
+        return replace_rows(db, k.id);
     }
     log_debug("%s: changed since the last run; reading it again", name);
     err = tte_db_run_id(db, "DELETE FROM rejects WHERE file_id = ?1", k.id,

@@ -3,14 +3,16 @@
 
 /*
  * File identity (fileid.c): a file is remembered by source and real path
- * with its device, inode, size, mtime, the offset reached and two hashes:
- * of its first bytes and of the bytes just before that offset.
+ * with its device, inode, size, mtime, the offset reached and three
+ * hashes: of its first bytes, of the bytes just before that offset and of
+ * all the bytes before it (the prefix).
  */
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
+#include <openssl/evp.h>
 
 #include "collect.h"
 #include "tte_err.h"
@@ -20,19 +22,35 @@ struct file_plan {
     long long offset;           /* where to read from */
     size_t line;                /* the line before offset */
     bool resumed;               /* the same file: only new rows follow */
+    bool edited;                /* changed in place: its rows replaced */
+    long long changed;          /* then: its rows whose content differs */
+    /* The prefix hash so far: each save hashes only the bytes since the
+     * last, so a long file is hashed once per run. */
+    EVP_MD_CTX *prefix;
+    long long prefix_at;
 };
 
 /* Finds or creates the file's row and decides where to read from: 0 for
  * a new or changed file (whose rejects are dropped; a log keeps its other
  * counts, which the new read adds to, a registry starts them over),
  * the saved offset for a file of events that is the same up to it.
- * name is the file as given, for messages. */
+ * name is the file as given, for messages.
+ * A log whose prefix changed while its first bytes did not was edited in
+ * place: its events, duplicates and rejects are removed (inside the
+ * caller's transaction, so the new read replaces them atomically), its
+ * counts start over and plan->edited is set. Release with
+ * fileid_plan_free. */
 enum tte_err fileid_plan(sqlite3 *db, const char *source, const char *real,
                          bool events, FILE *fp, const struct stat *sb,
                          const char *name, struct file_plan *plan);
 /* Saves where reading stopped and adds the counts in *delta. */
-enum tte_err fileid_save(sqlite3 *db, long long file_id, FILE *fp,
+enum tte_err fileid_save(sqlite3 *db, struct file_plan *plan, FILE *fp,
                          const struct stat *sb, long long offset,
                          size_t line, const struct file_stats *delta);
+/* After an edited file was read again: sets plan->changed to the rows of
+ * the earlier version whose content is no longer in the file. */
+enum tte_err fileid_count_changed(sqlite3 *db, struct file_plan *plan);
+/* Frees the plan's hash state; the plan may be all zero. */
+void fileid_plan_free(struct file_plan *plan);
 
 #endif

@@ -40,6 +40,9 @@ static const char usage_text[] =
     "      --max-record-bytes N  longer lines are rejected (default\n"
     "                       1048576, or the definition's max_record_bytes)\n"
     "      --allow-empty    let a registry file without rows clear it\n"
+    "      --max-shrink PCT refuse a registry that loses more than PCT\n"
+    "                       percent of its stored rows (default 10)\n"
+    "      --allow-shrink   accept a registry however much it shrinks\n"
     "      --strict         stop at the first rejected row\n"
     "      --unmask-nik     show NIK unmasked in --check output\n"
     "      --forget         remove the events and rejects collected from\n"
@@ -57,7 +60,7 @@ static const char usage_text[] =
     "definition.\n";
 
 enum { OPT_STRICT = 256, OPT_UNMASK, OPT_MAX_RECORD, OPT_ALLOW_EMPTY,
-       OPT_FORGET, OPT_FORGET_SOURCE };
+       OPT_FORGET, OPT_FORGET_SOURCE, OPT_MAX_SHRINK, OPT_ALLOW_SHRINK };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -70,6 +73,8 @@ static const struct option long_opts[] = {
     {"unmask-nik", no_argument, NULL, OPT_UNMASK},
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD},
     {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
+    {"max-shrink", required_argument, NULL, OPT_MAX_SHRINK},
+    {"allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK},
     {"forget", no_argument, NULL, OPT_FORGET},
     {"forget-source", required_argument, NULL, OPT_FORGET_SOURCE},
     TTE_COMMON_LONG_OPTS,
@@ -99,6 +104,7 @@ parse_args(int argc, char **argv, struct collect_opts *o)
     long long n;
 
     o->check_rows = 20;
+    o->max_shrink = 10;
     while ((ch = getopt_long(argc, argv, "d:s:cn:z:r:qvhV", long_opts,
                              NULL)) != -1) {
         switch (ch) {
@@ -123,6 +129,13 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case OPT_STRICT: o->strict = true; break;
         case OPT_UNMASK: o->unmask_nik = true; break;
         case OPT_ALLOW_EMPTY: o->allow_empty = true; break;
+        case OPT_ALLOW_SHRINK: o->allow_shrink = true; break;
+        case OPT_MAX_SHRINK:
+            if (!tte_str_to_i64(optarg, &n) || n < 0 || n > 100)
+                return tte_usage_error("--max-shrink needs a percentage "
+                                       "from 0 to 100, not '%s'", optarg);
+            o->max_shrink = (int)n;
+            break;
         case OPT_FORGET: o->forget = true; break;
         case OPT_FORGET_SOURCE: o->forget_source = optarg; break;
         case OPT_MAX_RECORD:
@@ -250,8 +263,8 @@ run(struct writer *w, struct source *src, const struct collect_opts *o,
     }
     if (argc > 1 && !o->check)
         log_info("total: read %lld, accepted %lld, duplicates %lld, "
-                 "rejected %lld", total.read, total.accepted,
-                 total.duplicates, total.rejected);
+                 "rejected %lld, filtered %lld", total.read, total.accepted,
+                 total.duplicates, total.rejected, total.filtered);
     if (total.rejected)
         status = worse(status, EX_DATAERR);
     return status;

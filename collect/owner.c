@@ -81,10 +81,10 @@ owner_of(const struct source *src, struct owner *o)
     return TTE_OK;
 }
 
-/* Removes files row id with its events and rejects; events a file
- * outside temp.forgetting also had become that file's. */
+/* Removes files row id (unless keep_row) with its events and rejects;
+ * events a file outside temp.forgetting also had become that file's. */
 static enum tte_err
-forget_file(sqlite3 *db, long long id, struct forgot *gone)
+forget_file(sqlite3 *db, long long id, bool keep_row, struct forgot *gone)
 {
     static const char *const handover[] = {
         "DELETE FROM temp.handover",
@@ -110,7 +110,7 @@ forget_file(sqlite3 *db, long long id, struct forgot *gone)
     long long kept = 0;
 
     for (size_t i = 0; !err && i < sizeof handover / sizeof *handover; i++)
-        err = tte_db_run_id(db, handover[i], id, i == 3 ? &kept : NULL);
+        err = tte_db_run_id(db, handover[i], id, i == 1 ? &kept : NULL);
     if (!err)
         err = tte_db_run_id(db, "DELETE FROM event_keys WHERE event IN"
                             " (SELECT id FROM events WHERE file_id = ?1)", id,
@@ -127,7 +127,7 @@ forget_file(sqlite3 *db, long long id, struct forgot *gone)
     if (!err)
         err = tte_db_run_id(db, "DELETE FROM staging WHERE file_id = ?1", id,
                             NULL);
-    if (!err)
+    if (!err && !keep_row)
         err = tte_db_run_id(db, "DELETE FROM files WHERE id = ?1", id,
                             &gone->files);
     gone->kept += kept;
@@ -137,7 +137,8 @@ forget_file(sqlite3 *db, long long id, struct forgot *gone)
 /* Removes the files rows ids[0..n) as one set: an event they all had is
  * gone, one that a file staying had too is kept there. */
 static enum tte_err
-forget_set(sqlite3 *db, const long long *ids, size_t n, struct forgot *gone)
+forget_set(sqlite3 *db, const long long *ids, size_t n, bool keep_rows,
+           struct forgot *gone)
 {
     enum tte_err err = tte_db_exec(db,
         "CREATE TEMP TABLE IF NOT EXISTS handover(event_id INTEGER PRIMARY"
@@ -149,8 +150,15 @@ forget_set(sqlite3 *db, const long long *ids, size_t n, struct forgot *gone)
         err = tte_db_run_id(db, "INSERT OR IGNORE INTO temp.forgetting"
                             " VALUES (?1)", ids[i], NULL);
     for (size_t i = 0; !err && i < n; i++)
-        err = forget_file(db, ids[i], gone);
+        err = forget_file(db, ids[i], keep_rows, gone);
     return err;
+}
+
+enum tte_err
+owner_clear_file(sqlite3 *db, long long id, struct forgot *gone)
+{
+    memset(gone, 0, sizeof *gone);
+    return forget_set(db, &id, 1, true, gone);
 }
 
 /* Whether a files row was read under o: the same definition, same
@@ -225,7 +233,7 @@ owner_claim(sqlite3 *db, const char *real, const struct owner *o,
 
     memset(gone, 0, sizeof *gone);
     if (!err && n)
-        err = forget_set(db, others, n, gone);
+        err = forget_set(db, others, n, false, gone);
     /* An earlier spelling of the same definition: the row is kept, under
      * the name fileid_plan looks it up by. */
     if (!err && mine)
@@ -291,7 +299,7 @@ forget_committed(sqlite3 *db, const long long *ids, size_t n,
                  const char *what)
 {
     struct forgot g = {0};
-    enum tte_err err = forget_set(db, ids, n, &g);
+    enum tte_err err = forget_set(db, ids, n, false, &g);
 
     if (err) {
         tte_db_exec(db, "ROLLBACK");

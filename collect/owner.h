@@ -42,6 +42,11 @@ enum tte_err owner_of(const struct source *src, struct owner *o);
  * under o's name. Runs inside the caller's transaction. */
 enum tte_err owner_claim(sqlite3 *db, const char *real,
                          const struct owner *o, struct forgot *gone);
+/* Removes what was read from the files row id (its events, duplicates
+ * and rejects; events another file also had become that file's) and
+ * keeps the row. Runs inside the caller's transaction. */
+enum tte_err owner_clear_file(sqlite3 *db, long long id,
+                              struct forgot *gone);
 /* Records o on the files row file_id. */
 enum tte_err owner_bind(sqlite3 *db, long long file_id,
                         const struct owner *o);

@@ -24,12 +24,75 @@ static const char *const statuses[] = {
     "ISSUE", "EXPIRED", "RENEW", "WAITING_FOR_VERIFICATION", "NEW",
     "NO_CERTIFICATE", "NOT_REGISTERED", "SUSPEND", "REVOKE"};
 
+/* The table whose rows a registry's size is counted in. */
+static const char *const counted[] = {
+    [KIND_CERTIFICATES] = "certificates",
+    [KIND_UNITS] = "units",
+    [KIND_APPS] = "apps",
+    [KIND_VERIFIKATOR] = "verifikator",
+};
+
+/* Rows of the kind's table (the snapshot's, inside its transaction). */
+static enum tte_err
+registry_count(sqlite3 *db, enum src_kind kind, long long *n)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", counted[kind]);
+    sqlite3_stmt *st = tte_db_prepare(db, sql);
+    if (!st)
+        return TTE_E_IO;
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(db, rc);
+}
+
+/* The size before the snapshot replaces it is kept in a temporary
+ * table, for registry_end to compare with. */
 enum tte_err
 registry_begin(sqlite3 *db, enum src_kind kind)
 {
+    long long before = 0;
     if (kind == KIND_EVENTS)
         return TTE_OK;
-    return tte_db_exec(db, tables[kind]);
+    enum tte_err err = registry_count(db, kind, &before);
+    if (!err)
+        err = tte_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS"
+                          " registry_before(n INTEGER NOT NULL);"
+                          " DELETE FROM temp.registry_before");
+    if (!err)
+        err = tte_db_run_id(db, "INSERT INTO temp.registry_before VALUES"
+                            " (?1)", before, NULL);
+    if (!err)
+        err = tte_db_exec(db, tables[kind]);
+    return err;
+}
+
+enum tte_err
+registry_end(sqlite3 *db, enum src_kind kind, const char *name,
+             const struct registry_limits *lim)
+{
+    long long before = 0, after = 0;
+    if (kind == KIND_EVENTS || lim->allow_shrink)
+        return TTE_OK;
+    sqlite3_stmt *st = tte_db_prepare(db,
+        "SELECT n FROM temp.registry_before");
+    if (!st)
+        return TTE_E_IO;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        before = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    enum tte_err err = registry_count(db, kind, &after);
+    /* A first load, growth, and a clearing asked for by --allow-empty
+     * pass; a partial export replacing a full registry does not. */
+    if (err || after >= before || (after == 0 && lim->allow_empty) ||
+        (before - after) * 100 <= before * lim->max_shrink)
+        return err;
+    log_err("%s registry would shrink from %lld to %lld rows (%lld %%, more "
+            "than --max-shrink %d %%); left unchanged; if the export is "
+            "complete, collect it again with --allow-shrink", name, before,
+            after, (before - after) * 100 / before, lim->max_shrink);
+    return TTE_E_DATA;
 }
 
 static char *

@@ -42,6 +42,7 @@ struct writer {
     struct stat sb;
     bool own_tx;
     long long file_id;
+    struct file_plan *plan;     /* the caller's, while the file is open */
     struct file_stats st;
     struct file_stats saved;    /* part of st already in files */
     long long clean_offset;
@@ -103,10 +104,15 @@ writer_snapshot_begin(struct writer *w)
 enum tte_err
 writer_snapshot_end(struct writer *w, bool commit)
 {
-    if (commit)
+    struct registry_limits lim = {w->opts->max_shrink,
+                                  w->opts->allow_shrink,
+                                  w->opts->allow_empty};
+    enum tte_err err = commit ? registry_end(w->db, w->src->kind,
+                                             w->src->name, &lim) : TTE_OK;
+    if (commit && !err)
         return tte_db_exec(w->db, "COMMIT");
     tte_db_exec(w->db, "ROLLBACK");
-    return TTE_OK;
+    return err;
 }
 
 static void
@@ -324,7 +330,7 @@ save_progress_at(struct writer *w, const struct file_stats *st,
     d.duplicates -= w->saved.duplicates;
     d.rejected -= w->saved.rejected;
     d.filtered -= w->saved.filtered;
-    enum tte_err err = fileid_save(w->db, w->file_id, w->fp, &w->sb, offset,
+    enum tte_err err = fileid_save(w->db, w->plan, w->fp, &w->sb, offset,
                                    line, &d);
     if (!err)
         w->saved = *st;
@@ -455,6 +461,7 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     if (!err)
         err = owner_bind(w->db, plan->file_id, &w->owner);
     w->file_id = plan->file_id;
+    w->plan = plan;
     w->clean_offset = plan->offset;
     w->clean_line = plan->line;
     if (!err && plan->resumed && plan->offset == sb->st_size) {
@@ -508,6 +515,8 @@ writer_file_end(struct writer *w, enum tte_err err, struct file_stats *st)
         err = staging_clear(w->db, w->file_id);
     if (!err)
         err = save_progress(w);
+    if (!err && w->plan->edited)
+        err = fileid_count_changed(w->db, w->plan);
     if (w->own_tx && err) {
         tte_db_exec(w->db, "ROLLBACK");
         /* Rows waiting in the sort go with the rollback: a re-run reads

@@ -175,6 +175,14 @@ tte_event_normalize(char *row[F_COUNT], const size_t *lens,
     if (!check_identity(ev, reason) || !parse_cert_type(ev, reason))
         return false;
     ev->http_status = parse_number(ev->v[F_HTTP_STATUS]);
+    /* An unreadable status would otherwise count the row as ok. Three
+     * digits at most: some clients log 0 for no response. */
+    if (ev->v[F_HTTP_STATUS] &&
+        (ev->http_status < 0 || ev->http_status > 999)) {
+        tte_buf_printf(reason, "http_status '%s' is not an HTTP status code",
+                       ev->v[F_HTTP_STATUS]);
+        return false;
+    }
     ev->duration_ms = parse_number(ev->v[F_DURATION_MS]);
     ev->footer = parse_flag(ev->v[F_FOOTER]);
     if (ev->v[F_RESULT]) {

@@ -335,11 +335,19 @@ static const char v_issue14_staging[] =
     "DROP VIEW v_events_full;"
     "CREATE VIEW v_events_full AS " V_EVENTS_FULL STAGED_LEFT_OUT ";";
 
+/* The hash of all the bytes of a log before its saved offset: an edit
+ * in place anywhere before it (even one that keeps the length) is seen,
+ * where the two 4 KiB windows see only its ends. NULL on rows saved
+ * before it, which fall back to the windows until their next save. */
+static const char v_prefix_sha[] =
+    "ALTER TABLE files ADD COLUMN prefix_sha TEXT;";
+
 static const char *const migrations[] = {v1, v_issue12, v_issue19,
                                           v_issue15, v_issue16, v_issue14,
                                           v_issue13, v_issue14_keys,
                                           v_issue14_keys_norowid,
-                                          v_issue14_staging};
+                                          v_issue14_staging,
+                                          v_prefix_sha};
 
 const char *const *
 tte_schema_migrations(size_t *count)

@@ -284,6 +284,7 @@ old_layout() {
         UPDATE events SET id = (SELECT key FROM event_keys
             WHERE event = events.id);
         DROP TABLE event_keys;
+        ALTER TABLE files DROP COLUMN prefix_sha;
         PRAGMA user_version = 7;"
     # The event views as they were before the staging table.
     $PY - "$1" <<'PYEOF'
