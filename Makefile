@@ -141,7 +141,7 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 STAGE_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,\
              $(wildcard collect/*.c render/*.c)) \
-             evidence/statement.c evidence/range.c)
+             evidence/statement.c evidence/range.c evidence/records.c)
 unit-bin: $(UNIT_BINS)
 $(BUILD)/tests/%: tests/unit/%.c $(STAGE_OBJ) $(BUILD)/libtte.a
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <fts.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,22 @@ check_sig(int fd, const struct ev_sig *s, long long lim, X509_STORE *store,
     }
 }
 
+/* Who made a signature, for a reason that names it: the common name of
+ * the subject, else the serial. */
+static void
+signer_name(const struct ev_result *r, char name[64])
+{
+    const char *cn = strstr(r->subject, "CN=");
+    if (cn) {
+        size_t len = strcspn(cn + 3, ",+");
+        snprintf(name, 64, "signer %.*s", (int)(len < 48 ? len : 48), cn + 3);
+    } else if (r->serial[0]) {
+        snprintf(name, 64, "signer serial %.40s", r->serial);
+    } else {
+        snprintf(name, 64, "signer unknown");
+    }
+}
+
 /* Every signature must verify over its own revision; the one that ends
  * last must cover the whole file, and names the signer. */
 static void
@@ -79,12 +96,11 @@ check_sigs(int fd, const struct ev_sig *sigs, size_t n, long long size,
 {
     size_t last = 0;
     for (size_t i = 1; i < n; i++)
-        if (sigs[i].range[2] + sigs[i].range[3] >
-            sigs[last].range[2] + sigs[last].range[3])
+        if (ev_range_end(&sigs[i]) > ev_range_end(&sigs[last]))
             last = i;
     for (size_t i = 0; i < n; i++) {
         struct ev_result r = {0};
-        long long end = sigs[i].range[2] + sigs[i].range[3];
+        long long end = ev_range_end(&sigs[i]);
         long long lim = i == last || end < 0 || end > size ? size : end;
         check_sig(fd, &sigs[i], lim, store, &r);
         if (i == last) {
@@ -96,16 +112,29 @@ check_sigs(int fd, const struct ev_sig *sigs, size_t n, long long size,
         }
         if (r.verdict > out->verdict) {
             out->verdict = r.verdict;
-            memcpy(out->reason, r.reason, sizeof r.reason);
+            char name[64];
+            if (n > 1) {
+                signer_name(&r, name);
+                snprintf(out->reason, sizeof out->reason,
+                         "signature %d of %d (%.60s): %.150s", (int)i + 1,
+                         (int)n, name, r.reason);
+            } else {
+                memcpy(out->reason, r.reason, sizeof r.reason);
+            }
         }
     }
 }
 
+/* The signatures are checked first: that is cheap (byte ranges and a
+ * CMS), while reading the page text is what a hostile file can make
+ * expensive, so it runs last and bounded (extract.c). */
 static void
 evaluate(const struct ev_run *run, const char *path, int fd, long long size,
          struct ev_result *r)
 {
     struct ev_sig *sigs = NULL;
+    struct ev_text text;
+    char why[256];
     size_t n = 0;
 
     memset(r, 0, sizeof *r);
@@ -114,26 +143,29 @@ evaluate(const struct ev_run *run, const char *path, int fd, long long size,
         return;
     }
     r->signatures = (int)n;
-    int page = ev_text_find(path, run->statements, r->reason,
-                            sizeof r->reason);
-    if (page < 0) {
-        r->verdict = EV_UNREADABLE;
-        goto cleanup;
-    }
-    r->statement_page = page;
     if (n == 0) {
         r->verdict = EV_UNSIGNED;
         snprintf(r->reason, sizeof r->reason, "no signed signature field");
-        goto cleanup;
+    } else {
+        check_sigs(fd, sigs, n, size, run->store, r);
     }
-    check_sigs(fd, sigs, n, size, run->store, r);
-    if (r->verdict == EV_OK && page == 0) {
-        r->verdict = EV_NO_STATEMENT;
-        snprintf(r->reason, sizeof r->reason,
-                 "no page states the Pasal 4(1)j wording");
-    }
-cleanup:
     ev_sigs_free(sigs, n);
+    if (!ev_text_find(path, run->statements, &run->limits, &text, why,
+                      sizeof why)) {
+        r->verdict = EV_UNREADABLE;
+        snprintf(r->reason, sizeof r->reason, "%s", why);
+        return;
+    }
+    r->statement_page = text.page;
+    if (r->verdict == EV_OK && text.page == 0) {
+        r->verdict = EV_NO_STATEMENT;
+        if (text.hidden)
+            snprintf(r->reason, sizeof r->reason,
+                     "statement present only as invisible text");
+        else
+            ev_statements_describe(run->statements, r->reason,
+                                   sizeof r->reason);
+    }
 }
 
 static void
@@ -191,17 +223,85 @@ check_open(struct ev_run *run, const char *path, int fd)
     return ev_store_put(run->db, run, path, &now, &r);
 }
 
+/* A file that cannot be read still gets its row, unreadable with the
+ * reason, so that the report never counts a document it could not see;
+ * check_key stays empty, so the next run tries it again. */
+static enum tte_err
+put_unreadable(struct ev_run *run, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum tte_err
+put_unreadable(struct ev_run *run, const char *path, const char *fmt, ...)
+{
+    struct ev_row file = {0};
+    struct ev_result r = {.verdict = EV_UNREADABLE};
+    struct ev_run blank = *run;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(r.reason, sizeof r.reason, fmt, ap);
+    va_end(ap);
+    blank.check_key[0] = '\0';
+    run->files++;
+    report(run, path, &r);
+    return ev_store_put(run->db, &blank, path, &file, &r);
+}
+
+static const char *
+file_kind(mode_t m)
+{
+    return S_ISDIR(m) ? "a folder" : S_ISFIFO(m) ? "a FIFO" :
+           S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISSOCK(m) ? "a socket"
+                                                              : "special";
+}
+
+/* The absolute name of path; a symbolic link keeps its own name (its
+ * folder resolved), so that its row belongs to the folder it is in. */
+static const char *
+absolute(const char *path, char out[PATH_MAX])
+{
+    struct stat lsb;
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+
+    if (lstat(path, &lsb) != 0 || !S_ISLNK(lsb.st_mode))
+        return realpath(path, out) ? out : path;
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path + (slash == path)),
+                 path);
+    char real[PATH_MAX];
+    if (!realpath(dir, real) ||
+        snprintf(out, PATH_MAX, "%s/%s", strcmp(real, "/") ? real : "",
+                 slash ? slash + 1 : path) >= PATH_MAX)
+        return path;
+    return out;
+}
+
 enum tte_err
 ev_check_file(struct ev_run *run, const char *path)
 {
     char abs[PATH_MAX];
-    const char *p = realpath(path, abs) ? abs : path;
-    int fd = open(p, O_RDONLY | O_CLOEXEC);
-    /* Counted as not ok, not fatal: the other documents still count. */
-    if (fd < 0) {
-        log_err("cannot open '%s': %s", path, strerror(errno));
-        run->files++;
-        return TTE_OK;
+    struct stat sb;
+    const char *p = absolute(path, abs);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; what is not
+     * a regular file is refused before any read. A symbolic link is
+     * followed to what it names. */
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+    if (fd < 0)
+        return put_unreadable(run, p, "cannot open it: %s",
+                              strerror(errno));
+    if (fstat(fd, &sb) != 0) {
+        int e = errno;
+        close(fd);
+        return put_unreadable(run, p, "cannot read it: %s", strerror(e));
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return put_unreadable(run, p, "not a regular file but %s",
+                              file_kind(sb.st_mode));
     }
     enum tte_err err = check_open(run, p, fd);
     close(fd);
@@ -236,7 +336,11 @@ ev_check_dir(struct ev_run *run, const char *dir)
         return TTE_E_NOINPUT;
     }
     for (e = fts_read(fts); e && !err; e = fts_read(fts)) {
-        if (e->fts_info == FTS_F && is_pdf_name(e->fts_name))
+        /* A link or a special file named *.pdf is looked at too: it
+         * is checked, or reported, never skipped unseen. */
+        if ((e->fts_info == FTS_F || e->fts_info == FTS_SL ||
+             e->fts_info == FTS_SLNONE || e->fts_info == FTS_DEFAULT) &&
+            is_pdf_name(e->fts_name))
             err = ev_check_file(run, e->fts_path);
         else if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR)
             log_warn("cannot read '%s': %s", e->fts_path,

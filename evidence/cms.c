@@ -5,9 +5,11 @@
  * BIO, so memory stays flat however large the PDF.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/bio.h>
@@ -22,6 +24,9 @@
 #include "tte_alloc.h"
 #include "tte_buf.h"
 #include "tte_str.h"
+
+/* A bundle is a few certificates; more is not one. */
+#define EV_MAX_CA_SIZE (16 << 20)
 
 /* The two byte ranges of the file, read in order. */
 struct ranges {
@@ -100,12 +105,23 @@ ranges_bio(int fd, const struct ev_sig *sig, struct ranges *s,
 X509_STORE *
 ev_ca_load(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    /* Opened without blocking and looked at before OpenSSL reads it: a
+     * FIFO or a device given as the bundle must not hang the run. */
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0 || fstat(fd, &sb) != 0) {
         log_err("cannot read the CA bundle '%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return NULL;
     }
-    fclose(f);
+    close(fd);
+    if (!S_ISREG(sb.st_mode) || sb.st_size > EV_MAX_CA_SIZE) {
+        log_err("cannot read the CA bundle '%s': %s", path,
+                S_ISREG(sb.st_mode) ? "larger than 16 MiB"
+                                    : "not a regular file");
+        return NULL;
+    }
     X509_STORE *store = X509_STORE_new();
     if (!store || X509_STORE_load_file(store, path) != 1) {
         unsigned long e = ERR_get_error();

@@ -4,9 +4,10 @@
 /*
  * tte-evidence: sample signed PDFs of an application checked for Pasal
  * 4(1)j. The PDF structure is read by libqpdf (pdfsig.c), the signature
- * and chain by OpenSSL's CMS (cms.c), the page text by poppler (text.c);
- * what is ours is the matching of the statement (statement.c) and the
- * sanity of /ByteRange (range.c), both pure and fuzzed.
+ * and chain by OpenSSL's CMS (cms.c), the page text by poppler (text.c)
+ * in a bounded child process (extract.c); what is ours is the matching of
+ * the statement (statement.c), the sanity of /ByteRange (range.c) and
+ * the reading of what the child sends (records.c), all pure and fuzzed.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -57,15 +58,23 @@ struct ev_result {
  * false with *why set to a static text. */
 bool ev_range_check(const struct ev_sig *s, long long size, const char **why);
 
+/* Where the signed bytes of s end (start + length of its second range),
+ * or -1 when the range is not four numbers or the sum does not fit: a
+ * hostile /ByteRange must not overflow. */
+long long ev_range_end(const struct ev_sig *s);
+
 /* statement.c: the Pasal 4(1)j wordings, normalized for matching. */
 struct ev_statements {
     char **norm;
     size_t n;
+    bool defaults;      /* the built-in wordings */
 };
 
-/* Lower-cases ASCII letters and drops white space (also no-break and
- * other Unicode spaces), soft hyphens, and a hyphen that ends a line, so
- * that text broken over lines or spaced oddly still matches. Returns
+/* Lower-cases ASCII letters, drops white space (also no-break and other
+ * Unicode spaces), punctuation, dashes and soft hyphens (so a word
+ * hyphenated at a line end is whole again), spells out ligatures and
+ * reads each agency's long name as its short one, so that the same
+ * statement broken, spaced or named differently still matches. Returns
  * malloc'd text and its length in *outlen. */
 char *ev_normalize(const char *s, size_t n, size_t *outlen);
 
@@ -73,6 +82,9 @@ void ev_statements_add(struct ev_statements *st, const char *text);
 void ev_statements_free(struct ev_statements *st);
 /* The built-in wordings (DOMAIN.md), used when none are given. */
 void ev_statements_default(struct ev_statements *st);
+/* The no_statement reason: which wordings were tried, briefly. */
+void ev_statements_describe(const struct ev_statements *st, char *out,
+                            size_t outsz);
 /* True when the page text s[0..n) contains one of the wordings. */
 bool ev_statements_find(const struct ev_statements *st, const char *s,
                         size_t n);
@@ -94,10 +106,41 @@ X509_STORE *ev_ca_load(const char *path);
 void ev_cms_check(int fd, const struct ev_sig *sig, X509_STORE *store,
                   struct ev_result *r);
 
-/* text.c: the first page (1-based) whose text holds a statement, 0 when
- * none does, -1 when poppler cannot open the file (why filled). */
-int ev_text_find(const char *path, const struct ev_statements *st,
-                 char *why, size_t whysz);
+/* Bounds on reading one document's page text. */
+struct ev_limits {
+    unsigned long long max_memory;  /* bytes of address space */
+    unsigned timeout;               /* seconds of wall-clock time */
+    size_t max_text;                /* bytes of text sent back */
+};
+
+#define EV_DEFAULT_MAX_MEMORY (512ULL << 20)
+#define EV_DEFAULT_TIMEOUT 30
+#define EV_MAX_TEXT (16u << 20)
+
+/* text.c, run in the child: writes, per page, an 'A' record with all of
+ * its text and, when that holds a statement, a 'V' record with its
+ * visible text (characters a reader cannot see replaced by EV_HIDDEN);
+ * stops after the first page whose visible text holds one. An 'E' record
+ * says why poppler could not open the file. Returns the exit status. */
+#define EV_HIDDEN '\x1f'
+int ev_text_child(const char *path, const struct ev_statements *st, int fd);
+
+/* What the page text of a document says (extract.c). */
+struct ev_text {
+    int page;           /* first page with a visible statement, 0 none */
+    bool hidden;        /* a statement is there, but only unseen */
+};
+
+/* Reads the page text of path in a child process bound by lim; returns
+ * false with why filled when the text cannot be read (poppler refuses
+ * the file, or a limit is exceeded). */
+bool ev_text_find(const char *path, const struct ev_statements *st,
+                  const struct ev_limits *lim, struct ev_text *out,
+                  char *why, size_t whysz);
+
+/* The record stream of ev_text_child, parsed: true when it is whole. */
+bool ev_text_parse(const char *buf, size_t n, const struct ev_statements *st,
+                   struct ev_text *out, char *why, size_t whysz);
 
 /* check.c: one run over the files of an application. */
 struct ev_run {
@@ -105,6 +148,7 @@ struct ev_run {
     const char *app;
     X509_STORE *store;
     const struct ev_statements *statements;
+    struct ev_limits limits;
     char check_key[65];         /* CA bundle + wordings: re-check on change */
     long long stamp;            /* marks the rows seen by this run */
     size_t files, ok, skipped;

@@ -35,6 +35,12 @@ static const char usage_text[] =
     "  -c, --ca FILE        PEM bundle of the BSrE CA certificates\n"
     "  -s, --statement TEXT a wording of the statement (repeatable;\n"
     "                       default: the usual and the older BSrE wording)\n"
+    "  -m, --max-memory SIZE\n"
+    "                       memory for reading one document's text\n"
+    "                       (MiB, or with K, M or G; default 512M)\n"
+    "  -t, --timeout SECONDS\n"
+    "                       time for reading one document's text\n"
+    "                       (default 30)\n"
     "  -q, --quiet          only errors\n"
     "  -v, --verbose        more detail (repeatable)\n"
     "  -h, --help           this help\n"
@@ -49,27 +55,75 @@ static const struct option long_opts[] = {
     {"app", required_argument, NULL, 'a'},
     {"ca", required_argument, NULL, 'c'},
     {"statement", required_argument, NULL, 's'},
+    {"max-memory", required_argument, NULL, 'm'},
+    {"timeout", required_argument, NULL, 't'},
     TTE_COMMON_LONG_OPTS,
 };
 
 struct opts {
     const char *db, *app, *ca;
     struct ev_statements statements;
+    struct ev_limits limits;
     char **paths;
     int npaths;
 };
+
+/* "512", "512M", "1G", "65536K": a size in MiB unless suffixed. */
+static bool
+parse_size(const char *s, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    int shift = 20;
+    if (errno || end == s || *s == '-')
+        return false;
+    if (*end == 'K' || *end == 'k')
+        shift = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30, end++;
+    /* Below 16 MiB poppler cannot even start. */
+    if (*end || v > (1ULL << 42) >> (shift - 10) || (v << shift) < (16ULL << 20))
+        return false;
+    *out = v << shift;
+    return true;
+}
+
+static bool
+parse_seconds(const char *s, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || *s == '-' || v == 0 || v > 86400)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
 
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
     int ch, status, verbosity = TTE_LOG_INFO;
-    while ((ch = getopt_long(argc, argv, "d:a:c:s:qvhV", long_opts,
+    while ((ch = getopt_long(argc, argv, "d:a:c:s:m:t:qvhV", long_opts,
                              NULL)) != -1) {
         switch (ch) {
         case 'd': o->db = optarg; break;
         case 'a': o->app = optarg; break;
         case 'c': o->ca = optarg; break;
         case 's': ev_statements_add(&o->statements, optarg); break;
+        case 'm':
+            if (!parse_size(optarg, &o->limits.max_memory))
+                return tte_usage_error("--max-memory: not a size of 16M "
+                                       "or more: '%s'", optarg);
+            break;
+        case 't':
+            if (!parse_seconds(optarg, &o->limits.timeout))
+                return tte_usage_error("--timeout: not a number of seconds "
+                                       "(1 to 86400): '%s'", optarg);
+            break;
         default:
             status = tte_common_option(ch, usage_text, &verbosity);
             if (status != TTE_OPT_NEXT)
@@ -89,10 +143,12 @@ parse_args(int argc, char **argv, struct opts *o)
     return TTE_OPT_NEXT;
 }
 
-/* What the verdicts depend on besides the file: the CA bundle and the
- * wordings. A change to either re-checks every document. */
+/* What the verdicts depend on besides the file: the CA bundle, the
+ * wordings and the limits on reading text (a document cut off at one
+ * limit may be read under another). A change re-checks every document. */
 static bool
-check_key(const char *ca, const struct ev_statements *st, char out[65])
+check_key(const char *ca, const struct ev_statements *st,
+          const struct ev_limits *lim, char out[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE], buf[8192];
     unsigned int len = 0;
@@ -109,6 +165,10 @@ check_key(const char *ca, const struct ev_statements *st, char out[65])
     ok = ok && !ferror(f);
     for (size_t i = 0; ok && i < st->n; i++)
         ok = EVP_DigestUpdate(ctx, st->norm[i], strlen(st->norm[i]) + 1) == 1;
+    char limits[64];
+    int nl = snprintf(limits, sizeof limits, "limits %llu %u",
+                      lim->max_memory, lim->timeout);
+    ok = ok && EVP_DigestUpdate(ctx, limits, (size_t)nl) == 1;
     ok = ok && EVP_DigestFinal_ex(ctx, md, &len) == 1;
     for (unsigned int i = 0; ok && i < len && i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", md[i]);
@@ -148,7 +208,8 @@ run_paths(struct ev_run *run, const struct opts *o)
 int
 main(int argc, char **argv)
 {
-    struct opts o = {0};
+    struct opts o = {.limits = {EV_DEFAULT_MAX_MEMORY, EV_DEFAULT_TIMEOUT,
+                                EV_MAX_TEXT}};
     struct ev_run run = {0};
     int status;
     enum tte_err err;
@@ -163,7 +224,7 @@ main(int argc, char **argv)
     if (o.statements.n == 0)
         ev_statements_default(&o.statements);
     run.store = ev_ca_load(o.ca);
-    if (!run.store || !check_key(o.ca, &o.statements, run.check_key)) {
+    if (!run.store || !check_key(o.ca, &o.statements, &o.limits, run.check_key)) {
         status = EX_CONFIG;
         goto cleanup;
     }
@@ -174,6 +235,7 @@ main(int argc, char **argv)
     }
     run.app = o.app;
     run.statements = &o.statements;
+    run.limits = o.limits;
     run.stamp = ((long long)time(NULL) << 22) ^ (long long)getpid();
     err = run_paths(&run, &o);
     if (err) {

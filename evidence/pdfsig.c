@@ -12,6 +12,7 @@
 
 #include "evidence.h"
 #include "tte_alloc.h"
+#include "tte_log.h"
 #include "tte_buf.h"
 #include "tte_str.h"
 
@@ -20,6 +21,7 @@
 #define MAX_DEPTH 16
 #define MAX_NODES 10000
 #define MAX_SIGS 64
+#define MAX_WARNINGS 20
 
 struct walk {
     qpdf_data q;
@@ -108,6 +110,23 @@ why_error(qpdf_data q, char *why, size_t whysz)
         snprintf(why, whysz, "not a readable PDF: %s", text);
 }
 
+/* qpdf keeps its warnings instead of printing them bare; they are shown
+ * with the file they concern, a bounded number of them. */
+static void
+pass_warnings(qpdf_data q, const char *path)
+{
+    int shown = 0;
+    while (qpdf_more_warnings(q)) {
+        qpdf_error e = qpdf_next_warning(q);
+        if (e && shown++ < MAX_WARNINGS)
+            log_warn("%s: qpdf: %s", path,
+                     qpdf_get_error_message_detail(q, e));
+    }
+    if (shown > MAX_WARNINGS)
+        log_warn("%s: qpdf: %d further warnings not shown", path,
+                 shown - MAX_WARNINGS);
+}
+
 enum tte_err
 ev_pdf_signatures(const char *path, struct ev_sig **sigs, size_t *n,
                   char *why, size_t whysz)
@@ -126,8 +145,11 @@ ev_pdf_signatures(const char *path, struct ev_sig **sigs, size_t *n,
         err = TTE_E_DATA;
         goto cleanup;
     }
+    /* Looked at only where there is a dictionary: qpdf warns about a key
+     * asked of anything else, and a PDF without a form is no fault. */
     qpdf_oh form = qpdf_oh_get_key(q, qpdf_get_root(q), "/AcroForm");
-    qpdf_oh fields = qpdf_oh_get_key(q, form, "/Fields");
+    qpdf_oh fields = qpdf_oh_is_dictionary(q, form)
+                         ? qpdf_oh_get_key(q, form, "/Fields") : form;
     int nf = qpdf_oh_is_array(q, fields) ? qpdf_oh_get_array_n_items(q, fields)
                                          : 0;
     for (int i = 0; i < nf; i++)
@@ -137,6 +159,7 @@ ev_pdf_signatures(const char *path, struct ev_sig **sigs, size_t *n,
         err = TTE_E_DATA;
     }
 cleanup:
+    pass_warnings(q, path);
     if (err) {
         ev_sigs_free(w.sigs, w.n);
     } else {

@@ -1,4 +1,6 @@
 /* Whether a signature's /ByteRange signs the whole file. */
+#include <limits.h>
+
 #include "evidence.h"
 
 /*
@@ -43,4 +45,13 @@ ev_range_check(const struct ev_sig *s, long long size, const char **why)
         return false;
     }
     return true;
+}
+
+long long
+ev_range_end(const struct ev_sig *s)
+{
+    const long long *r = s->range;
+    if (s->nrange != 4 || r[2] < 0 || r[3] < 0 || r[3] > LLONG_MAX - r[2])
+        return -1;
+    return r[2] + r[3];
 }

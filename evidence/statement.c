@@ -1,12 +1,18 @@
 /*
  * Finding the Pasal 4(1)j statement in a page's text. Text extracted from
- * a PDF breaks lines where the layout did, spaces words as the glyphs
- * stand, may write "fi" as one ligature glyph, and applications vary case;
- * none of that changes what the document states. So both the wording and
- * the page text are compared with white space removed, ASCII letters
- * lower-cased and ligatures spelt out.
+ * a PDF breaks lines where the layout did, hyphenates words at line ends,
+ * spaces words as the glyphs stand, may write "fi" as one ligature glyph,
+ * and applications vary case and punctuation; none of that changes what
+ * the document states. Nor does naming the agency by its short or its
+ * long name ("BSrE" or "Balai Besar Sertifikasi Elektronik", "BSSN" or
+ * "Badan Siber dan Sandi Negara"), or by both ("... Elektronik (BSrE)").
+ * So both the wording and the page text are compared with white space
+ * and punctuation removed, ASCII letters lower-cased, ligatures spelt out
+ * and each agency reduced to its short name, once.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,8 +46,23 @@ static const struct {
     {"\xe2\x80\xaf", ""},       /* narrow no-break space */
     {"\xe3\x80\x80", ""},       /* ideographic space */
     {"\xef\xbb\xbf", ""},       /* zero-width no-break space */
+    {"\xe2\x80\x90", ""}, {"\xe2\x80\x91", ""}, {"\xe2\x80\x92", ""},
+    {"\xe2\x80\x93", ""}, {"\xe2\x80\x94", ""}, /* dashes */
+    {"\xe2\x80\x98", ""}, {"\xe2\x80\x99", ""}, {"\xe2\x80\x9c", ""},
+    {"\xe2\x80\x9d", ""},       /* quotation marks */
+    {"\xe2\x80\xa6", ""},       /* ellipsis */
     {"\xef\xac\x80", "ff"}, {"\xef\xac\x81", "fi"}, {"\xef\xac\x82", "fl"},
     {"\xef\xac\x83", "ffi"}, {"\xef\xac\x84", "ffl"},
+};
+
+/* Long names of the agencies (normalized) and the short name each is
+ * read as. */
+static const struct {
+    const char *long_name;
+    const char *short_name;
+} agencies[] = {
+    {"balaibesarsertifikasielektronik", "bsre"},
+    {"badansiberdansandinegara", "bssn"},
 };
 
 static bool
@@ -49,19 +70,6 @@ is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
            c == '\v';
-}
-
-/* A hyphen with only blanks before the end of its line splits a word. */
-static bool
-line_end_hyphen(const char *s, size_t n, size_t i)
-{
-    for (size_t j = i + 1; j < n; j++) {
-        if (s[j] == '\n' || s[j] == '\r')
-            return true;
-        if (s[j] != ' ' && s[j] != '\t')
-            return false;
-    }
-    return false;
 }
 
 /* Length of a special sequence at s[i], with its replacement. */
@@ -78,17 +86,53 @@ special_at(const char *s, size_t n, size_t i, const char **as)
     return 0;
 }
 
+/* Replaces every from in b by to (not longer than from), in place. */
+static void
+replace_all(struct tte_buf *b, const char *from, const char *to)
+{
+    size_t fl = strlen(from), tl = strlen(to), o = 0;
+    for (size_t i = 0; i < b->len;) {
+        if (fl <= b->len - i && memcmp(b->data + i, from, fl) == 0) {
+            memmove(b->data + o, to, tl);
+            o += tl;
+            i += fl;
+        } else {
+            b->data[o++] = b->data[i++];
+        }
+    }
+    b->len = o;
+    b->data[o] = '\0';
+}
+
+/* Each agency by its short name, and a name given twice in a row (long
+ * then short in parentheses) once. */
+static void
+agency_names(struct tte_buf *b)
+{
+    for (size_t k = 0; k < sizeof agencies / sizeof agencies[0]; k++) {
+        char twice[16];
+        replace_all(b, agencies[k].long_name, agencies[k].short_name);
+        snprintf(twice, sizeof twice, "%s%s", agencies[k].short_name,
+                 agencies[k].short_name);
+        size_t before;
+        do {
+            before = b->len;
+            replace_all(b, twice, agencies[k].short_name);
+        } while (b->len != before);
+    }
+}
+
 char *
 ev_normalize(const char *s, size_t n, size_t *outlen)
 {
     struct tte_buf b;
     tte_buf_init(&b);
-    tte_buf_grow(&b, n);
+    tte_buf_grow(&b, n + 1);
     for (size_t i = 0; i < n;) {
         const char *as = NULL;
         unsigned char c = (unsigned char)s[i];
         size_t len = c >= 0x80 ? special_at(s, n, i, &as) : 0;
-        if (is_space((char)c) || (c == '-' && line_end_hyphen(s, n, i))) {
+        if (is_space((char)c) || (c < 0x80 && ispunct(c))) {
             i++;
         } else if (len > 0) {
             tte_buf_adds(&b, as);
@@ -98,6 +142,9 @@ ev_normalize(const char *s, size_t n, size_t *outlen)
             i++;
         }
     }
+    tte_buf_addc(&b, '\0');
+    b.len--;
+    agency_names(&b);
     *outlen = b.len;
     return b.data;
 }
@@ -121,6 +168,7 @@ ev_statements_default(struct ev_statements *st)
     for (size_t i = 0; i < sizeof default_wordings / sizeof *default_wordings;
          i++)
         ev_statements_add(st, default_wordings[i]);
+    st->defaults = true;
 }
 
 void
@@ -131,6 +179,21 @@ ev_statements_free(struct ev_statements *st)
     free(st->norm);
     st->norm = NULL;
     st->n = 0;
+    st->defaults = false;
+}
+
+void
+ev_statements_describe(const struct ev_statements *st, char *out,
+                       size_t outsz)
+{
+    if (st->defaults)
+        snprintf(out, outsz, "no page states the Pasal 4(1)j wording "
+                 "(tried the usual and the older BSrE wording, the agency "
+                 "by its short or long names)");
+    else
+        snprintf(out, outsz, "no page states the Pasal 4(1)j wording "
+                 "(tried %zu --statement wording%s)", st->n,
+                 st->n == 1 ? "" : "s");
 }
 
 bool

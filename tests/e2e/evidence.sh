@@ -1,7 +1,8 @@
 #!/bin/sh
 # tte-evidence on signed PDFs built for each verdict (evidence_fixtures.py):
 # the recorded rows, exit codes, incremental re-runs, memory on a large
-# PDF, and the Per Aplikasi cells of the rendered report.
+# PDF, hostile PDFs, statements no reader sees, files that are no PDF,
+# and the Per Aplikasi cells of the rendered report.
 . "$(dirname "$0")/lib.sh"
 
 d=$TMP/data db=$TMP/data/report.db fx=$TMP/fx
@@ -29,13 +30,44 @@ PYEOF
 serial=${row%%|*} rest=${row#*|}
 nik=${rest%%|*} unit=${rest#*|}
 $PY "$TOP/tests/e2e/evidence_fixtures.py" "$fx" --serial "$serial" \
-    --nik "$nik" --big 48 || not_ok "build the PDF fixtures"
+    --nik "$nik" --big 48 --hostile 1024 || not_ok "build the PDF fixtures"
 ca=$fx/ca/bsre-roots.pem
 
 status 65 "srikandi: some documents fail" ev -q --db "$db" --app srikandi \
     --ca "$ca" "$fx/srikandi"
 status 0 "persuratan: every document ok" ev -q --db "$db" --app persuratan \
     --ca "$ca" "$fx/persuratan"
+# Statements drawn so that no reader sees them (render mode 3, white, 1 pt,
+# the colour of the box under them) do not count.
+ev -v --db "$db" --app visible --ca "$ca" "$fx/visible" 2>"$TMP/log"
+same "visible: statements no reader sees fail" $? 65
+same "poppler's message names the file" "$(grep -c "^tte-evidence: warning: \
+$fx/visible/08-bad-operator.pdf: Poppler: .*Unknown operator 'zzz'" \
+    "$TMP/log")" 1
+same "no message of the PDF libraries without tte-evidence's prefix" \
+    "$(grep -vc '^tte-evidence: ' "$TMP/log")" 0
+same "no warning from qpdf on PDFs it reads well" \
+    "$(grep -c ': qpdf: ' "$TMP/log")" 0
+for f in 01-invisible 02-white 03-tiny 04-background; do
+    same "$f: why" "$(q "$db" "SELECT reason FROM evidence WHERE path LIKE
+        '%/visible/$f.pdf'")" "statement present only as invisible text"
+done
+same "the agencies by short and long names: the usual statement" \
+    "$(q "$db" "SELECT verdict || ',' || statement_page FROM evidence
+        WHERE path LIKE '%/visible/07-short-names.pdf'")" ok,1
+# Two signatures, the second by a signer outside the CA bundle; a
+# /ByteRange at the edge of 64 bits.
+status 65 "multi: one signature of two fails, a range overflows" ev -q --db "$db" --app multi \
+    --ca "$ca" "$fx/multi"
+same "the failing signature is named" "$(q "$db" "SELECT substr(reason, 1,
+    39) FROM evidence WHERE path LIKE '%/two-signers.pdf'")" \
+    "signature 2 of 2 (signer Penanda Lain):"
+same "a /ByteRange too large to add up: no signature" "$(q "$db" "SELECT
+    reason FROM evidence WHERE path LIKE '%/huge-range.pdf'")" \
+    "/ByteRange points outside the file"
+same "no statement anywhere: the wordings tried are named" \
+    "$(q "$db" "SELECT reason LIKE '%(tried the usual and the older BSrE%'
+        FROM evidence WHERE path LIKE '%/02-no-statement.pdf'")" 1
 status 0 "--help" ev --help
 status 64 "no --app" ev --db "$db" --ca "$ca" "$fx/persuratan"
 status 64 "no file" ev --db "$db" --app x --ca "$ca"
@@ -61,7 +93,8 @@ for r in con.execute("SELECT app, file, sha256, verdict, signer_serial,"
     rows[r[0] + "/" + r[1].rsplit("/", 1)[1]] = r
 def say(ok, what):
     print(("ok - " if ok else "not ok - ") + what)
-files = {k: v for k, v in exp["files"].items() if v["app"] != "big"}
+files = {k: v for k, v in exp["files"].items()
+         if v["app"] not in ("big", "hostile")}
 say(set(rows) == set(files), "one row per fixture %s" % sorted(
     set(rows) ^ set(files)))
 for name, e in sorted(files.items()):
@@ -93,6 +126,7 @@ full = con.execute("SELECT in_registry, signer_unit FROM v_evidence_full"
 say(full == (1, unit), "registry: the signer's unit %s (want %s)" % (
     full, unit))
 PYEOF
+test $? = 0 || not_ok "the rows checker ran"
 cat "$TMP/py"
 
 # Incremental: an unchanged folder is not read again; a changed file is.
@@ -134,6 +168,97 @@ small=$(tail -1 "$TMP/rss-small") big=$(tail -1 "$TMP/rss-big")
 if test $((big - small)) -lt 16384; then
     ok "48 MB PDF: memory ${big} KB, ${small} KB for a small one"
 else not_ok "48 MB PDF: memory ${big} KB against ${small} KB"; fi
+
+# Hostile PDFs: a content stream inflating to 1 GiB of text, form XObjects
+# nested ten deep drawing text or only a line. Each is cut off at its
+# limit, unreadable with the reason, and the next document is checked.
+hdb=$TMP/hostile.db
+/usr/bin/time -v -o "$TMP/time" "$TTE_BIN/tte-evidence" --db "$hdb" \
+    --app hostile --ca "$ca" --timeout 5 "$fx/hostile" 2>"$TMP/log"
+same "hostile: exit status" $? 65
+hv() { q "$hdb" "SELECT verdict || ': ' || coalesce(reason, '') FROM evidence
+    WHERE path LIKE '%/$1'"; }
+# Which limit text drawing reaches first depends on the machine's speed.
+for f in 01-bomb:"deflate bomb" 02-nest:"nested form XObjects drawing text"
+do
+    case $(hv "${f%%:*}.pdf") in
+    "unreadable: text extraction exceeded 512 MiB" | \
+    "unreadable: text extraction exceeded 5 s")
+        ok "${f#*:}: $(hv "${f%%:*}.pdf")" ;;
+    *) not_ok "${f#*:}: $(hv "${f%%:*}.pdf")" ;;
+    esac
+done
+same "nested form XObjects drawing a line: over the time limit" \
+    "$(hv 03-slow.pdf)" "unreadable: text extraction exceeded 5 s"
+same "the batch goes on after them" "$(hv 04-valid.pdf)" "ok: "
+secs=$(sed -n 's/.*Elapsed (wall clock).*: \(.*\)/\1/p' "$TMP/time" |
+    awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print int(s) }')
+kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time")
+# Three documents of at most 5 s each, one valid one, and start-up.
+if test -n "$secs" && test "$secs" -lt 25; then
+    ok "hostile: ${secs} s for three documents cut off at 5 s"
+else not_ok "hostile: ${secs} s, want under 25"; fi
+if test -n "$kb" && test "$kb" -lt 1048576; then
+    ok "hostile: peak memory ${kb} KB, under 1 GiB"
+else not_ok "hostile: peak memory ${kb} KB"; fi
+same "hostile: no message without tte-evidence's prefix" \
+    "$(grep -vc '^tte-evidence: ' "$TMP/log")" 0
+/usr/bin/time -v -o "$TMP/time" "$TTE_BIN/tte-evidence" -q --db "$hdb" \
+    --app hostile2 --ca "$ca" --max-memory 128M --timeout 60 \
+    "$fx/hostile/01-bomb.pdf"
+same "deflate bomb, --max-memory 128M: over the memory limit" \
+    "$(q "$hdb" "SELECT reason FROM evidence WHERE app = 'hostile2'")" \
+    "text extraction exceeded 128 MiB"
+kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time")
+if test -n "$kb" && test "$kb" -lt 262144; then
+    ok "deflate bomb, --max-memory 128M: peak memory ${kb} KB"
+else not_ok "deflate bomb, --max-memory 128M: peak memory ${kb} KB"; fi
+status 64 "--timeout 0 is refused" ev --db "$hdb" --app x --ca "$ca" \
+    --timeout 0 "$fx/persuratan"
+status 64 "--max-memory 1K is refused" ev --db "$hdb" --app x --ca "$ca" \
+    --max-memory 1K "$fx/persuratan"
+
+# Files that are no readable PDF get a row saying why; links are followed;
+# a FIFO or a device never makes the run wait.
+o=$TMP/odd odb=$TMP/odd.db
+mkdir -p "$o"
+cp "$fx/srikandi/01-valid.pdf" "$TMP/outside.pdf"
+ln -s "$TMP/outside.pdf" "$o/link.pdf"
+ln -s "$TMP/nowhere.pdf" "$o/dangling.pdf"
+mkfifo "$o/fifo.pdf"
+status 65 "odd files: reported, not waited on" timeout 20 \
+    "$TTE_BIN/tte-evidence" -q --db "$odb" --app odd --ca "$ca" "$o" \
+    /dev/null
+ov() { q "$odb" "SELECT verdict || ': ' || coalesce(reason, '') FROM evidence
+    WHERE path = '$1'"; }
+same "a link to a PDF is followed" "$(ov "$o/link.pdf")" "ok: "
+same "a dangling link is reported" "$(ov "$o/dangling.pdf")" \
+    "unreadable: cannot open it: No such file or directory"
+same "a FIFO is reported" "$(ov "$o/fifo.pdf")" \
+    "unreadable: not a regular file but a FIFO"
+same "a device is reported" "$(ov /dev/null)" \
+    "unreadable: not a regular file but a device"
+# A file its reader may not open: root reads anything, so the run is as
+# nobody then.
+mkdir -p "$TMP/perm" && chmod 777 "$TMP/perm"
+cp "$fx/srikandi/01-valid.pdf" "$TMP/perm/locked.pdf"
+chmod 000 "$TMP/perm/locked.pdf"
+as=""
+test "$(id -u)" = 0 && as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+status 65 "a file that cannot be opened: not ok" $as "$TTE_BIN/tte-evidence" \
+    -q --db "$TMP/perm/p.db" --app perm --ca "$ca" "$TMP/perm/locked.pdf"
+same "a file that cannot be opened gets its row" \
+    "$(q "$TMP/perm/p.db" "SELECT verdict || ': ' || reason FROM evidence")" \
+    "unreadable: cannot open it: Permission denied"
+status 78 "a FIFO as --ca is refused at once" timeout 20 \
+    "$TTE_BIN/tte-evidence" --db "$odb" --app odd --ca "$o/fifo.pdf" \
+    "$fx/persuratan"
+status 78 "a folder as --ca is refused" timeout 20 \
+    "$TTE_BIN/tte-evidence" --db "$odb" --app odd --ca "$o" "$fx/persuratan"
+{ cat "$ca"; head -c $((17 << 20)) /dev/zero; } >"$o/huge.pem"
+status 78 "a CA bundle over 16 MiB is refused" \
+    "$TTE_BIN/tte-evidence" --db "$odb" --app odd --ca "$o/huge.pem" \
+    "$fx/persuratan"
 
 # Per Aplikasi: evidence beside the registry's claim.
 "$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025
@@ -189,6 +314,7 @@ print(("ok - " if warned == bool(used & failing) else "not ok - ") +
       "Ringkasan warns about unproven evidence: %s (failing apps used: %s)"
       % (warned, sorted(used & failing)))
 PYEOF
+test $? = 0 || not_ok "the Per Aplikasi checker ran"
 cat "$TMP/py"
 # tte-report runs the stage for the folders its configuration lists.
 $PY - "$TOP/conf/tte-report.json" "$TMP" "$d" "$fx" <<'PYEOF'
@@ -208,6 +334,7 @@ json.dump(c, open(t + "/drv.json", "w"), indent=1)
 c["evidence"]["ca"] = fx + "/nope.pem"
 json.dump(c, open(t + "/drv-bad.json", "w"), indent=1)
 PYEOF
+test $? = 0 || not_ok "write the driver configurations"
 status 0 "tte-report with evidence folders: failing documents do not stop it" \
     "$TTE_BIN/tte-report" -q --config "$TMP/drv.json" --year 2025
 same "tte-report: evidence recorded per application" \
@@ -220,5 +347,6 @@ same "tte-report: the failing stage is recorded" \
     "evidence srikandi"
 
 rm -rf "$fx" "$d" "$TMP/big.db"* "$TMP/drv"* "$TMP/reports" "$TMP/keep.pdf" \
-    "$TMP/log" "$TMP/py" "$TMP"/rss-*
+    "$TMP/log" "$TMP/py" "$TMP"/rss-* "$hdb"* "$odb"* "$o" "$TMP/time" \
+    "$TMP/outside.pdf" "$TMP/out" "$TMP/perm"
 finish

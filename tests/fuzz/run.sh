@@ -11,7 +11,8 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 make -s BUILD=$out BIN=$out/bin CC=clang OPT=-O1 \
     CFLAGS="-g $san -fsanitize=fuzzer-no-link" \
     $out/libtte.a $(ls collect/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|") \
-    $out/evidence/statement.o $out/evidence/range.o $out/evidence/pdfsig.o \
+    $out/evidence/statement.o $out/evidence/range.o $out/evidence/records.o \
+    $out/evidence/pdfsig.o \
     >"$out.log" 2>&1 || { cat "$out.log"; echo "not ok - fuzz build"; exit 1; }
 objs=$(ls collect/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|")
 flags="-g -O1 -Ilib $san -fsanitize=fuzzer $(pkg-config --cflags libcjson)"
@@ -25,7 +26,7 @@ build -DFUZZ_SOURCE='"csv"' -o $out/fuzz_csv tests/fuzz/fuzz_reader.c
 build -DFUZZ_SOURCE='"jsonl"' -o $out/fuzz_jsonl tests/fuzz/fuzz_reader.c
 build -o $out/fuzz_source tests/fuzz/fuzz_source.c
 # tte-evidence: its statement matching and its walk over signature fields.
-objs="$out/evidence/statement.o $out/evidence/range.o $out/evidence/pdfsig.o"
+objs="$out/evidence/statement.o $out/evidence/range.o $out/evidence/records.o $out/evidence/pdfsig.o"
 libs="$libs $(pkg-config --libs libqpdf)"
 build -o $out/fuzz_statement tests/fuzz/fuzz_statement.c
 build -o $out/fuzz_pdfsig tests/fuzz/fuzz_pdfsig.c
