@@ -182,6 +182,19 @@ evidence_app(struct batch *b, const cJSON *ev, const cJSON *app)
             arg(&a, w->valuestring);
         }
     }
+    /* The limits per document, in tte-evidence's own units (MiB, s). */
+    static const char *const limits[][2] = {
+        {"max_memory", "--max-memory"}, {"timeout", "--timeout"},
+    };
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(ev, limits[i][0]);
+        if (cJSON_IsNumber(v)) {
+            char buf[32];
+            snprintf(buf, sizeof buf, "%.0f", v->valuedouble);
+            arg(&a, limits[i][1]);
+            arg(&a, buf);
+        }
+    }
     size_t n = add_files(&a, paths, app->string);
     cJSON_Delete(one);
     snprintf(b->stage, sizeof b->stage, "evidence %s", app->string);

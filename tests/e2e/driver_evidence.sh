@@ -18,6 +18,7 @@ cat >"$d/bin/tte-evidence" <<'EOF'
 #!/bin/sh
 # Exits with the status named in the file EVIDENCE_EXIT names, per --app.
 app=
+echo "$*" >>"$EVIDENCE_EXIT.args"
 while test $# -gt 0; do
     test "$1" = --app && app=$2
     shift
@@ -74,6 +75,14 @@ grep -q "tte-evidence was killed by signal 9" "$TMP/out" &&
 printf 'esurat 65\nsrikandi 65\n' >"$EVIDENCE_EXIT"
 conf findings '{"ca": "'$d'/ca.pem", "apps": '"$apps"'}'
 run findings 0 done
+
+# The configuration's limits per document reach tte-evidence as options.
+: >"$EVIDENCE_EXIT"
+rm -f "$EVIDENCE_EXIT.args"
+conf limits '{"ca": "'$d'/ca.pem", "apps": '"$apps"', "max_memory": 256, "timeout": 7}'
+run limits 0 done
+same "limits: every tte-evidence gets --max-memory 256 --timeout 7" \
+    "$(grep -c -e '--max-memory 256 --timeout 7' "$EVIDENCE_EXIT.args")" 2
 
 rm -rf "$d"
 finish
