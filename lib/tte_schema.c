@@ -342,12 +342,33 @@ static const char v_issue14_staging[] =
 static const char v_prefix_sha[] =
     "ALTER TABLE files ADD COLUMN prefix_sha TEXT;";
 
+/* tte-send: every attempt to mail a recipient, whatever came of it.
+ * sends holds only what was delivered ('sent') or may have been
+ * ('pending'); a refused or retried attempt leaves no row there, so that a
+ * re-run sends it, but one here: 'pending' until the server answered, then
+ * 'sent', 'retry' (4xx, no connection) or 'failed' (5xx). send_id is the
+ * sends row the attempt wrote. For S/MIME, who signed (the signing
+ * certificate's serial, hex) and for whom it was encrypted (the
+ * certificates' SHA-256 fingerprints, comma-separated); NULL for a plain
+ * message. IF NOT EXISTS: a database set back to an older version (as
+ * tests do) runs this again. */
+static const char v_send_attempts[] =
+    "CREATE TABLE IF NOT EXISTS send_attempts(id INTEGER PRIMARY KEY,"
+    " send_id INTEGER, period TEXT NOT NULL, recipient TEXT NOT NULL,"
+    " message_id TEXT, report_sha256 TEXT NOT NULL,"
+    " started_at INTEGER NOT NULL, ended_at INTEGER, pid INTEGER,"
+    " outcome TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN"
+    " ('pending', 'sent', 'retry', 'failed')), server_reply TEXT,"
+    " signer_serial TEXT, encrypt_sha256 TEXT);"
+    "CREATE INDEX IF NOT EXISTS send_attempts_send"
+    " ON send_attempts(send_id);";
+
 static const char *const migrations[] = {v1, v_issue12, v_issue19,
                                           v_issue15, v_issue16, v_issue14,
                                           v_issue13, v_issue14_keys,
                                           v_issue14_keys_norowid,
                                           v_issue14_staging,
-                                          v_prefix_sha};
+                                          v_prefix_sha, v_send_attempts};
 
 const char *const *
 tte_schema_migrations(size_t *count)

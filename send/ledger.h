@@ -14,6 +14,20 @@ struct ledger_entry {
     const char *recipients;     /* accepted ones, sorted, comma-separated */
     const char *message_id;
     const char *server_reply;
+    const char *signer_serial;  /* S/MIME signer's serial (hex), or NULL */
+    const char *encrypt_sha256; /* recipients' certificates, or NULL */
+};
+
+/* What came of one attempt for one recipient. */
+enum ledger_outcome {
+    LEDGER_SENT,        /* accepted at RCPT, then 250 to the end of DATA */
+    LEDGER_RETRY,       /* 4xx or no connection: a re-run sends again */
+    LEDGER_FAILED       /* 5xx: refused for good; a re-run tries again */
+};
+
+/* The rows of one recipient's attempt: its sends row and its attempt. */
+struct ledger_ids {
+    sqlite3_int64 send, attempt;
 };
 
 /* An earlier delivery to one recipient. */
@@ -30,14 +44,14 @@ struct ledger_hit {
 enum tte_err ledger_find(sqlite3 *db, const char *period, const char *rcpt,
                          struct ledger_hit *hit, bool *found);
 /* Records a delivery about to start, status 'pending', before the message
- * goes out; *id is the row. Any earlier pending row of the same period and
- * recipient is replaced (a --force resend). */
+ * goes out, and the attempt; *ids are the rows. Any earlier pending row of
+ * the same period and recipient is replaced (a --force resend). */
 enum tte_err ledger_pending(sqlite3 *db, const struct ledger_entry *e,
-                            sqlite3_int64 *id);
-/* After the server's answer: accepted marks the row 'sent' with the
- * reply, else the row is removed. */
-enum tte_err ledger_settle(sqlite3 *db, sqlite3_int64 id, bool accepted,
-                           const char *reply);
+                            struct ledger_ids *ids);
+/* After the server's answer: LEDGER_SENT marks the sends row 'sent' with
+ * the reply, else that row is removed; the attempt keeps the outcome. */
+enum tte_err ledger_settle(sqlite3 *db, const struct ledger_ids *ids,
+                           enum ledger_outcome o, const char *reply);
 /* Prints every recorded delivery, tab-separated. */
 enum tte_err ledger_list(sqlite3 *db, FILE *out);
 

@@ -62,13 +62,28 @@ static const char usage_text[] =
     "  -h, --help             this help\n"
     "  -V, --version          version\n"
     "\n"
+    "S/MIME (or the configuration's \"smime\" object):\n"
+    "      --sign-cert FILE   sign with this PEM certificate (its chain after\n"
+    "                         it in the file); emailProtection, --from in it\n"
+    "      --sign-key FILE    its PEM private key (default: in --sign-cert)\n"
+    "      --sign-p12 FILE    key, certificate and chain from PKCS#12 instead\n"
+    "      --sign-key-password-file F  the key's password, in a file only\n"
+    "                         its owner can read\n"
+    "      --encrypt-to FILE  also encrypt for the certificates in this PEM\n"
+    "                         (repeatable); every To and Cc needs one\n"
+    "      --encrypt-cipher C aes-256-gcm (default) or aes-256-cbc\n"
+    "\n"
     "Exit status: 0 sent or already sent, 64 usage, 65 not a final report\n"
-    "rendered here, 66 report missing, 69 refused (5xx, authentication,\n"
-    "TLS) or an unconfirmed earlier send, 75 temporary failure (retry\n"
-    "later), 78 bad configuration.\n";
+    "rendered here, 66 report missing or not a regular file, 69 refused\n"
+    "(5xx, authentication, TLS, a libcurl option refused) or an unconfirmed\n"
+    "earlier send, 73 --dry-run file not writable, 75 temporary failure\n"
+    "(4xx, no connection, another tte-send sending; retry later), 78 bad\n"
+    "configuration or S/MIME certificate.\n";
 
 enum { OPT_SMTP = 256, OPT_FROM, OPT_TO, OPT_CC, OPT_REPLY, OPT_USER,
-       OPT_PWFILE, OPT_CACERT, OPT_PLAIN, OPT_FORCE, OPT_TIMEOUT };
+       OPT_PWFILE, OPT_CACERT, OPT_PLAIN, OPT_FORCE, OPT_TIMEOUT,
+       OPT_SIGN_CERT, OPT_SIGN_KEY, OPT_SIGN_PW, OPT_SIGN_P12, OPT_ENCRYPT,
+       OPT_CIPHER };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -88,6 +103,12 @@ static const struct option long_opts[] = {
     {"allow-plaintext", no_argument, NULL, OPT_PLAIN},
     {"force", no_argument, NULL, OPT_FORCE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"sign-cert", required_argument, NULL, OPT_SIGN_CERT},
+    {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
+    {"sign-key-password-file", required_argument, NULL, OPT_SIGN_PW},
+    {"sign-p12", required_argument, NULL, OPT_SIGN_P12},
+    {"encrypt-to", required_argument, NULL, OPT_ENCRYPT},
+    {"encrypt-cipher", required_argument, NULL, OPT_CIPHER},
     {"template", required_argument, NULL, 't'},
     {"list", no_argument, NULL, 'l'},
     TTE_COMMON_LONG_OPTS,
@@ -138,6 +159,14 @@ parse_args(int argc, char **argv, struct opts *o)
         case OPT_PLAIN: o->plaintext = true; break;
         case OPT_FORCE: o->force = true; break;
         case OPT_TIMEOUT: rc = timeout_option(optarg, &o->timeout); break;
+        case OPT_SIGN_CERT: o->sign_cert = optarg; break;
+        case OPT_SIGN_KEY: o->sign_key = optarg; break;
+        case OPT_SIGN_PW: o->sign_pwfile = optarg; break;
+        case OPT_SIGN_P12: o->sign_p12 = optarg; break;
+        case OPT_ENCRYPT:
+            rc = add_addr(o->encrypt_to, &o->nencrypt, optarg);
+            break;
+        case OPT_CIPHER: o->cipher = optarg; break;
         case 'l': o->list = true; break;
         default:
             o->verbose |= ch == 'v';
@@ -297,9 +326,20 @@ check_eml(const struct opts *o)
 static enum tte_err
 write_eml(const char *path, const struct tte_buf *msg)
 {
-    /* The message carries the report: owner only, whatever the umask. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    FILE *fp = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "wb") : NULL;
+    /* The message carries the report: owner only, whatever the umask. A
+     * FIFO or a device is no message file: O_NONBLOCK so that a FIFO
+     * without a reader fails at once, and the type is checked before any
+     * byte is written. */
+    struct stat sb;
+    int fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY |
+                  O_CLOEXEC, 0600);
+    if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        log_err("--dry-run '%s' is not a regular file: not written", path);
+        close(fd);
+        return TTE_E_CANTCREAT;
+    }
+    FILE *fp = fd >= 0 && fchmod(fd, 0600) == 0 && ftruncate(fd, 0) == 0
+                   ? fdopen(fd, "wb") : NULL;
     if (!fp && fd >= 0)
         close(fd);
     if (!fp || fwrite(msg->data, 1, msg->len, fp) != msg->len) {
@@ -364,14 +404,15 @@ skip_delivered(sqlite3 *db, struct settings *s, bool force, size_t *left)
 
 /* One 'pending' row per recipient, written before the message goes out. */
 static enum tte_err
-record_pending(sqlite3 *db, const struct settings *s, sqlite3_int64 *ids)
+record_pending(sqlite3 *db, const struct settings *s, struct ledger_ids *ids)
 {
     const struct mail *m = &s->mail;
     enum tte_err err = tte_db_exec(db, "BEGIN IMMEDIATE");
     for (size_t i = 0; i < m->nto + m->ncc && !err; i++) {
         const char *rcpt = i < m->nto ? m->to[i] : m->cc[i - m->nto];
         struct ledger_entry e = {m->sha256, m->report_path, s->period, rcpt,
-                                 m->message_id, NULL};
+                                 m->message_id, NULL, s->signer_serial,
+                                 s->encrypt_sha256};
         err = ledger_pending(db, &e, &ids[i]);
     }
     if (err) {
@@ -381,44 +422,80 @@ record_pending(sqlite3 *db, const struct settings *s, sqlite3_int64 *ids)
     return tte_db_exec(db, "COMMIT");
 }
 
-static bool
-in_list(const char *list, const char *addr)
+/* The code the server gave rcpt at RCPT TO, 0 when it was not asked. */
+static int
+rcpt_code(const struct smtp_result *r, const char *rcpt)
 {
-    size_t n = strlen(addr);
-    for (const char *p = strstr(list, addr); p; p = strstr(p + 1, addr))
-        if ((p == list || p[-1] == ' ') && (p[n] == ',' || !p[n]))
-            return true;
-    return false;
+    for (size_t i = 0; i < r->nrcpt; i++)
+        if (strcmp(r->rcpt[i].addr, rcpt) == 0)
+            return r->rcpt[i].code;
+    return 0;
 }
 
-/* After the server answered: accepted recipients become 'sent', the
- * others' rows go. With no answer to the data at all, every row stays
- * pending. */
+/* Sent only when the server accepted the recipient and then answered the
+ * end of DATA with 250: a 4xx or 5xx there means nobody got it. */
+static enum ledger_outcome
+outcome(const struct smtp_result *r, const char *rcpt, enum tte_err sent)
+{
+    int code = rcpt_code(r, rcpt);
+    if (code >= 200 && code < 300 && r->delivered)
+        return LEDGER_SENT;
+    if (code >= 400)
+        return code < 500 ? LEDGER_RETRY : LEDGER_FAILED;
+    if (r->data_code >= 400)
+        return r->data_code < 500 ? LEDGER_RETRY : LEDGER_FAILED;
+    return sent == TTE_E_TEMPFAIL ? LEDGER_RETRY : LEDGER_FAILED;
+}
+
+/* After the server answered: delivered recipients become 'sent', the
+ * others' rows go (a re-run sends them) and their attempts keep why. With
+ * no answer to the data at all, every row stays pending. */
 static enum tte_err
 settle(sqlite3 *db, const struct settings *s, const struct smtp_result *r,
-       const sqlite3_int64 *ids)
+       enum tte_err sent, const struct ledger_ids *ids)
 {
     const struct mail *m = &s->mail;
+    bool any = false;
     if (r->unknown) {
         log_err("no answer from the server after the message was sent: it "
                 "may have arrived; recorded as pending (%s)", m->message_id);
         return TTE_OK;
     }
+    for (size_t i = 0; i < m->nto + m->ncc; i++)
+        any |= outcome(r, i < m->nto ? m->to[i] : m->cc[i - m->nto],
+                       sent) == LEDGER_SENT;
     enum tte_err err = tte_db_exec(db, "BEGIN IMMEDIATE");
     for (size_t i = 0; i < m->nto + m->ncc && !err; i++) {
         const char *rcpt = i < m->nto ? m->to[i] : m->cc[i - m->nto];
-        err = ledger_settle(db, ids[i], in_list(r->accepted, rcpt), r->reply);
+        err = ledger_settle(db, &ids[i], outcome(r, rcpt, sent), r->reply);
     }
     if (err)
         tte_db_rollback(db);
     else
         err = tte_db_exec(db, "COMMIT");
-    if (err && r->accepted[0])
+    if (err && any)
         log_err("the server accepted the message (%s) but it could not be "
                 "recorded as sent: the ledger keeps it pending, and a "
                 "re-run reports it instead of sending it again",
                 m->message_id);
     return err;
+}
+
+/* Recipients refused at RCPT TO: a 5xx needs someone to look (69), only
+ * 4xx ones are retried by a re-run (75). */
+static enum tte_err
+refusals(const struct smtp_result *r)
+{
+    bool temp = false, perm = false;
+    for (size_t i = 0; i < r->nrcpt; i++) {
+        temp |= r->rcpt[i].code >= 400 && r->rcpt[i].code < 500;
+        perm |= r->rcpt[i].code >= 500;
+    }
+    if (!temp && !perm)
+        return TTE_OK;
+    log_err("refused by the server: %s (the others were sent and "
+            "recorded)%s", r->refused, perm ? "" : "; a re-run retries them");
+    return perm ? TTE_E_UNAVAILABLE : TTE_E_TEMPFAIL;
 }
 
 static enum tte_err
@@ -427,40 +504,44 @@ deliver(const struct opts *o, const cJSON *config, struct settings *s,
 {
     sqlite3 *db;
     struct smtp_result res = {0};
-    sqlite3_int64 ids[2 * SEND_MAX_RCPT];
+    struct ledger_ids ids[2 * SEND_MAX_RCPT];
     size_t left;
-    enum tte_err err = tte_db_open(o->db, false, &db);
+    int lock = -1;
+    enum tte_err err = send_lock(o->db, &lock);
     if (err)
         return err;
+    err = tte_db_open(o->db, false, &db);
+    if (err) {
+        send_unlock(lock);
+        return err;
+    }
     err = skip_delivered(db, s, o->force, &left);
     if (!err && left == 0) {
         log_info("nothing to send: every recipient already has %s (use "
                  "--force to send again)", s->mail.report_name);
         sqlite3_close(db);
+        send_unlock(lock);
         return TTE_OK;
     }
     if (!err)
         err = settings_smtp(o, config, s);
-    if (!err) {
-        mail_build(&s->mail, msg);
+    if (!err)
+        err = settings_build(s, msg);
+    if (!err)
         err = record_pending(db, s, ids);
-    }
     if (!err) {
         enum tte_err sent = smtp_send(&s->smtp, &s->mail, msg, &res);
-        err = settle(db, s, &res, ids);
+        err = settle(db, s, &res, sent, ids);
         if (sent)
             err = sent;
     }
     if (!err) {
         log_info("sent %s to %s; server: %s", s->mail.report_name,
                  res.accepted, res.reply);
-        if (res.refused[0]) {
-            log_err("refused by the server: %s (the others were sent and "
-                    "recorded)", res.refused);
-            err = res.reply[0] == '4' ? TTE_E_TEMPFAIL : TTE_E_UNAVAILABLE;
-        }
+        err = refusals(&res);
     }
     sqlite3_close(db);
+    send_unlock(lock);
     return err;
 }
 
@@ -492,7 +573,7 @@ run(const struct opts *o, struct settings *s)
     s->mail.report_path = o->report;
     s->mail.report_name = basename(base);
     s->mail.date = (int64_t)time(NULL);
-    if (!err && (err = tte_read_file(o->report, &data, &len)) == TTE_OK) {
+    if (!err && (err = report_read(o->report, &data, &len)) == TTE_OK) {
         s->mail.report_data = data;
         s->mail.report_len = len;
         tte_sha256_hex(data, len, s->mail.sha256);
@@ -504,12 +585,15 @@ run(const struct opts *o, struct settings *s)
     if (!err)
         err = settings_load(o, config, s);
     if (!err)
+        err = settings_smime(o, config, s);
+    if (!err)
         err = compose(o, config, s, year, quarter);
     if (!err && o->dry_run)
         err = check_eml(o);
     if (!err && o->dry_run) {
-        mail_build(&s->mail, &msg);
-        err = write_eml(o->dry_run, &msg);
+        err = settings_build(s, &msg);
+        if (!err)
+            err = write_eml(o->dry_run, &msg);
     } else if (!err) {
         err = deliver(o, config, s, &msg);
     }

@@ -122,18 +122,14 @@ add_attachment(struct tte_buf *out, const struct mail *m)
 }
 
 void
-mail_build(struct mail *m, struct tte_buf *out)
+mail_headers(struct mail *m, struct tte_buf *out)
 {
-    char boundary[64];
     const char *domain = strchr(m->from, '@') + 1;
 
-    /* Derived from the report, so the same report builds the same bytes. */
-    snprintf(boundary, sizeof boundary, "=_tte_%.32s", m->sha256);
     if (!m->message_id[0])
         snprintf(m->message_id, sizeof m->message_id,
                  "<tte.%.16s.%lld@%s>", m->sha256, (long long)m->date,
                  domain);
-    tte_buf_reset(out);
     tte_buf_printf(out, "From: %s\r\n", m->from);
     add_list(out, "To", m->to, m->nto);
     add_list(out, "Cc", m->cc, m->ncc);
@@ -145,6 +141,14 @@ mail_build(struct mail *m, struct tte_buf *out)
     add_date(out, m->date);
     tte_buf_printf(out, "Message-ID: %s\r\n", m->message_id);
     tte_buf_adds(out, "MIME-Version: 1.0\r\n");
+}
+
+void
+mail_entity(const struct mail *m, struct tte_buf *out)
+{
+    char boundary[64];
+    /* Derived from the report, so the same report builds the same bytes. */
+    snprintf(boundary, sizeof boundary, "=_tte_%.32s", m->sha256);
     tte_buf_printf(out, "Content-Type: multipart/mixed; "
                    "boundary=\"%s\"\r\n\r\n", boundary);
     tte_buf_adds(out, "This is a multi-part message in MIME format.\r\n");
@@ -155,4 +159,18 @@ mail_build(struct mail *m, struct tte_buf *out)
     tte_buf_printf(out, "--%s\r\n", boundary);
     add_attachment(out, m);
     tte_buf_printf(out, "--%s--\r\n", boundary);
+}
+
+void
+mail_base64(struct tte_buf *out, const unsigned char *p, size_t n)
+{
+    add_base64(out, p, n);
+}
+
+void
+mail_build(struct mail *m, struct tte_buf *out)
+{
+    tte_buf_reset(out);
+    mail_headers(m, out);
+    mail_entity(m, out);
 }

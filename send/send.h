@@ -41,6 +41,13 @@ bool mail_header_safe(const char *s);
 /* Builds the whole RFC 5322 message (headers, text part, the report as a
  * base64 attachment) into out. Deterministic for the same inputs. */
 void mail_build(struct mail *m, struct tte_buf *out);
+/* Its two halves: the headers up to MIME-Version (sets the Message-ID if
+ * unset), and the MIME entity (Content-Type on), which S/MIME signs. Both
+ * append to out. */
+void mail_headers(struct mail *m, struct tte_buf *out);
+void mail_entity(const struct mail *m, struct tte_buf *out);
+/* base64 in CRLF-ended lines of 76 characters. */
+void mail_base64(struct tte_buf *out, const unsigned char *p, size_t n);
 
 /* smtp.c */
 struct smtp_opts {
@@ -57,10 +64,23 @@ struct smtp_result {
     char reply[512];            /* the server's last reply line */
     char refused[1024];         /* recipients the server refused */
     char accepted[2048];        /* recipients it accepted, comma-separated */
+    /* Each RCPT TO's recipient and the code of its answer. */
+    struct {
+        char addr[256];
+        int code;
+    } rcpt[2 * SEND_MAX_RCPT];
+    size_t nrcpt;
+    int data_code;              /* the answer to the end of DATA, or 0 */
+    /* 250 to the end of DATA: only then did a recipient accepted at RCPT
+     * get the message. */
+    bool delivered;
     /* The whole message went out and no answer came: the server may have
      * it. Such a send stays pending in the ledger. */
     bool unknown;
 };
+
+/* url with any password in it replaced by "***", for messages. */
+void smtp_url_redact(const char *url, char *out, size_t cap);
 
 /* True when the host curl will connect to (parsed by curl's own URL
  * parser) is exactly localhost, an address in 127.0.0.0/8 or ::1. */
@@ -70,6 +90,17 @@ bool smtp_url_loopback(const char *url);
 enum tte_err smtp_send(const struct smtp_opts *o, const struct mail *m,
                        const struct tte_buf *msg, struct smtp_result *res);
 
+/* lock.c: an exclusive lock on DB-send.lock, waited for (up to minutes)
+ * while another tte-send holds it; TTE_E_TEMPFAIL if it never comes.
+ * Released by send_unlock, or by the kernel when the process ends. */
+enum tte_err send_lock(const char *db, int *fd);
+void send_unlock(int fd);
+
+/* report.c: reads the report into *data (malloc'd; the caller frees).
+ * Only a regular file is read, never waited on: a FIFO, a device or a
+ * folder is refused (TTE_E_NOINPUT), and so is a file over 64 MiB. */
+enum tte_err report_read(const char *path, char **data, size_t *len);
+
 /* settings.c: the command line over the configuration's "mail". */
 struct opts {
     /* From the command line; NULL/0 when not given. */
@@ -77,17 +108,28 @@ struct opts {
     const char *smtp, *from, *reply_to, *user, *pwfile, *cacert;
     const char *to[SEND_MAX_RCPT], *cc[SEND_MAX_RCPT];
     size_t nto, ncc;
+    /* S/MIME */
+    const char *sign_cert, *sign_key, *sign_pwfile, *sign_p12, *cipher;
+    const char *encrypt_to[SEND_MAX_RCPT];
+    size_t nencrypt;
     int year, quarter;
     long timeout;               /* --timeout, 0 when not given */
     bool plaintext, force, list, verbose;
 };
 
 
+struct smime;
+
 struct settings {
     struct mail mail;
+    struct smime *smime;        /* NULL: a plain message */
     struct smtp_opts smtp;
     char *password;
     char period[16];
+    /* S/MIME, for the ledger: NULL for a plain message. Borrowed from
+     * smime. */
+    const char *signer_serial;  /* hex */
+    const char *encrypt_sha256; /* fingerprints, comma-separated */
     bool preview;
 };
 
@@ -98,6 +140,16 @@ enum tte_err settings_load(const struct opts *o, const cJSON *config,
 /* The SMTP part, needed only to send: URL, TLS, user and password. */
 enum tte_err settings_smtp(const struct opts *o, const cJSON *config,
                            struct settings *s);
+/* S/MIME from the command line (signing options all together) or the
+ * configuration's "smime"; loads and checks the certificates and keys.
+ * Nothing to do without a signing identity; --encrypt-to needs one. */
+enum tte_err settings_smime(const struct opts *o, const cJSON *config,
+                            struct settings *s);
+/* The message as it goes out: plain, or signed and maybe encrypted. */
+enum tte_err settings_build(struct settings *s, struct tte_buf *out);
+/* A secret (password) from a file: only a regular file nobody but its
+ * owner may read (else TTE_E_CONFIG); its first line, malloc'd. */
+enum tte_err settings_read_secret(const char *path, bool cli, char **out);
 void settings_free(struct settings *s);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "send.h"
+#include "smime.h"
 #include "tte_json.h"
 #include "tte_log.h"
 
@@ -68,8 +69,8 @@ pick_list(const char *const *opt, size_t nopt, const cJSON *config,
 }
 
 /* A password file must be a regular file nobody but its owner reads. */
-static enum tte_err
-read_password(const char *path, bool cli, char **out)
+enum tte_err
+settings_read_secret(const char *path, bool cli, char **out)
 {
     struct stat sb;
     char line[512];
@@ -104,16 +105,19 @@ read_password(const char *path, bool cli, char **out)
 static enum tte_err
 check_smtp(const struct opts *o, struct settings *s)
 {
-    const char *url = s->smtp.url;
+    char url[1024];
     bool cli = o->smtp != NULL;
-    if (!url)
+    if (s->smtp.url)
+        smtp_url_redact(s->smtp.url, url, sizeof url);
+    if (!s->smtp.url)
         return bad("is required (smtp://host:587 or smtps://host:465)",
                    "smtp", "", cli);
-    if (!mail_header_safe(url) || (strncmp(url, "smtp://", 7) &&
-                                   strncmp(url, "smtps://", 8)))
+    if (!mail_header_safe(s->smtp.url) ||
+        (strncmp(s->smtp.url, "smtp://", 7) &&
+         strncmp(s->smtp.url, "smtps://", 8)))
         return bad("must be smtp://host:port or smtps://host:port", "smtp",
                    url, cli);
-    if (o->plaintext && !smtp_url_loopback(url))
+    if (o->plaintext && !smtp_url_loopback(s->smtp.url))
         return bad("--allow-plaintext is only allowed to a loopback address,",
                    "smtp", url, cli);
     return TTE_OK;
@@ -168,16 +172,86 @@ settings_smtp(const struct opts *o, const cJSON *config, struct settings *s)
     const char *pw = pick(o->pwfile, config, "password_file");
     const char *env = getenv("TTE_SMTP_PASSWORD");
     if (o->pwfile || (!env && pw && s->smtp.user))
-        err = read_password(pw, o->pwfile != NULL, &s->password);
+        err = settings_read_secret(pw, o->pwfile != NULL, &s->password);
     else if (env)
         s->password = tte_xstrdup(env);
     s->smtp.password = s->password;
     return err;
 }
 
+/* "smime.encrypt_to": one file or a list of them. */
+static size_t
+config_files(const cJSON *v, const char **out)
+{
+    const cJSON *it;
+    size_t n = 0;
+    if (cJSON_IsString(v)) {
+        out[n++] = v->valuestring;
+        return n;
+    }
+    cJSON_ArrayForEach(it, v)
+        if (cJSON_IsString(it) && n < SEND_MAX_RCPT)
+            out[n++] = it->valuestring;
+    return n;
+}
+
+enum tte_err
+settings_smime(const struct opts *o, const cJSON *config, struct settings *s)
+{
+    const char *files[SEND_MAX_RCPT];
+    struct smime_opts so = {0};
+    so.cli = o->sign_cert || o->sign_key || o->sign_p12 || o->sign_pwfile;
+    so.cert = so.cli ? o->sign_cert : tte_json_str(config, "smime.sign_cert",
+                                                    NULL);
+    so.key = so.cli ? o->sign_key : tte_json_str(config, "smime.sign_key",
+                                                  NULL);
+    so.p12 = so.cli ? o->sign_p12 : tte_json_str(config, "smime.sign_p12",
+                                                  NULL);
+    so.pwfile = so.cli ? o->sign_pwfile
+                       : tte_json_str(config, "smime.sign_key_password_file",
+                                      NULL);
+    so.encrypt_to = o->nencrypt ? o->encrypt_to : files;
+    so.nencrypt = o->nencrypt ? o->nencrypt
+                  : config_files(tte_json_get(config, "smime.encrypt_to"),
+                                 files);
+    so.cipher = o->cipher;
+    const char *pre = so.cli ? "--" : "configuration: smime.";
+    if (so.cert && so.p12) {
+        log_err("%ssign-cert and %ssign-p12 exclude each other", pre, pre);
+        return so.cli ? TTE_E_USAGE : TTE_E_CONFIG;
+    }
+    if (!so.cert && !so.p12 && (so.key || so.pwfile || so.nencrypt ||
+                                o->cipher)) {
+        log_err("S/MIME needs a signing identity: %s", so.cli || o->cipher ||
+                o->nencrypt ? "--sign-cert (with --sign-key) or --sign-p12"
+                            : "smime.sign_cert or smime.sign_p12");
+        return so.cli || o->cipher || o->nencrypt ? TTE_E_USAGE
+                                                  : TTE_E_CONFIG;
+    }
+    if (!so.cert && !so.p12)
+        return TTE_OK;
+    enum tte_err err = smime_load(&so, &s->mail, &s->smime);
+    if (!err) {
+        s->signer_serial = smime_signer_serial(s->smime);
+        s->encrypt_sha256 = smime_encrypt_sha256(s->smime);
+    }
+    return err;
+}
+
+enum tte_err
+settings_build(struct settings *s, struct tte_buf *out)
+{
+    if (!s->smime) {
+        mail_build(&s->mail, out);
+        return TTE_OK;
+    }
+    return smime_build(s->smime, &s->mail, out);
+}
+
 void
 settings_free(struct settings *s)
 {
+    smime_free(s->smime);
     if (s->password) {
         explicit_bzero(s->password, strlen(s->password));
         free(s->password);

@@ -25,6 +25,7 @@ struct watch {
     struct smtp_result *res;
     bool verbose;
     bool in_auth;               /* between AUTH and its final reply */
+    bool in_data;               /* the 354 seen: the next reply ends DATA */
     int code;                   /* the last final reply's code */
     char rcpt[256];             /* recipient of the pending RCPT TO */
 };
@@ -55,12 +56,22 @@ on_reply(struct watch *w, const char *line, size_t n)
     bool last = n < 4 || line[3] != '-';
     snprintf(w->res->reply, sizeof w->res->reply, "%.*s", (int)n, line);
     if (w->rcpt[0] && last) {
+        struct smtp_result *r = w->res;
         if (code >= 200 && code < 300)
-            append(w->res->accepted, sizeof w->res->accepted, w->rcpt);
+            append(r->accepted, sizeof r->accepted, w->rcpt);
         else
-            append(w->res->refused, sizeof w->res->refused, w->rcpt);
+            append(r->refused, sizeof r->refused, w->rcpt);
+        if (r->nrcpt < sizeof r->rcpt / sizeof r->rcpt[0]) {
+            snprintf(r->rcpt[r->nrcpt].addr, sizeof r->rcpt[0].addr, "%s",
+                     w->rcpt);
+            r->rcpt[r->nrcpt++].code = code;
+        }
         w->rcpt[0] = '\0';
     }
+    if (last && w->in_data)
+        w->res->data_code = code;
+    if (last)
+        w->in_data = code == 354;
     if (last)
         w->code = code;
     if (w->in_auth && last && code != 334)
@@ -157,18 +168,100 @@ recipients(const struct mail *m)
     return l;
 }
 
-static void
+/* A guarantee (TLS required, the peer verified, bounded waits, SMTP
+ * only) that libcurl did not take must stop the send, not weaken it: the
+ * option is named so that the operator knows which. */
+#define SETOPT(h, opt, val)                                                  \
+    do {                                                                     \
+        CURLcode c_ = curl_easy_setopt(h, opt, val);                         \
+        if (c_ != CURLE_OK) {                                                \
+            log_err("libcurl refused %s (%s): not sending", #opt,           \
+                    curl_easy_strerror(c_));                                 \
+            return TTE_E_UNAVAILABLE;                                        \
+        }                                                                    \
+    } while (0)
+
+static enum tte_err
 set_tls(CURL *h, const struct smtp_opts *o)
 {
     bool smtps = strncasecmp(o->url, "smtps://", 8) == 0;
     if (!smtps)
-        curl_easy_setopt(h, CURLOPT_USE_SSL, o->allow_plaintext
-                                                 ? (long)CURLUSESSL_NONE
-                                                 : (long)CURLUSESSL_ALL);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+        SETOPT(h, CURLOPT_USE_SSL, o->allow_plaintext ? (long)CURLUSESSL_NONE
+                                                      : (long)CURLUSESSL_ALL);
+    SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (o->cacert)
-        curl_easy_setopt(h, CURLOPT_CAINFO, o->cacert);
+        SETOPT(h, CURLOPT_CAINFO, o->cacert);
+    return TTE_OK;
+}
+
+static enum tte_err
+set_limits(CURL *h, const struct smtp_opts *o)
+{
+    /* Never another protocol, whatever the URL or a server says. */
+    SETOPT(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    SETOPT(h, CURLOPT_CONNECTTIMEOUT, o->timeout);
+    /* A server that stops answering (after DATA, say) is given up after
+     * the timeout, not curl's own minutes: each reply, and any stall of
+     * the upload, is bounded by it. */
+    SETOPT(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, o->timeout);
+    SETOPT(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    SETOPT(h, CURLOPT_LOW_SPEED_TIME, o->timeout);
+    return TTE_OK;
+}
+
+static enum tte_err
+set_message(CURL *h, struct curl_slist *rcpt, const char *from,
+            struct upload *up)
+{
+    SETOPT(h, CURLOPT_MAIL_FROM, from);
+    SETOPT(h, CURLOPT_MAIL_RCPT, rcpt);
+    /* Go on when some recipients are refused; we report which. */
+    SETOPT(h, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+    SETOPT(h, CURLOPT_UPLOAD, 1L);
+    SETOPT(h, CURLOPT_READFUNCTION, read_cb);
+    SETOPT(h, CURLOPT_READDATA, up);
+    SETOPT(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)up->len);
+    return TTE_OK;
+}
+
+static enum tte_err
+set_all(CURL *h, const struct smtp_opts *o, struct curl_slist *rcpt,
+        const char *from, struct upload *up, struct watch *w, char *errbuf)
+{
+    enum tte_err err;
+    SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
+    SETOPT(h, CURLOPT_URL, o->url);
+    SETOPT(h, CURLOPT_VERBOSE, 1L);
+    SETOPT(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+    SETOPT(h, CURLOPT_DEBUGDATA, w);
+    if (o->user) {
+        SETOPT(h, CURLOPT_USERNAME, o->user);
+        SETOPT(h, CURLOPT_PASSWORD, o->password ? o->password : "");
+    }
+    err = set_message(h, rcpt, from, up);
+    if (!err)
+        err = set_limits(h, o);
+    if (!err)
+        err = set_tls(h, o);
+    return err;
+}
+
+/* Everything from the first ':' after the scheme to the last '@' is
+ * taken for a password: a password holding '/', '?' or '#' would end the
+ * authority early and slip through a stricter parse. */
+void
+smtp_url_redact(const char *url, char *out, size_t cap)
+{
+    const char *auth = strstr(url, "://");
+    auth = auth ? auth + 3 : url;
+    const char *at = strrchr(auth, '@');
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (!colon) {
+        snprintf(out, cap, "%s", url);
+        return;
+    }
+    snprintf(out, cap, "%.*s***%s", (int)(colon + 1 - url), url, at);
 }
 
 enum tte_err
@@ -178,7 +271,7 @@ smtp_send(const struct smtp_opts *o, const struct mail *m,
     struct upload up = {msg->data, msg->len, 0};
     struct watch w = {.res = res, .verbose = o->verbose};
     char errbuf[CURL_ERROR_SIZE] = "";
-    char from[300];
+    char from[300], shown[512];
     long code = 0;
     enum tte_err err = TTE_OK;
 
@@ -188,38 +281,21 @@ smtp_send(const struct smtp_opts *o, const struct mail *m,
         return TTE_E_NOMEM;
     struct curl_slist *rcpt = recipients(m);
     snprintf(from, sizeof from, "<%s>", m->from);
-    curl_easy_setopt(h, CURLOPT_URL, o->url);
-    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
-    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
-    /* Go on when some recipients are refused; we report which. */
-    curl_easy_setopt(h, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
-    curl_easy_setopt(h, CURLOPT_READDATA, &up);
-    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, o->timeout);
-    /* A server that stops answering (after DATA, say) is given up after
-     * the timeout, not curl's own minutes: each reply, and any stall of
-     * the upload, is bounded by it. */
-    curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, o->timeout);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->timeout);
-    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
-    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &w);
-    if (o->user) {
-        curl_easy_setopt(h, CURLOPT_USERNAME, o->user);
-        curl_easy_setopt(h, CURLOPT_PASSWORD, o->password ? o->password : "");
+    err = set_all(h, o, rcpt, from, &up, &w, errbuf);
+    if (err) {
+        curl_slist_free_all(rcpt);
+        curl_easy_cleanup(h);
+        return err;
     }
-    set_tls(h, o);
     CURLcode rc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    res->delivered = res->data_code == 250;
     if (rc != CURLE_OK) {
         /* 354 is the go-ahead for the data: all of it sent, no answer. */
         res->unknown = up.pos == up.len && w.code == 354;
         err = classify(rc, code);
-        log_err("sending to %s failed: %s%s%s", o->url,
+        smtp_url_redact(o->url, shown, sizeof shown);
+        log_err("sending to %s failed: %s%s%s", shown,
                 errbuf[0] ? errbuf : curl_easy_strerror(rc),
                 res->reply[0] ? "; server said: " : "", res->reply);
     }

@@ -40,12 +40,13 @@ trap 'kill $pids 2>/dev/null' EXIT
 
 # The shipped configuration's official is a placeholder, which tte-send
 # refuses (tests/e2e/figures.sh); here the official is filled in.
-$PY - "$TOP/conf/tte-report.json" "$d/conf.json" <<'PYEOF'
+$PY - "$TOP/conf/tte-report.json" "$d/conf.json" <<'PYEOF' ||
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["official"].update(name="Pejabat Uji", nip="197001012000031001")
 json.dump(c, open(sys.argv[2], "w"))
 PYEOF
+    not_ok "an inline Python block raised"
 send() {
     "$TTE_BIN/tte-send" --db "$db" --config "$d/conf.json" \
         --report "$report" --smtp "smtp://127.0.0.1:$port" --cacert "$d/cert.pem" \
@@ -55,7 +56,7 @@ send() {
 
 start_server ok
 status 0 "send over STARTTLS with AUTH" send
-$PY - "$spool/1.eml" "$report" "$spool/1.rcpt" <<'PYEOF'
+$PY - "$spool/1.eml" "$report" "$spool/1.rcpt" <<'PYEOF' ||
 import email, hashlib, sys
 from email.header import decode_header, make_header
 m = email.message_from_binary_file(open(sys.argv[1], "rb"))
@@ -86,6 +87,7 @@ ok(open(sys.argv[3]).read().split() == ["info.bsre@bssn.go.id",
                                         "arsip@bpip.go.id"], "envelope")
 print(hashlib.sha256(xlsx).hexdigest(), file=open(sys.argv[1] + ".sha", "w"))
 PYEOF
+    not_ok "an inline Python block raised"
 same "SHA-256 recorded for each recipient" \
     "$(q "$db" 'SELECT count(*) FROM sends WHERE report_sha256 = (SELECT report_sha256 FROM sends LIMIT 1)')" 2
 same "the recorded SHA-256 is the report's" \
@@ -175,7 +177,7 @@ status 65 "a file tte-render did not write is refused" send \
 status 0 "--force --year --quarter sends a preview (dry run)" send --force \
     --year 2025 --quarter 3 --report "$d/Laporan-TTE-2025-final.xlsx" \
     --dry-run "$d/preview.eml"
-$PY - "$d/preview.eml" <<'PYEOF'
+$PY - "$d/preview.eml" <<'PYEOF' ||
 import email, sys
 from email.header import decode_header, make_header
 m = email.message_from_binary_file(open(sys.argv[1], "rb"))
@@ -189,6 +191,7 @@ ok("PRATINJAU" in subj and "Triwulan III 2025" in subj and
 ok("PRATINJAU" in body and "Triwulan III 2025" in body and
    "Tahun 2025" not in body, "preview body says PRATINJAU and Triwulan")
 PYEOF
+    not_ok "an inline Python block raised"
 same "renders records the preview by content" \
     "$(q "$db" "SELECT kind || ' ' || period FROM renders WHERE sha256 = '$(sha256sum "$d/preview-q3.xlsx" | cut -c1-64)'")" \
     "preview 2025Q3"
@@ -203,7 +206,7 @@ m = email.message_from_binary_file(open(sys.argv[1], 'rb'))
 a = [p for p in m.walk() if p.get_filename()][0]
 print('ok - dry-run message carries the report' if a.get_payload(decode=True)
       == open(sys.argv[2], 'rb').read() else 'not ok - dry-run attachment')
-" "$d/dry.eml" "$report"
+" "$d/dry.eml" "$report" || not_ok "an inline Python block raised"
 
 # Send ledger (issue 19.11): a 'pending' row with the Message-ID before
 # DATA, 'sent' after the 250. The database busy when the send is marked:
@@ -267,6 +270,163 @@ same "the database is intact after --dry-run naming it" \
 rm -f "$d/dry2.eml"
 (umask 022; send --force --dry-run "$d/dry2.eml" >/dev/null 2>&1)
 same "--dry-run .eml is created 0600 under umask 022" "$(stat -c %a "$d/dry2.eml")" 600
+
+# A database with the rendered report and no send yet.
+fresh_db() {
+    rm -f "$1" "$1-wal" "$1-shm" "$1-send.lock"
+    q "$d/fresh.db" "VACUUM INTO '$1'"
+    q "$1" "DELETE FROM sends; DELETE FROM send_attempts" >/dev/null
+}
+rcpts() { tr '\n' ' ' <"$1" | sed 's/ $//'; }
+
+# A message the server refused at the end of DATA was delivered to nobody
+# (issue 26.1): a 451 leaves both recipients to a re-run (75), a 554
+# fails (69); neither is 'sent', both attempts are kept.
+fresh_db "$d/r451.db"
+start_server r451 --mode reply451
+status 75 "451 to the end of DATA: temporary failure" send --db "$d/r451.db"
+same "451: nothing recorded as sent" \
+    "$(q "$d/r451.db" 'SELECT count(*) FROM sends')" 0
+same "451: both attempts recorded for a retry" \
+    "$(q "$d/r451.db" "SELECT group_concat(recipient || ' ' || outcome, ', ') FROM send_attempts")" \
+    "info.bsre@bssn.go.id retry, arsip@bpip.go.id retry"
+start_server r451b
+status 0 "the re-run after a 451 sends again" send --db "$d/r451.db"
+same "re-run after 451: the server has it for both" \
+    "$(rcpts "$d/spool-r451b/1.rcpt")" "info.bsre@bssn.go.id arsip@bpip.go.id"
+same "re-run after 451: both sent" \
+    "$(q "$d/r451.db" "SELECT group_concat(status, ' ') FROM sends")" "sent sent"
+same "re-run after 451: every attempt in the ledger" \
+    "$(q "$d/r451.db" "SELECT group_concat(outcome, ' ') FROM send_attempts ORDER BY id")" \
+    "retry retry sent sent"
+fresh_db "$d/r554.db"
+start_server r554 --mode reply554
+status 69 "554 to the end of DATA: refused" send --db "$d/r554.db"
+same "554: nothing recorded as sent" \
+    "$(q "$d/r554.db" 'SELECT count(*) FROM sends')" 0
+same "554: both attempts failed" \
+    "$(q "$d/r554.db" "SELECT group_concat(outcome || ' ' || substr(server_reply, 1, 3), ', ') FROM send_attempts")" \
+    "failed 554, failed 554"
+# 450 for one recipient at RCPT TO: the other gets it; that one is
+# retried (75) and a re-run sends it to that one alone.
+fresh_db "$d/r450.db"
+start_server r450 --tempfail arsip@bpip.go.id
+status 75 "450 for one recipient: temporary failure" send --db "$d/r450.db"
+same "450: the server has it for the other only" \
+    "$(rcpts "$d/spool-r450/1.rcpt")" "info.bsre@bssn.go.id"
+same "450: only the other is sent" \
+    "$(q "$d/r450.db" "SELECT group_concat(recipients || ' ' || status, ', ') FROM sends")" \
+    "info.bsre@bssn.go.id sent"
+same "450: its attempt is kept for a retry" \
+    "$(q "$d/r450.db" "SELECT outcome FROM send_attempts WHERE recipient = 'arsip@bpip.go.id'")" retry
+start_server r450b
+status 0 "the re-run after a 450 sends to that recipient" send --db "$d/r450.db"
+same "re-run after 450: to that recipient alone" \
+    "$(rcpts "$d/spool-r450b/1.rcpt")" "arsip@bpip.go.id"
+
+# Two runs at once deliver once (issue 26.2): the second waits for the
+# first's lock, then finds the report sent. The server takes a second
+# over each message so that the runs overlap.
+start_server race --delay 1
+n=0 got=
+while test $n -lt 10; do
+    fresh_db "$d/race.db"
+    before=$(cat "$d/spool-race"/*.rcpt 2>/dev/null | wc -l)
+    send --db "$d/race.db" >"$d/race-a.out" 2>&1 &
+    pa=$!
+    send --db "$d/race.db" >"$d/race-b.out" 2>&1 &
+    pb=$!
+    wait $pa; ea=$?
+    wait $pb; eb=$?
+    after=$(cat "$d/spool-race"/*.rcpt | wc -l)
+    bssn=$(cat "$d/spool-race"/*.rcpt | grep -c '^info.bsre@bssn.go.id$')
+    got="$got $ea/$eb:$((after - before)):$(q "$d/race.db" "SELECT group_concat(outcome, '') FROM send_attempts")"
+    n=$((n + 1))
+done
+same "two runs at once, 10 times: both exit 0, one message per recipient, the attempts recorded" \
+    "$got" "$(for n in 1 2 3 4 5 6 7 8 9 10; do printf ' 0/0:2:sentsent'; done)"
+same "two runs at once: the server got the report $bssn times for BSSN" "$bssn" 10
+grep -q "waiting for another tte-send" "$d/race-a.out" "$d/race-b.out" &&
+    ok "the second run says it waits" || not_ok "the second run says it waits"
+# A lock whose holder was killed is no lock: the kernel drops it.
+fresh_db "$d/crash.db"
+$PY -c "import fcntl, sys, time
+f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(60)" \
+    "$d/crash.db-send.lock" &
+holder=$!
+sleep 0.5
+kill -9 $holder
+wait $holder 2>/dev/null
+t0=$(date +%s)
+status 0 "a send lock left by a killed run does not block" send --db "$d/crash.db"
+t1=$(date +%s)
+test $((t1 - t0)) -lt 10 && ok "no wait for a killed holder ($((t1 - t0)) s)" ||
+    not_ok "waited $((t1 - t0)) s for a killed holder"
+
+# A password in the --smtp URL is shown as *** (issue 26.3).
+urlpw=UrlPw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+dead=$(free_port)
+status 75 "--smtp with a password, nobody listening" send --force \
+    --smtp "smtp://pusdatin:$urlpw@127.0.0.1:$dead"
+grep -q "smtp://pusdatin:\*\*\*@127.0.0.1:$dead" "$TMP/out" &&
+    ok "the URL is shown with its password masked" ||
+    not_ok "the URL is shown with its password masked"
+cp "$TMP/out" "$d/urlpw-1.out"
+status 64 "a bad --smtp with a password" send --force \
+    --smtp "ftp://pusdatin:$urlpw@127.0.0.1:25"
+cp "$TMP/out" "$d/urlpw-2.out"
+status 64 "--allow-plaintext to a remote --smtp with a password" send --force \
+    --allow-plaintext --smtp "smtp://pusdatin:$urlpw@mail.example.invalid:25"
+cp "$TMP/out" "$d/urlpw-3.out"
+status 69 "--smtp with a password holding '/' (a URL curl cannot parse)" send --force \
+    --smtp "smtp://pusdatin:a/$urlpw@127.0.0.1:$dead"
+cp "$TMP/out" "$d/urlpw-5.out"
+fresh_db "$d/urlpw.db"
+start_server urlpw
+status 0 "a send with a password in --smtp" send --db "$d/urlpw.db" --verbose \
+    --smtp "smtp://pusdatin:$secret@127.0.0.1:$port"
+cp "$TMP/out" "$d/urlpw-4.out"
+status 0 "--list after it" "$TTE_BIN/tte-send" --db "$d/urlpw.db" --list
+if grep -rqa "$urlpw" "$d"/urlpw-*.out "$TMP/out" "$d/urlpw.db"* ||
+    grep -qa "$secret" "$d/urlpw-4.out" "$TMP/out"; then
+    not_ok "a password in --smtp appears in an error, --verbose, --list or the ledger"
+else
+    ok "a password in --smtp appears in no error, --verbose, --list or ledger"
+fi
+
+# --report that is no regular file is refused at once (issue 26.4).
+mkfifo "$d/report.fifo"
+for r in "$d/report.fifo" /dev/zero "$d"; do
+    status 66 "--report $(basename "$r") is refused at once" timeout 10 \
+        "$TTE_BIN/tte-send" --db "$db" --config "$d/conf.json" \
+        --report "$r" --from pusdatin@bpip.go.id --to info.bsre@bssn.go.id \
+        --dry-run "$d/never.eml"
+    grep -q "report '$r' is a" "$TMP/out" && ok "the refusal names '$r'" ||
+        not_ok "the refusal names '$r'"
+done
+mkfifo "$d/eml.fifo"
+status 73 "--dry-run into a FIFO is refused at once" timeout 10 \
+    "$TTE_BIN/tte-send" --db "$db" --config "$d/conf.json" --force \
+    --report "$report" --from pusdatin@bpip.go.id --to info.bsre@bssn.go.id \
+    --dry-run "$d/eml.fifo"
+
+# A guarantee libcurl did not take stops the send (issue 26.5): a shim
+# makes curl_easy_setopt fail for one option at a time.
+cc -shared -fPIC -o "$d/curlshim.so" "$TOP/tests/e2e/curlshim.c" -ldl
+start_server shim
+for opt in CURLOPT_USE_SSL CURLOPT_SSL_VERIFYPEER CURLOPT_SSL_VERIFYHOST \
+    CURLOPT_PROTOCOLS_STR CURLOPT_SERVER_RESPONSE_TIMEOUT \
+    CURLOPT_LOW_SPEED_TIME CURLOPT_CAINFO; do
+    fresh_db "$d/shim.db"
+    FAIL_CURLOPT=$opt LD_PRELOAD=$d/curlshim.so \
+        ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 \
+        status 69 "libcurl refusing $opt: not sent" send --db "$d/shim.db"
+    grep -q "libcurl refused $opt" "$TMP/out" && ok "the refusal names $opt" ||
+        not_ok "the refusal names $opt"
+done
+unset FAIL_CURLOPT LD_PRELOAD
+same "libcurl refusing an option: the server got nothing" \
+    "$(ls "$d/spool-shim"/*.eml 2>/dev/null | wc -l)" 0
 
 # Verbose: the conversation, without the credentials.
 start_server verbose

@@ -6,7 +6,10 @@ Stops by itself after --lifetime seconds.
 
 smtp_server.py --port P --cert C --key K --spool DIR --user U --password W
                [--mode normal|no-starttls|reply451|reply554|silent|lockdb]
-               [--lockdb DB] [--refuse ADDR]...
+               [--lockdb DB] [--refuse ADDR]... [--tempfail ADDR]...
+               [--delay SECONDS]
+--refuse answers 550 to RCPT TO the address, --tempfail 450. --delay waits
+before answering the end of DATA (a send that takes a while).
 silent: never answers the data. lockdb: takes DB's write lock (and holds
 it 5 s) before answering 250, as another tte process might.
 """
@@ -30,10 +33,14 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address in self.args.refuse:
             return "550 5.1.1 no such user here"
+        if address in self.args.tempfail:
+            return "450 4.2.1 mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.args.delay:
+            await asyncio.sleep(self.args.delay)
         if self.args.mode == "reply451":
             return "451 4.3.0 try again later"
         if self.args.mode == "reply554":
@@ -73,6 +80,8 @@ def main():
     ap.add_argument("--password", default="")
     ap.add_argument("--mode", default="normal")
     ap.add_argument("--refuse", action="append", default=[])
+    ap.add_argument("--tempfail", action="append", default=[])
+    ap.add_argument("--delay", type=float, default=0)
     ap.add_argument("--lockdb")
     ap.add_argument("--lifetime", type=float, default=300)
     args = ap.parse_args()
