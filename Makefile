@@ -44,7 +44,7 @@ PROGS      = $(patsubst %/main.c,%,$(wildcard */main.c))
 PROG_BINS  = $(PROGS:%=$(BIN)/tte-%)
 
 .PHONY: all deps test-deps install-pkgs demo test unit-bin e2e asan bench fuzz lint install uninstall \
-        clean check-office
+        clean check-office fmt fmt-check
 .SUFFIXES:
 
 all: $(PROG_BINS)
@@ -68,7 +68,7 @@ $(BIN)/tte-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(BUILD)/libtte
 DEPS = build-essential pkg-config libsqlite3-dev libxlsxwriter-dev \
        libcsv-dev libcjson-dev libcurl4-openssl-dev libssl-dev \
        libcmocka-dev python3 python3-openpyxl python3-aiosmtpd openssl \
-       mandoc clang sqlite3 time libpoppler-glib-dev libqpdf-dev
+       mandoc clang clang-format sqlite3 time libpoppler-glib-dev libqpdf-dev
 # What only the tests use: the report as PDF and PNG pages (with Carlito,
 # Calibri's metrics, so that LibreOffice breaks pages where Excel does), the
 # XLSX's rows read back (unzip), the HTML view in a headless browser, signed
@@ -112,8 +112,23 @@ bench: deps
 fuzz: deps
 	@sh tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
 
-lint:
+lint: fmt-check
 	mandoc -Tlint -Wwarning man/*.1 man/*.5
+
+# The C style is .clang-format's: `make fmt` rewrites the sources in place,
+# `make fmt-check` only names the files it would change (and fails).
+CLANG_FORMAT ?= clang-format
+FMT_SRC    = $(wildcard */*.[ch] tests/*/*.[ch])
+fmt:
+	$(Q)$(CLANG_FORMAT) -i $(FMT_SRC)
+
+fmt-check:
+	$(Q)bad=$$(for f in $(FMT_SRC); do \
+	    $(CLANG_FORMAT) --dry-run -Werror "$$f" >/dev/null 2>&1 || \
+	    echo "$$f"; done); \
+	if [ -n "$$bad" ]; then \
+	    echo "not formatted as .clang-format says (make fmt):" >&2; \
+	    echo "$$bad" | sed 's/^/  /' >&2; exit 1; fi
 
 check-office: all
 	@sh tests/e2e/office.sh

@@ -7,85 +7,24 @@
 # --forget-source remove a file's or a source's events with a count;
 # events another file also had survive a replacement.
 . "$(dirname "$0")/lib.sh"
+plan 40
 
 d=$TMP/c
 rm -rf "$d"
 mkdir -p "$d"
 
-# The log and the expected figures, from the rows written: WITA is
-# UTC+8, the report's WIB UTC+7. Some events sit around new year, where
-# an hour decides the year.
-$PY - "$d" <<'PYEOF'
-import datetime as dt, json, random, sys
-d = sys.argv[1]
-rnd = random.Random(13)
-wita = dt.timezone(dt.timedelta(hours=8))
-wib = dt.timezone(dt.timedelta(hours=7))
-start = dt.datetime(2025, 12, 31, 22, 0, 0, tzinfo=wita)
-times = set()
-while len(times) < 200:
-    # 120 in the four hours around new year, 80 spread over December
-    if len(times) < 120:
-        t = start + dt.timedelta(seconds=rnd.randrange(4 * 3600))
-    else:
-        t = dt.datetime(2025, 12, 1, tzinfo=wita) + \
-            dt.timedelta(seconds=rnd.randrange(29 * 86400))
-    times.add(t)
-times = sorted(times)
-rows = []
-for i, t in enumerate(times):
-    ok = i % 7 != 3
-    rows.append("%s|SEG%04d|%s|%s|%s" % (
-        t.strftime("%d-%m-%Y %H:%M:%S"), i % 5, "SUKSES" if ok else "GAGAL",
-        "" if ok else "2031", "" if ok else "gagal segel"))
-bad = ["31-13-2025 10:00:00|SEG0001|SUKSES||", "kemarin|SEG0002|SUKSES||"]
-with open(d + "/seal.log", "w") as f:
-    f.write("waktu|nomor_seri|hasil|kode|pesan\n")
-    f.write("\n".join(rows[:100] + bad[:1] + rows[100:] + bad[1:]) + "\n")
-# A second export holding the first 50 events again.
-with open(d + "/part.log", "w") as f:
-    f.write("waktu|nomor_seri|hasil|kode|pesan\n")
-    f.write("\n".join(rows[:50]) + "\n")
-# Another log of 30 events of its own, in January.
-with open(d + "/jan.log", "w") as f:
-    f.write("waktu|nomor_seri|hasil|kode|pesan\n")
-    for i in range(30):
-        t = dt.datetime(2026, 1, 5, 9, 0, i, tzinfo=wita)
-        f.write("%s|SEG9%03d|SUKSES||\n" % (t.strftime("%d-%m-%Y %H:%M:%S"), i))
-utc = sorted(t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-             for t in times)
-json.dump({"events": len(times), "rejects": len(bad),
-           "y2025": sum(t.astimezone(wib).year == 2025 for t in times),
-           "y2025_wrong": sum(t.replace(tzinfo=wib).year == 2025
-                              for t in times),
-           "utc": utc}, open(d + "/expected.json", "w"))
-defn = {"format": "csv", "delimiter": "|",
-        "time_format": "%d-%m-%Y %H:%M:%S",
-        "fields": {"time": "waktu", "app": {"const": "segel-app"},
-                   "unit": {"const": "Pusdatin"},
-                   "cert_type": {"const": "segel"},
-                   "cert_serial": "nomor_seri",
-                   "result": {"column": "hasil",
-                              "map": {"SUKSES": "ok", "GAGAL": "fail"}},
-                   "status_code": "kode", "message": "pesan"}}
-json.dump(defn, open(d + "/segel-nozone.json", "w"), indent=1)
-defn["zone"] = "Asia/Makassar"
-json.dump(defn, open(d + "/segel-fixed.json", "w"), indent=1)
-PYEOF
+# The log and the expected figures, from the rows written
+# (tests/e2e/seal_logs.py).
+check "the seal logs and their expected figures" \
+    $PY "$TOP/tests/e2e/seal_logs.py" "$d"
 
 n_events=$(expect "$d/expected.json" 'e["events"]')
 n_rejects=$(expect "$d/expected.json" 'e["rejects"]')
 y2025=$(expect "$d/expected.json" 'e["y2025"]')
 y2025_wrong=$(expect "$d/expected.json" 'e["y2025_wrong"]')
-# The times stored, in order, against the generator's.
+# times_ok WHAT DB: the times stored, in order, are the generator's.
 times_ok() {
-    $PY - "$1" "$d/expected.json" <<'PYEOF'
-import json, sqlite3, sys
-got = [r[0] for r in sqlite3.connect(sys.argv[1]).execute(
-    "SELECT time_utc FROM v_events ORDER BY time_utc")]
-print("same" if got == json.load(open(sys.argv[2]))["utc"] else
-      "differ: %d stored, first %s" % (len(got), got[:1]))
-PYEOF
+    check "$1" $PY "$TOP/tests/e2e/stored_times.py" "$2" "$d/expected.json"
 }
 year2025() {
     q "$1" "SELECT count(*) FROM events WHERE strftime('%Y', t + 7 * 3600,
@@ -114,7 +53,7 @@ grep -q "seal.log: replaced $n_events events read with the earlier definition" \
     not_ok "the replacement is said: $(cat "$d/err")"
 same "fixed under another name: events, accepted, rejects, files" \
     "$(counts "$db")" "$n_events|$n_events|$n_rejects|1"
-same "fixed under another name: the log's own times" "$(times_ok "$db")" same
+times_ok "fixed under another name: the log's own times" "$db"
 same "fixed under another name: the 2025 cut in WIB" "$(year2025 "$db")" \
     "$y2025"
 same "the file is the fixed source's" \
@@ -130,6 +69,11 @@ cp "$d/segel-nozone.json" "$d/x.json"
 "$TTE_BIN/tte-collect" --db "$db" --source "$d/x.json" "$d/seal.log" \
     2>"$d/err"
 same "./x.json then its absolute path: exit" "$?" 0
+# It did speak (a file skipped as read), so silence about a replacement
+# is not silence about everything.
+grep -q "seal.log: unchanged since the last run" "$d/err" &&
+    ok "the second spelling finds the file already read" ||
+    not_ok "the second spelling finds the file read: $(cat "$d/err")"
 grep -q "replaced" "$d/err" && not_ok "no replacement: $(cat "$d/err")" ||
     ok "no replacement for another spelling of the same definition"
 same "two spellings: events, accepted, rejects, files" \
@@ -144,7 +88,7 @@ grep -q "seal.log: replaced $n_events events read with the earlier definition" \
     not_ok "a changed definition replaces: $(cat "$d/err")"
 same "changed definition: events, accepted, rejects, files" \
     "$(counts "$db")" "$n_events|$n_events|$n_rejects|1"
-same "changed definition: the log's own times" "$(times_ok "$db")" same
+times_ok "changed definition: the log's own times" "$db"
 (cd "$d" && "$TTE_BIN/tte-collect" --db "$db" --source ./x.json seal.log \
     2>"$d/err")
 grep -q "unchanged since the last run" "$d/err" &&
@@ -154,6 +98,8 @@ grep -q "unchanged since the last run" "$d/err" &&
 # 3. --forget, then the right definition: the generator's counts.
 db=$d/forget.db
 collect --db "$db" --source "$d/segel-nozone.json" "$d/seal.log" 2>/dev/null
+same "before --forget: events, accepted, rejects, files" "$(counts "$db")" \
+    "$n_events|$n_events|$n_rejects|1"
 "$TTE_BIN/tte-collect" --db "$db" --forget "$d/seal.log" 2>"$d/err"
 same "--forget: exit" "$?" 0
 grep -q "seal.log: forgot 1 file: $n_events events, $n_rejects rejects" \
@@ -207,7 +153,7 @@ same "replaced beside a file holding 50 of its events" \
 same "the 50 are the other file's now" \
     "$(q "$db" "SELECT accepted || '/' || duplicates FROM files
                 WHERE path LIKE '%/part.log'")" "50/0"
-same "replaced beside: the log's own times" "$(times_ok "$db")" same
+times_ok "replaced beside: the log's own times" "$db"
 collect --db "$db" --source "$d/y.json" "$d/seal.log" "$d/part.log" \
     2>/dev/null
 same "re-run: nothing counted twice" "$(counts "$db")" \

@@ -2,6 +2,7 @@
 # The command-line contract: help, version, usage errors, missing input,
 # bad rows, bad templates and definitions, each with its sysexits code.
 . "$(dirname "$0")/lib.sh"
+plan 62
 
 db=$TMP/e.db
 for p in collect aggregate render send report; do
@@ -58,12 +59,13 @@ grep -q "missing column 'unit'" "$TMP/out" && ok "missing column named" ||
 status 65 "--check exits 65 when rows would be rejected" \
     "$TTE_BIN/tte-collect" --check --db "$TMP/check.db" \
     --source csv "$TMP/bad.csv"
-test ! -e "$TMP/check.db" && ok "--check creates no database" ||
-    not_ok "--check creates no database"
 grep -q "nik=3171••••••••0001" "$TMP/out" && ok "--check masks NIK" ||
     not_ok "--check masks NIK"
 grep -q "rejected: result 'perhaps'" "$TMP/out" && ok "--check shows reasons" ||
     not_ok "--check shows reasons"
+# Only now, the rows shown: a --check that read nothing creates nothing.
+test ! -e "$TMP/check.db" && ok "--check creates no database" ||
+    not_ok "--check creates no database"
 
 # Render before aggregate, with a bad template, to a bad place.
 status 66 "render of a period never aggregated" "$TTE_BIN/tte-render" \
@@ -72,30 +74,30 @@ status 66 "render of a period never aggregated" "$TTE_BIN/tte-render" \
 status 66 "render without database" "$TTE_BIN/tte-render" \
     --db "$TMP/none.db" --year 2025 --out "$TMP/r.xlsx"
 "$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025
-$PY - "$TOP/templates/default.json" "$TMP/bad-template.json" <<'PYEOF'
-import json, sys
-t = json.load(open(sys.argv[1]))
-# Per Bulan's table, wherever it stands among the sheet's blocks.
-k = [b["type"] for b in t["sheets"][2]["blocks"]].index("table")
-t["sheets"][2]["blocks"][k]["columns"][1]["header"] = 7
-json.dump(t, open(sys.argv[2], "w"))
-PYEOF
-k=$($PY -c 'import json,sys; print([b["type"] for b in json.load(open(sys.argv[1]))["sheets"][2]["blocks"]].index("table"))' "$TMP/bad-template.json")
+if k=$($PY "$TOP/tests/e2e/alter_fixture.py" bad-header \
+    "$TOP/templates/default.json" "$TMP/bad-template.json")
+then ok "a template with a number for a header (block $k)"
+else not_ok "a template with a number for a header: alter_fixture.py failed"
+fi
 status 78 "template with a bad header" "$TTE_BIN/tte-render" --db "$db" \
     --year 2025 --template "$TMP/bad-template.json" --out "$TMP/r.xlsx"
 grep -q "sheets\[2\].blocks\[$k\].columns\[1\].header" "$TMP/out" &&
     ok "template error names the key" || not_ok "template error names the key"
-$PY - "$TOP/templates/default.json" "$TMP/bad-query.json" <<'PYEOF'
-import json, sys
-t = json.load(open(sys.argv[1]))
-t["sheets"][1]["blocks"][1]["query"] = "SELECT nope FROM agg_unit"
-json.dump(t, open(sys.argv[2], "w"))
-PYEOF
+check "a template with a broken query" \
+    $PY "$TOP/tests/e2e/alter_fixture.py" bad-query \
+    "$TOP/templates/default.json" "$TMP/bad-query.json"
 status 78 "template with a broken query" "$TTE_BIN/tte-render" --db "$db" \
     --year 2025 --template "$TMP/bad-query.json" --out "$TMP/r.xlsx"
-test ! -e "$TMP/r.xlsx" && ok "no partial XLSX left behind" ||
-    not_ok "no partial XLSX left behind"
+grep -q "sheets\[1\].blocks\[1\]: query does not run: no such column: nope" \
+    "$TMP/out" && ok "the broken query is named" ||
+    not_ok "the broken query is named"
+# The render stopped at that query: neither the report nor its temporary
+# (OUT.tmpPID) is left.
+test -z "$(find "$TMP" -maxdepth 1 -name 'r.xlsx*')" &&
+    ok "no partial XLSX left behind" || not_ok "no partial XLSX left behind"
 status 73 "render into a missing folder" "$TTE_BIN/tte-render" --db "$db" \
     --year 2025 --template "$TOP/templates/default.json" \
     --out "$TMP/no/such/dir/r.xlsx"
+test "$failed" = 0 && (cd "$TMP" && rm -f bad.csv bad-rej.csv nocols.csv \
+    bad-template.json bad-query.json e.db* q.db* strict.db* out)
 finish

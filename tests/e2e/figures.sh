@@ -5,49 +5,33 @@
 # who signs it. Expected values come from the generator's simulated people
 # and certificates (samples/gen.py), never from identifiers the code uses.
 . "$(dirname "$0")/lib.sh"
+plan 343
 
 d=$TMP/fig db=$TMP/fig/report.db
-$PY "$TOP/samples/gen.py" "$d" --seed 11 --events 900 --year 2025 >/dev/null
-collect_all "$d" "$db" >/dev/null 2>&1
+check "generate the data set (seed 11)" \
+    $PY "$TOP/samples/gen.py" "$d" --seed 11 --events 900 --year 2025
+check "collect the data set" collect_all "$d" "$db"
 conf=$TOP/conf/tte-report.json
 tpl=$TOP/templates/default.json
 
 for qq in 0 2 3; do
     if test $qq = 0; then label=year; set -- ; else
         label=Q$qq; set -- --quarter $qq; fi
-    "$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025 "$@"
+    check "$label: aggregate" "$TTE_BIN/tte-aggregate" -q --db "$db" \
+        --year 2025 "$@"
     check "$label: render" "$TTE_BIN/tte-render" -q --db "$db" --year 2025 \
         "$@" --config "$conf" --template "$tpl" --out "$d/$label.xlsx"
-    if test $qq = 0; then
-        $PY "$TOP/tests/e2e/check_report.py" "$d/$label.xlsx" \
-            "$d/expected.json" "$tpl" > "$TMP/check" 2>&1 || failed=1
-    else
-        $PY "$TOP/tests/e2e/check_report.py" "$d/$label.xlsx" \
-            "$d/expected.json" "$tpl" --quarter $qq > "$TMP/check" 2>&1 ||
-            failed=1
-    fi
-    sed "s/^\(not \)*ok - /&figures $label: /" "$TMP/check"
-    grep -q "^not ok" "$TMP/check" && failed=1
+    pychecks "figures $label: " check_report.py "$d/$label.xlsx" \
+        "$d/expected.json" "$tpl" "$@"
 done
 
 # The one-page summary (templates/ringkas.json) gives the cover's figures,
 # as the generator counts them.
-"$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025
+check "ringkas: aggregate" "$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025
 check "ringkas: render" "$TTE_BIN/tte-render" -q --db "$db" --year 2025 \
     --config "$conf" --template "$TOP/templates/ringkas.json" \
     --out "$d/ringkas.xlsx"
-$PY - "$d/ringkas.xlsx" "$d/expected.json" <<'PYEOF'
-import json, sys, openpyxl
-ws = openpyxl.load_workbook(sys.argv[1]).active
-cells = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0]}
-e = json.load(open(sys.argv[2]))["year_counts"]
-for label, want in (("Penandatangan aktif (orang)", e["signers_active"]),
-                    ("Sertifikat aktif", e["certs_active"]),
-                    ("Sertifikat perlu tindakan", len(e["action"]))):
-    got = cells.get(label)
-    print("%s - ringkas: %s = %s (got %s)" % ("ok" if got == want else
-          "not ok", label, want, got))
-PYEOF
+pychecks "" check_cover.py ringkas "$d/ringkas.xlsx" "$d/expected.json"
 
 # The resolution is stored once and every summary reads it: a person
 # logged by NIK, NIP and serial is one person in agg_signer.
@@ -61,17 +45,14 @@ same "cover figure = Per Unit Kerja Total, not a sum of units" \
 
 # A registry that names its export date exported_on.
 mkdir -p "$d/alt"
-$PY - "$d/certificates.csv" "$d/alt/certificates.csv" <<'PYEOF'
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1])))
-rows[0] = ["exported_on" if h == "snapshot_date" else h for h in rows[0]]
-for r in rows[1:]:
-    r[rows[0].index("exported_on")] = "2026-02-03"
-csv.writer(open(sys.argv[2], "w", newline="")).writerows(rows)
-PYEOF
+check "a registry naming its export date exported_on" \
+    $PY "$TOP/tests/e2e/alter_fixture.py" exported-on "$d/certificates.csv" \
+    "$d/alt/certificates.csv" 2026-02-03
 cp "$db" "$d/alt/report.db"
-collect --db "$d/alt/report.db" --source certificates "$d/alt/certificates.csv"
-"$TTE_BIN/tte-aggregate" -q --db "$d/alt/report.db" --year 2025
+check "collect the exported_on registry" collect --db "$d/alt/report.db" \
+    --source certificates "$d/alt/certificates.csv"
+check "aggregate with the exported_on registry" "$TTE_BIN/tte-aggregate" -q \
+    --db "$d/alt/report.db" --year 2025
 same "exported_on is the registry's snapshot date" \
     "$(q "$d/alt/report.db" "SELECT registry_date FROM agg_period WHERE period = '2025'")" \
     2026-02-03
@@ -91,15 +72,14 @@ same "tte-render warns about a placeholder official" \
     --out "$d/w.xlsx" 2>"$TMP/err" >/dev/null
 same "tte-render -v: the placeholder said once, in the summary" \
     "$(grep -c 'placeholder' "$TMP/err")" 1
-$PY - "$conf" "$d/filled.json" <<'PYEOF'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["official"].update(name="Dr. Contoh Pejabat, S.Kom.",
-                     nip="197001012000031001")
-json.dump(c, open(sys.argv[2], "w"))
-PYEOF
+check "a configuration with the official filled in" \
+    $PY "$TOP/tests/e2e/alter_fixture.py" fill-official "$conf" \
+    "$d/filled.json" "Dr. Contoh Pejabat, S.Kom." 197001012000031001
 "$TTE_BIN/tte-render" --db "$db" --year 2025 --config "$d/filled.json" \
     --out "$d/Laporan-TTE-BPIP-2025.xlsx" 2>"$TMP/err" >/dev/null
+same "render with the official filled in: exit" "$?" 0
+nonempty "render with the official filled in" \
+    "$d/Laporan-TTE-BPIP-2025.xlsx"
 same "no warning once the official is filled in" \
     "$(grep -c 'placeholder' "$TMP/err")" 0
 status 78 "tte-send refuses a placeholder official" "$TTE_BIN/tte-send" \
@@ -108,17 +88,7 @@ status 78 "tte-send refuses a placeholder official" "$TTE_BIN/tte-send" \
 status 0 "tte-send --dry-run still writes the message for review" \
     "$TTE_BIN/tte-send" --db "$db" --config "$conf" \
     --report "$d/Laporan-TTE-BPIP-2025.xlsx" --dry-run "$d/m.eml"
-$PY - "$d/Laporan-TTE-BPIP-2025.xlsx" > "$TMP/check" 2>&1 <<'PYEOF' || failed=1
-import openpyxl, sys
-ws = openpyxl.load_workbook(sys.argv[1])["Ringkasan"]
-cells = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0]}
-ok = cells.get("NIP") == "197001012000031001" and \
-    cells.get("Nama") is not None and \
-    str(cells.get("Tempat, tanggal", "")).startswith("Jakarta, ") and \
-    cells.get("Email") == "pusdatin@bpip.go.id"
-print(("ok" if ok else "not ok") + " - approval block and contact person "
-      "from the configuration")
-sys.exit(0 if ok else 1)
-PYEOF
-cat "$TMP/check"
+pychecks "" check_cover.py approval "$d/Laporan-TTE-BPIP-2025.xlsx" \
+    197001012000031001 pusdatin@bpip.go.id
+test "$failed" = 0 && rm -rf "$d"
 finish

@@ -10,6 +10,11 @@ TMP=${TMP:-$(mktemp -d)}
 mkdir -p "$TMP"
 failed=0
 
+# plan N: the number of checks this script runs, as a TAP plan line;
+# tests/run.sh fails a script that runs another number (a check that
+# silently stopped running is a failure, not a smaller pass count).
+plan() { echo "1..$1"; }
+
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; failed=1; }
 
@@ -34,6 +39,30 @@ status() {
 same() {
     if test "$2" = "$3"; then ok "$1 ($2)"; else
         not_ok "$1: got '$2', want '$3'"; fi
+}
+
+# pychecks PREFIX HELPER ARGS...: runs tests/e2e/HELPER, a Python script
+# printing its own "ok"/"not ok" lines, and passes them on with PREFIX.
+# One more check says the helper ran to its end (exit 0): one that raises
+# half-way is a failure even when every line it printed was "ok".
+pychecks() {
+    prefix=$1 helper=$2; shift 2
+    $PY "$TOP/tests/e2e/$helper" "$@" >"$TMP/py.out" 2>"$TMP/py.err"
+    rc=$?
+    awk -v p="$prefix" '/^(not )?ok - / { sub(/ok - /, "ok - " p); print }' \
+        "$TMP/py.out"
+    grep -q '^not ok' "$TMP/py.out" && failed=1
+    if test "$rc" = 0; then ok "$prefix$helper ran to its end"; else
+        not_ok "$prefix$helper exited $rc"
+        sed 's/^/#   /' "$TMP/py.err" | tail -15; fi
+}
+
+# nonempty WHAT FILE: FILE was produced (exists, not empty) -- asserted
+# before a check that FILE lacks something, which an absent file would
+# pass as well.
+nonempty() {
+    if test -s "$2"; then ok "$1 (${2##*/} written)"; else
+        not_ok "$1: ${2##*/} is missing or empty"; fi
 }
 
 # q DB SQL: one value from the database.

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tte_id.h"
@@ -52,8 +53,13 @@ test_mask(void **state)
     tte_mask_nik("12345", out, sizeof out);   /* short: masked whole */
     assert_string_equal(out, "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80"
                              "\xa2\xe2\x80\xa2");
-    tte_mask_nik("3171010101900001", out, 8);  /* truncates, terminates */
-    assert_int_equal(out[7], '\0');
+    /* Truncates on a whole character and terminates: 8 bytes hold the
+     * four digits and one bullet; 9 do not hold a second bullet. */
+    tte_mask_nik("3171010101900001", out, 8);
+    assert_string_equal(out, "3171\xe2\x80\xa2");
+    memset(out, 'z', sizeof out);
+    tte_mask_nik("3171010101900001", out, 9);
+    assert_string_equal(out, "3171\xe2\x80\xa2");
 }
 
 int
