@@ -12,7 +12,7 @@ VERSION    = 0.1.0
 PYTHON     = /usr/bin/python3
 
 CC        ?= cc
-PKGS       = sqlite3 xlsxwriter libcjson libcurl openssl
+PKGS       = sqlite3 xlsxwriter libcjson libcurl openssl libpcre2-8 libzip expat
 # Only tte-evidence reads PDFs: its objects get these flags and it alone
 # links the libraries, so the other programs do not load poppler and glib.
 PDF_PKGS   = poppler-glib libqpdf
@@ -29,7 +29,7 @@ ALL_CFLAGS = -std=gnu11 $(OPT) $(CFLAGS) $(WARN) -Ilib \
              -DTTE_DATADIR='"$(DATADIR)/tte-report"' \
              -DTTE_SYSCONFDIR='"$(SYSCONFDIR)"' \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+LDLIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PKGS) 2>/dev/null)
 evidence_CFLAGS = $(PDF_CFLAGS)
 evidence_LDLIBS = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
@@ -68,7 +68,8 @@ $(BIN)/tte-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(BUILD)/libtte
 DEPS = build-essential pkg-config libsqlite3-dev libxlsxwriter-dev \
        libcsv-dev libcjson-dev libcurl4-openssl-dev libssl-dev \
        libcmocka-dev python3 python3-openpyxl python3-aiosmtpd openssl \
-       mandoc clang clang-format sqlite3 time libpoppler-glib-dev libqpdf-dev
+       mandoc clang clang-format sqlite3 time libpoppler-glib-dev libqpdf-dev \
+       libpcre2-dev libzip-dev libexpat1-dev
 # What only the tests use: the report as PDF and PNG pages (with Carlito,
 # Calibri's metrics, so that LibreOffice breaks pages where Excel does), the
 # XLSX's rows read back (unzip), the HTML view in a headless browser, signed

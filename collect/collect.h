@@ -3,15 +3,14 @@
 
 /*
  * The collect stage's options and counters. Data runs one way:
- * main.c -> collect_file.c (one file) -> input.c, read_csv.c/read_jsonl.c
- * (lines to records) -> rowcheck.c (records to events, registry rows,
+ * main.c -> collect_file.c (one file) -> input.c, read_csv.c, read_jsonl.c,
+ * read_lines.c, read_xlsx.c (lines or sheet rows to records) -> rowcheck.c (records to events, registry rows,
  * rejects) -> queue.c (a thread, for events) -> writer.c (the database).
  */
 
 #include <stdbool.h>
 
-/* Per-file counters; read = filtered + accepted + duplicates +
- * rejected. */
+/* Per-file counters; read = filtered + accepted + duplicates + rejected. */
 struct file_stats {
     long long read, accepted, duplicates, rejected, filtered;
 };
@@ -35,6 +34,7 @@ struct collect_opts {
     long long max_record;       /* --max-record-bytes; 0: the source's */
     bool forget;                /* --forget: the operands are removed */
     const char *forget_source;  /* --forget-source NAME */
+    const char *retry;          /* --retry REJECTS.csv */
 };
 
 #endif

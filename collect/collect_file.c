@@ -18,6 +18,7 @@
 #include "input.h"
 #include "queue.h"
 #include "read.h"
+#include "rejects.h"
 #include "rowcheck.h"
 #include "tte_log.h"
 #include "writer.h"
@@ -145,6 +146,24 @@ read_source(struct input *in, const struct source *src, long long offset,
             size_t line, const struct sink *sink)
 {
     struct csv_dialect d = {src->delim, src->quote, src->header};
+    struct lines_dialect ld = {src->pattern, src->pattern_text,
+                               src->group_names, src->group_nos,
+                               src->ngroups, src->pairs, src->pair_keys,
+                               src->npair_keys};
+    struct xlsx_dialect xd = {src->sheet, src->sheet_no, src->header_row,
+                              in->max_line};
+    if (src->format == FMT_XLSX)
+        return read_xlsx(in->name, &xd, sink);
+    if (input_is_zip(in)) {
+        log_err("%s: is a zip archive (an Excel workbook?), not %s text; "
+                "read it with a source definition that says \"format\": "
+                "\"xlsx\", or save it as CSV", in->name,
+                src->format == FMT_JSONL ? "JSON Lines"
+                : src->format == FMT_LINES ? "log" : "CSV");
+        return TTE_E_DATA;
+    }
+    if (src->format == FMT_LINES)
+        return read_lines(in, &ld, offset, line, sink);
     if (src->format == FMT_CSV)
         return read_csv(in, &d, offset, line, sink);
     return read_jsonl(in, offset, line, sink);
@@ -321,6 +340,8 @@ collect_file(struct source *src, const struct collect_opts *o,
         print_summary(path, &st, true, 0);
         goto cleanup;
     }
+    if (plan.offset == 0)
+        rejects_replaced(path);
     err = feed_file(&in, src, o, w, &plan, sb.st_size, &st);
     if (!err && in.held)
         report_held(path, in.line + 1, in.held);

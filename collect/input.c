@@ -13,6 +13,55 @@
 
 #define BLOCK (1 << 20)
 
+static bool
+starts_with_bom(FILE *fp)
+{
+    unsigned char b[3];
+    return pread(fileno(fp), b, 3, 0) == 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0;
+}
+
+/* The bytes of an incomplete UTF-8 sequence at the end of s[0..n). */
+static size_t
+utf8_tail(const unsigned char *s, size_t n)
+{
+    for (size_t k = 1; k <= 3 && k <= n; k++) {
+        unsigned char c = s[n - k];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        return want > k ? k : 0;
+    }
+    return 0;
+}
+
+/* Reads the whole file once, in blocks: valid UTF-8 throughout. */
+static bool
+file_is_utf8(FILE *fp)
+{
+    unsigned char *buf = tte_xmalloc(BLOCK + 4);
+    size_t carry = 0;
+    off_t at = 0;
+    bool ok = true;
+    for (;;) {
+        ssize_t n = pread(fileno(fp), buf + carry, BLOCK, at);
+        if (n <= 0) {
+            ok = ok && carry == 0;
+            break;
+        }
+        at += n;
+        size_t have = carry + (size_t)n;
+        size_t tail = utf8_tail(buf, have);
+        if (!tte_utf8_valid((const char *)buf, have - tail)) {
+            ok = false;
+            break;
+        }
+        memmove(buf, buf + have - tail, tail);
+        carry = tail;
+    }
+    free(buf);
+    return ok;
+}
+
 enum tte_err
 input_open(struct input *in, FILE *fp, const char *name,
            const char *encoding)
@@ -23,13 +72,36 @@ input_open(struct input *in, FILE *fp, const char *name,
     in->cd = (iconv_t)-1;
     in->lf = SIZE_MAX;
     tte_buf_init(&in->conv);
-    if (encoding) {
-        in->encoding = encoding;
-        in->cd = iconv_open("UTF-8", encoding);
-        if (in->cd == (iconv_t)-1)
-            return TTE_E_CONFIG;
+    if (!encoding)
+        return TTE_OK;
+    if (starts_with_bom(fp)) {
+        /* The mark is the file's own word on its encoding: it wins over
+         * a definition written for an older export. */
+        if (strcmp(encoding, "auto") != 0)
+            log_warn("%s: starts with a UTF-8 byte-order mark; read as "
+                     "UTF-8, not as %s as the source definition says",
+                     name, encoding);
+        return TTE_OK;
     }
+    /* Decided when reading starts: a file skipped as unchanged is not
+     * read through for it. */
+    if (strcmp(encoding, "auto") == 0) {
+        in->auto_pending = true;
+        return TTE_OK;
+    }
+    in->encoding = encoding;
+    in->cd = iconv_open("UTF-8", encoding);
+    if (in->cd == (iconv_t)-1)
+        return TTE_E_CONFIG;
     return TTE_OK;
+}
+
+bool
+input_is_zip(const struct input *in)
+{
+    unsigned char sig[4];
+    return pread(fileno(in->fp), sig, 4, 0) == 4 &&
+           memcmp(sig, "PK\3\4", 4) == 0;
 }
 
 void
@@ -43,9 +115,29 @@ input_close(struct input *in)
     tte_buf_free(&in->conv);
 }
 
+/* "auto": UTF-8 when the whole file is, else Windows-1252. */
+static enum tte_err
+decide_auto(struct input *in)
+{
+    in->auto_pending = false;
+    if (file_is_utf8(in->fp)) {
+        log_info("%s: encoding auto: valid UTF-8, read as UTF-8", in->name);
+        return TTE_OK;
+    }
+    log_info("%s: encoding auto: not valid UTF-8, read as Windows-1252",
+             in->name);
+    in->encoding = "WINDOWS-1252";
+    in->cd = iconv_open("UTF-8", in->encoding);
+    return in->cd == (iconv_t)-1 ? TTE_E_CONFIG : TTE_OK;
+}
+
 enum tte_err
 input_seek(struct input *in, long long offset, size_t line)
 {
+    if (in->auto_pending && decide_auto(in) != TTE_OK) {
+        log_err("%s: iconv cannot read Windows-1252", in->name);
+        return TTE_E_CONFIG;
+    }
     if (fseeko(in->fp, offset, SEEK_SET) != 0) {
         log_err("%s: cannot seek: %s", in->name, strerror(errno));
         return TTE_E_IO;

@@ -22,6 +22,7 @@ struct input {
     FILE *fp;
     const char *name;           /* the file as given, for messages */
     const char *encoding;       /* NULL: UTF-8 already */
+    bool auto_pending;          /* "auto", decided at the first seek */
     iconv_t cd;
     char *buf;
     size_t cap, start, end;
@@ -50,7 +51,10 @@ struct input_line {
 };
 
 /* encoding NULL or "UTF-8" reads the file as it is; TTE_E_CONFIG when
- * iconv does not know the encoding. fp stays the caller's. */
+ * iconv does not know the encoding. "auto" reads a file that is valid
+ * UTF-8 as it is and any other as Windows-1252, saying which. A file
+ * that starts with a UTF-8 byte-order mark is read as UTF-8 whatever the
+ * encoding says, with a warning. fp stays the caller's. */
 enum tte_err input_open(struct input *in, FILE *fp, const char *name,
                         const char *encoding);
 void input_close(struct input *in);
@@ -67,6 +71,10 @@ enum tte_err input_error(const struct input *in);
  * or not transcodable. */
 const char *input_convert_reason(const struct input *in, char *buf,
                                  size_t n);
+
+/* True when the file starts with a zip signature (PK\3\4): a workbook
+ * handed to a text reader. */
+bool input_is_zip(const struct input *in);
 
 /* The length of s[0..n) without its trailing CR and LF bytes. */
 size_t input_trim_eol(const char *s, size_t n);

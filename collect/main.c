@@ -11,6 +11,8 @@
 
 #include "collect_file.h"
 #include "owner.h"
+#include "rejects.h"
+#include "retry.h"
 #include "wal_checkpointer.h"
 #include "writer.h"
 #include "tte_cli.h"
@@ -23,6 +25,7 @@ static const char usage_text[] =
     "usage: tte-collect [options] --source NAME FILE...\n"
     "       tte-collect [--db FILE] --forget FILE...\n"
     "       tte-collect [--db FILE] --forget-source NAME\n"
+    "       tte-collect [--db FILE] --retry REJECTS.csv\n"
     "\n"
     "Reads signing logs (or a registry) into the report database.\n"
     "\n"
@@ -36,7 +39,10 @@ static const char usage_text[] =
     "  -z, --zone ZONE      zone of times without an offset\n"
     "                       (default Asia/Jakarta)\n"
     "  -r, --rejects FILE   also write rejected rows to FILE as CSV\n"
-    "                       (not an input or the database)\n"
+    "                       (not an input or the database); rows of\n"
+    "                       other files already in FILE are kept\n"
+    "      --retry FILE     read the rows of a rejects FILE again, as\n"
+    "                       edited, each with its own file's definition\n"
     "      --max-record-bytes N  longer lines are rejected (default\n"
     "                       1048576, or the definition's max_record_bytes)\n"
     "      --allow-empty    let a registry file without rows clear it\n"
@@ -60,7 +66,8 @@ static const char usage_text[] =
     "definition.\n";
 
 enum { OPT_STRICT = 256, OPT_UNMASK, OPT_MAX_RECORD, OPT_ALLOW_EMPTY,
-       OPT_FORGET, OPT_FORGET_SOURCE, OPT_MAX_SHRINK, OPT_ALLOW_SHRINK };
+       OPT_FORGET, OPT_FORGET_SOURCE, OPT_MAX_SHRINK, OPT_ALLOW_SHRINK,
+       OPT_RETRY };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -77,6 +84,7 @@ static const struct option long_opts[] = {
     {"allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK},
     {"forget", no_argument, NULL, OPT_FORGET},
     {"forget-source", required_argument, NULL, OPT_FORGET_SOURCE},
+    {"retry", required_argument, NULL, OPT_RETRY},
     TTE_COMMON_LONG_OPTS,
 };
 
@@ -138,6 +146,7 @@ parse_args(int argc, char **argv, struct collect_opts *o)
             break;
         case OPT_FORGET: o->forget = true; break;
         case OPT_FORGET_SOURCE: o->forget_source = optarg; break;
+        case OPT_RETRY: o->retry = optarg; break;
         case OPT_MAX_RECORD:
             if (!tte_str_to_i64(optarg, &n) || n < 1)
                 return tte_usage_error("--max-record-bytes needs a positive "
@@ -155,6 +164,12 @@ parse_args(int argc, char **argv, struct collect_opts *o)
     o->db_path = tte_opt_env(o->db_path, "TTE_DB", "report.db");
     if (o->forget || o->forget_source)
         return forget_args(o, argc - optind);
+    if (o->retry) {
+        if (optind < argc || o->source || o->check || o->rejects_path)
+            return tte_usage_error("--retry takes the rejects file alone "
+                                   "(each row's own file says its source)");
+        return -1;
+    }
     if (!o->source)
         return tte_usage_error("--source is required");
     if (optind >= argc)
@@ -197,18 +212,6 @@ rejects_clash(const struct collect_opts *o, int argc, char **argv)
         log_err("--rejects '%s' is the database file '%s'; refused",
                 o->rejects_path, hit);
     return hit != NULL;
-}
-
-static FILE *
-open_rejects(const char *path)
-{
-    FILE *fp = fopen(path, "w");
-    if (!fp) {
-        log_err("cannot create '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    fputs("file,line,reason,raw\n", fp);
-    return fp;
 }
 
 /* Bytes of WAL between checkpoints: TTE_COLLECT_WAL (for tests), else
@@ -298,7 +301,7 @@ main(int argc, char **argv)
     struct source *src = NULL;
     sqlite3 *db = NULL;
     struct wal_checkpointer *ck = NULL;
-    FILE *rej = NULL;
+    struct rejects_out rej = {0};
     int status;
     enum tte_err err;
 
@@ -317,6 +320,8 @@ main(int argc, char **argv)
     umask(077);
     if (o.forget || o.forget_source)
         return forget(&o, argc - optind, argv + optind);
+    if (o.retry)
+        return collect_retry(&o, o.retry);
     if (o.rejects_path && !o.check &&
         rejects_clash(&o, argc - optind, argv + optind))
         return EX_CANTCREAT;
@@ -337,19 +342,18 @@ main(int argc, char **argv)
             return tte_exit_code(err);
         }
     }
-    if (o.rejects_path && !o.check && !(rej = open_rejects(o.rejects_path))) {
+    if (o.rejects_path && !o.check &&
+        rejects_open(&rej, o.rejects_path)) {
         status = EX_CANTCREAT;
         goto done;
     }
     /* From here on the writer is the database's only user. */
-    struct writer *w = db ? writer_new(db, src, &o, rej) : NULL;
+    struct writer *w = db ? writer_new(db, src, &o, rej.fp) : NULL;
     status = run(w, src, &o, argc - optind, argv + optind);
     writer_free(w);
 done:
-    if (rej && fclose(rej) != 0) {
-        log_err("cannot write '%s': %s", o.rejects_path, strerror(errno));
+    if (rej.fp && rejects_close(&rej, true) != TTE_OK)
         status = worse(status, EX_IOERR);
-    }
     wal_checkpointer_stop(ck);
     sqlite3_close(db);
     source_free(src);

@@ -94,6 +94,16 @@ map_header(struct source *src, const char *file, char **names, size_t n,
         struct src_field *f = &src->fields[i];
         f->col = src->format == FMT_JSONL && f->column ? 0
                  : resolve(names, n, f->column, f->position);
+        for (size_t k = 0; k < f->nalts; k++)
+            f->alt_cols[k] = src->format == FMT_JSONL ? 0
+                             : resolve(names, n, f->alts[k], 0);
+        /* Of a list, the first column the header has stands for it. */
+        if (f->col < 0 && src->format != FMT_JSONL)
+            for (size_t k = 0; k < f->nalts && f->col < 0; k++)
+                if (f->alt_cols[k] >= 0) {
+                    f->col = f->alt_cols[k];
+                    f->alt_cols[k] = -1;
+                }
         /* A definition's mapping that the header lacks is a typo until
          * shown otherwise (the built-in readers map every name). */
         if (src->path && names && f->col < 0 && f->column && !f->constant)
@@ -142,6 +152,8 @@ json_simple(struct source *src)
         const char *k = src->fields[i].column;
         if (src->fields[i].constant || !k)
             continue;
+        if (src->fields[i].nalts)
+            return false;
         if (strpbrk(k, ".["))
             return false;
         uint64_t h = tte_hash(k, strlen(k));
@@ -352,10 +364,122 @@ filter_keeps(const struct src_filter *f, const struct record *rec)
     return f->negate ? !match : match;
 }
 
+/* The first non-empty value among a field's further columns or paths. */
+static const char *
+pick_alt(const struct record *rec, const struct src_field *f, size_t *len,
+         bool *bad, char num[32])
+{
+    for (size_t k = 0; k < f->nalts; k++) {
+        const char *v = pick(rec, f->alts[k], f->alt_cols[k], len, bad, num);
+        if (*bad)
+            return NULL;
+        if (v && *len && strspn(v, " \t") < *len)
+            return v;
+    }
+    return NULL;
+}
+
+/* The length of the UTF-8 sequence that starts with byte c. */
+static size_t
+seq_len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/* Whether the character at v[0..n) is one of set's (UTF-8) characters. */
+static bool
+in_set(const char *set, const char *v, size_t n)
+{
+    for (const char *p = set; *p; p += seq_len((unsigned char)*p)) {
+        size_t k = seq_len((unsigned char)*p);
+        if (k == n && strncmp(p, v, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* "remove" then "replace", from v[0..len) into out. False with reason
+ * set when a substitution fails. */
+static bool
+clean_value(const struct src_field *f, const char *v, size_t len,
+            struct tte_buf *out, const char *name, struct tte_buf *reason)
+{
+    tte_buf_reset(out);
+    for (size_t i = 0; i < len;) {
+        size_t k = seq_len((unsigned char)v[i]);
+        if (k > len - i)
+            k = len - i;
+        if (!f->remove || !in_set(f->remove, v + i, k))
+            tte_buf_add(out, v + i, k);
+        i += k;
+    }
+    tte_buf_addc(out, '\0');
+    for (size_t r = 0; r < f->nreplace; r++) {
+        PCRE2_SIZE need = out->len * 2 + 64;
+        for (int tries = 0; tries < 2; tries++) {
+            char *dst = tte_xmalloc(need);
+            PCRE2_SIZE got = need;
+            int rc = pcre2_substitute(
+                f->replace[r].re, (PCRE2_SPTR)out->data, out->len - 1, 0,
+                PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+                NULL, NULL, (PCRE2_SPTR)f->replace[r].with,
+                PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)dst, &got);
+            if (rc == PCRE2_ERROR_NOMEMORY && tries == 0) {
+                free(dst);
+                need = got + 1;
+                continue;
+            }
+            if (rc < 0) {
+                PCRE2_UCHAR msg[120];
+                free(dst);
+                pcre2_get_error_message(rc, msg, sizeof msg);
+                tte_buf_printf(reason, "field '%s': \"replace\" failed: %s",
+                               name, (const char *)msg);
+                return false;
+            }
+            tte_buf_reset(out);
+            tte_buf_add(out, dst, got);
+            tte_buf_addc(out, '\0');
+            free(dst);
+            break;
+        }
+    }
+    return true;
+}
+
 bool
 map_record(const struct source *src, const struct record *rec,
            struct tte_buf *scratch, char **row, size_t *lens, bool *keep,
            struct tte_buf *reason)
+{
+    return map_record_traced(src, rec, scratch, row, lens, keep, reason,
+                             NULL);
+}
+
+static bool
+map_fields(const struct source *src, const struct record *rec,
+           struct tte_buf *scratch, char **row, size_t *lens, bool *keep,
+           struct tte_buf *reason, struct tte_buf *trace,
+           struct tte_buf *cleaned);
+
+bool
+map_record_traced(const struct source *src, const struct record *rec,
+                  struct tte_buf *scratch, char **row, size_t *lens,
+                  bool *keep, struct tte_buf *reason, struct tte_buf *trace)
+{
+    struct tte_buf cleaned;
+    tte_buf_init(&cleaned);
+    bool ok = map_fields(src, rec, scratch, row, lens, keep, reason, trace,
+                         &cleaned);
+    tte_buf_free(&cleaned);
+    return ok;
+}
+
+static bool
+map_fields(const struct source *src, const struct record *rec,
+           struct tte_buf *scratch, char **row, size_t *lens, bool *keep,
+           struct tte_buf *reason, struct tte_buf *trace,
+           struct tte_buf *cleaned)
 {
     size_t off[SRC_MAX_FIELDS];
     char *direct[SRC_MAX_FIELDS];   /* texts the record lets us change */
@@ -363,7 +487,11 @@ map_record(const struct source *src, const struct record *rec,
     char num[SRC_MAX_FIELDS][32];
     bool fast = rec->json && json_simple((struct source *)src);
 
-    *keep = true;
+    *keep = !rec->unmatched;
+    if (rec->unmatched)
+        return true;
+    if (trace)
+        tte_buf_reset(trace);
     for (size_t i = 0; i < src->nfilters; i++) {
         if (!filter_keeps(&src->filters[i], rec)) {
             *keep = false;
@@ -386,8 +514,19 @@ map_record(const struct source *src, const struct record *rec,
             len = v ? strlen(v) : 0;
         } else if (!rec->json) {    /* inline: called for every field */
             v = csv_column(rec, f->col, &len);
+            if (rec->field_notes && v && rec->field_notes[f->col]) {
+                tte_buf_adds(reason, rec->field_notes[f->col]);
+                return false;
+            }
         } else
             v = pick(rec, f->column, f->col, &len, &bad, num[i]);
+        if (!bad && f->nalts && (!v || !len || strspn(v, " \t") == len)) {
+            const char *alt = pick_alt(rec, f, &len, &bad, num[i]);
+            if (alt)
+                v = alt;
+            else if (!bad)
+                len = v ? strlen(v) : 0;
+        }
         if (bad) {
             size_t n;
             tte_buf_printf(reason, "field '%s' is an object or array, not a "
@@ -399,13 +538,29 @@ map_record(const struct source *src, const struct record *rec,
         lens[i] = 0;
         if (!v)
             continue;
+        if (f->remove || f->nreplace) {
+            size_t n;
+            const char *name = kind_fields(src->kind, &n)[i];
+            if (!clean_value(f, v, len, cleaned, name, reason))
+                return false;
+            if (trace && (cleaned->len - 1 != len ||
+                          memcmp(cleaned->data, v, len) != 0)) {
+                tte_buf_adds(trace, name);
+                tte_buf_addc(trace, '\0');
+                tte_buf_add(trace, v, len);
+                tte_buf_addc(trace, '\0');
+            }
+            v = cleaned->data;
+            len = cleaned->len - 1;
+        }
         const char *mapped_v = f->nmap || f->map_default
                                ? apply_map(f, v, &len) : v;
         lens[i] = len;
         /* A CSV field or a JSON string belongs to this record and may be
          * trimmed in place; constants, mapped values, numbers and
          * booleans (written into num) are copied first. */
-        if (!f->constant && mapped_v == v && v != num[i]) {
+        if (!f->constant && mapped_v == v && v != num[i] &&
+            !(f->remove || f->nreplace)) {
             direct[i] = (char *)v;
             continue;
         }

@@ -16,6 +16,12 @@
 bool map_record(const struct source *src, const struct record *rec,
                 struct tte_buf *scratch, char **row, size_t *lens,
                 bool *keep, struct tte_buf *reason);
+/* The same; trace (when not NULL) receives, for each field its cleaning
+ * changed, its name and its value before, each NUL-terminated. */
+bool map_record_traced(const struct source *src, const struct record *rec,
+                       struct tte_buf *scratch, char **row, size_t *lens,
+                       bool *keep, struct tte_buf *reason,
+                       struct tte_buf *trace);
 /* Resolves the columns from a CSV header (names NULL: none) and checks
  * the required ones; *secret_cols: which columns hold secrets. */
 enum tte_err map_header(struct source *src, const char *file, char **names,

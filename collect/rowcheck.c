@@ -34,8 +34,8 @@ rowcheck_map(struct rowcheck *rc, const struct record *rec)
     bool keep = true;
     tte_buf_reset(&rc->reason);
     memset(rc->row, 0, sizeof rc->row);
-    if (!map_record(rc->src, rec, &rc->scratch, rc->row, rc->len, &keep,
-                    &rc->reason))
+    if (!map_record_traced(rc->src, rec, &rc->scratch, rc->row, rc->len,
+                           &keep, &rc->reason, rc->trace))
         return ROW_REJECT;
     if (!keep)
         return ROW_FILTERED;

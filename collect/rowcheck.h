@@ -31,6 +31,9 @@ struct rowcheck {
     struct tte_buf scratch;     /* texts of row[] */
     uint32_t seen;              /* fields some mapped row had */
     long long mapped;           /* rows mapped and kept */
+    /* --check: each field its cleaning changed, as map_record_traced()
+     * writes them; NULL when collecting. */
+    struct tte_buf *trace;
 };
 
 void rowcheck_init(struct rowcheck *rc, struct source *src);

@@ -3,7 +3,8 @@
 
 /*
  * What a reader hands on: records, rejects and clean points. The readers
- * (read_csv.c, read_jsonl.c) know this and input.h only; what a sink does
+ * (read_csv.c, read_jsonl.c, read_lines.c, read_xlsx.c) know this and
+ * input.h only; what a sink does
  * with a record (check it, print it, store it) is not their business.
  */
 
@@ -32,6 +33,13 @@ struct record {
     const char *plain;
     size_t plain_len;
     bool plain_is_json;
+    /* A line the "lines" pattern did not match: counted as filtered,
+     * never an event. */
+    bool unmatched;
+    /* Per field, why its value cannot be used (a workbook's identifier
+     * that lost digits as a number), or NULL; the row is refused only
+     * when a mapped column has one. NULL: none. */
+    const char *const *field_notes;
 };
 
 struct sink {

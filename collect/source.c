@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -157,6 +158,16 @@ field_clear(struct src_field *f)
     free(f->map_from);
     free(f->map_to);
     free(f->map_default);
+    for (size_t i = 0; i < f->nalts; i++)
+        free(f->alts[i]);
+    free(f->alts);
+    free(f->alt_cols);
+    free(f->remove);
+    for (size_t i = 0; i < f->nreplace; i++) {
+        pcre2_code_free(f->replace[i].re);
+        free(f->replace[i].with);
+    }
+    free(f->replace);
     memset(f, 0, sizeof *f);
     f->col = -1;
 }
@@ -183,6 +194,16 @@ source_free(struct source *s)
     free(s->path);
     free(s->encoding);
     free(s->zone);
+    pcre2_code_free(s->pattern);
+    free(s->pattern_text);
+    for (size_t i = 0; i < s->ngroups; i++)
+        free(s->group_names[i]);
+    free(s->group_names);
+    free(s->group_nos);
+    for (size_t i = 0; i < s->npair_keys; i++)
+        free(s->pair_keys[i]);
+    free(s->pair_keys);
+    free(s->sheet);
     free(s);
 }
 
@@ -254,6 +275,100 @@ load_map(const struct loader *l, const cJSON *map, const char *key,
     return TTE_OK;
 }
 
+/* A PCRE2 pattern compiled for UTF-8 text; the message names the key
+ * and the offset where the pattern went wrong. */
+static pcre2_code *
+compile_pattern(const struct loader *l, const char *key, const char *text)
+{
+    int code;
+    PCRE2_SIZE at;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF, &code, &at, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[160];
+        char what[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        snprintf(what, sizeof what, "invalid regular expression at offset "
+                 "%zu: %s", (size_t)at, (const char *)msg);
+        bad(l, key, what);
+        return NULL;
+    }
+    /* JIT when the platform has it; the interpreter otherwise. */
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+/* "column": [..] or "path": [..]: the first is the column, the rest are
+ * tried in order while the value is empty. */
+static enum tte_err
+load_selector_list(const struct loader *l, const cJSON *v, const char *key,
+                   struct src_field *f)
+{
+    const cJSON *it;
+    size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
+    if (n < 1)
+        return bad(l, key, "a list of columns or paths must not be empty");
+    cJSON_ArrayForEach(it, v) {
+        if (!cJSON_IsString(it) || !*it->valuestring)
+            return bad(l, key, "a list of columns or paths holds names "
+                       "(strings)");
+        if (tte_is_secret_name(it->valuestring))
+            return bad(l, key, "maps a secret column or key (passphrase, "
+                       "password, totp, otp or pin); secrets are never "
+                       "collected");
+    }
+    f->alts = tte_xcalloc(n, sizeof *f->alts);
+    f->alt_cols = tte_xcalloc(n, sizeof *f->alt_cols);
+    cJSON_ArrayForEach(it, v) {
+        if (i++ == 0) {
+            f->column = tte_xstrdup(it->valuestring);
+            continue;
+        }
+        f->alts[f->nalts] = tte_xstrdup(it->valuestring);
+        f->alt_cols[f->nalts++] = -1;
+    }
+    return TTE_OK;
+}
+
+static enum tte_err
+load_cleaning(const struct loader *l, const cJSON *v, const char *key,
+              struct src_field *f)
+{
+    const cJSON *rm = cJSON_GetObjectItemCaseSensitive(v, "remove");
+    const cJSON *rep = cJSON_GetObjectItemCaseSensitive(v, "replace");
+    const cJSON *it;
+
+    if (rm) {
+        if (!cJSON_IsString(rm) || !*rm->valuestring)
+            return bad(l, key, "\"remove\" must be a string of the "
+                       "characters to remove");
+        f->remove = tte_xstrdup(rm->valuestring);
+    }
+    if (!rep)
+        return TTE_OK;
+    if (!cJSON_IsArray(rep))
+        return bad(l, key, "\"replace\" must be a list of [pattern, "
+                   "replacement] pairs");
+    f->replace = tte_xcalloc((size_t)cJSON_GetArraySize(rep) + 1,
+                             sizeof *f->replace);
+    cJSON_ArrayForEach(it, rep) {
+        const cJSON *pat = cJSON_GetArrayItem(it, 0);
+        const cJSON *with = cJSON_GetArrayItem(it, 1);
+        if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 ||
+            !cJSON_IsString(pat) || !cJSON_IsString(with) ||
+            !*pat->valuestring)
+            return bad(l, key, "each \"replace\" entry is a [pattern, "
+                       "replacement] pair of strings");
+        struct src_replace *r = &f->replace[f->nreplace];
+        r->re = compile_pattern(l, key, pat->valuestring);
+        if (!r->re)
+            return TTE_E_CONFIG;
+        r->with = tte_xstrdup(with->valuestring);
+        f->nreplace++;
+    }
+    return TTE_OK;
+}
+
 static enum tte_err
 load_field(const struct loader *l, const cJSON *v, struct src_field *f)
 {
@@ -274,10 +389,14 @@ load_field(const struct loader *l, const cJSON *v, struct src_field *f)
         if (!cJSON_IsString(cst))
             return bad(l, key, "\"const\" must be a string");
         f->constant = tte_xstrdup(cst->valuestring);
+    } else if (cJSON_IsArray(col ? col : path)) {
+        err = load_selector_list(l, col ? col : path, key, f);
     } else {
         err = load_selector(l, col ? col : path, key, &f->column,
                             &f->position);
     }
+    if (!err)
+        err = load_cleaning(l, v, key, f);
     if (!err && map)
         err = load_map(l, map, key, f);
     return err;
@@ -470,6 +589,165 @@ load_max_record(const struct loader *l, const cJSON *doc)
     return TTE_OK;
 }
 
+/* "pattern" and "pairs", for "format": "lines" only. */
+static enum tte_err
+load_lines(const struct loader *l, const cJSON *doc)
+{
+    struct source *s = l->src;
+    const cJSON *pat = cJSON_GetObjectItemCaseSensitive(doc, "pattern");
+    const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(doc, "pairs");
+    uint32_t count = 0, size = 0;
+    PCRE2_SPTR table = NULL;
+
+    if (s->format != FMT_LINES) {
+        if (pat || pairs)
+            return bad(l, pat ? "pattern" : "pairs", "applies to \"format\": "
+                       "\"lines\" only");
+        return TTE_OK;
+    }
+    if (!cJSON_IsString(pat) || !*pat->valuestring)
+        return bad(l, "pattern", "\"format\": \"lines\" needs a \"pattern\": "
+                   "a regular expression whose named groups are the columns");
+    if (pairs && !cJSON_IsBool(pairs))
+        return bad(l, "pairs", "must be true or false");
+    s->pairs = cJSON_IsTrue(pairs);
+    s->pattern_text = tte_xstrdup(pat->valuestring);
+    s->pattern = compile_pattern(l, "pattern", pat->valuestring);
+    if (!s->pattern)
+        return TTE_E_CONFIG;
+    pcre2_pattern_info(s->pattern, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(s->pattern, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info(s->pattern, PCRE2_INFO_NAMETABLE, &table);
+    if (count == 0 && !s->pairs)
+        return bad(l, "pattern", "has no named group (?<name>...): the "
+                   "named groups are the columns \"fields\" maps");
+    s->group_names = tte_xcalloc(count + 1, sizeof *s->group_names);
+    s->group_nos = tte_xcalloc(count + 1, sizeof *s->group_nos);
+    /* Each entry: the group number, two bytes big-endian, then the name. */
+    for (uint32_t i = 0; i < count; i++) {
+        PCRE2_SPTR e = table + (size_t)i * size;
+        s->group_nos[i] = (uint32_t)(e[0] << 8 | e[1]);
+        s->group_names[i] = tte_xstrdup((const char *)e + 2);
+        if (tte_is_secret_name(s->group_names[i]))
+            log_info("%s: group '%s' of the pattern names a secret; its "
+                     "value is redacted and never stored", l->path,
+                     s->group_names[i]);
+    }
+    s->ngroups = count;
+    /* PCRE2's table is in name order: the columns go in the pattern's,
+     * as a header's would. */
+    for (size_t i = 1; i < count; i++)
+        for (size_t j = i; j > 0 && s->group_nos[j - 1] > s->group_nos[j];
+             j--) {
+            uint32_t n = s->group_nos[j];
+            char *name = s->group_names[j];
+            s->group_nos[j] = s->group_nos[j - 1];
+            s->group_names[j] = s->group_names[j - 1];
+            s->group_nos[j - 1] = n;
+            s->group_names[j - 1] = name;
+        }
+    return TTE_OK;
+}
+
+static bool
+is_group(const struct source *s, const char *name)
+{
+    for (size_t i = 0; i < s->ngroups; i++)
+        if (strcasecmp(s->group_names[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void
+add_pair_key(struct source *s, const char *name)
+{
+    if (!name || is_group(s, name))
+        return;
+    for (size_t i = 0; i < s->npair_keys; i++)
+        if (strcasecmp(s->pair_keys[i], name) == 0)
+            return;
+    s->pair_keys = tte_xrealloc(s->pair_keys,
+                                (s->npair_keys + 1) * sizeof *s->pair_keys);
+    s->pair_keys[s->npair_keys++] = tte_xstrdup(name);
+}
+
+/* Every column a field or filter of a "lines" definition names is a
+ * named group, or with "pairs" a key of the line's pairs: a name that is
+ * neither is a typo, said now rather than an empty column later. */
+static enum tte_err
+check_line_columns(const struct loader *l)
+{
+    struct source *s = l->src;
+    size_t n;
+    const char *const *names = kind_fields(s->kind, &n);
+    char what[200];
+
+    for (size_t i = 0; i < s->nfields; i++) {
+        const struct src_field *f = &s->fields[i];
+        for (size_t k = 0; k <= f->nalts; k++) {
+            const char *c = k ? f->alts[k - 1] : f->column;
+            if (f->position) {
+                return bad(l, names[i], "a \"lines\" definition names "
+                           "columns by group, not by number");
+            }
+            if (!c || f->constant || s->pairs)
+                continue;
+            if (!is_group(s, c)) {
+                snprintf(what, sizeof what, "column '%s' is not a named "
+                         "group of the pattern (add (?<%s>...) or set "
+                         "\"pairs\": true)", c, c);
+                return bad(l, names[i], what);
+            }
+        }
+    }
+    for (size_t i = 0; i < s->nfilters; i++)
+        if (!s->pairs && s->filters[i].column &&
+            !is_group(s, s->filters[i].column))
+            return bad(l, "filter", "names a column that is not a named "
+                       "group of the pattern");
+    if (!s->pairs)
+        return TTE_OK;
+    for (size_t i = 0; i < s->nfields; i++) {
+        add_pair_key(s, s->fields[i].constant ? NULL : s->fields[i].column);
+        for (size_t k = 0; k < s->fields[i].nalts; k++)
+            add_pair_key(s, s->fields[i].alts[k]);
+    }
+    for (size_t i = 0; i < s->nfilters; i++)
+        add_pair_key(s, s->filters[i].column);
+    return TTE_OK;
+}
+
+/* "sheet" and "header_row", for "format": "xlsx" only. */
+static enum tte_err
+load_xlsx(const struct loader *l, const cJSON *doc)
+{
+    struct source *s = l->src;
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(doc, "sheet");
+    const cJSON *hr = cJSON_GetObjectItemCaseSensitive(doc, "header_row");
+
+    if (s->format != FMT_XLSX) {
+        if (sh || hr)
+            return bad(l, sh ? "sheet" : "header_row", "applies to "
+                       "\"format\": \"xlsx\" only");
+        return TTE_OK;
+    }
+    if (cJSON_IsString(sh) && *sh->valuestring)
+        s->sheet = tte_xstrdup(sh->valuestring);
+    else if (cJSON_IsNumber(sh) && sh->valuedouble >= 1 &&
+             sh->valuedouble <= 4096 &&
+             sh->valuedouble == (int)sh->valuedouble)
+        s->sheet_no = (int)sh->valuedouble;
+    else if (sh)
+        return bad(l, "sheet", "must be a sheet's name or its 1-based "
+                   "number");
+    if (hr && (!cJSON_IsNumber(hr) || hr->valuedouble < 1 ||
+               hr->valuedouble > 1048576 ||
+               hr->valuedouble != (int)hr->valuedouble))
+        return bad(l, "header_row", "must be a 1-based row number");
+    s->header_row = hr ? (int)hr->valuedouble : 0;
+    return TTE_OK;
+}
+
 static enum tte_err
 load_format(const struct loader *l, const cJSON *doc)
 {
@@ -479,10 +757,20 @@ load_format(const struct loader *l, const cJSON *doc)
     const char *enc = tte_json_str(doc, "encoding", NULL);
     enum tte_err err;
 
-    if (!fmt || (strcmp(fmt, "csv") && strcmp(fmt, "jsonl")))
-        return bad(l, "format", "must be \"csv\" or \"jsonl\"");
-    s->format = strcmp(fmt, "csv") == 0 ? FMT_CSV : FMT_JSONL;
-    err = load_char(l, doc, "delimiter", &s->delim);
+    static const char *const formats[] = {"csv", "jsonl", "lines", "xlsx"};
+    size_t fi = COUNT(formats);
+    for (size_t i = 0; fmt && i < COUNT(formats); i++)
+        if (strcmp(fmt, formats[i]) == 0)
+            fi = i;
+    if (fi == COUNT(formats))
+        return bad(l, "format", "must be \"csv\", \"jsonl\", \"lines\" "
+                   "or \"xlsx\"");
+    s->format = (enum src_format)fi;
+    err = load_lines(l, doc);
+    if (!err)
+        err = load_xlsx(l, doc);
+    if (!err)
+        err = load_char(l, doc, "delimiter", &s->delim);
     if (!err)
         err = load_char(l, doc, "quote", &s->quote);
     if (!err)
@@ -494,8 +782,12 @@ load_format(const struct loader *l, const cJSON *doc)
     if (hdr && !cJSON_IsBool(hdr))
         return bad(l, "header", "must be true or false");
     s->header = !hdr || cJSON_IsTrue(hdr);
+    /* "auto" stays as written: input.c decides per file. */
     if (enc && !tte_str_ieq(enc, "UTF-8") && !tte_str_ieq(enc, "utf8"))
-        s->encoding = tte_xstrdup(enc);
+        s->encoding = tte_xstrdup(tte_str_ieq(enc, "auto") ? "auto" : enc);
+    if (s->encoding && s->format == FMT_XLSX)
+        return bad(l, "encoding", "does not apply to \"xlsx\" (a workbook "
+                   "is always Unicode)");
     return TTE_OK;
 }
 
@@ -531,7 +823,8 @@ load_window(const struct loader *l, const cJSON *doc)
 static const char *const known_keys[] = {
     "description", "kind", "format", "delimiter", "quote", "header",
     "encoding", "zone", "time_format", "fields", "filter",
-    "max_record_bytes", "time_window"};
+    "max_record_bytes", "time_window", "pattern", "pairs", "sheet",
+    "header_row"};
 
 static enum tte_err
 check_keys(const struct loader *l, const cJSON *doc)
@@ -585,6 +878,8 @@ load_doc(struct loader *l, const cJSON *doc, const char *zone)
     v = cJSON_GetObjectItemCaseSensitive(doc, "filter");
     if (!err && v)
         err = load_filters(l, v);
+    if (!err && l->src->format == FMT_LINES)
+        err = check_line_columns(l);
     return err;
 }
 

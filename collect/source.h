@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "tte_buf.h"
 #include "tte_err.h"
 #include "tte_event.h"
@@ -15,7 +18,7 @@
 /* What a source's rows are: signing events or one of the registries. */
 enum src_kind { KIND_EVENTS, KIND_CERTIFICATES, KIND_UNITS, KIND_APPS,
                 KIND_VERIFIKATOR };
-enum src_format { FMT_CSV, FMT_JSONL };
+enum src_format { FMT_CSV, FMT_JSONL, FMT_LINES, FMT_XLSX };
 enum time_fmt { TF_ISO8601, TF_EPOCH, TF_EPOCH_MS, TF_PATTERN };
 
 #define SRC_MAX_FIELDS F_COUNT
@@ -27,6 +30,12 @@ enum time_fmt { TF_ISO8601, TF_EPOCH, TF_EPOCH_MS, TF_PATTERN };
 #define SRC_TIME_FROM 946684800LL
 #define SRC_DAYS_AHEAD 1
 
+/* One "replace" step of a field's cleaning: a PCRE2 substitution. */
+struct src_replace {
+    pcre2_code *re;
+    char *with;
+};
+
 /* How one target field is read from a row. */
 struct src_field {
     char *column;       /* CSV header name or JSON path; NULL: not mapped */
@@ -37,6 +46,16 @@ struct src_field {
     size_t nmap;
     char *map_default;  /* "*": any other value; NULL keeps it as is */
     int col;            /* resolved CSV column, -1 when absent */
+    /* Further columns or paths, tried in order when the value so far is
+     * empty: an export that moved a value between versions. */
+    char **alts;
+    int *alt_cols;
+    size_t nalts;
+    /* Cleaning, before validation: characters removed anywhere, then
+     * substitutions in order. */
+    char *remove;
+    struct src_replace *replace;
+    size_t nreplace;
 };
 
 /* Keeps a row only when the selected value is in values[] (or contains
@@ -65,7 +84,8 @@ struct source {
     char delim;
     char quote;
     bool header;
-    char *encoding;             /* NULL or "UTF-8": no transcoding */
+    char *encoding;             /* NULL or "UTF-8": no transcoding;
+                                 * "auto": UTF-8 or Windows-1252, per file */
     long long max_record;       /* bytes; longer lines are rejects */
     char *zone;
     int zone_offset;            /* for times without an offset */
@@ -78,6 +98,21 @@ struct source {
     size_t nfields;             /* the kind's field count */
     struct src_filter *filters;
     size_t nfilters;
+    /* "lines": the pattern's named groups are columns, in group order;
+     * with "pairs", the key=value pairs a field or filter names too. */
+    pcre2_code *pattern;
+    char *pattern_text;
+    bool pairs;
+    char **group_names;
+    uint32_t *group_nos;
+    size_t ngroups;
+    char **pair_keys;
+    size_t npair_keys;
+    /* "xlsx": the sheet by name, or by 1-based number (0: the first);
+     * the header's 1-based row (0: the first non-empty one). */
+    char *sheet;
+    int sheet_no;
+    int header_row;
     /* JSON: when every field is a top-level key, one pass over an
      * object's members finds them all (map.c). */
     int json_simple;            /* 0 unknown, 1 yes, -1 no */

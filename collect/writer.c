@@ -19,6 +19,7 @@
 #include "tte_id.h"
 #include "tte_log.h"
 #include "rowcheck.h"
+#include "rejects.h"
 #include "writer.h"
 #include "staging.h"
 
@@ -116,23 +117,17 @@ writer_snapshot_end(struct writer *w, bool commit)
 }
 
 static void
-csv_fwrite_field(FILE *fp, const char *s)
-{
-    csv_fwrite(fp, s, strlen(s));
-}
-
-static void
 write_reject_csv(struct writer *w, size_t line, const char *reason,
                  const char *raw)
 {
     FILE *fp = w->rejects_fp;
     if (!fp)
         return;
-    csv_fwrite_field(fp, w->file);
+    rejects_write_field(fp, w->file);
     fprintf(fp, ",%zu,", line);
-    csv_fwrite_field(fp, reason);
+    rejects_write_field(fp, reason);
     fputc(',', fp);
-    csv_fwrite_field(fp, raw);
+    rejects_write_field(fp, raw);
     fputc('\n', fp);
 }
 

@@ -363,12 +363,27 @@ static const char v_send_attempts[] =
     "CREATE INDEX IF NOT EXISTS send_attempts_send"
     " ON send_attempts(send_id);";
 
+/* tte-collect --retry: a reject the operator fixed and collected again
+ * is kept, marked with when it was resolved, so that a report can show
+ * per file what was rejected, fixed later, and is still rejected.
+ * v_rejects_open lists the rejects not resolved (v_rejects' columns);
+ * v_reject_files the three counts per file. */
+static const char v_rejects_resolved[] =
+    "ALTER TABLE rejects ADD COLUMN resolved_at INTEGER;"
+    "CREATE VIEW v_rejects_open AS SELECT source, file, line, reason, raw"
+    " FROM rejects WHERE resolved_at IS NULL;"
+    "CREATE VIEW v_reject_files AS SELECT source, file,"
+    " count(*) AS rejected, count(resolved_at) AS fixed_later,"
+    " count(*) - count(resolved_at) AS still_rejected"
+    " FROM rejects GROUP BY source, file;";
+
 static const char *const migrations[] = {v1, v_issue12, v_issue19,
                                           v_issue15, v_issue16, v_issue14,
                                           v_issue13, v_issue14_keys,
                                           v_issue14_keys_norowid,
                                           v_issue14_staging,
-                                          v_prefix_sha, v_send_attempts};
+                                          v_prefix_sha, v_send_attempts,
+                                          v_rejects_resolved};
 
 const char *const *
 tte_schema_migrations(size_t *count)

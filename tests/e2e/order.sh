@@ -285,6 +285,10 @@ old_layout() {
             WHERE event = events.id);
         DROP TABLE event_keys;
         ALTER TABLE files DROP COLUMN prefix_sha;
+        DROP VIEW v_rejects_open;
+        DROP VIEW v_reject_files;
+        ALTER TABLE rejects DROP COLUMN resolved_at;
+        DROP TABLE send_attempts;
         PRAGMA user_version = 7;"
     # The event views as they were before the staging table.
     $PY - "$1" <<'PYEOF'

@@ -16,7 +16,7 @@ make -s BUILD=$out BIN=$out/bin CC=clang OPT=-O1 \
     >"$out.log" 2>&1 || { cat "$out.log"; echo "not ok - fuzz build"; exit 1; }
 objs=$(ls collect/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|")
 flags="-g -O1 -Ilib $san -fsanitize=fuzzer $(pkg-config --cflags libcjson)"
-libs="$(pkg-config --libs sqlite3 libcjson openssl) -lcsv"
+libs="$(pkg-config --libs sqlite3 libcjson openssl libpcre2-8 libzip expat) -lcsv -lm"
 fail=0
 build() {
     clang $flags "$@" $objs $out/libtte.a $libs || {
@@ -24,6 +24,10 @@ build() {
 }
 build -DFUZZ_SOURCE='"csv"' -o $out/fuzz_csv tests/fuzz/fuzz_reader.c
 build -DFUZZ_SOURCE='"jsonl"' -o $out/fuzz_jsonl tests/fuzz/fuzz_reader.c
+build -DFUZZ_DEFINITION='"tests/fuzz/lines.json"' -DFUZZ_EXT='"log"' \
+    -o $out/fuzz_lines tests/fuzz/fuzz_reader.c
+build -DFUZZ_DEFINITION='"tests/fuzz/xlsx.json"' -DFUZZ_EXT='"xlsx"' \
+    -o $out/fuzz_xlsx tests/fuzz/fuzz_reader.c
 build -o $out/fuzz_source tests/fuzz/fuzz_source.c
 # tte-evidence: its statement matching and its walk over signature fields.
 objs="$out/evidence/statement.o $out/evidence/range.o $out/evidence/records.o $out/evidence/pdfsig.o"
@@ -34,7 +38,8 @@ build -o $out/fuzz_pdfsig tests/fuzz/fuzz_pdfsig.c
 # Seeds: the hand-written corpora, a slice of generated logs, definitions.
 seeds=$out/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/csv" "$seeds/jsonl" "$seeds/source"
+mkdir -p "$seeds/csv" "$seeds/jsonl" "$seeds/source" "$seeds/lines" \
+    "$seeds/xlsx"
 /usr/bin/python3 tests/e2e/corpus.py "$seeds/c" >/dev/null
 /usr/bin/python3 samples/gen.py "$seeds/g" --events 200 >/dev/null
 for f in "$seeds"/c/csv/*.csv; do
@@ -43,6 +48,10 @@ head -c 20000 "$seeds/g/logs/srikandi-2025.csv" >"$seeds/csv/gen.csv"
 split -l 1 "$seeds/c/json/corpus.jsonl" "$seeds/jsonl/line"
 head -20 "$seeds/g/logs/persuratan-2025.jsonl" >"$seeds/jsonl/gen.jsonl"
 cp conf/sources/*.json "$seeds/source/"
+/usr/bin/python3 tests/e2e/formats_world.py "$seeds/l" lines 40 >/dev/null &&
+    split -l 20 "$seeds/l/esign.log" "$seeds/lines/log"
+/usr/bin/python3 tests/e2e/formats_world.py "$seeds/x" xlsx 30 >/dev/null &&
+    cp "$seeds/x/log.xlsx" "$seeds/x/mac.xlsx" "$seeds/xlsx/"
 mkdir -p "$seeds/statement" "$seeds/pdfsig"
 /usr/bin/python3 tests/e2e/evidence_fixtures.py "$seeds/ev" >/dev/null
 cp "$seeds"/ev/srikandi/*.pdf "$seeds"/ev/persuratan/*.pdf "$seeds/pdfsig/"
@@ -52,7 +61,7 @@ done
 # The harnesses write each input to a file there; removed at the end.
 scratch=$out/scratch
 mkdir -p "$scratch"
-for h in csv jsonl source statement pdfsig; do
+for h in csv jsonl lines xlsx source statement pdfsig; do
     mkdir -p "$out/corpus-$h"
     if TMPDIR=$scratch ASAN_OPTIONS=detect_leaks=1 $out/fuzz_$h \
         -max_total_time="$secs" \
