@@ -21,6 +21,7 @@
 #include "rejects.h"
 #include "rowcheck.h"
 #include "tte_log.h"
+#include "tte_path.h"
 #include "writer.h"
 
 /* The reading thread's state: the collecting sink. */
@@ -204,29 +205,15 @@ static enum tte_err
 open_file(const char *path, FILE **fp, struct stat *sb)
 {
     const char *why = NULL;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int fd = tte_open_input(path, sb, &why);
 
-    *fp = NULL;
-    if (fd < 0) {
-        log_err("cannot open '%s': %s", path, strerror(errno));
-        return TTE_E_NOINPUT;
-    }
-    if (fstat(fd, sb) != 0)
+    *fp = fd < 0 ? NULL : fdopen(fd, "rb");
+    if (fd >= 0 && !*fp) {
         why = strerror(errno);
-    else if (S_ISDIR(sb->st_mode))
-        why = "is a directory";
-    else if (!S_ISREG(sb->st_mode))
-        why = "not a regular file (a FIFO, socket or device)";
-    else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
-        why = strerror(errno);
-    if (!why) {
-        *fp = fdopen(fd, "rb");
-        if (!*fp)
-            why = strerror(errno);
-    }
-    if (why) {
-        log_err("cannot read '%s': %s", path, why);
         close(fd);
+    }
+    if (!*fp) {
+        log_err("cannot read '%s': %s", path, why);
         return TTE_E_NOINPUT;
     }
     return TTE_OK;

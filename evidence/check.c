@@ -20,6 +20,7 @@
 
 #include "evidence.h"
 #include "tte_log.h"
+#include "tte_path.h"
 
 /* SHA-256 of the open file, read in chunks. */
 static bool
@@ -247,14 +248,6 @@ put_unreadable(struct ev_run *run, const char *path, const char *fmt, ...)
     return ev_store_put(run->db, &blank, path, &file, &r);
 }
 
-static const char *
-file_kind(mode_t m)
-{
-    return S_ISDIR(m) ? "a folder" : S_ISFIFO(m) ? "a FIFO" :
-           S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISSOCK(m) ? "a socket"
-                                                              : "special";
-}
-
 /* The absolute name of path; a symbolic link keeps its own name (its
  * folder resolved), so that its row belongs to the folder it is in. */
 static const char *
@@ -283,26 +276,15 @@ enum tte_err
 ev_check_file(struct ev_run *run, const char *path)
 {
     char abs[PATH_MAX];
-    struct stat sb;
     const char *p = absolute(path, abs);
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer; what is not
-     * a regular file is refused before any read. A symbolic link is
-     * followed to what it names. */
-    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    /* What is not a regular file is refused before any read, and a FIFO
+     * never makes the run wait. A symbolic link is followed to what it
+     * names. */
+    const char *why;
+    int fd = tte_open_input(p, NULL, &why);
 
     if (fd < 0)
-        return put_unreadable(run, p, "cannot open it: %s",
-                              strerror(errno));
-    if (fstat(fd, &sb) != 0) {
-        int e = errno;
-        close(fd);
-        return put_unreadable(run, p, "cannot read it: %s", strerror(e));
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        close(fd);
-        return put_unreadable(run, p, "not a regular file but %s",
-                              file_kind(sb.st_mode));
-    }
+        return put_unreadable(run, p, "cannot read it: %s", why);
     enum tte_err err = check_open(run, p, fd);
     close(fd);
     return err;

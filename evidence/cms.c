@@ -21,6 +21,7 @@
 #include "evidence.h"
 #include "tte_id.h"
 #include "tte_log.h"
+#include "tte_path.h"
 #include "tte_alloc.h"
 #include "tte_buf.h"
 #include "tte_str.h"
@@ -105,29 +106,26 @@ ranges_bio(int fd, const struct ev_sig *sig, struct ranges *s,
 X509_STORE *
 ev_ca_load(const char *path)
 {
-    /* Opened without blocking and looked at before OpenSSL reads it: a
-     * FIFO or a device given as the bundle must not hang the run. */
+    /* Looked at before OpenSSL reads it: a FIFO or a device given as the
+     * bundle must not hang the run. */
     struct stat sb;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        log_err("cannot read the CA bundle '%s': %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    const char *why;
+    int fd = tte_open_input(path, &sb, &why);
+    if (fd < 0) {
+        log_err("cannot read the CA bundle '%s': %s", path, why);
         return NULL;
     }
     close(fd);
-    if (!S_ISREG(sb.st_mode) || sb.st_size > EV_MAX_CA_SIZE) {
-        log_err("cannot read the CA bundle '%s': %s", path,
-                S_ISREG(sb.st_mode) ? "larger than 16 MiB"
-                                    : "not a regular file");
+    if (sb.st_size > EV_MAX_CA_SIZE) {
+        log_err("cannot read the CA bundle '%s': larger than 16 MiB", path);
         return NULL;
     }
     X509_STORE *store = X509_STORE_new();
     if (!store || X509_STORE_load_file(store, path) != 1) {
         unsigned long e = ERR_get_error();
-        const char *why = e ? ERR_reason_error_string(e) : NULL;
+        const char *reason = e ? ERR_reason_error_string(e) : NULL;
         log_err("cannot read the CA bundle '%s': %s", path,
-                why ? why : "no certificate in it");
+                reason ? reason : "no certificate in it");
         X509_STORE_free(store);
         return NULL;
     }

@@ -74,25 +74,53 @@ tte_path_input(const char *path, const char *what)
     return TTE_E_NOINPUT;
 }
 
-enum tte_err
-tte_open_regular(const char *path, int *fd)
+int
+tte_open_input(const char *path, struct stat *sb, const char **why)
 {
-    struct stat st = {0};
+    struct stat st;
+    if (!sb)
+        sb = &st;
+    memset(sb, 0, sizeof *sb);
     /* O_NONBLOCK: opening a FIFO without a writer must not wait. */
     int f = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (f < 0) {
-        log_err("cannot open '%s': %s", path, strerror(errno));
-        return TTE_E_NOINPUT;
+        *why = strerror(errno);
+        return -1;
     }
-    if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
-        log_err("'%s' is %s, not a regular file; refusing to read it", path,
-                kind(st.st_mode));
+    if (fstat(f, sb) != 0) {
+        *why = strerror(errno);
         close(f);
-        return TTE_E_NOINPUT;
+        return -1;
+    }
+    if (!S_ISREG(sb->st_mode)) {
+        *why = S_ISFIFO(sb->st_mode) ? "a FIFO, not a regular file"
+               : S_ISCHR(sb->st_mode)
+                   ? "a character device, not a regular file"
+               : S_ISBLK(sb->st_mode) ? "a block device, not a regular file"
+               : S_ISSOCK(sb->st_mode) ? "a socket, not a regular file"
+               : S_ISDIR(sb->st_mode) ? "a folder, not a regular file"
+                                      : "not a regular file";
+        close(f);
+        return -1;
     }
     int flags = fcntl(f, F_GETFL);
-    if (flags >= 0)
-        fcntl(f, F_SETFL, flags & ~O_NONBLOCK);
+    if (flags < 0 || fcntl(f, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        *why = strerror(errno);
+        close(f);
+        return -1;
+    }
+    return f;
+}
+
+enum tte_err
+tte_open_regular(const char *path, int *fd)
+{
+    const char *why;
+    int f = tte_open_input(path, NULL, &why);
+    if (f < 0) {
+        log_err("cannot read '%s': %s", path, why);
+        return TTE_E_NOINPUT;
+    }
     *fd = f;
     return TTE_OK;
 }

@@ -26,6 +26,17 @@ const char *tte_path_clash(const char *out, const char *const *inputs,
 enum tte_err tte_path_input(const char *path, const char *what);
 
 /*
+ * Opens path for reading only if it is a regular file, and never blocks:
+ * a FIFO opened as a log, a report or a certificate would hang the run,
+ * a device feed it for ever. Returns the descriptor (O_CLOEXEC, blocking
+ * again) with *sb (when not NULL) filled, or -1 with *why saying why ("a FIFO, not a
+ * regular file", or strerror), to follow "cannot read 'PATH': ". Logs nothing: the
+ * caller names what the file was for.
+ */
+struct stat;
+int tte_open_input(const char *path, struct stat *sb, const char **why);
+
+/*
  * Opens path for reading, refusing anything but a regular file without
  * blocking (a FIFO is opened non-blocking, then refused). Logs why and
  * returns TTE_E_NOINPUT, or TTE_OK with *fd open (O_CLOEXEC, blocking).

@@ -14,17 +14,10 @@
 
 #include "send.h"
 #include "tte_log.h"
+#include "tte_path.h"
 
 /* Far above any report and below what mail servers take. */
 #define REPORT_MAX ((off_t)64 << 20)
-
-static const char *
-kind(mode_t m)
-{
-    return S_ISDIR(m) ? "a folder" : S_ISFIFO(m) ? "a FIFO"
-           : S_ISCHR(m) || S_ISBLK(m) ? "a device"
-           : S_ISSOCK(m) ? "a socket" : "not a regular file";
-}
 
 static enum tte_err
 read_all(int fd, const char *path, size_t size, char **out)
@@ -51,17 +44,11 @@ read_all(int fd, const char *path, size_t size, char **out)
 enum tte_err
 report_read(const char *path, char **data, size_t *len)
 {
-    struct stat sb = {0};
-    /* O_NONBLOCK: opening a FIFO without a writer returns at once. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat sb;
+    const char *why;
+    int fd = tte_open_input(path, &sb, &why);
     if (fd < 0) {
-        log_err("cannot open report '%s': %s", path, strerror(errno));
-        return TTE_E_NOINPUT;
-    }
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        log_err("report '%s' is %s, not a file: not read", path,
-                kind(sb.st_mode));
-        close(fd);
+        log_err("cannot read report '%s': %s", path, why);
         return TTE_E_NOINPUT;
     }
     if (sb.st_size > REPORT_MAX) {

@@ -16,6 +16,7 @@
 #include "smime.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_path.h"
 
 static const char *
 pick(const char *opt, const cJSON *config, const char *key)
@@ -74,20 +75,19 @@ settings_read_secret(const char *path, bool cli, char **out)
 {
     struct stat sb;
     char line[512];
-    /* O_NONBLOCK: opening a FIFO with no writer must not hang; the file
-     * type is checked before anything is read. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    const char *why;
+    int fd = tte_open_input(path, &sb, &why);
     FILE *fp = NULL;
-    if (fd < 0) {
-        log_err("cannot open password file '%s': %s", path, strerror(errno));
+    if (fd < 0 && !strstr(why, "not a regular file")) {
+        log_err("cannot open password file '%s': %s", path, why);
         return cli ? TTE_E_NOINPUT : TTE_E_CONFIG;
     }
-    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+    if (fd >= 0)
         fp = fdopen(fd, "r");
     if (!fp || (sb.st_mode & 077)) {
         if (fp)
             fclose(fp);
-        else
+        else if (fd >= 0)
             close(fd);
         log_err("password file '%s' must be a regular file readable only by "
                 "its owner (chmod 600)", path);

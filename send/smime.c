@@ -29,6 +29,7 @@
 
 #include "smime.h"
 #include "tte_log.h"
+#include "tte_path.h"
 
 struct smime {
     EVP_PKEY *key;
@@ -61,33 +62,28 @@ name(const struct smime_opts *o, const char *opt, const char *key)
 }
 
 static enum tte_err
-missing(const struct smime_opts *o, const char *what, const char *path)
+missing(const struct smime_opts *o, const char *what, const char *path,
+        const char *why)
 {
-    log_err("cannot open %s '%s': %s", what, path,
-            errno ? strerror(errno) : "not a regular file");
+    log_err("cannot read %s '%s': %s", what, path, why);
     ERR_clear_error();
     return o->cli ? TTE_E_NOINPUT : TTE_E_CONFIG;
 }
 
 /* A BIO on path if it is a regular file: a FIFO named as a certificate
- * must not block the run, nor a device feed it for ever. NULL with errno
- * set, or 0 for a file of another type. */
+ * must not block the run, nor a device feed it for ever. NULL with *why
+ * set otherwise. */
 static BIO *
-open_regular(const char *path)
+open_regular(const char *path, const char **why)
 {
-    struct stat sb;
-    errno = 0;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int fd = tte_open_input(path, NULL, why);
     if (fd < 0)
         return NULL;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        errno = 0;
-        return NULL;
-    }
     BIO *b = BIO_new_fd(fd, BIO_CLOSE);
-    if (!b)
+    if (!b) {
+        *why = "out of memory";
         close(fd);
+    }
     return b;
 }
 
@@ -96,9 +92,10 @@ static enum tte_err
 read_certs(const struct smime_opts *o, const char *path, const char *what,
            STACK_OF(X509) *out)
 {
-    BIO *in = open_regular(path);
+    const char *why;
+    BIO *in = open_regular(path, &why);
     if (!in)
-        return missing(o, what, path);
+        return missing(o, what, path, why);
     STACK_OF(X509_INFO) *infos = PEM_X509_INFO_read_bio(in, NULL, NULL, NULL);
     BIO_free(in);
     if (!infos)
@@ -141,9 +138,10 @@ static enum tte_err
 read_key(const struct smime_opts *o, const char *path, const char *pw,
          EVP_PKEY **key)
 {
-    BIO *in = open_regular(path);
+    const char *why;
+    BIO *in = open_regular(path, &why);
     if (!in)
-        return missing(o, "signing key", path);
+        return missing(o, "signing key", path, why);
     *key = PEM_read_bio_PrivateKey(in, NULL, password_cb, (void *)pw);
     BIO_free(in);
     if (!*key) {
@@ -160,9 +158,10 @@ read_key(const struct smime_opts *o, const char *path, const char *pw,
 static enum tte_err
 read_p12(const struct smime_opts *o, const char *pw, struct smime *sm)
 {
-    BIO *in = open_regular(o->p12);
+    const char *why;
+    BIO *in = open_regular(o->p12, &why);
     if (!in)
-        return missing(o, "PKCS#12 file", o->p12);
+        return missing(o, "PKCS#12 file", o->p12, why);
     PKCS12 *p12 = d2i_PKCS12_bio(in, NULL);
     BIO_free(in);
     STACK_OF(X509) *ca = NULL;

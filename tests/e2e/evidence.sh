@@ -233,11 +233,11 @@ ov() { q "$odb" "SELECT verdict || ': ' || coalesce(reason, '') FROM evidence
     WHERE path = '$1'"; }
 same "a link to a PDF is followed" "$(ov "$o/link.pdf")" "ok: "
 same "a dangling link is reported" "$(ov "$o/dangling.pdf")" \
-    "unreadable: cannot open it: No such file or directory"
+    "unreadable: cannot read it: No such file or directory"
 same "a FIFO is reported" "$(ov "$o/fifo.pdf")" \
-    "unreadable: not a regular file but a FIFO"
+    "unreadable: cannot read it: a FIFO, not a regular file"
 same "a device is reported" "$(ov /dev/null)" \
-    "unreadable: not a regular file but a device"
+    "unreadable: cannot read it: a character device, not a regular file"
 # A file its reader may not open: root reads anything, so the run is as
 # nobody then.
 mkdir -p "$TMP/perm" && chmod 777 "$TMP/perm"
@@ -249,7 +249,7 @@ status 65 "a file that cannot be opened: not ok" $as "$TTE_BIN/tte-evidence" \
     -q --db "$TMP/perm/p.db" --app perm --ca "$ca" "$TMP/perm/locked.pdf"
 same "a file that cannot be opened gets its row" \
     "$(q "$TMP/perm/p.db" "SELECT verdict || ': ' || reason FROM evidence")" \
-    "unreadable: cannot open it: Permission denied"
+    "unreadable: cannot read it: Permission denied"
 status 78 "a FIFO as --ca is refused at once" timeout 20 \
     "$TTE_BIN/tte-evidence" --db "$odb" --app odd --ca "$o/fifo.pdf" \
     "$fx/persuratan"

@@ -401,7 +401,7 @@ for r in "$d/report.fifo" /dev/zero "$d"; do
         "$TTE_BIN/tte-send" --db "$db" --config "$d/conf.json" \
         --report "$r" --from pusdatin@bpip.go.id --to info.bsre@bssn.go.id \
         --dry-run "$d/never.eml"
-    grep -q "report '$r' is a" "$TMP/out" && ok "the refusal names '$r'" ||
+    grep -q "report '$r': a" "$TMP/out" && ok "the refusal names '$r'" ||
         not_ok "the refusal names '$r'"
 done
 mkfifo "$d/eml.fifo"
