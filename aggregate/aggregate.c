@@ -37,9 +37,15 @@ static const char *const steps[] = {
     /* Certificates with their unit resolved, judged by their dates: the
      * registry's status is a snapshot at its export date. valid_to is the
      * last day of validity (not_after, or the day of a dated revocation
-     * or suspension); active = validity overlaps the period and it was
-     * not revoked or suspended before the period began. */
-    "CREATE TEMP TABLE rc AS SELECT c.*, COALESCE(u.name, c.unit) AS uname,"
+     * or suspension); in_period = validity overlaps the period and it was
+     * not revoked or suspended before the period began; active = could be
+     * used in the period: a revocation or suspension without its date
+     * may have come before any day of it, so such a certificate is
+     * counted apart (agg_action.undated), never as active. */
+    "CREATE TEMP TABLE rc AS SELECT x.*, x.in_period AND NOT ("
+    " COALESCE(x.status, '') IN ('REVOKE', 'SUSPEND')"
+    " AND x.status_since IS NULL) AS active FROM ("
+    "SELECT c.*, COALESCE(u.name, c.unit) AS uname,"
     " CASE WHEN c.status IN ('REVOKE', 'SUSPEND')"
     "  AND c.status_since IS NOT NULL AND (c.not_after IS NULL"
     "  OR c.status_since < c.not_after) THEN c.status_since"
@@ -51,9 +57,9 @@ static const char *const steps[] = {
     "   AND COALESCE(c.status, 'ISSUE') IN ('ISSUE', 'RENEW')))"
     "  AND NOT (c.status IN ('REVOKE', 'SUSPEND') AND"
     "   COALESCE(c.status_since, c.snapshot_date, '9999') < :first_day))"
-    "  AS active"
+    "  AS in_period"
     " FROM certificates c LEFT JOIN unit_alias a ON a.alias = lower(c.unit)"
-    " LEFT JOIN units u ON u.code = a.code",
+    " LEFT JOIN units u ON u.code = a.code) x",
     "CREATE INDEX temp.rc_id ON rc(id)",
     "CREATE INDEX temp.rc_nik ON rc(nik)",
     "CREATE INDEX temp.rc_nip ON rc(nip)",
@@ -282,7 +288,7 @@ static const char *const steps[] = {
     "   AND rc.not_after > :last_day"
     "   AND rc.not_after <= date(:last_day, '+90 days')) AS expiring,"
     "  (rc.status IN ('REVOKE', 'SUSPEND') AND rc.status_since IS NULL"
-    "   AND (rc.active OR COALESCE(u.ok + u.fail, 0) > 0)) AS undated,"
+    "   AND (rc.in_period OR COALESCE(u.ok + u.fail, 0) > 0)) AS undated,"
     "  (rc.active AND COALESCE(rc.status, 'ISSUE') IN ('ISSUE', 'RENEW')"
     "   AND COALESCE(u.ok + u.fail, 0) = 0) AS unused"
     " FROM rc LEFT JOIN (SELECT cert_id, sum(ok) AS ok, sum(fail) AS fail"

@@ -5,6 +5,7 @@
 #include "tte_config.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_statement.h"
 #include "tte_summary.h"
 #include "tte_alloc.h"
 #include "tte_buf.h"
@@ -68,9 +69,10 @@ static const char q_action[] =
     "SELECT count(*) FROM agg_action WHERE period = ?1";
 static const char q_apps[] =
     "SELECT count(*) FROM agg_app WHERE period = ?1 AND ok + fail > 0";
-static const char q_nofooter[] =
-    "SELECT count(*) FROM agg_app WHERE period = ?1 AND ok + fail > 0"
-    " AND COALESCE(footer_statement, 0) = 0";
+/* Pasal 4(1)j as the report states it: evidence first (app_statement). */
+static const char q_unproven[] =
+    "SELECT count(*) FROM app_statement WHERE period = ?1 AND uses > 0"
+    " AND status <> 'terbukti'";
 static const char q_verif[] = "SELECT count(*) FROM verifikator";
 static const char q_rejected[] =
     "SELECT COALESCE(sum(rejected), 0) FROM agg_quality WHERE period = ?1";
@@ -112,7 +114,7 @@ warnings(sqlite3 *db, const char *period, const cJSON *config)
     long long verif = figure(db, period, q_verif);
     long long rejected = figure(db, period, q_rejected);
     long long unknown = figure(db, period, q_unknown);
-    long long nofooter = figure(db, period, q_nofooter);
+    long long unproven = figure(db, period, q_unproven);
     bool placeholder = tte_official_placeholder(config) != NULL;
 
     if (placeholder)
@@ -124,23 +126,61 @@ warnings(sqlite3 *db, const char *period, const cJSON *config)
     if (rejected > 0)
         log_warn("%lld rows were rejected: see Kualitas Data and v_rejects",
                  rejected);
-    if (nofooter > 0)
-        log_warn("%lld applications in use lack the Pasal 4(1)j statement:"
-                 " see Per Aplikasi", nofooter);
+    if (unproven > 0)
+        log_warn("%lld applications in use without the Pasal 4(1)j "
+                 "statement proven by sample documents: see Per Aplikasi",
+                 unproven);
     if (unknown > 0) {
         log_warn("%lld units are not in the units registry:", unknown);
         unknown_units(db, period);
     }
     return placeholder + (verif >= 0 && verif < 2) + (rejected > 0) +
-           (nofooter > 0) + (unknown > 0);
+           (unproven > 0) + (unknown > 0);
+}
+
+/* Each application in use that is not "terbukti", with its status in the
+ * summary's words and the registry's claim where nothing was checked. */
+static void
+statement_apps(sqlite3 *db, const char *period)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT app, status, checked, failed,"
+                           " registered, footer_statement FROM app_statement"
+                           " WHERE period = ?1 AND uses > 0"
+                           " AND status <> 'terbukti' ORDER BY uses DESC, app",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        struct tte_buf b;
+        const char *app = (const char *)sqlite3_column_text(st, 0);
+        const char *status = (const char *)sqlite3_column_text(st, 1);
+        tte_buf_init(&b);
+        tte_buf_add_escaped(&b, app ? app : "", app ? strlen(app) : 0);
+        if (status && strcmp(status, "tidak terbukti") == 0)
+            fprintf(stderr, "%s:     %s: not proven (%d of %d samples "
+                    "fail)\n", tte_progname(), b.data ? b.data : "",
+                    sqlite3_column_int(st, 3), sqlite3_column_int(st, 2));
+        else
+            fprintf(stderr, "%s:     %s: not checked (0 samples; registry "
+                    "says %s)\n", tte_progname(), b.data ? b.data : "",
+                    sqlite3_column_int(st, 4) == 0 ? "not registered"
+                    : sqlite3_column_int(st, 5) == 1 ? "present" : "absent");
+        tte_buf_free(&b);
+    }
+    sqlite3_finalize(st);
 }
 
 int
 tte_summary(sqlite3 *db, const char *period, const cJSON *config)
 {
     long long apps = figure(db, period, q_apps);
-    long long nofooter = figure(db, period, q_nofooter);
     long long verif = figure(db, period, q_verif);
+    long long unproven;
+
+    /* A database whose evidence table is older leaves the figure "?". */
+    (void)tte_statement_view(db);
+    unproven = figure(db, period, q_unproven);
 
     fprintf(stderr, "%s: summary of %s\n", tte_progname(), period);
     line("events", figure(db, period, q_events));
@@ -151,9 +191,15 @@ tte_summary(sqlite3 *db, const char *period, const cJSON *config)
     line("people (active signers)", figure(db, period, q_people));
     line("active certificates", figure(db, period, q_certs));
     line("certificates needing action", figure(db, period, q_action));
-    fprintf(stderr, "%s:   %-28s %s (%lld of %lld applications in use "
-            "without it)\n", tte_progname(), "Pasal 4(1)j statement",
-            nofooter == 0 ? "ok" : "MISSING", nofooter, apps);
+    {
+        char a[32], b[32];
+        fprintf(stderr, "%s:   %-28s %s (%s of %s applications in use not "
+                "proven by sample documents)\n", tte_progname(),
+                "Pasal 4(1)j statement",
+                unproven == 0 ? "ok" : unproven < 0 ? "?" : "NOT PROVEN",
+                num(unproven, a, sizeof a), num(apps, b, sizeof b));
+    }
+    statement_apps(db, period);
     fprintf(stderr, "%s:   %-28s %s (%lld verifikator)\n", tte_progname(),
             "Pasal 4(1)l verifikator", verif >= 2 ? "ok" : "FEWER THAN TWO",
             verif);

@@ -71,6 +71,9 @@ table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
         chart_axis_set_crossing_max(cat_axis);
     }
     chart_axis_set_num_format(val_axis, "[$-421]#,##0");
+    /* Counts: a value axis starting above zero makes small differences
+     * look large. */
+    chart_axis_set_min(val_axis, 0);
     chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
     lxw_chart_options opt = {.x_offset = 0, .y_offset = 4};
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(spec, "width");

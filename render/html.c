@@ -50,6 +50,9 @@ static const char css[] =
     "padding:.15em 1.5em .15em 0;vertical-align:top;min-width:12em}\n"
     "table.pairs td{padding:.15em 0;vertical-align:top;"
     "overflow-wrap:anywhere}\n"
+    "table.pairs td.missing{color:#b00000;font-weight:bold}\n"
+    "table.pairs td.sign{height:5em;min-width:16em;"
+    "border-bottom:1px solid #333}\n"
     "@media (max-width:40em){table.pairs th{min-width:0;"
     "padding-right:.8em}}\n"
     "table.data th,table.data td{border:1px solid #b4bccc;"
@@ -316,7 +319,9 @@ pair(void *ctx, const struct render_pair *p)
         tte_buf_adds(&h->b, "<td class=\"n\">");
         html_count(&h->b, p->number, false);
     } else {
-        tte_buf_adds(&h->b, "<td class=\"t\">");
+        tte_buf_adds(&h->b, p->missing ? "<td class=\"t missing\">"
+                            : p->height > 0 ? "<td class=\"t sign\">"
+                                            : "<td class=\"t\">");
         html_text(h, p->text);
     }
     tte_buf_adds(&h->b, "</td></tr>\n");

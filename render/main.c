@@ -300,6 +300,7 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
                  "(%s); fill in official.name, official.nip and "
                  "official.position before the report is sent", why);
     r->db_path = o->db_path;
+    render_agency_unit(r);
     err = render_set_budget(r);
     if (!err)
         err = o->html ? render_html(r, *out) : render_workbook(r, *out);

@@ -42,6 +42,7 @@ render_sql_prepare(const struct render_at *at, const char *sql,
         {":period", r->period},
         {":year", tte_vars_get(&r->vars, "year")},
         {":quarter", tte_vars_get(&r->vars, "quarter")},
+        {":as_of", r->as_of_day},
     };
     const char *tail = NULL;
     if (sqlite3_prepare_v2(r->db, sql, -1, out, &tail) != SQLITE_OK) {
@@ -87,7 +88,11 @@ render_sql_when(const struct render_at *at, const cJSON *b, bool *on)
     const char *when = tte_json_str(b, "when", NULL);
     sqlite3_stmt *st;
     *on = true;
-    if (!when)
+    /* A preview is not for signing: no approval block. */
+    if (at->r->preview &&
+        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "approval")))
+        *on = false;
+    if (!when || !*on)
         return TTE_OK;
     enum tte_err err = render_sql_scalar(at, when, &st);
     if (err)
@@ -230,10 +235,26 @@ pair_value(const struct render *r, sqlite3_stmt *st, int col,
     p->text = v;
 }
 
+/* An empty value of a block with a "missing" mark shows the mark (the
+ * cell is to be filled in); a "signature" row stays empty, tall enough
+ * for a wet or electronic signature. */
+static void
+pair_fill(const cJSON *row, const char *missing, struct render_pair *p)
+{
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "signature"))) {
+        p->height = RENDER_SIGNATURE_HEIGHT;
+        return;
+    }
+    if (missing && *missing && (!p->text || !*p->text)) {
+        p->text = missing;
+        p->missing = true;
+    }
+}
+
 /* One of a pairs block's "rows": a query's value or a template text. */
 static enum tte_err
 pair_row(const struct render_at *at, const cJSON *row, const char *format,
-         render_pair_fn *fn, void *ctx)
+         const char *missing, render_pair_fn *fn, void *ctx)
 {
     char *label = render_expand(at->r, tte_json_str(row, "label", ""));
     const char *sql = tte_json_str(row, "query", NULL);
@@ -253,6 +274,7 @@ pair_row(const struct render_at *at, const cJSON *row, const char *format,
     } else {
         char *t = render_expand(at->r, tte_json_str(row, "value", ""));
         p.text = t;
+        pair_fill(row, missing, &p);
         fn(ctx, &p);
         free(t);
     }
@@ -266,6 +288,7 @@ render_pairs(const struct render_at *at, const cJSON *b, render_pair_fn *fn,
 {
     const char *format = tte_json_str(b, "format", NULL);
     const char *sql = tte_json_str(b, "query", NULL);
+    const char *missing = tte_json_str(b, "missing", NULL);
     const cJSON *row;
     sqlite3_stmt *st;
     enum tte_err err;
@@ -275,7 +298,7 @@ render_pairs(const struct render_at *at, const cJSON *b, render_pair_fn *fn,
         bool on;
         err = render_sql_when(at, row, &on);
         if (!err && on)
-            err = pair_row(at, row, format, fn, ctx);
+            err = pair_row(at, row, format, missing, fn, ctx);
         if (err)
             return err;
     }

@@ -12,6 +12,7 @@
 #include "tte_hash.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "tte_statement.h"
 #include "tte_time.h"
 
 #define COUNT_FORMAT "[$-421]#,##0"
@@ -74,6 +75,10 @@ formats_init(struct render *r)
     /* A change against last year carries its sign. */
     f->change = new_format(wb, false, 0, CHANGE_FORMAT);
     format_set_border(f->change, LXW_BORDER_THIN);
+    f->missing = new_format(wb, true, 0, NULL);
+    format_set_font_color(f->missing, LXW_COLOR_RED);
+    format_set_border(f->missing, LXW_BORDER_THIN);
+    format_set_text_wrap(f->missing);
     f->total_change = new_format(wb, true, 0, CHANGE_FORMAT);
     format_set_border(f->total_change, LXW_BORDER_THIN);
     format_set_top(f->total_change, LXW_BORDER_DOUBLE);
@@ -124,7 +129,12 @@ load_codes(struct render *r)
     static const char *const codes[] = {"code", "meaning", "remedy"};
     static const char *const statuses[] = {"code", "label"};
     enum tte_err err = load_list(r, "codes", "tpl_codes", codes, 3);
-    return err ? err : load_list(r, "statuses", "tpl_status", statuses, 2);
+    if (!err)
+        err = load_list(r, "statuses", "tpl_status", statuses, 2);
+    /* Verdict labels before the view that names them. */
+    if (!err)
+        err = load_list(r, "verdicts", "tpl_verdict", statuses, 2);
+    return err ? err : tte_statement_view(r->db);
 }
 
 static enum tte_err
@@ -263,6 +273,10 @@ render_begin(struct render *r)
     enum tte_err err = check_aggregated(r, &end);
     if (!err)
         err = load_codes(r);
+    if (!err)
+        err = render_sql_dates(r);
+    if (!err)
+        render_official_vars(r);
     if (!err)
         r->period_end = end;
     return err;

@@ -56,6 +56,7 @@ struct formats {
     lxw_format *title, *section, *note, *warning, *preview, *label;
     lxw_format *header, *text, *count, *total_text, *total_count;
     lxw_format *change, *total_change;
+    lxw_format *missing;        /* a value still to be filled in */
 };
 
 struct render {
@@ -75,6 +76,7 @@ struct render {
     double deadline;            /* monotonic seconds; queries stop after */
     int budget_s;
     bool timed_out;
+    char as_of_day[16];         /* --as-of's day in the zone, for :as_of */
 };
 
 /* limits.c: the time the template's queries may take in all
@@ -94,9 +96,20 @@ bool render_sql_tail_empty(sqlite3 *db, const char *tail);
 void render_header_fit(char *text, const char *what);
 /* True when a column's header or SQL name says it holds NIKs. */
 bool render_nik_column(const char *header, const char *name);
+/* official.c: sets {official_name}, {official_nip} and
+ * {official_position}, a placeholder left empty. */
+void render_official_vars(struct render *r);
+/* sql_date.c: the SQL function tte_date(text), a date in the template's
+ * words, and the as-of day bound as :as_of. */
+enum tte_err render_sql_dates(struct render *r);
+/* unit_name.c: sets {agency_unit}, the configuration's agency.unit as
+ * the units registry names it, warning when the two differ or the
+ * registry does not know it. */
+void render_agency_unit(struct render *r);
 /* render.c: checks that the period is aggregated (its end in
- * r->period_end) and loads the template's lists (tpl_codes, tpl_status)
- * for its queries: what every output does first. */
+ * r->period_end) and loads the template's lists (tpl_codes, tpl_status,
+ * tpl_verdict), the Pasal 4(1)j view app_statement, tte_date() and the
+ * official's texts for its queries: what every output does first. */
 enum tte_err render_begin(struct render *r);
 /* render.c: writes the workbook to out, atomically. */
 enum tte_err render_workbook(struct render *r, const char *out);
@@ -157,6 +170,9 @@ struct render_text {
 const char *render_cell_text(const struct render *r, const cJSON *col,
                              sqlite3_stmt *st, int c,
                              struct render_text *out);
+/* Points of a pairs row marked "signature": room to sign by hand or to
+ * place an electronic signature. */
+#define RENDER_SIGNATURE_HEIGHT 48.0
 /* One label-value row of a pairs block: a count (is_number) or a text,
  * dates formatted; label and text are valid during the callback only. */
 struct render_pair {
@@ -164,6 +180,8 @@ struct render_pair {
     const char *text;
     double number;
     bool is_number;
+    bool missing;               /* text is the block's "missing" mark */
+    double height;              /* points the row takes at least, or 0 */
 };
 typedef void render_pair_fn(void *ctx, const struct render_pair *p);
 /* A pairs block's rows (those whose "when" holds), then its query's, to

@@ -218,7 +218,12 @@ pairs_height(struct sheet *s, const cJSON *b)
     cJSON_ArrayForEach(row, rows) {
         char *label = sheet_expand(s, tte_json_str(row, "label", ""));
         char *value = sheet_expand(s, tte_json_str(row, "value", ""));
-        h += pair_height(s, label, value);
+        double ph = pair_height(s, label, value);
+        /* A signature row is tall: it stays with its block. */
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "signature"))
+            && ph < RENDER_SIGNATURE_HEIGHT)
+            ph = RENDER_SIGNATURE_HEIGHT;
+        h += ph;
         free(label);
         free(value);
         n++;
@@ -275,11 +280,13 @@ pair_write(void *ctx, const struct render_pair *p)
 {
     struct sheet *s = ctx;
     put_text(s, s->row, 0, p->label, s->r->fmt.label, true);
+    double h = pair_height(s, p->label, p->is_number ? "" : p->text);
     if (p->is_number)
         put_number(s, s->row, 1, p->number, s->r->fmt.count);
     else
-        put_text(s, s->row, 1, p->text, s->r->fmt.text, true);
-    sheet_next_row(s, pair_height(s, p->label, p->is_number ? "" : p->text));
+        put_text(s, s->row, 1, p->text,
+                 p->missing ? s->r->fmt.missing : s->r->fmt.text, true);
+    sheet_next_row(s, h > p->height ? h : p->height);
 }
 
 static enum tte_err

@@ -258,8 +258,8 @@ template_validate(const cJSON *tpl, const char *path)
     if (want_string(&c, pv, "mark_ended", false))
         return TTE_E_CONFIG;
     c.key[0] = '\0';
-    static const char *const lists[] = {"codes", "statuses"};
-    for (size_t i = 0; i < 2; i++) {
+    static const char *const lists[] = {"codes", "statuses", "verdicts"};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         const cJSON *l = cJSON_GetObjectItemCaseSensitive(tpl, lists[i]);
         snprintf(c.key, sizeof c.key, "%s", lists[i]);
         if (l && !cJSON_IsArray(l))

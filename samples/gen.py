@@ -207,8 +207,15 @@ class World:
             if person["certs"] else None
 
     def active_cert(self, c, first, last):
-        """Sertifikat Aktif: validity overlaps the period and not revoked
-        or suspended before it began."""
+        """Sertifikat Aktif: could be used in the period; a revocation or
+        suspension without its date is counted apart, never as active."""
+        if c["status"] in ("REVOKE", "SUSPEND") and not c["status_since"]:
+            return False
+        return self.in_period(c, first, last)
+
+    def in_period(self, c, first, last):
+        """Validity overlaps the period and not revoked or suspended
+        before it began."""
         if c["not_before"] > last or c["not_after"] < first:
             return False
         since = c["status_since"] or (self.snapshot if c["status"] in
@@ -678,10 +685,12 @@ def expected_period(world, events, year, quarter):
         used = n["ok"] + n["fail"]
         active = world.active_cert(c, first, last_day)
         reasons = []
+        undated = world.in_period(c, first, last_day) and \
+            c["status"] in ("REVOKE", "SUSPEND") and not c["status_since"]
         if n["invalid_ok"] + n["invalid_fail"]:
             reasons.append("invalid")
         if c["status"] in ("REVOKE", "SUSPEND") and not c["status_since"] \
-                and (active or used):
+                and (undated or used):
             reasons.append("undated")
         if c["status"] not in ("REVOKE", "SUSPEND") and \
                 last_day < c["not_after"] <= d_add(last_day, 90):
@@ -698,6 +707,8 @@ def expected_period(world, events, year, quarter):
             "action": action,
             "signers_active": len(people),
             "certs_active": sum(u["certs_active"] for u in units.values()),
+            "certs_undated": sum("undated" in a["reasons"]
+                                 for a in action.values()),
             "unknown_signers": len(unknown),
             "unknown_signer_events": sum(unknown.values()),
             "registry_date": date_id(world.snapshot),

@@ -11,6 +11,8 @@ rm -rf "$tmp"
 mkdir -p "$tmp"
 passed=0
 failed=0
+# e2e scripts must declare how many checks they run (plan N, lib.sh).
+need_plan=0
 export CMOCKA_MESSAGE_OUTPUT=TAP
 # Leak checks on; abort on the first UBSan report.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
@@ -27,7 +29,23 @@ run() {
     rc=$?
     p=$(grep -c '^ok ' "$log")
     f=$(grep -c '^not ok ' "$log")
+    why=
     if test "$rc" != 0 && test "$f" = 0; then f=1; fi
+    # A check can vanish three ways: a Python block that raises (its
+    # remaining prints never happen), a script that stops early, a script
+    # that prints nothing. Each is a failure of its own.
+    tb=$(grep -c '^Traceback (most recent call last):' "$log")
+    if test "$tb" != 0; then f=$((f + tb)); why="$why; $tb Python traceback(s)"; fi
+    plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$log" |
+        awk '{ s += $1 } END { print s + 0 }')
+    ran=$(($(grep -c '^ok ' "$log") + $(grep -c '^not ok ' "$log")))
+    if test "$ran" = 0; then
+        f=$((f + 1)); why="$why; printed no checks"
+    elif test "$need_plan" = 1 && test "$plan" = 0; then
+        f=$((f + 1)); why="$why; declares no plan"
+    elif test "$plan" != 0 && test "$plan" != "$ran"; then
+        f=$((f + 1)); why="$why; ran $ran checks, planned $plan"
+    fi
     passed=$((passed + p))
     failed=$((failed + f))
     if test "$f" = 0; then
@@ -37,7 +55,7 @@ run() {
         rm -f "$log"
         test -n "$scratch" && rm -rf "$scratch"
     else
-        echo "FAIL $label ($p passed, $f failed; exit $rc)"
+        echo "FAIL $label ($p passed, $f failed; exit $rc$why)"
         grep -v '^ok ' "$log" | head -40 | sed 's/^/    /'
     fi
 }
@@ -50,8 +68,10 @@ suite() {
     for t in tests/e2e/*.sh; do
         case $t in */lib.sh|*/office.sh) continue ;; esac
         name=$(basename "$t" .sh)
+        need_plan=1
         run "$kind e2e $name" "$tmp/$kind-$name" \
             env TMP="$tmp/$kind-$name" TTE_BIN="$bin" sh "$t"
+        need_plan=0
     done
 }
 
@@ -77,8 +97,10 @@ if command -v mandoc >/dev/null 2>&1 && ls man/*.[15] >/dev/null 2>&1; then
     run "man pages lint" "" sh tests/lint-man.sh
 fi
 if command -v libreoffice >/dev/null 2>&1; then
+    need_plan=1
     run "office" "$tmp/office" \
         env TTE_BIN=bin TMP="$tmp/office" sh tests/e2e/office.sh
+    need_plan=0
 fi
 
 echo "$passed passed, $failed failed"

@@ -33,8 +33,8 @@ def ringkas(path, expected):
     people and certificates."""
     got = cells(path)
     e = json.load(open(expected))["year_counts"]
-    want = (("Penandatangan aktif (orang)", e["signers_active"]),
-            ("Sertifikat aktif", e["certs_active"]),
+    want = (("Penandatangan Aktif (orang)", e["signers_active"]),
+            ("Sertifikat Aktif", e["certs_active"]),
             ("Sertifikat perlu tindakan", len(e["action"])))
     return report([(got.get(label) == n,
                     "ringkas: %s = %s (got %s)" % (label, n, got.get(label)))

@@ -26,7 +26,8 @@ ws = wb["Per Aplikasi"]
 rows = {r[0]: r for r in ws.iter_rows(values_only=True)}
 print("ok - app without the 4(1)j statement is flagged" if
       "Tidak ada" in (rows["sipeg"][4] or "") else "not ok - sipeg 4(1)j")
-print("ok - app with the statement says so" if rows["srikandi"][4] == "Ada"
+print("ok - app with the statement says so" if (rows["srikandi"][4] or
+      "").endswith("keterangan dari registri aplikasi: Ada")
       else "not ok - srikandi 4(1)j")
 warn = any("PERINGATAN" in str(v) for r in wb["Verifikator"].iter_rows(
     values_only=True) for v in r if v)
