@@ -10,8 +10,92 @@
 #include "tte_json.h"
 #include "tte_log.h"
 
+/* The chart's size in pixels: the template's, no wider than the
+ * printed page, so that it is not cut at its edge. */
+double
+chart_room(const struct sheet *s)
+{
+    /* A chart is placed in Excel's pixels (7 a width unit) and printed
+     * in LibreOffice's (7.4 a unit); the column it ends in prints whole:
+     * a spreadsheet column's width (72 pixels) kept free, or the page
+     * would spill sideways. */
+    return s->page_w / 0.75 * 7.0 / 7.4 - 72;
+}
+
+double
+chart_width(const cJSON *spec)
+{
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(spec, "width");
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(spec, "height");
+    /* Both or neither. */
+    return cJSON_IsNumber(w) && cJSON_IsNumber(h) ? w->valuedouble : 480;
+}
+
+static void
+chart_size(const struct sheet *s, const cJSON *spec, double *width,
+           double *height)
+{
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(spec, "width");
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(spec, "height");
+    *width = chart_width(spec);
+    *height = cJSON_IsNumber(w) && cJSON_IsNumber(h) ? h->valuedouble : 288;
+    if (s->chart_grow > 0)
+        *width *= s->chart_grow;
+    if (*width > chart_room(s))
+        *width = chart_room(s);
+}
+
+/* Where the chart goes: on rows of its own below the table, whole on one
+ * page; "beside" puts it to the right of the chart before, on the same
+ * rows, when the page has room. Returns the x offset; *rows_out the
+ * rows it took (0 beside). */
+static double
+chart_place(struct sheet *s, const cJSON *spec, double width, double height,
+            int *rows_out)
+{
+    int rows = (int)ceil((height * 0.75 + 8) / 15.0);
+    bool beside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec,
+                                                                 "beside"))
+                  && s->chart_rows && s->chart_x + width <= chart_room(s) + 1;
+    double x = s->chart_x;
+    *rows_out = 0;
+    if (!beside) {
+        sheet_need_space(s, rows * 15.0);
+        s->chart_row = s->row;
+        s->chart_rows = rows;
+        x = 0;
+        *rows_out = rows;
+    }
+    s->chart_x = x + width + 10;
+    return x;
+}
+
+static enum tte_err
+chart_draw(struct sheet *s, const struct table *t, const cJSON *spec,
+           const lxw_chart_options *opt);
+
 enum tte_err
 table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
+{
+    double width, height;
+    int rows;
+
+    if (t->last < t->first || s->measure)
+        return TTE_OK;
+    chart_size(s, spec, &width, &height);
+    double x = chart_place(s, spec, width, height, &rows);
+    lxw_chart_options opt = {.x_offset = (int32_t)x, .y_offset = 4,
+                             .x_scale = width / 480.0,
+                             .y_scale = height / 288.0};
+    enum tte_err err = s->dry ? TTE_OK : chart_draw(s, t, spec, &opt);
+    for (int i = 0; i < rows; i++)
+        sheet_next_row(s, 15);
+    return err ? err : s->err;
+}
+
+static enum tte_err
+chart_draw(struct sheet *s, const struct table *t, const cJSON *spec,
+           const lxw_chart_options *opt)
 {
     const char *type = tte_json_str(spec, "type", "column");
     uint8_t kind = strcmp(type, "line") == 0  ? LXW_CHART_LINE
@@ -20,9 +104,8 @@ table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
     const cJSON *cat = cJSON_GetObjectItemCaseSensitive(spec, "categories");
     const cJSON *v;
     lxw_chart *chart;
+    int nseries = 0;
 
-    if (t->last < t->first || s->measure)
-        return TTE_OK;
     chart = workbook_add_chart(s->r->wb, kind);
     if (!chart) {
         log_err("%s: sheet '%s': workbook_add_chart failed", s->r->tpl_path,
@@ -31,7 +114,17 @@ table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
     }
     char *title = sheet_expand(s, tte_json_str(spec, "title", ""));
     chart_title_set_name(chart, title);
+    lxw_col_t cat_col = t->at[cat->valueint];
+    const bool *used = s->cols[s->block].used;
+    bool some = false;
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "series"))
+        some |= used[v->valueint];
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "series")) {
+        /* A series with no value (last year not collected) would only
+         * take room in the legend. */
+        if (t->hide[v->valueint] || (some && !used[v->valueint]))
+            continue;
+        lxw_col_t col = t->at[v->valueint];
         lxw_chart_series *ser = chart_add_series(chart, NULL, NULL);
         if (!ser) {
             log_err("%s: sheet '%s': chart_add_series failed",
@@ -39,14 +132,11 @@ table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
             free(title);
             return TTE_E_CANTCREAT;
         }
-        chart_series_set_categories(ser, s->name, t->first,
-                                    (lxw_col_t)cat->valueint, t->last,
-                                    (lxw_col_t)cat->valueint);
-        chart_series_set_values(ser, s->name, t->first,
-                                (lxw_col_t)v->valueint, t->last,
-                                (lxw_col_t)v->valueint);
-        chart_series_set_name_range(ser, s->name, t->header_row,
-                                    (lxw_col_t)v->valueint);
+        chart_series_set_categories(ser, s->name, t->first, cat_col,
+                                    t->last, cat_col);
+        chart_series_set_values(ser, s->name, t->first, col, t->last, col);
+        chart_series_set_name_range(ser, s->name, t->header_row, col);
+        nseries++;
     }
     /* Axis titles; a bar chart lists its categories top-down, in the
      * table's order. */
@@ -74,49 +164,21 @@ table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
     /* Counts: a value axis starting above zero makes small differences
      * look large. */
     chart_axis_set_min(val_axis, 0);
-    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_offset = 0, .y_offset = 4};
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(spec, "width");
-    const cJSON *h = cJSON_GetObjectItemCaseSensitive(spec, "height");
-    double height = 288, width = 480;
-    if (cJSON_IsNumber(w) && cJSON_IsNumber(h)) {
-        width = w->valuedouble;
-        height = h->valuedouble;
-    }
-    /* No wider than the sheet's columns (in Excel's pixels: 7 a unit
-     * and 5 of padding), so the chart is not cut at the page's edge. */
-    double room = 0;
-    for (lxw_col_t c = 0; c < s->ncols; c++)
-        room += s->colw[c] * 7 + 5;
-    if (width > room)
-        width = room;
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "beside")) &&
-        s->chart_rows && s->chart_x + width > room)
-        s->chart_rows = 0;      /* no room beside: below instead */
-    opt.x_scale = width / 480.0;
-    opt.y_scale = height / 288.0;
-    /* On rows of its own below the table, whole on one page; "beside"
-     * puts it to the right of the chart before, on the same rows. */
-    int rows = (int)ceil((height * 0.75 + 8) / 15.0);
-    bool beside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec,
-                                                                 "beside"))
-                  && s->chart_rows;
-    if (beside) {
-        opt.x_offset = (int32_t)s->chart_x;
-        if (rows > s->chart_rows)
-            rows = s->chart_rows;
-    } else {
-        sheet_need_space(s, rows * 15.0);
-        s->chart_row = s->row;
-        s->chart_x = 0;
-        s->chart_rows = rows;
-    }
+    /* Smaller titles and legend than the spreadsheet's defaults: the
+     * plot takes the room (libxlsxwriter 1.1.4 cannot place it). */
+    lxw_chart_font head = {.size = 11, .bold = LXW_TRUE};
+    lxw_chart_font label = {.size = 9};
+    chart_title_set_name_font(chart, &head);
+    chart_axis_set_name_font(cat_axis, &label);
+    chart_axis_set_name_font(val_axis, &label);
+    chart_legend_set_font(chart, &label);
+    /* One series: the axis title names it; no legend under the plot. */
+    chart_legend_set_position(chart, nseries > 1 ? LXW_CHART_LEGEND_BOTTOM
+                                                 : LXW_CHART_LEGEND_NONE);
+    lxw_chart_options o = *opt;
     sheet_lxw_ok(s, worksheet_insert_chart_opt(s->ws, s->chart_row, 0,
-                                               chart, &opt),
+                                               chart, &o),
                  s->chart_row, 0, "worksheet_insert_chart");
-    s->chart_x += width + 10;
-    for (int i = 0; !beside && i < rows; i++)
-        sheet_next_row(s, 15);
     free(title);
     free(xt);
     free(yt);

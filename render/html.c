@@ -28,7 +28,7 @@ static const char css[] =
     "header.doc,footer.doc{background:#1f3864;color:#fff;"
     "padding:.5em 1em}\n"
     "header.doc p,footer.doc p{margin:0}\n"
-    "main{max-width:76em;margin:0 auto;padding:0 .6em}\n"
+    "main{max-width:80em;margin:0 auto;padding:0 .6em}\n"
     "nav.toc ol{margin:.6em 0;padding-left:1.6em;columns:14em}\n"
     "nav.toc a{color:#1f3864}\n"
     "section.sheet{background:#fff;border:1px solid #d0d5dd;"
@@ -58,9 +58,18 @@ static const char css[] =
     "table.data th,table.data td{border:1px solid #b4bccc;"
     "padding:.25em .5em;vertical-align:top}\n"
     "table.data thead th{background:#d9e1f2;text-align:left}\n"
-    "table.data td.t{min-width:8em;max-width:30em}\n"
+    "table.data td.t{min-width:4em;max-width:22em}\n"
+    /* A long value without spaces (serial number, file name) breaks
+     * anywhere rather than widen the table past the screen. */
+    "table.data td.id{overflow-wrap:anywhere;min-width:5em;max-width:9em}\n"
+    "table.data td.nik{white-space:nowrap}\n"
+    "table.data td.w{min-width:11em}\n"
+    "table.wide{font-size:.87em}\n"
     ".n{text-align:right;font-variant-numeric:tabular-nums}\n"
     "td.n{white-space:nowrap}\n"
+    /* Counts as narrow as their header's longest word: the width goes
+     * to the names. */
+    "table.data th.n{width:1%}\n"
     "tr.total td{font-weight:bold;border-top:3px double #333}\n"
     "td.empty{font-style:italic}\n"
     "figure.chart{margin:1em 0}\n"
@@ -72,7 +81,29 @@ static const char css[] =
     ".charts{display:flex;flex-wrap:wrap;gap:1em}\n"
     "svg .grid{stroke:#dde1e8}\n"
     "svg .axis{stroke:#555}\n"
-    "@page{size:A4 landscape;margin:10mm}\n"
+    /* A narrow screen shows each row as a card, every value named by its
+     * column (data-label); a chart keeps its size and scrolls, so that
+     * its labels stay readable. */
+    "@media screen and (max-width:40em){\n"
+    "main{padding:0 .3em}\n"
+    "section.sheet{padding:.3em .5em .6em}\n"
+    ".scroll{overflow-x:visible}\n"
+    "table.data thead{display:none}\n"
+    "table.data,table.data tbody,table.data tr,table.data td{display:block}\n"
+    "table.data tr{border:1px solid #b4bccc;border-radius:3px;"
+    "margin:.5em 0;padding:.25em .5em}\n"
+    "table.data tr:nth-child(odd){background:#f7f8fa}\n"
+    "table.data th,table.data td{border:0;padding:.1em 0}\n"
+    "table.data td.t,table.data td.id{min-width:0;max-width:none}\n"
+    "table.data td.n{text-align:left}\n"
+    "table.data td:empty{display:none}\n"
+    "table.data td[data-label]::before{content:attr(data-label) \": \";"
+    "font-weight:bold;color:#333}\n"
+    "tr.total td{border-top:0}\n"
+    "tr.total{border-top:3px double #333}\n"
+    "figure.chart{overflow-x:auto}\n"
+    "figure.chart svg{max-width:none}\n"
+    "}\n"
     "@media print{\n"
     "body{background:#fff;font-size:8.5pt}\n"
     "nav.toc{display:none}\n"
@@ -82,7 +113,7 @@ static const char css[] =
     "section.sheet:first-of-type{break-before:auto}\n"
     ".scroll{overflow:visible}\n"
     "table.data{width:100%}\n"
-    "table.data td.t{min-width:0;max-width:none}\n"
+    "table.data td.t,table.data td.id{min-width:0;max-width:none}\n"
     "table.data th,table.data td{overflow-wrap:break-word;"
     "padding:.15em .3em}\n"
     "table.wide{font-size:7.5pt}\n"
@@ -217,6 +248,9 @@ doc_begin(struct html *h)
     html_text(h, title);
     tte_buf_adds(b, "</title>\n<style>\n");
     tte_buf_adds(b, css);
+    char *footer = render_expand(r, tte_json_str(r->tpl, "footer", ""));
+    html_page_boxes(b, x, footer);
+    free(footer);
     tte_buf_adds(b, "</style>\n</head>\n<body>\n<header class=\"doc\"><p>");
     header_text(b, x);
     tte_buf_adds(b, "</p></header>\n<main>\n<nav class=\"toc\"><ol>\n");

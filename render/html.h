@@ -28,6 +28,11 @@ struct html_block {
 };
 extern const struct html_block html_blocks[];
 
+/* html_page.c: the printed page (CSS @page) with the template's page
+ * header and footer (expanded, Excel's codes) in its margins. */
+void html_page_boxes(struct tte_buf *b, const char *header,
+                     const char *footer);
+
 /* html_table.c: a table block with its total row and charts. */
 enum tte_err html_table_block(struct html *h, const cJSON *b);
 

@@ -24,6 +24,7 @@ struct table {
     long rows;
     double total[RENDER_MAX_COLS];
     bool summed[RENDER_MAX_COLS];
+    bool hide[RENDER_MAX_COLS];     /* "optional" and empty on every row */
     struct grid *grid;          /* NULL without a chart */
 };
 
@@ -75,15 +76,27 @@ is_change(const struct table *t, int c)
                   "change") == 0;
 }
 
+static int
+shown_columns(const struct table *t)
+{
+    int n = 0;
+    for (int c = 0; c < t->ncols; c++)
+        n += !t->hide[c];
+    return n;
+}
+
 static void
 table_head(struct html *h, const struct table *t)
 {
     /* Many columns print smaller, so that none is cut off the page. */
-    tte_buf_adds(&h->b, t->ncols >= 9 ? "<div class=\"scroll\"><table "
-                                    "class=\"data wide\">\n<thead><tr>"
-                                  : "<div class=\"scroll\"><table "
-                                    "class=\"data\">\n<thead><tr>");
+    tte_buf_adds(&h->b, shown_columns(t) >= 9
+                            ? "<div class=\"scroll\"><table "
+                              "class=\"data wide\">\n<thead><tr>"
+                            : "<div class=\"scroll\"><table "
+                              "class=\"data\">\n<thead><tr>");
     for (int c = 0; c < t->ncols; c++) {
+        if (t->hide[c])
+            continue;
         char *x = header_text(h, t, c);
         tte_buf_adds(&h->b, render_is_number(render_col_format(
                             cJSON_GetArrayItem(t->cols, c)))
@@ -96,12 +109,45 @@ table_head(struct html *h, const struct table *t)
     tte_buf_adds(&h->b, "</tr></thead>\n<tbody>\n");
 }
 
+/* Opens a cell; label (its column's header) names it where a narrow
+ * screen shows each row as a card. */
 static void
-number_cell(struct html *h, double n, bool change)
+cell_open(struct html *h, const char *cls, const char *label)
 {
-    tte_buf_adds(&h->b, "<td class=\"n\">");
+    tte_buf_adds(&h->b, "<td");
+    if (cls) {
+        tte_buf_adds(&h->b, " class=\"");
+        tte_buf_adds(&h->b, cls);
+        tte_buf_adds(&h->b, "\"");
+    }
+    if (label && *label) {
+        tte_buf_adds(&h->b, " data-label=\"");
+        html_escape(&h->b, label);
+        tte_buf_adds(&h->b, "\"");
+    }
+    tte_buf_adds(&h->b, ">");
+}
+
+static void
+number_cell(struct html *h, double n, bool change, const char *label)
+{
+    cell_open(h, "n", label);
     html_count(&h->b, n, change);
     tte_buf_adds(&h->b, "</td>");
+}
+
+/* A long value with no space (a serial number, a file name) may break
+ * anywhere: it must not widen the table past the screen. A NIK does not
+ * break; a "wide" column of the template (reasons, actions) gets room. */
+static const char *
+text_class(const struct table *t, int c, const char *v)
+{
+    const cJSON *col = cJSON_GetArrayItem(t->cols, c);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(col, "wide")))
+        return "t w";
+    if (strcmp(render_col_format(col), "nik") == 0)
+        return "t nik";
+    return strlen(v) > 14 && !strchr(v, ' ') ? "t id" : "t";
 }
 
 static void
@@ -111,20 +157,25 @@ table_cell(struct html *h, struct table *t, sqlite3_stmt *st, int c)
     struct render_text txt = {.owned = NULL};
     const char *v = NULL;
     double n = 0;
+    char *label = header_text(h, t, c);
 
-    if (sqlite3_column_type(st, c) == SQLITE_NULL) {
-        tte_buf_adds(&h->b, "<td></td>");
+    if (t->hide[c]) {
+        /* not shown; a chart may still read it */
+    } else if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+        cell_open(h, NULL, label);
+        tte_buf_adds(&h->b, "</td>");
     } else if (render_is_number(render_col_format(col))) {
         n = sqlite3_column_double(st, c);
         t->total[c] += n;
         t->summed[c] = true;
-        number_cell(h, n, is_change(t, c));
+        number_cell(h, n, is_change(t, c), label);
     } else {
         v = render_cell_text(h->r, col, st, c, &txt);
-        tte_buf_adds(&h->b, "<td class=\"t\">");
+        cell_open(h, text_class(t, c, v), label);
         html_text(h, v);
         tte_buf_adds(&h->b, "</td>");
     }
+    free(label);
     if (t->grid && v) {
         grid_set(t->grid, c, v, 0);
     } else if (t->grid) {
@@ -151,6 +202,8 @@ total_row(struct html *h, const struct table *t)
         return TTE_OK;
     tte_buf_adds(&h->b, "<tr class=\"total\">");
     for (int c = 0; c < t->ncols; c++) {
+        if (t->hide[c])
+            continue;
         const cJSON *total = cJSON_GetObjectItemCaseSensitive(
             cJSON_GetArrayItem(t->cols, c), "total");
         if (cJSON_IsString(total)) {
@@ -159,10 +212,11 @@ total_row(struct html *h, const struct table *t)
                                                  &st);
             if (err)
                 return err;
-            number_cell(h, sqlite3_column_double(st, 0), is_change(t, c));
+            number_cell(h, sqlite3_column_double(st, 0), is_change(t, c),
+                        NULL);
             sqlite3_finalize(st);
         } else if (cJSON_IsTrue(total) && t->summed[c]) {
-            number_cell(h, t->total[c], is_change(t, c));
+            number_cell(h, t->total[c], is_change(t, c), NULL);
         } else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0)) {
             tte_buf_adds(&h->b, "<td class=\"t\">");
             html_text(h, label);
@@ -266,11 +320,12 @@ charts(struct html *h, const struct table *t)
         tte_buf_adds(&h->b, "</div>\n");
 }
 
+/* The rows from the one st is on. */
 static enum tte_err
 table_rows(struct html *h, struct table *t, sqlite3_stmt *st)
 {
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int rc = SQLITE_ROW;
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         if (t->grid)
             grid_add(t->grid);
         tte_buf_adds(&h->b, "<tr>");
@@ -282,31 +337,83 @@ table_rows(struct html *h, struct table *t, sqlite3_stmt *st)
     return rc == SQLITE_DONE ? TTE_OK : render_sql_step_error(&h->at, rc);
 }
 
+/* An "optional" column empty on every row is not shown (as sheet.c). */
+static enum tte_err
+hide_empty(struct html *h, struct table *t)
+{
+    bool any = false, used[RENDER_MAX_COLS] = {false};
+    sqlite3_stmt *st;
+    int rc;
+
+    for (int c = 0; c < t->ncols; c++)
+        any |= cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetArrayItem(t->cols, c), "optional"));
+    if (!any)
+        return TTE_OK;
+    enum tte_err err = render_sql_table(&h->at, t->block, &st);
+    if (err)
+        return err;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        for (int c = 0; c < t->ncols; c++)
+            if (sqlite3_column_type(st, c) != SQLITE_NULL &&
+                (sqlite3_column_type(st, c) != SQLITE_TEXT ||
+                 sqlite3_column_bytes(st, c) > 0))
+                used[c] = true;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return render_sql_step_error(&h->at, rc);
+    for (int c = 0; c < t->ncols; c++)
+        t->hide[c] = !used[c] && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+                                     cJSON_GetArrayItem(t->cols, c),
+                                     "optional"));
+    return TTE_OK;
+}
+
+/* A table without rows: one line saying so, under its heading. */
+static void
+table_empty(struct html *h, const cJSON *b)
+{
+    const char *empty = tte_json_str(b, "empty", NULL);
+    char *x = render_expand(h->r, empty ? empty
+                                        : tte_json_str(h->r->tpl,
+                                                       "labels.empty", ""));
+    tte_buf_adds(&h->b, "<p class=\"note empty\">");
+    html_text(h, x);
+    tte_buf_adds(&h->b, "</p>\n");
+    free(x);
+}
+
 enum tte_err
 html_table_block(struct html *h, const cJSON *b)
 {
     struct table t = {.block = b};
     struct grid g = {0};
     sqlite3_stmt *st;
-    enum tte_err err = render_sql_table(&h->at, b, &st);
+    enum tte_err err;
+    int rc;
 
-    if (err)
-        return err;
     t.cols = cJSON_GetObjectItemCaseSensitive(b, "columns");
     t.ncols = cJSON_GetArraySize(t.cols);
+    err = hide_empty(h, &t);
+    if (!err)
+        err = render_sql_table(&h->at, b, &st);
+    if (err)
+        return err;
     g.ncols = t.ncols;
     if (cJSON_GetObjectItemCaseSensitive(b, "chart"))
         t.grid = &g;
     html_end_pairs(h);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return render_sql_step_error(&h->at, rc);
+        table_empty(h, b);
+        return TTE_OK;
+    }
     table_head(h, &t);
     err = table_rows(h, &t, st);
     sqlite3_finalize(st);
-    if (!err && !t.rows) {
-        tte_buf_printf(&h->b, "<tr><td class=\"empty\" colspan=\"%d\">",
-                       t.ncols);
-        html_text(h, tte_json_str(h->r->tpl, "labels.empty", ""));
-        tte_buf_adds(&h->b, "</td></tr>\n");
-    }
     if (!err)
         err = total_row(h, &t);
     if (!err) {

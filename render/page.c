@@ -4,68 +4,190 @@
  * that a heading stays with its text, a chart stays whole and LibreOffice
  * or Excel never has to break a page itself.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "sheet.h"
 #include "tte_json.h"
 
-/* Printed width of the columns in points: a width unit is about 7.4
- * pixels once the spreadsheet's padding is counted (measured with
- * LibreOffice and Carlito, Calibri's metrics). */
+/* Caps on a column's width (Excel units): a value that does not wrap
+ * (identifier, number, date) is shown whole up to ID_CAP; text wraps at
+ * its spaces within TEXT_CAP, or WIDE_CAP for the template's "wide"
+ * columns, and never narrower than its longest word up to WORD_CAP. */
+#define ID_CAP 32
+#define TEXT_CAP 36
+#define WIDE_CAP 60
+#define WORD_CAP 16
+/* Printed width of widths w[0..n) in points. */
 static double
-columns_pt(const struct sheet *s)
+columns_pt(const double *w, lxw_col_t n)
 {
     double px = 0;
-    for (lxw_col_t c = 0; c < s->ncols; c++)
-        px += (s->colw[c] + 0.71) * 7.4;
+    for (lxw_col_t c = 0; c < n; c++)
+        px += cell_col_px(w[c]);
     return px * 0.75;
 }
 
-/* Orientation and scale from the columns' widths: portrait when the
- * sheet fits it at 90 % or more, else landscape at no less than
- * MIN_SCALE, wide text columns narrowed (their text wraps) until it
- * does. Returns the scale in percent. */
-static int
-page_fit(struct sheet *s, bool *landscape)
+/* The narrowest (lo) and widest (hi) a measured column should be. */
+static void
+col_range(const struct col_measure *m, double *lo, double *hi)
 {
-    double pt = columns_pt(s);
+    double full = m->full > m->word ? m->full : m->word;
+    double cap = m->wide ? WIDE_CAP : TEXT_CAP;
+    if (m->number || !m->spaced) {
+        *hi = full < ID_CAP ? full : ID_CAP;
+        *lo = *hi;
+    } else {
+        *hi = full < cap ? full : cap;
+        *lo = m->word < WORD_CAP ? m->word : WORD_CAP;
+        if (*lo < 10)
+            *lo = *hi < 10 ? *hi : 10;
+    }
+    if (*hi < 4)
+        *hi = 4;
+    if (*lo < 4)
+        *lo = 4;
+}
+
+static bool
+flexible(const struct sheet *s, lxw_col_t c, const double *lo,
+         const double *hi)
+{
+    const struct col_measure *m = &s->m[c];
+    return !m->number && m->spaced && lo[c] < hi[c];
+}
+
+/* Text column c's width for its longest value on lines lines: the
+ * narrowest that wraps it so. */
+static double
+width_for(const struct sheet *s, lxw_col_t c, const double *lo,
+          const double *hi, int lines)
+{
+    const char *text = s->m[c].longest;
+    if (!flexible(s, c, lo, hi) || !text)
+        return hi[c];
+    double a = lo[c], b = hi[c];
+    if (cell_lines(text, a) <= lines)
+        return a;
+    for (int i = 0; i < 20; i++) {
+        double m = (a + b) / 2;
+        if (cell_lines(text, m) <= lines)
+            b = m;
+        else
+            a = m;
+    }
+    return b;
+}
+
+/* What is left of avail goes to the flexible columns (wide ones first,
+ * if wide), in proportion to what they lack. */
+static void
+give_room(struct sheet *s, const double *lo, const double *hi,
+          double avail, bool wide)
+{
+    double room = avail - columns_pt(s->colw, s->ncols);
+    double want = 0;
+    for (lxw_col_t c = 0; c < s->ncols; c++)
+        if (flexible(s, c, lo, hi) && s->m[c].wide == wide)
+            want += hi[c] - s->colw[c];
+    if (room <= 0 || want <= 0)
+        return;
+    double f = room / (want * 7.4 * 0.75);
+    if (f > 1)
+        f = 1;
+    for (lxw_col_t c = 0; c < s->ncols; c++)
+        if (flexible(s, c, lo, hi) && s->m[c].wide == wide)
+            s->colw[c] += (hi[c] - s->colw[c]) * f;
+}
+
+/* Widths that print within avail points. A row is as tall as its
+ * tallest cell, so the text columns are set for the same number of
+ * lines of their longest values, the fewest that fit; the room left
+ * goes to the template's "wide" columns, then to the others. */
+static void
+shrink(struct sheet *s, const double *lo, const double *hi, double avail)
+{
+    for (int lines = 2; lines < 64; lines++) {
+        for (lxw_col_t c = 0; c < s->ncols; c++)
+            s->colw[c] = width_for(s, c, lo, hi, lines);
+        if (columns_pt(s->colw, s->ncols) <= avail)
+            break;
+    }
+    give_room(s, lo, hi, avail, true);
+    give_room(s, lo, hi, avail, false);
+}
+
+/* Orientation, scale and widths: portrait when the columns fit it at
+ * 90 % or more, else landscape at no less than MIN_SCALE, text columns
+ * narrowed (their text wraps) until they do. Returns the scale in
+ * percent. */
+static int
+page_fit(struct sheet *s, const double *lo, const double *hi,
+         bool *landscape)
+{
+    double pt = columns_pt(hi, s->ncols);
     double avail = (A4_SHORT - MARGIN_X) * 0.98;
     *landscape = pt * 0.9 > avail;
     if (*landscape)
         avail = (A4_LONG - MARGIN_X) * 0.98;
-    while (pt * MIN_SCALE / 100 > avail) {
-        lxw_col_t widest = 0;
-        for (lxw_col_t c = 1; c < s->ncols; c++)
-            if (s->colw[c] > s->colw[widest])
-                widest = c;
-        if (s->colw[widest] <= 12)
-            break;
-        s->colw[widest] -= 1;
-        pt = columns_pt(s);
+    for (lxw_col_t c = 0; c < s->ncols; c++)
+        s->colw[c] = hi[c];
+    if (pt * MIN_SCALE / 100 > avail) {
+        shrink(s, lo, hi, avail * 100 / MIN_SCALE);
+        pt = columns_pt(s->colw, s->ncols);
     }
     int scale = pt <= avail ? 100 : (int)(avail / pt * 100);
     return scale < MIN_SCALE ? MIN_SCALE : scale;
 }
 
-/* Widths from the first walk's longest texts, or the template's. */
-void
-sheet_set_widths(struct sheet *s)
+/* The template's width of column c, or 0. */
+static double
+fixed_width(const struct sheet *s, int c)
 {
     const cJSON *fixed = cJSON_GetObjectItemCaseSensitive(s->spec, "columns");
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetArrayItem(fixed, c), "width");
+    return cJSON_IsNumber(w) && w->valuedouble > 0 ? w->valuedouble : 0;
+}
+
+static int
+sheet_fit(struct sheet *s, bool *landscape)
+{
+    double lo[MAX_COLS], hi[MAX_COLS];
     for (int c = 0; c < MAX_COLS; c++) {
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetArrayItem(fixed, c), "width");
-        double width = (double)s->width[c] + 2;
-        if (cJSON_IsNumber(w))
-            width = w->valuedouble;
-        else if (!s->width[c] && c >= (int)s->ncols)
+        double w = fixed_width(s, c);
+        if (c >= (int)s->ncols) {
+            s->colw[c] = w;
             continue;
-        if (width < 6)
-            width = 6;
-        if (width > 60)
-            width = 60;
-        s->colw[c] = width;
+        }
+        col_range(&s->m[c], &lo[c], &hi[c]);
+        if (w > 0)
+            lo[c] = hi[c] = w;
     }
+    return page_fit(s, lo, hi, landscape);
+}
+
+bool
+sheet_writes(const struct sheet *s)
+{
+    return !s->measure && !s->dry;
+}
+
+void
+sheet_set_scale(struct sheet *s, int scale)
+{
+    double w = s->landscape ? A4_LONG : A4_SHORT;
+    double h = s->landscape ? A4_SHORT : A4_LONG;
+    s->scale = scale;
+    s->page_w = (w - MARGIN_X) * 0.98 * 100.0 / scale;
+    s->page_h = (h - MARGIN_Y) * 100.0 / scale * PAGE_SAFETY;
+}
+
+void
+sheet_layout(struct sheet *s)
+{
+    s->scale_fit = sheet_fit(s, &s->landscape);
+    sheet_set_scale(s, s->scale_fit);
 }
 
 void
@@ -77,19 +199,15 @@ sheet_page_setup(struct sheet *s)
     char *h = sheet_expand(s, hdr);
     char *f = sheet_expand(s, tte_json_str(r->tpl, "footer",
                                            "&CHalaman &P dari &N"));
-    bool landscape;
-    int scale = page_fit(s, &landscape);
 
-    if (landscape)
+    if (s->landscape)
         worksheet_set_landscape(s->ws);
     else
         worksheet_set_portrait(s->ws);
     worksheet_set_paper(s->ws, 9);      /* A4 */
     /* A fixed scale rather than fit-to-width: manual page breaks need it,
      * and it keeps text at 8 points or more. */
-    worksheet_set_print_scale(s->ws, (uint16_t)scale);
-    s->page_h = ((landscape ? A4_SHORT : A4_LONG) - MARGIN_Y) * 100.0 /
-                scale * PAGE_SAFETY;
+    worksheet_set_print_scale(s->ws, (uint16_t)s->scale);
     render_header_fit(h, "header");
     render_header_fit(f, "footer");
     sheet_lxw_ok(s, worksheet_set_header(s->ws, h), NO_CELL, 0,
@@ -132,10 +250,11 @@ sheet_next_row(struct sheet *s, double h)
 {
     if (!s->measure) {
         sheet_need_space(s, h);
-        if (h != 15)
-            sheet_lxw_ok(s, worksheet_set_row(s->ws, s->row, h, NULL), s->row,
-                         0, "worksheet_set_row");
+        s->total_h += h;
         s->y += h;
     }
+    if (sheet_writes(s) && fabs(h - 15) > 0.01)
+        sheet_lxw_ok(s, worksheet_set_row(s->ws, s->row, h, NULL), s->row,
+                     0, "worksheet_set_row");
     s->row++;
 }

@@ -40,53 +40,98 @@ sheet_lxw_ok(struct sheet *s, lxw_error e, lxw_row_t row, lxw_col_t col,
     return false;
 }
 
-static void
-track(struct sheet *s, lxw_col_t col, size_t w)
+struct cell_font
+sheet_font(const struct sheet *s, const lxw_format *f)
 {
-    if (s->measure && col < MAX_COLS && w > s->width[col])
-        s->width[col] = w;
+    const struct formats *fm = &s->r->fmt;
+    double pt = f == fm->title ? 14 : f == fm->preview ? 12 : 11;
+    bool bold = f == fm->title || f == fm->preview || f == fm->section ||
+                f == fm->warning || f == fm->header || f == fm->total_text ||
+                f == fm->total_count || f == fm->total_change;
+    return (struct cell_font){.pt = pt, .bold = bold};
 }
 
+/* A value's widths: on one line, and its longest word. */
 static void
-put_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
+track(struct sheet *s, lxw_col_t col, const char *t, lxw_format *f)
+{
+    if (!s->measure || col >= MAX_COLS)
+        return;
+    struct cell_font cf = sheet_font(s, f);
+    struct col_measure *m = &s->m[col];
+    double full = cell_text_width(t, &cf, false);
+    double word = cell_text_width(t, &cf, true);
+    if (full > m->full) {
+        m->full = full;
+        free(m->longest);
+        m->longest = tte_xstrdup(t);
+    }
+    if (word > m->word)
+        m->word = word;
+    if (full > word)
+        m->spaced = true;
+}
+
+/* A header wraps at its spaces: only its longest word counts. */
+void
+sheet_track_header(struct sheet *s, lxw_col_t col, const char *t)
+{
+    if (!s->measure || col >= MAX_COLS)
+        return;
+    struct cell_font cf = sheet_font(s, s->r->fmt.header);
+    double word = cell_text_width(t, &cf, true);
+    if (word > s->m[col].word)
+        s->m[col].word = word;
+}
+
+void
+sheet_put_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
          lxw_format *f, bool measure)
 {
     char *m = render_mask(s->r, text ? text : "", false);
     char *t = cell_text(m);
     free(m);
     /* write_string never turns "=..." into a formula: text stays text. */
-    if (!s->measure)
+    if (sheet_writes(s))
         sheet_lxw_ok(s, worksheet_write_string(s->ws, row, col, t, f), row,
                      col, "worksheet_write_string");
     if (measure)
-        track(s, col, cell_width(t));
+        track(s, col, t, f);
     free(t);
 }
 
-static void
-put_number(struct sheet *s, lxw_row_t row, lxw_col_t col, double v,
+void
+sheet_put_number(struct sheet *s, lxw_row_t row, lxw_col_t col, double v,
            lxw_format *f)
 {
-    char tmp[32];
+    char tmp[48];
     int n = snprintf(tmp, sizeof tmp, "%+.0f", v);
-    if (!s->measure)
+    if (sheet_writes(s))
         sheet_lxw_ok(s, worksheet_write_number(s->ws, row, col, v, f), row,
                      col, "worksheet_write_number");
-    track(s, col, (size_t)n + (size_t)n / 3);
+    /* As it shows: digits grouped by dots. */
+    for (int k = n - 3; k > 1 && n < (int)sizeof tmp - 1; k -= 3) {
+        memmove(tmp + k + 1, tmp + k, (size_t)(n - k + 1));
+        tmp[k] = '.';
+        n++;
+    }
+    track(s, col, tmp, f);
+    if (col < MAX_COLS)
+        s->m[col].number = true;
 }
 
-static void
-put_blank(struct sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f)
+void
+sheet_put_blank(struct sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f)
 {
-    if (!s->measure)
+    if (sheet_writes(s))
         sheet_lxw_ok(s, worksheet_write_blank(s->ws, row, col, f), row, col,
                      "worksheet_write_blank");
 }
 
 /* --- queries (query.c) -------------------------------------------------- */
 
-static struct render_at
-at(const struct sheet *s)
+struct render_at
+sheet_at(const struct sheet *s)
 {
     return (struct render_at){.r = s->r, .sheet = s->index,
                               .block = s->block};
@@ -94,43 +139,39 @@ at(const struct sheet *s)
 
 /* --- prose --------------------------------------------------------------- */
 
-/* Characters that fit across the sheet. */
+/* Pixels across the sheet's columns: a merged line of prose. */
 static double
-sheet_chars(const struct sheet *s)
+sheet_px(const struct sheet *s)
 {
     double sum = 0;
     for (lxw_col_t c = 0; c < s->ncols; c++)
-        sum += s->colw[c] > 0 ? s->colw[c] : 8.43;
+        sum += cell_col_px(s->colw[c] > 0 ? s->colw[c] : 8.43);
     return sum;
 }
 
 static double
 prose_height(const struct sheet *s, const char *text, lxw_format *f)
 {
-    const struct formats *fm = &s->r->fmt;
-    double pt = f == fm->title ? 14 : f == fm->preview ? 12 : 11;
-    /* Larger and bold letters: fewer of them across the same width. */
-    bool bold = f != fm->note;
-    double chars = sheet_chars(s) * 11 / pt * (bold ? 0.9 : 1);
-    return cell_lines(text, chars) * cell_line_height(pt) + 2;
+    struct cell_font cf = sheet_font(s, f);
+    return cell_row_height(cell_lines_px(text, sheet_px(s), &cf), cf.pt);
 }
 
 /* A line of prose: merged across the sheet and wrapped, so that it
  * neither runs off the printed page nor widens it. */
-static void
-put_prose(struct sheet *s, const char *text, lxw_format *f)
+void
+sheet_put_prose(struct sheet *s, const char *text, lxw_format *f)
 {
     char *m = render_mask(s->r, text ? text : "", false);
     char *t = cell_text(m);
     free(m);
     if (!s->measure) {
         sheet_need_space(s, prose_height(s, t, f));
-        if (s->ncols > 1)
+        if (sheet_writes(s) && s->ncols > 1)
             sheet_lxw_ok(s, worksheet_merge_range(s->ws, s->row, 0, s->row,
                                                   s->ncols - 1, t, f),
                          s->row, 0, "worksheet_merge_range");
         else
-            put_text(s, s->row, 0, t, f, false);
+            sheet_put_text(s, s->row, 0, t, f, false);
     }
     sheet_next_row(s, prose_height(s, t, f));
     free(t);
@@ -146,7 +187,7 @@ static void
 text_block(struct sheet *s, const cJSON *b, lxw_format *f)
 {
     char *t = sheet_expand(s, tte_json_str(b, "text", ""));
-    put_prose(s, t, f);
+    sheet_put_prose(s, t, f);
     free(t);
 }
 
@@ -155,11 +196,11 @@ text_block(struct sheet *s, const cJSON *b, lxw_format *f)
 static enum tte_err
 query_text_block(struct sheet *s, const cJSON *b, lxw_format *f)
 {
-    struct render_at a = at(s);
+    struct render_at a = sheet_at(s);
     char *t;
     enum tte_err err = render_sql_text(&a, tte_json_str(b, "query", ""), &t);
     if (!err && t)
-        put_prose(s, t, f);
+        sheet_put_prose(s, t, f);
     free(t);
     return err;
 }
@@ -171,9 +212,23 @@ title_block(struct sheet *s, const cJSON *b)
     return TTE_OK;
 }
 
+static double block_start_height(struct sheet *s, const cJSON *b,
+                                 int index);
+
+/* A note or warning explains the table after it: the two on one page. */
+static void
+keep_with_table(struct sheet *s, const cJSON *b)
+{
+    const struct block_type *t = block_type_find(
+        tte_json_str(b->next, "type", ""));
+    if (!s->measure && t && (t->needs & BLOCK_TABLE))
+        sheet_need_space(s, block_start_height(s, b, s->block));
+}
+
 static enum tte_err
 note_block(struct sheet *s, const cJSON *b)
 {
+    keep_with_table(s, b);
     if (cJSON_GetObjectItemCaseSensitive(b, "query"))
         return query_text_block(s, b, s->r->fmt.note);
     text_block(s, b, s->r->fmt.note);
@@ -183,6 +238,7 @@ note_block(struct sheet *s, const cJSON *b)
 static enum tte_err
 warning_block(struct sheet *s, const cJSON *b)
 {
+    keep_with_table(s, b);
     if (cJSON_GetObjectItemCaseSensitive(b, "query"))
         return query_text_block(s, b, s->r->fmt.warning);
     text_block(s, b, s->r->fmt.warning);
@@ -200,9 +256,10 @@ blank_block(struct sheet *s, const cJSON *b)
 static double
 pair_height(struct sheet *s, const char *label, const char *value)
 {
-    int a = cell_lines(label ? label : "", s->colw[0]);
-    int b = cell_lines(value ? value : "", s->colw[1]);
-    return (a > b ? a : b) * 15.0;
+    struct cell_font cf = {.pt = 11, .bold = false};
+    int a = cell_lines_px(label ? label : "", cell_col_px(s->colw[0]), &cf);
+    int b = cell_lines_px(value ? value : "", cell_col_px(s->colw[1]), &cf);
+    return cell_row_height(a > b ? a : b, 11);
 }
 
 /* A list of label-value rows short enough to keep on one page: their
@@ -233,31 +290,63 @@ pairs_height(struct sheet *s, const cJSON *b)
     return n <= 8 ? h : 45;
 }
 
-/* Points the start of block b takes: what must follow a heading onto its
- * page. */
+static bool
+block_shown(struct sheet *s, const cJSON *b, int index)
+{
+    struct render_at a = {.r = s->r, .sheet = s->index, .block = index};
+    bool on = false;
+    return !render_sql_when(&a, b, &on) && on;
+}
+
+/* A table's header and first row, as the sheet's widths print them (a
+ * first row of one line; an empty table's line is shorter). */
 static double
-block_start_height(struct sheet *s, const cJSON *b)
+table_start_height(struct sheet *s, const cJSON *b, int index)
+{
+    struct table t = {.cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
+    int block = s->block;
+    t.ncols = cJSON_GetArraySize(t.cols);
+    s->block = index;
+    table_columns(s, &t);
+    s->block = block;
+    return table_header_height(s, &t) + cell_row_height(1, 11);
+}
+
+/* Points the start of block b (the index-th) takes: what must follow a
+ * heading onto its page. A note or warning brings the start of the
+ * table after it: it explains that table. */
+static double
+block_start_height(struct sheet *s, const cJSON *b, int index)
 {
     const struct block_type *t = block_type_find(
         tte_json_str(b, "type", ""));
+    double h = 0;
     if (!b || !t)
         return 0;
+    if (!block_shown(s, b, index))
+        return block_start_height(s, b->next, index + 1);
+    if (t->needs & BLOCK_TABLE)
+        return table_start_height(s, b, index);
+    if (t->needs & BLOCK_PAIRS)
+        return pairs_height(s, b);
+    if (!(t->needs & BLOCK_TEXT))
+        return 15;
     /* Text a query returns is not known yet: count on a short paragraph
      * (a heading must not stay behind alone). */
     if ((t->needs & BLOCK_QUERY_TEXT) &&
-        cJSON_GetObjectItemCaseSensitive(b, "query"))
-        return 4 * cell_line_height(11) + 2;
-    if (t->needs & BLOCK_TEXT) {
+        cJSON_GetObjectItemCaseSensitive(b, "query")) {
+        h = cell_row_height(4, 11);
+    } else {
         char *x = sheet_expand(s, tte_json_str(b, "text", ""));
-        double h = prose_height(s, x, s->r->fmt.note);
+        h = prose_height(s, x, s->r->fmt.note);
         free(x);
-        return h;
     }
-    if (t->needs & BLOCK_TABLE)
-        return 45 + 15;
-    if (t->needs & BLOCK_PAIRS)
-        return pairs_height(s, b);
-    return 15;
+    const struct block_type *next = block_type_find(
+        tte_json_str(b->next, "type", ""));
+    if (strcmp(t->name, "section") && strcmp(t->name, "title") && next &&
+        (next->needs & BLOCK_TABLE))
+        h += block_start_height(s, b->next, index + 1);
+    return h;
 }
 
 static enum tte_err
@@ -267,8 +356,9 @@ section_block(struct sheet *s, const cJSON *b)
     /* Heading and the start of its text on one page. */
     if (!s->measure)
         sheet_need_space(s, prose_height(s, t, s->r->fmt.section) +
-                                block_start_height(s, b->next));
-    put_prose(s, t, s->r->fmt.section);
+                                block_start_height(s, b->next,
+                                                   s->block + 1));
+    sheet_put_prose(s, t, s->r->fmt.section);
     free(t);
     return TTE_OK;
 }
@@ -279,249 +369,24 @@ static void
 pair_write(void *ctx, const struct render_pair *p)
 {
     struct sheet *s = ctx;
-    put_text(s, s->row, 0, p->label, s->r->fmt.label, true);
+    sheet_put_text(s, s->row, 0, p->label, s->r->fmt.label, true);
     double h = pair_height(s, p->label, p->is_number ? "" : p->text);
     if (p->is_number)
-        put_number(s, s->row, 1, p->number, s->r->fmt.count);
+        sheet_put_number(s, s->row, 1, p->number, s->r->fmt.count);
     else
-        put_text(s, s->row, 1, p->text,
-                 p->missing ? s->r->fmt.missing : s->r->fmt.text, true);
+        sheet_put_text(s, s->row, 1, p->text,
+                       p->missing ? s->r->fmt.missing : s->r->fmt.text, true);
     sheet_next_row(s, h > p->height ? h : p->height);
 }
 
 static enum tte_err
 pairs_block(struct sheet *s, const cJSON *b)
 {
-    struct render_at a = at(s);
+    struct render_at a = sheet_at(s);
     /* A short list stays on one page. */
     if (!s->measure)
         sheet_need_space(s, pairs_height(s, b));
     return render_pairs(&a, b, pair_write, s);
-}
-
-/* --- tables -------------------------------------------------------------- */
-
-static const char *
-col_format(const struct table *t, int c)
-{
-    return render_col_format(cJSON_GetArrayItem(t->cols, c));
-}
-
-static void
-table_row(struct sheet *s, struct table *t, sqlite3_stmt *st)
-{
-    struct render_text buf[MAX_COLS];
-    const char *text[MAX_COLS];
-    int lines = 1;
-
-    for (int c = 0; c < t->ncols; c++) {
-        const char *fmt = col_format(t, c);
-        text[c] = NULL;
-        buf[c].owned = NULL;
-        if (sqlite3_column_type(st, c) == SQLITE_NULL ||
-            render_is_number(fmt))
-            continue;
-        text[c] = render_cell_text(s->r, cJSON_GetArrayItem(t->cols, c), st,
-                                   c, &buf[c]);
-        int k = s->measure ? 1 : cell_lines(text[c], s->colw[c]);
-        if (k > lines)
-            lines = k;
-    }
-    /* The row's height before its cells: a page break goes before it. */
-    if (!s->measure)
-        sheet_need_space(s, lines * 15.0);
-    for (int c = 0; c < t->ncols; c++) {
-        const char *fmt = col_format(t, c);
-        bool change = strcmp(fmt, "change") == 0;
-        if (sqlite3_column_type(st, c) == SQLITE_NULL) {
-            put_blank(s, s->row, (lxw_col_t)c, s->r->fmt.text);
-        } else if (render_is_number(fmt)) {
-            double n = sqlite3_column_double(st, c);
-            t->total[c] += n;
-            t->summed[c] = true;
-            put_number(s, s->row, (lxw_col_t)c, n,
-                       change ? s->r->fmt.change : s->r->fmt.count);
-        } else {
-            put_text(s, s->row, (lxw_col_t)c, text[c], s->r->fmt.text, true);
-        }
-        free(buf[c].owned);
-    }
-    sheet_next_row(s, lines * 15.0);
-}
-
-static char *
-header_text(struct sheet *s, const struct table *t, int c)
-{
-    return sheet_expand(s, tte_json_str(cJSON_GetArrayItem(t->cols, c),
-                                        "header", ""));
-}
-
-static void
-table_header(struct sheet *s, struct table *t, bool plain)
-{
-    /* Columns are as wide as their data and their headers' longest word;
-     * a longer header wraps onto more lines. */
-    int lines = 1;
-    for (int c = 0; c < t->ncols; c++) {
-        char *h = header_text(s, t, c);
-        int k = cell_lines(h, s->colw[c]);
-        if (k > lines)
-            lines = k;
-        free(h);
-    }
-    /* The header and the first rows on one page. */
-    if (!s->measure)
-        sheet_need_space(s, lines * 15.0 + 30);
-    t->header_row = s->row;
-    for (int c = 0; c < t->ncols; c++) {
-        char *h = header_text(s, t, c);
-        put_text(s, s->row, (lxw_col_t)c, h, s->r->fmt.header, false);
-        track(s, (lxw_col_t)c, cell_longest_run(h, ' '));
-        free(h);
-    }
-    sheet_next_row(s, lines * 15.0);
-    if (!s->have_table && !s->measure && !plain && s->one_table)
-        s->repeat_h = lines * 15.0;
-}
-
-/* A column's total is the sum of its rows ("total": true) or, for a
- * count that is not additive (distinct people), a query of its own. */
-static enum tte_err
-table_total(struct sheet *s, struct table *t, const cJSON *b)
-{
-    const char *label = tte_json_str(b, "total_label", NULL);
-    const cJSON *lc = cJSON_GetObjectItemCaseSensitive(b, "total_label_column");
-    if (!label)
-        return TTE_OK;
-    for (int c = 0; c < t->ncols; c++) {
-        const cJSON *col = cJSON_GetArrayItem(t->cols, c);
-        const cJSON *total = cJSON_GetObjectItemCaseSensitive(col, "total");
-        bool change = strcmp(col_format(t, c), "change") == 0;
-        /* A column of empty cells has no sum either, not a zero. */
-        if (cJSON_IsString(total)) {
-            sqlite3_stmt *st;
-            struct render_at a = at(s);
-            enum tte_err err = render_sql_scalar(&a, total->valuestring,
-                                                 &st);
-            if (err)
-                return err;
-            put_number(s, s->row, (lxw_col_t)c, sqlite3_column_double(st, 0),
-                       change ? s->r->fmt.total_change
-                              : s->r->fmt.total_count);
-            sqlite3_finalize(st);
-        } else if (cJSON_IsTrue(total) && t->summed[c]) {
-            put_number(s, s->row, (lxw_col_t)c, t->total[c],
-                       change ? s->r->fmt.total_change
-                              : s->r->fmt.total_count);
-        } else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0)) {
-            put_text(s, s->row, (lxw_col_t)c, label, s->r->fmt.total_text,
-                     true);
-        } else {
-            put_blank(s, s->row, (lxw_col_t)c, s->r->fmt.total_text);
-        }
-    }
-    sheet_next_row(s, 15);
-    return TTE_OK;
-}
-
-/* The first table of a sheet gets the frozen header, the autofilter and
- * the header repeated on every printed page; a "plain" table (a few
- * figures on a summary) does not. */
-static void
-first_table_setup(struct sheet *s, const struct table *t, const cJSON *b)
-{
-    if (s->have_table || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                             b, "plain")))
-        return;
-    s->have_table = true;
-    if (s->measure)
-        return;
-    worksheet_freeze_panes(s->ws, t->header_row + 1, 0);
-    /* An empty table has nothing to filter (and its note is already on
-     * the next row, which constant_memory mode does not go back from). */
-    if (t->last >= t->first)
-        sheet_lxw_ok(s, worksheet_autofilter(s->ws, t->header_row, 0,
-                                             t->last,
-                                             (lxw_col_t)t->ncols - 1),
-                     t->header_row, 0, "worksheet_autofilter");
-    /* Repeated on printed pages only when it is the sheet's one table
-     * (above another table it would name the wrong columns), and only
-     * if the table goes on to another page (repeat_header): alone above
-     * a chart carried to a page of its own it says nothing. */
-    if (s->one_table) {
-        s->repeat = true;
-        s->repeat_first = t->header_row;
-    }
-}
-
-/* Sets the repeated header row when a page break falls within the
- * table. */
-static void
-repeat_header(struct sheet *s)
-{
-    for (size_t i = 0; s->repeat && i < s->nbreaks; i++) {
-        if (s->breaks[i] > s->repeat_first &&
-            s->breaks[i] <= s->repeat_last) {
-            sheet_lxw_ok(s, worksheet_repeat_rows(s->ws, s->repeat_first,
-                                                  s->repeat_first),
-                         s->repeat_first, 0, "worksheet_repeat_rows");
-            return;
-        }
-    }
-}
-
-static enum tte_err
-table_block(struct sheet *s, const cJSON *b)
-{
-    struct table t = {.cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
-    struct render_at a = at(s);
-    sqlite3_stmt *st;
-    enum tte_err err;
-    int rc = SQLITE_DONE;
-
-    t.ncols = cJSON_GetArraySize(t.cols);
-    err = render_sql_table(&a, b, &st);
-    if (err)
-        return err;
-    s->chart_rows = 0;          /* "beside" is within one table */
-    table_header(s, &t, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                            b, "plain")));
-    t.first = s->row;
-    while (!s->err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (s->row >= LXW_ROW_MAX) {
-            sqlite3_finalize(st);
-            return render_sql_error(&a, "the query returns more rows than "
-                                    "a sheet holds (1,048,576)");
-        }
-        table_row(s, &t, st);
-    }
-    sqlite3_finalize(st);
-    if (s->err)
-        return s->err;
-    if (rc != SQLITE_DONE)
-        return render_sql_step_error(&a, rc);
-    t.last = s->row - 1;
-    if (t.last < t.first) {
-        const char *empty = tte_json_str(s->r->tpl, "labels.empty", "");
-        put_prose(s, empty, s->r->fmt.note);
-    }
-    first_table_setup(s, &t, b);
-    err = table_total(s, &t, b);
-    if (err)
-        return err;
-    /* The repeating header's table ends with its total. */
-    if (s->repeat && s->repeat_first == t.header_row)
-        s->repeat_last = s->row - 1;
-    const cJSON *chart = cJSON_GetObjectItemCaseSensitive(b, "chart");
-    const cJSON *c;
-    if (cJSON_IsObject(chart))
-        return table_chart(s, &t, chart);
-    cJSON_ArrayForEach(c, chart) {
-        err = table_chart(s, &t, c);
-        if (err)
-            return err;
-    }
-    return s->err;
 }
 
 /* --- the sheet ----------------------------------------------------------- */
@@ -555,7 +420,7 @@ write_block(struct sheet *s, const cJSON *b)
 {
     const struct block_type *t = block_type_find(tte_json_str(b, "type",
                                                               ""));
-    struct render_at a = at(s);
+    struct render_at a = sheet_at(s);
     bool on;
     enum tte_err err = render_sql_when(&a, b, &on);
     if (err || !on || !t)
@@ -575,22 +440,79 @@ one_table(const cJSON *spec)
     return n == 1;
 }
 
-/* The widest table of the sheet, or its fixed columns; at least two. */
+/* The widest table of the sheet (its printed columns), or its fixed
+ * columns; at least two. */
 static lxw_col_t
-sheet_width(const cJSON *spec)
+sheet_width(const struct sheet *s)
 {
-    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(spec,
+    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s->spec,
                                                                 "columns"));
     const cJSON *b;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(spec, "blocks")) {
-        int k = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(b,
-                                                                    "columns"));
+    int i = 0;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(s->spec,
+                                                           "blocks")) {
+        const cJSON *cols = cJSON_GetObjectItemCaseSensitive(b, "columns");
+        int k = 0;
+        for (int c = 0; c < cJSON_GetArraySize(cols) && c < MAX_COLS; c++)
+            k += !s->cols[i].hide[c];
         if (k > n)
             n = k;
+        i++;
     }
     if (n > MAX_COLS)
         n = MAX_COLS;
     return (lxw_col_t)(n < 2 ? 2 : n);
+}
+
+/* After the first walk: an "optional" column empty on every row is not
+ * printed. True when one is hidden (the widths are then measured again,
+ * the columns after it having moved). */
+static bool
+hide_empty_columns(struct sheet *s)
+{
+    const cJSON *b;
+    bool any = false;
+    int i = 0;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(s->spec,
+                                                           "blocks")) {
+        const cJSON *col;
+        int c = 0;
+        cJSON_ArrayForEach(col, cJSON_GetObjectItemCaseSensitive(b,
+                                                                 "columns")) {
+            if (c < MAX_COLS && !s->cols[i].used[c] &&
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(col,
+                                                              "optional")) &&
+                strcmp(tte_json_str(b, "type", ""), "table") == 0) {
+                s->cols[i].hide[c] = true;
+                any = true;
+            }
+            c++;
+        }
+        i++;
+    }
+    return any;
+}
+
+/* The template's "wide" columns: the room goes to them first. */
+static void
+mark_wide(struct sheet *s)
+{
+    const cJSON *b;
+    int i = 0;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(s->spec,
+                                                           "blocks")) {
+        struct table t = {.cols = cJSON_GetObjectItemCaseSensitive(
+                              b, "columns")};
+        int block = s->block;
+        t.ncols = cJSON_GetArraySize(t.cols);
+        s->block = i++;
+        table_columns(s, &t);
+        s->block = block;
+        for (int c = 0; c < t.ncols && c < MAX_COLS; c++)
+            if (!t.hide[c] && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+                                  cJSON_GetArrayItem(t.cols, c), "wide")))
+                s->m[t.at[c]].wide = true;
+    }
 }
 
 static enum tte_err
@@ -604,7 +526,7 @@ walk(struct sheet *s)
     s->have_table = false;
     if (r->preview) {
         char *m = render_preview_mark(r);
-        put_prose(s, m, r->fmt.preview);
+        sheet_put_prose(s, m, r->fmt.preview);
         free(m);
     }
     cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(s->spec,
@@ -615,6 +537,71 @@ walk(struct sheet *s)
         s->block++;
     }
     return s->err;
+}
+
+static void
+free_measures(struct sheet *s)
+{
+    for (int c = 0; c < MAX_COLS; c++)
+        free(s->m[c].longest);
+    memset(s->m, 0, sizeof s->m);
+}
+
+/* The first walk: columns' contents, and which print. */
+static enum tte_err
+measure(struct sheet *s)
+{
+    enum tte_err err;
+    s->measure = true;
+    err = walk(s);
+    if (!err && hide_empty_columns(s)) {
+        free_measures(s);
+        err = walk(s);
+    }
+    s->ncols = sheet_width(s);
+    mark_wide(s);
+    s->measure = false;
+    return err;
+}
+
+/* A walk that only lays out: the sheet's height and page breaks. */
+static enum tte_err
+dry_walk(struct sheet *s)
+{
+    s->dry = true;
+    s->nbreaks = 0;
+    s->y = s->total_h = s->repeat_h = 0;
+    s->repeat = false;
+    enum tte_err err = walk(s);
+    s->nbreaks_dry = s->nbreaks;
+    s->nbreaks = 0;
+    s->total_h_dry = s->total_h;
+    s->y = s->total_h = s->repeat_h = 0;
+    s->repeat = false;
+    s->dry = false;
+    return err;
+}
+
+/* A sheet a little longer than a page is printed a little smaller, on
+ * one page (a table with its chart), down to MIN_SCALE. */
+static enum tte_err
+fit_one_page(struct sheet *s)
+{
+    enum tte_err err = dry_walk(s);
+    int scale = s->scale;
+    while (!err && s->nbreaks_dry && scale > MIN_SCALE &&
+           s->total_h_dry <= s->page_h * scale / MIN_SCALE) {
+        int want = (int)(scale * s->page_h / s->total_h_dry);
+        scale = want < scale ? want : scale - 2;
+        if (scale < MIN_SCALE)
+            scale = MIN_SCALE;
+        sheet_set_scale(s, scale);
+        err = dry_walk(s);
+    }
+    /* Not one page even so: the scale the widths chose. */
+    if (!err && s->nbreaks_dry && scale != s->scale_fit)
+        sheet_set_scale(s, s->scale_fit);
+    return err;
 }
 
 enum tte_err
@@ -631,22 +618,30 @@ sheet_write(struct render *r, const cJSON *spec, int index)
         return TTE_E_CONFIG;
     }
     s.spec = spec;
-    s.ncols = sheet_width(spec);
+    s.nblocks = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+        spec, "blocks"));
+    s.cols = tte_xcalloc((size_t)s.nblocks + 1, sizeof *s.cols);
+    s.ncols = MAX_COLS;
     s.one_table = one_table(spec);
-    s.measure = true;
-    err = walk(&s);
-    if (err)
+    err = measure(&s);
+    if (err) {
+        free(s.cols);
+        free_measures(&s);
         return err;
-    sheet_set_widths(&s);
-    s.measure = false;
-    sheet_page_setup(&s);
+    }
+    sheet_layout(&s);
     s.breaks = tte_xcalloc(MAX_BREAKS + 1, sizeof *s.breaks);
-    err = s.err ? s.err : walk(&s);
+    err = fit_one_page(&s);
     if (!err)
-        repeat_header(&s);
+        sheet_page_setup(&s);
+    err = err ? err : s.err ? s.err : walk(&s);
+    if (!err)
+        table_repeat_header(&s);
     if (!err && s.nbreaks)
         sheet_lxw_ok(&s, worksheet_set_h_pagebreaks(s.ws, s.breaks),
                      NO_CELL, 0, "worksheet_set_h_pagebreaks");
     free(s.breaks);
+    free(s.cols);
+    free_measures(&s);
     return err ? err : s.err;
 }

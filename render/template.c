@@ -37,6 +37,20 @@ want_string(struct check *c, const cJSON *obj, const char *name,
     return err;
 }
 
+/* A layout flag ("wide", "optional"): true or false when present. */
+static enum tte_err
+want_bool(struct check *c, const cJSON *obj, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    size_t n = strlen(c->key);
+    enum tte_err err = TTE_OK;
+    snprintf(c->key + n, sizeof c->key - n, ".%s", name);
+    if (v && !cJSON_IsBool(v))
+        err = fail(c, "must be true or false");
+    c->key[n] = '\0';
+    return err;
+}
+
 static enum tte_err
 check_sheet_name(struct check *c, const char *name, const cJSON *sheets,
                  int index)
@@ -68,6 +82,10 @@ check_columns(struct check *c, const cJSON *cols)
         enum tte_err err = want_string(c, col, "header", true);
         if (!err)
             err = want_string(c, col, "format", false);
+        if (!err)
+            err = want_bool(c, col, "wide");
+        if (!err)
+            err = want_bool(c, col, "optional");
         if (err)
             return err;
         const char *f = cJSON_GetStringValue(
@@ -175,6 +193,8 @@ check_block(struct check *c, const cJSON *b)
         const cJSON *cols = cJSON_GetObjectItemCaseSensitive(b, "columns");
         const cJSON *chart = cJSON_GetObjectItemCaseSensitive(b, "chart");
         err = want_string(c, b, "query", true);
+        if (!err)
+            err = want_string(c, b, "empty", false);
         if (!err)
             err = check_columns(c, cols);
         if (!err && chart)

@@ -68,10 +68,16 @@ def main():
         ws = wb[s["name"]]
         cells = {v for r in ws.iter_rows(values_only=True) for v in r}
         for b in s["blocks"]:
+            # A table without rows is one line, its "empty" text, and no
+            # header row.
+            if b.get("empty") in cells:
+                continue
             # A block with "when" may rightly be absent.
             for c in b.get("columns", []) if "when" not in b else []:
-                # Headers with placeholders ("{period_label}") are expanded.
-                if "{" not in c["header"] and c["header"] not in cells:
+                # Headers with placeholders ("{period_label}") are expanded;
+                # an "optional" column empty on every row is not printed.
+                if "{" not in c["header"] and c["header"] not in cells and \
+                        not c.get("optional"):
                     check(False, "%s has header %r" % (s["name"], c["header"]))
         tables = [b for b in s["blocks"]
                   if b["type"] == "table" and not b.get("plain")]

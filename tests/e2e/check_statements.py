@@ -325,7 +325,7 @@ def contradictions(certs, xlsx, year):
     check(len(kinds) == 3, "the registry has every kind of contradiction "
           "(%d rows)" % len(want))
     ws = openpyxl.load_workbook(xlsx)["Kualitas Data"]
-    hdr, rows, _ = check_report.table(ws, "No")
+    hdr, rows, _ = check_report.table(ws, "Nomor Seri")
     got = {r["Nomor Seri"]: r for r in rows if "Pertentangan" in hdr}
     check(set(got) == set(want), "Kualitas Data lists %d contradictions "
           "(extra %s, missing %s)" % (len(want), sorted(set(got) - set(want)),

@@ -85,7 +85,7 @@ rm -f "$d/unmasked.html"
 # successful signings minus last year's, as Ringkasan shows them.
 chg=$(q "$db" "SELECT (SELECT sum(sign_ok) FROM agg_month WHERE period = '2025') - (SELECT sum(sign_ok) FROM agg_prev_month WHERE period = '2025')")
 want=$(printf '%s' "$chg" | sed 's/^\([0-9]\)/+\1/;s/^+0$/0/')
-grep -q "<td class=\"t\">Penandatanganan berhasil</td>.*<td class=\"n\">$want</td></tr>" \
+grep -q "<td class=\"t\"[^>]*>Penandatanganan berhasil</td>.*<td class=\"n\"[^>]*>$want</td></tr>" \
     "$d/year.html" && ok "HTML: signed change of signings ($want)" ||
     not_ok "HTML: signed change of signings, want $want"
 status 64 "an unknown --format" render --year 2025 --format pdf \

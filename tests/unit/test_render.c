@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -176,32 +177,160 @@ test_long_saran_row_is_tall_enough(void **state)
     cJSON *tpl =
         sheet_template("", "[{\"width\": 8}, {\"width\": 30}]", blocks);
     assert_int_equal(render(f, tpl), TTE_OK);
-    /* Independently of the wrap: Calibri 11 fits at most about 1.25
-     * characters per width unit, 15 points a line. */
-    double width = 30, chars_per_line = width * 1.25;
-    int lines = (int)((strlen(saran) + chars_per_line - 1) / chars_per_line);
+    /* Independently of the wrap: LibreOffice set this text on 4 lines
+     * in a column 30 wide (measured, see test_cell_lines), and a line
+     * of Calibri or Carlito at 11 points takes 1.22 em (13.4 points). */
     double ht = row_height(f->out, 2);
-    assert_true(lines >= 4);
-    assert_true(ht >= lines * 15.0);
-    /* Not absurdly tall either: at most one line per 20 characters. */
-    assert_true(ht <= (strlen(saran) / 20.0 + 1) * 15.0);
+    assert_true(ht >= 4 * 13.4);
+    /* No more than its lines and a point or two. */
+    assert_true(ht <= 4 * 13.43 + 2);
     /* The short text keeps the default height. */
     double short_ht = row_height(f->out, 3);
     assert_true(short_ht == 0 || short_ht == 15);
     cJSON_Delete(tpl);
 }
 
+/*
+ * Line counts LibreOffice 7 gave with Carlito 11 in columns 10, 13, 20
+ * and 30 units wide (a workbook with these texts converted to PDF, the
+ * lines counted with pdftotext -bbox): the wrap must match them.
+ */
+static const struct {
+    const char *text;
+    int lines[4];
+} measured[] = {
+    {"Ajukan pembaruan sebelum masa berlaku berakhir", {6, 4, 3, 2}},
+    {"Deputi Bidang Pengkajian dan Materi", {4, 3, 2, 1}},
+    {"Status Dicabut (REVOKE) per tanggal data; tanggal pencabutan tidak "
+     "tercatat - periksa", {10, 7, 4, 3}},
+};
+static const double measured_width[4] = {10, 13, 20, 30};
+
 static void
-test_cell_lines(void **state)
+test_cell_lines_one_line(void **state)
 {
     (void)state;
     assert_int_equal(cell_lines("", 10), 1);
     assert_int_equal(cell_lines("Aktif", 10), 1);
-    assert_int_equal(cell_lines("a\nb\nc", 60), 3);
-    /* A word longer than the column breaks. */
+    /* LibreOffice fits 9 'n' on a line of a column 9.29 wide, not 10. */
+    assert_int_equal(cell_lines("nnnnnnnnn", 9.29), 1);
+    assert_int_equal(cell_lines("nnnnnnnnnn", 9.29), 2);
+    /* and 37 in a column 39.29 wide, not 38 */
+    char n37[40];
+    memset(n37, 'n', 37);
+    n37[37] = '\0';
+    assert_int_equal(cell_lines(n37, 39.29), 1);
+    assert_true(fabs(cell_row_height(1, 11) - 15.0) < 0.01);
+}
+
+static void
+test_cell_lines_long_word(void **state)
+{
+    (void)state;
+    /* A word wider than the column breaks between characters: 30 'n'
+     * at 9 a line (as LibreOffice) are 4 lines. */
+    char n30[31];
+    memset(n30, 'n', 30);
+    n30[30] = '\0';
+    assert_int_equal(cell_lines(n30, 9.29), 4);
     assert_true(cell_lines("PERJ.2372/BSSN/SU/KJ.01.02/09/2025", 10) >= 3);
-    assert_true(cell_lines(saran, 60) >= 2);
+}
+
+static void
+test_cell_lines_five(void **state)
+{
+    (void)state;
+    assert_int_equal(cell_lines("a\nb\nc\nd\ne", 60), 5);
+    /* Five words that each fill a line. */
+    assert_int_equal(cell_lines("nnnnnnnnn nnnnnnnnn nnnnnnnnn nnnnnnnnn "
+                                "nnnnnnnnn", 9.29), 5);
+    /* Five lines are 5 x 1.22 em and the padding, not 90 points. */
+    double h = cell_row_height(5, 11);
+    assert_true(h >= 5 * 13.4 && h <= 5 * 13.43 + 2);
+}
+
+static void
+test_cell_lines_indonesian(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof measured / sizeof measured[0]; i++)
+        for (size_t w = 0; w < 4; w++)
+            assert_int_equal(cell_lines(measured[i].text,
+                                        measured_width[w]),
+                             measured[i].lines[w]);
+    assert_int_equal(cell_lines(saran, 30), 4);
     assert_true(cell_lines(saran, 20) > cell_lines(saran, 40));
+}
+
+/* An "optional" column empty on every row is not printed: the next
+ * column takes its place. */
+static void
+test_optional_column_hidden(void **state)
+{
+    struct fixture *f = *state;
+    cJSON *tpl = sheet_template("", "[]",
+        "[{\"type\": \"table\", \"query\": \"SELECT 'a', '', 'b'"
+        " UNION ALL SELECT 'c', NULL, 'd'\", \"columns\": ["
+        " {\"header\": \"Satu\"}, {\"header\": \"Catatan\","
+        " \"optional\": true}, {\"header\": \"Dua\"}]}]");
+    assert_int_equal(render(f, tpl), TTE_OK);
+    char *x = sheet_xml(f->out);
+    assert_null(strstr(x, "Catatan"));
+    assert_non_null(strstr(x, "<c r=\"B1\""));
+    assert_true(strstr(x, "Dua") > strstr(x, "<c r=\"B1\""));
+    assert_null(strstr(x, "<c r=\"C1\""));
+    free(x);
+    cJSON_Delete(tpl);
+}
+
+/* A table without rows: one line under its heading, no header row. */
+static void
+test_empty_table_one_line(void **state)
+{
+    struct fixture *f = *state;
+    cJSON *tpl = sheet_template("", "[]",
+        "[{\"type\": \"section\", \"text\": \"Bagian\"},"
+        " {\"type\": \"table\", \"query\": \"SELECT 1 WHERE 0\","
+        " \"empty\": \"Tidak ada apa pun pada periode ini.\","
+        " \"columns\": [{\"header\": \"Kosong\"}]}]");
+    assert_int_equal(render(f, tpl), TTE_OK);
+    char *x = sheet_xml(f->out);
+    assert_null(strstr(x, "Kosong"));
+    assert_non_null(strstr(x, "Tidak ada apa pun pada periode ini."));
+    /* directly under the heading */
+    assert_true(strstr(x, "Tidak ada apa pun") > strstr(x, "<row r=\"2\""));
+    assert_null(strstr(x, "<row r=\"3\""));
+    free(x);
+    cJSON_Delete(tpl);
+}
+
+/* A heading that falls at a page's foot goes to the next page with its
+ * note and its table's header and first row: one-line rows of 15 points,
+ * 697 points to a portrait page (842 less the margins, 5 % kept free),
+ * so after a header and 43 rows (660 points) the heading, the note and
+ * the table's first 30 points (720) do not fit; the page breaks above
+ * the heading (row 44), not above the table. */
+static void
+test_heading_stays_with_table(void **state)
+{
+    struct fixture *f = *state;
+    cJSON *tpl = sheet_template("", "[]",
+        "[{\"type\": \"table\", \"query\": \"WITH RECURSIVE n(i) AS"
+        " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 43)"
+        " SELECT i FROM n\", \"columns\": [{\"header\": \"No\","
+        " \"format\": \"count\"}]},"
+        " {\"type\": \"section\", \"text\": \"Bagian\"},"
+        " {\"type\": \"note\", \"text\": \"Catatan.\"},"
+        " {\"type\": \"table\", \"query\": \"WITH RECURSIVE n(i) AS"
+        " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
+        " SELECT i FROM n\", \"columns\": [{\"header\": \"Nomor\","
+        " \"format\": \"count\"}]}]");
+    assert_int_equal(render(f, tpl), TTE_OK);
+    char *x = sheet_xml(f->out);
+    assert_non_null(strstr(x, "<brk id=\"44\""));
+    assert_null(strstr(x, "<brk id=\"46\""));
+    free(x);
+    cJSON_Delete(tpl);
 }
 
 /* More rows than a sheet holds: the render stops before libxlsxwriter
@@ -266,7 +395,16 @@ main(void)
 {
     tte_log_init("test_render");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cell_lines),
+        cmocka_unit_test(test_cell_lines_one_line),
+        cmocka_unit_test(test_cell_lines_long_word),
+        cmocka_unit_test(test_cell_lines_five),
+        cmocka_unit_test(test_cell_lines_indonesian),
+        cmocka_unit_test_setup_teardown(test_optional_column_hidden, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_empty_table_one_line, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_heading_stays_with_table, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_long_saran_row_is_tall_enough,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_many_rows_fails, setup,
