@@ -92,7 +92,7 @@ for def in conf/sources/*.json; do
     big=$tmp/big/$(basename "$f")
     grow "$f" "$big" $header
     # A filter makes rows the reading thread alone sees: the place for a
-    # counter shared by mistake (issue 18). Many starts, since a race
+    # counter shared by mistake. Many starts, since a race
     # shows only when the threads happen to overlap on it.
     starts=2
     grep -q '"filter"' "$def" && starts=12

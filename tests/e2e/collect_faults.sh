@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 19 in tte-collect: the faults a year of operation brings. A log
+# tte-collect and the faults a year of operation brings. A log
 # read while it is written, empty registries, --rejects naming an input,
 # counts across runs, a huge line, a FIFO, CR-only lines, NIKs and secrets
 # in reasons and raw text, bad delimiters and --check on registries.

@@ -27,7 +27,7 @@ cases = [
     ("trailing_delimiter", (H + R + ",D4,m,ok,\n").encode(),
      [{"doc_id": "D4", "line": 2}]),
     # A last line without its end may still be being written: it waits
-    # for the next run, neither an event nor a reject (issue 19).
+    # for the next run, neither an event nor a reject.
     ("no_final_newline", (H + R + ",D5,m,fail").encode(), []),
     ("blank_lines", (H + "\n" + R + ",D6,m,ok\n\n\n" + R + ",D7,m,ok\n")
      .encode(), [{"doc_id": "D6", "line": 3}, {"doc_id": "D7", "line": 6}]),

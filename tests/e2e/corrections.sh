@@ -1,5 +1,5 @@
 #!/bin/sh
-# An operator's corrections never change a count silently (issue 13): a
+# An operator's corrections never change a count silently: a
 # seal log in WITA collected with a definition lacking "zone", then with
 # the corrected one (under another name, or the same file edited), ends
 # with the log's own 200 events and the right year cut; the same

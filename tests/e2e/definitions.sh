@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 13 in tte-collect: an operator's ordinary mistakes in a source
+# tte-collect and an operator's ordinary mistakes in a source
 # definition never change a count silently. A mapped column or JSON path
 # that never occurs, --check that hides rejects and duplicates, epoch
 # milliseconds read as seconds, --zone against the definition's zone,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 19 outside collect: outputs never clobber inputs, hostile
+# Hardening outside collect: outputs never clobber inputs, hostile
 # configurations and templates end in a clear error (never a crash, a
 # corrupt file or a hang), personal data stays masked and private, and
 # messages name the file and leave libxlsxwriter's own lines out.

@@ -154,7 +154,7 @@ same "the accepted recipient is recorded" \
     "$(($(q "$db" "SELECT count(*) FROM sends WHERE recipients = 'info.bsre@bssn.go.id'") + 1))"
 
 # Previews are not the annual report, whatever their name says: tte-send
-# knows a report by its SHA-256 in the renders table (issue 13).
+# knows a report by its SHA-256 in the renders table.
 "$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025 --quarter 3
 "$TTE_BIN/tte-render" -q --db "$db" --year 2025 --quarter 3 \
     --config "$TOP/conf/tte-report.json" --out "$d/preview-q3.xlsx"
@@ -208,7 +208,7 @@ print('ok - dry-run message carries the report' if a.get_payload(decode=True)
       == open(sys.argv[2], 'rb').read() else 'not ok - dry-run attachment')
 " "$d/dry.eml" "$report" || not_ok "an inline Python block raised"
 
-# Send ledger (issue 19.11): a 'pending' row with the Message-ID before
+# Send ledger: a 'pending' row with the Message-ID before
 # DATA, 'sent' after the 250. The database busy when the send is marked:
 # the row stays pending, a re-run reports it instead of mailing again.
 start_server lock --mode lockdb --lockdb "$d/fresh.db"

@@ -1,5 +1,5 @@
 /*
- * Issue 19 outside collect: NIK masking of template output, the one-query
+ * Hardening outside collect: NIK masking of template output, the one-query
  * rule, page headers cut to Excel's limit, safe report file names, and
  * configurations of the wrong shape or type.
  */
