@@ -44,12 +44,12 @@ PROGS      = $(patsubst %/main.c,%,$(wildcard */main.c))
 PROG_BINS  = $(PROGS:%=$(BIN)/tte-%)
 
 .PHONY: all deps test-deps install-pkgs demo test unit-bin e2e asan bench fuzz lint install uninstall \
-        clean check-office fmt fmt-check
+        clean check-office fmt fmt-check schema
 .SUFFIXES:
 
 all: $(PROG_BINS)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard */*.h)
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard */*.h) $(wildcard */*/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -59,7 +59,8 @@ $(BUILD)/libtte.a: $(LIB_OBJ)
 	$(Q)$(AR) rcs $@ $^
 
 .SECONDEXPANSION:
-$(BIN)/tte-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(BUILD)/libtte.a
+$(BIN)/tte-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c $$*/*/*.c)) \
+              $(BUILD)/libtte.a
 	@mkdir -p $(BIN)
 	$(Q)$(CC) $(ALL_CFLAGS) $($*_CFLAGS) -o $@ $^ $(LDLIBS) $($*_LDLIBS)
 	@echo "  built $@"
@@ -119,7 +120,7 @@ lint: fmt-check
 # The C style is .clang-format's: `make fmt` rewrites the sources in place,
 # `make fmt-check` only names the files it would change (and fails).
 CLANG_FORMAT ?= clang-format
-FMT_SRC    = $(wildcard */*.[ch] tests/*/*.[ch])
+FMT_SRC    = $(wildcard */*.[ch] collect/*/*.[ch] tests/*/*.[ch])
 fmt:
 	$(Q)$(CLANG_FORMAT) -i $(FMT_SRC)
 
@@ -130,6 +131,15 @@ fmt-check:
 	if [ -n "$$bad" ]; then \
 	    echo "not formatted as .clang-format says (make fmt):" >&2; \
 	    echo "$$bad" | sed 's/^/  /' >&2; exit 1; fi
+
+# schema.sql: the schema a new database gets (lib/tte_schema.c) as sqlite3
+# prints it, kept in the tree to be read and diffed; tests/e2e/schema.sh
+# fails when it is not this.
+schema: $(BIN)/tte-collect
+	@tmp=$$(mktemp -d) && : >"$$tmp/s.db" && \
+	$(BIN)/tte-collect -q --db "$$tmp/s.db" --recover && \
+	sqlite3 "$$tmp/s.db" .schema >schema.sql; rc=$$?; rm -rf "$$tmp"; \
+	exit $$rc
 
 check-office: all
 	@sh tests/e2e/office.sh
@@ -156,7 +166,7 @@ clean:
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 STAGE_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,\
-             $(wildcard collect/*.c render/*.c)) \
+             $(wildcard collect/*.c collect/*/*.c render/*.c)) \
              evidence/statement.c evidence/range.c evidence/records.c)
 unit-bin: $(UNIT_BINS)
 $(BUILD)/tests/%: tests/unit/%.c $(STAGE_OBJ) $(BUILD)/libtte.a

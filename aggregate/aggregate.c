@@ -434,15 +434,25 @@ static enum tte_err
 no_merge_pending(sqlite3 *db)
 {
     sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT COALESCE(f.path, '(file ' || s.file_id || ')') FROM staging s"
+        "SELECT COALESCE(f.path, '(file ' || s.file_id || ')'), s.pid,"
+        " s.host, COALESCE(s.started_at, 0) FROM staging s"
         " LEFT JOIN files f ON f.id = s.file_id LIMIT 1");
     if (!st)
         return TTE_E_IO;
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        log_err("%s: tte-collect is merging its rows, or was stopped while "
-                "it did; run tte-collect again, then tte-aggregate",
-                (const char *)sqlite3_column_text(st, 0));
+    if (rc == SQLITE_ROW) {
+        char when[21] = "at an unknown time", cmd[1200];
+        if (sqlite3_column_int64(st, 3) > 0)
+            tte_format_utc(sqlite3_column_int64(st, 3), when);
+        tte_db_recover_command(db, cmd, sizeof cmd);
+        log_err("%s: tte-collect pid %lld on host '%s' (started %s) is "
+                "merging its rows, or was stopped while it did: once it has "
+                "ended, run tte-collect again (on that host), or '%s' if it "
+                "was stopped, then tte-aggregate",
+                (const char *)sqlite3_column_text(st, 0),
+                (long long)sqlite3_column_int64(st, 1),
+                (const char *)sqlite3_column_text(st, 2), when, cmd);
+    }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? TTE_E_TEMPFAIL
            : rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);

@@ -35,6 +35,7 @@ struct collect_opts {
     bool forget;                /* --forget: the operands are removed */
     const char *forget_source;  /* --forget-source NAME */
     const char *retry;          /* --retry REJECTS.csv */
+    bool recover;               /* --recover: stopped runs' marks cleared */
 };
 
 #endif

@@ -13,6 +13,7 @@
 #include "owner.h"
 #include "rejects.h"
 #include "retry.h"
+#include "store/store.h"
 #include "wal_checkpointer.h"
 #include "writer.h"
 #include "tte_cli.h"
@@ -26,6 +27,7 @@ static const char usage_text[] =
     "       tte-collect [--db FILE] --forget FILE...\n"
     "       tte-collect [--db FILE] --forget-source NAME\n"
     "       tte-collect [--db FILE] --retry REJECTS.csv\n"
+    "       tte-collect [--db FILE] --recover\n"
     "\n"
     "Reads signing logs (or a registry) into the report database.\n"
     "\n"
@@ -54,6 +56,8 @@ static const char usage_text[] =
     "      --forget         remove the events and rejects collected from\n"
     "                       FILE... (events other files had stay)\n"
     "      --forget-source NAME  the same for every file of a source\n"
+    "      --recover        take out what a stopped run (of any host) left\n"
+    "                       staged, so that its files are read again\n"
     "  -q, --quiet          no progress, only errors\n"
     "  -v, --verbose        more detail (repeatable)\n"
     "  -h, --help           this help\n"
@@ -67,7 +71,7 @@ static const char usage_text[] =
 
 enum { OPT_STRICT = 256, OPT_UNMASK, OPT_MAX_RECORD, OPT_ALLOW_EMPTY,
        OPT_FORGET, OPT_FORGET_SOURCE, OPT_MAX_SHRINK, OPT_ALLOW_SHRINK,
-       OPT_RETRY };
+       OPT_RETRY, OPT_RECOVER };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -85,6 +89,7 @@ static const struct option long_opts[] = {
     {"forget", no_argument, NULL, OPT_FORGET},
     {"forget-source", required_argument, NULL, OPT_FORGET_SOURCE},
     {"retry", required_argument, NULL, OPT_RETRY},
+    {"recover", no_argument, NULL, OPT_RECOVER},
     TTE_COMMON_LONG_OPTS,
 };
 
@@ -101,6 +106,16 @@ forget_args(const struct collect_opts *o, int operands)
         return tte_usage_error("--forget needs the files to forget");
     if (o->forget_source && operands)
         return tte_usage_error("--forget-source takes no files");
+    return -1;
+}
+
+/* --recover, alone. */
+static int
+recover_args(const struct collect_opts *o, int operands)
+{
+    if (o->source || o->check || operands)
+        return tte_usage_error("--recover takes no --source, --check or "
+                               "files");
     return -1;
 }
 
@@ -147,6 +162,7 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case OPT_FORGET: o->forget = true; break;
         case OPT_FORGET_SOURCE: o->forget_source = optarg; break;
         case OPT_RETRY: o->retry = optarg; break;
+        case OPT_RECOVER: o->recover = true; break;
         case OPT_MAX_RECORD:
             if (!tte_str_to_i64(optarg, &n) || n < 1)
                 return tte_usage_error("--max-record-bytes needs a positive "
@@ -162,6 +178,8 @@ parse_args(int argc, char **argv, struct collect_opts *o)
     }
     tte_log_set_level(verbosity);
     o->db_path = tte_opt_env(o->db_path, "TTE_DB", "report.db");
+    if (o->recover && (o->forget || o->forget_source || o->retry))
+        return tte_usage_error("--recover goes alone");
     if (o->forget || o->forget_source)
         return forget_args(o, argc - optind);
     if (o->retry) {
@@ -170,6 +188,8 @@ parse_args(int argc, char **argv, struct collect_opts *o)
                                    "(each row's own file says its source)");
         return -1;
     }
+    if (o->recover)
+        return recover_args(o, argc - optind);
     if (!o->source)
         return tte_usage_error("--source is required");
     if (optind >= argc)
@@ -294,6 +314,22 @@ forget(const struct collect_opts *o, int argc, char **argv)
     return tte_exit_code(err);
 }
 
+/* --recover: a database that is not there holds nothing to recover. */
+static int
+recover(const struct collect_opts *o)
+{
+    sqlite3 *db = NULL;
+    if (access(o->db_path, F_OK) != 0) {
+        log_err("cannot open '%s': %s", o->db_path, strerror(errno));
+        return EX_NOINPUT;
+    }
+    enum tte_err err = tte_db_open(o->db_path, false, &db);
+    if (!err)
+        err = store_recover(db);
+    sqlite3_close(db);
+    return tte_exit_code(err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -308,10 +344,6 @@ main(int argc, char **argv)
     tte_log_init("tte-collect");
     /* Memory statistics take a global mutex on every SQLite allocation. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    /* A sort's runs are at least 250 pages (8 MiB of 32 KiB pages) by
-     * default; the cache size bounds them instead (store.c's merge of an
-     * earlier version's events_stage). */
-    sqlite3_config(SQLITE_CONFIG_PMASZ, 64);
     status = parse_args(argc, argv, &o);
     if (status >= 0)
         return status;
@@ -322,6 +354,8 @@ main(int argc, char **argv)
         return forget(&o, argc - optind, argv + optind);
     if (o.retry)
         return collect_retry(&o, o.retry);
+    if (o.recover)
+        return recover(&o);
     if (o.rejects_path && !o.check &&
         rejects_clash(&o, argc - optind, argv + optind))
         return EX_CANTCREAT;
@@ -331,8 +365,8 @@ main(int argc, char **argv)
     if (!o.check) {
         err = tte_db_open(o.db_path, false, &db);
         /* Logs in time order insert their dedupe keys in order, and
-         * others are staged and merged in order (store.c): a small page
-         * cache suffices, and memory stays flat in file size. */
+         * others are staged and merged in order (store/dedupe.c): a
+         * small page cache suffices, and memory stays flat in file size. */
         if (!err)
             err = tte_db_exec(db, "PRAGMA cache_size = -8192");
         if (!err && strcmp(o.db_path, ":memory:") != 0)

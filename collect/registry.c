@@ -137,24 +137,6 @@ norm_date(char *s)
 }
 
 static bool
-check_ids(const char *nik, const char *nip, struct tte_buf *reason)
-{
-    char masked[64];
-    if (nik && !tte_nik_valid(nik)) {
-        tte_mask_nik(nik, masked, sizeof masked);
-        tte_buf_printf(reason, "nik '%s' is not 16 digits with a valid birth "
-                       "date", masked);
-        return false;
-    }
-    if (nip && !tte_nip_valid(nip)) {
-        tte_buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
-                       "date, TMT and sex digit", nip);
-        return false;
-    }
-    return true;
-}
-
-static bool
 cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
 {
     /* v[10] status_since, v[11] snapshot_date (or v[12] exported_on):
@@ -168,7 +150,7 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
         tte_buf_adds(reason, "certificate has no cert_serial, nik or nip");
         return false;
     }
-    if (!check_ids(v[0], v[1], reason))
+    if (!tte_ids_check(v[0], v[1], reason))
         return false;
     if (!v[5])
         v[5] = "individu";
@@ -296,7 +278,7 @@ verifikator_row(sqlite3 *db, char **row, struct tte_buf *reason,
         tte_buf_adds(reason, "verifikator name is empty");
         return false;
     }
-    if (!check_ids(NULL, v[0], reason))
+    if (!tte_ids_check(NULL, v[0], reason))
         return false;
     if (!norm_date(v[4])) {
         tte_buf_printf(reason, "appointed_on '%s' is not a date (YYYY-MM-DD)",

@@ -20,7 +20,7 @@
 #include "rejects.h"
 #include "retry.h"
 #include "rowcheck.h"
-#include "store.h"
+#include "store/store.h"
 #include "tte_db.h"
 #include "tte_log.h"
 
@@ -117,7 +117,6 @@ struct one {
     enum verdict v;
     struct tte_buf why;
     struct store *store;
-    long long file_id;
     size_t line;
     enum store_outcome outcome;
     enum tte_err err;
@@ -163,8 +162,7 @@ o_record(void *ctx, const struct record *rec)
         return o_reject(o, rec->line, k == ROW_REJECT ? o->rc.reason.data
                         : "registry rows are not retried", NULL, 0);
     o->v = V_EVENT;
-    return store_event(o->store, &o->rc.ev, o->file_id, o->line,
-                       &o->outcome);
+    return store_add(o->store, &o->rc.ev, o->line, &o->outcome);
 }
 
 static enum tte_err
@@ -397,12 +395,28 @@ struct tally {
     long long retried, fixed, still, resolved_before, unknown;
 };
 
+/* The store's progress for a retried row: the row is counted by
+ * resolve(), in the caller's transaction, so nothing is held or saved;
+ * an event whose outcome waited learns it here. */
 static void
-merged(void *ctx, long long file_id, bool dup)
+p_hold(void *ctx)
 {
     (void)ctx;
-    (void)file_id;
-    (void)dup;
+}
+
+static enum tte_err
+p_save(void *ctx, bool held)
+{
+    (void)ctx;
+    (void)held;
+    return TTE_OK;
+}
+
+static void
+p_merged(void *ctx, bool dup)
+{
+    struct one *o = ctx;
+    o->outcome = dup ? STORE_DUP : STORE_NEW;
 }
 
 static enum tte_err
@@ -435,16 +449,23 @@ retry_row(sqlite3 *db, struct store *store, const struct collect_opts *opt,
     tte_buf_init(&o.why);
     o.file = f.path;
     o.store = store;
-    o.file_id = f.file_id;
     o.line = r->line;
     t->retried++;
-    store_file_begin(store);
-    err = read_one(src, f.path, r->raw, &o);
+    /* Each row is a file of one row to the store, in this run's one
+     * transaction (own_tx false): its event and key commit with the
+     * reject's resolution, or not at all. */
+    struct store_progress p = {.ctx = &o, .hold = p_hold, .save = p_save,
+                               .merged = p_merged};
+    err = store_file_begin(store, false, &p);
+    if (!err) {
+        store_file_id(store, f.file_id);
+        err = read_one(src, f.path, r->raw, &o);
+        enum tte_err end = store_file_end(store, err ? STORE_ROLLBACK
+                                                     : STORE_COMMIT);
+        err = err ? err : end;
+    }
     if (!err && o.v == V_EVENT) {
-        if (store_staging(store))
-            err = store_merge(store, merged, NULL);
-        if (!err)
-            err = resolve(db, &f, o.outcome == STORE_DUP);
+        err = resolve(db, &f, o.outcome == STORE_DUP);
         t->fixed += !err;
     } else if (!err) {
         const char *why = o.why.data ? o.why.data : "rejected";
@@ -473,16 +494,20 @@ collect_retry(const struct collect_opts *opt, const char *path)
         err = tte_db_open(opt->db_path, false, &db);
     if (!err)
         err = store_open(db, &store);
+    /* A mark a stopped run left would hide a retried row of its file,
+     * and take it out with the run's rows: first what a run does. */
+    if (!err)
+        err = store_settle(store);
     if (!err)
         err = tte_db_exec(db, "BEGIN IMMEDIATE");
     for (size_t i = 0; !err && i < rows.n; i++)
         err = retry_row(db, store, opt, &rows.v[i], &t);
-    if (!err)
-        err = store_flush(store);
-    if (db && !err)
+    if (db && !err) {
         err = tte_db_exec(db, "COMMIT");
-    else if (db)
+    } else if (db) {
         tte_db_exec(db, "ROLLBACK");
+        store_forget(store);
+    }
     if (!err)
         log_info("%s: %zu rows: %lld retried, %lld now events, %lld still "
                  "rejected, %lld resolved before, %lld not in the database",

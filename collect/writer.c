@@ -1,9 +1,8 @@
 /*
  * The writing end of collect: events, registry rows and rejects into the
- * database, each file's row in files, and a commit every CHUNK_ROWS clean
- * points on long files so that a kill loses at most one chunk (of a file
- * in time order; from a file's first row out of order on, its rows
- * commit with its end, store.c).
+ * database through the store (store/store.h, which owns when they commit
+ * and what a stopped run leaves), each file's row in files and its
+ * progress, and a chunk ended every CHUNK_ROWS clean points on long files.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -14,14 +13,13 @@
 #include "json_path.h"
 #include "owner.h"
 #include "registry.h"
-#include "store.h"
+#include "store/store.h"
 #include "tte_db.h"
 #include "tte_id.h"
 #include "tte_log.h"
 #include "rowcheck.h"
 #include "rejects.h"
 #include "writer.h"
-#include "staging.h"
 
 /* Rows per transaction on long files; each commit records the offset. */
 #define CHUNK_ROWS 200000
@@ -50,14 +48,12 @@ struct writer {
     size_t clean_line;
     long long since_commit;
     long long chunk_rows;
-    /* Where the file stood before its first row out of time order: what
-     * a stopped merge falls back to (staging.h). */
-    long long pre_offset;
-    size_t pre_line;
-    struct file_stats pre_st;
-    int64_t first_reject;
-    bool marked;                /* the staging row is written */
-    bool leftovers_checked;     /* staged rows of a stopped run merged */
+    /* The progress the store asked to hold: what a stopped run falls back
+     * to. */
+    long long held_offset;
+    size_t held_line;
+    struct file_stats held_st;
+    struct store_progress progress;
     struct tte_buf reason;      /* of rows validated here */
     struct tte_buf redacted;    /* their raw texts, secrets hidden */
     struct tte_buf raw;         /* a reject's text, escaped */
@@ -146,7 +142,7 @@ w_reject(void *ctx, size_t line, const char *reason, const char *rawtext,
     reason = w->why.data;
     w->st.read++;
     w->st.rejected++;
-    /* DESIGN.md's form, "tte-collect: file:line: what": a bad row is a
+    /* The house form, "tte-collect: file:line: what": a bad row is a
      * data error (exit 65), shown even with --quiet. */
     if (w->st.rejected <= REJECT_MSGS)
         log_err("%s:%zu: %s", w->file, line, reason);
@@ -158,26 +154,7 @@ w_reject(void *ctx, size_t line, const char *reason, const char *rawtext,
                 line);
         return TTE_E_DATA;
     }
-    return store_reject(w->store, w->file_id, w->owner.name, w->real, line,
-                        reason, raw);
-}
-
-/* The file's first row out of time order: what stood before it is kept
- * to be saved when the rows are committed ahead of their merge. */
-static enum tte_err
-note_staging_began(struct writer *w)
-{
-    w->pre_offset = w->clean_offset;
-    w->pre_line = w->clean_line;
-    w->pre_st = w->st;
-    sqlite3_stmt *st = tte_db_prepare(w->db,
-        "SELECT COALESCE(max(id), 0) + 1 FROM rejects");
-    if (!st)
-        return TTE_E_IO;
-    int rc = sqlite3_step(st);
-    w->first_reject = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(w->db, rc);
+    return store_reject(w->store, w->owner.name, w->real, line, reason, raw);
 }
 
 static enum tte_err
@@ -185,14 +162,11 @@ w_event(void *ctx, const struct tte_event *ev, size_t line)
 {
     struct writer *w = ctx;
     enum store_outcome out;
-    bool sorted_before = store_staging(w->store);
-    enum tte_err err = store_event(w->store, ev, w->file_id, line, &out);
-    if (!err && !sorted_before && store_staging(w->store))
-        err = note_staging_began(w);
-    /* A staged row is counted when it is merged, so that the counts in
-     * files always add up: read = filtered + accepted + duplicates +
-     * rejected. */
-    if (!err && out != STORE_STAGED) {
+    enum tte_err err = store_add(w->store, ev, line, &out);
+    /* A row whose outcome waits is counted when it is decided, so that
+     * the counts in files always add up: read = filtered + accepted +
+     * duplicates + rejected. */
+    if (!err && out != STORE_WAITS) {
         w->st.read++;
         if (out == STORE_DUP)
             w->st.duplicates++;
@@ -202,97 +176,27 @@ w_event(void *ctx, const struct tte_event *ev, size_t line)
     return err;
 }
 
-/* Counts of staged rows merged: the file being written's (when mine) go
- * into its stats, to be saved with its offset; any other file's (rows a
- * stopped run of an earlier version committed to events_stage) are added
- * to its files row here. */
-struct leftover {
-    long long file_id, accepted, duplicates;
-};
-struct merged {
-    struct writer *mine;
-    struct leftover *v;
-    size_t n;
-};
-
+/* The store's progress.merged: a row whose outcome waited, counted
+ * with the file, to be saved with its offset. */
 static void
-count_merged(void *ctx, long long file_id, bool dup)
+w_merged(void *ctx, bool dup)
 {
-    struct merged *m = ctx;
-    if (m->mine && file_id == m->mine->file_id) {
-        m->mine->st.read++;
-        if (dup)
-            m->mine->st.duplicates++;
-        else
-            m->mine->st.accepted++;
-        return;
-    }
-    size_t i = 0;
-    while (i < m->n && m->v[i].file_id != file_id)
-        i++;
-    if (i == m->n) {
-        m->v = tte_xrealloc(m->v, (m->n + 1) * sizeof *m->v);
-        m->v[m->n++] = (struct leftover){file_id, 0, 0};
-    }
+    struct writer *w = ctx;
+    w->st.read++;
     if (dup)
-        m->v[i].duplicates++;
+        w->st.duplicates++;
     else
-        m->v[i].accepted++;
+        w->st.accepted++;
 }
 
-static enum tte_err
-save_leftovers(sqlite3 *db, const struct merged *l)
+/* The store's progress.hold. */
+static void
+w_hold(void *ctx)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "UPDATE files SET rows_read = rows_read + ?2 + ?3,"
-        " accepted = accepted + ?2, duplicates = duplicates + ?3"
-        " WHERE id = ?1");
-    enum tte_err err = st ? TTE_OK : TTE_E_IO;
-    for (size_t i = 0; !err && i < l->n; i++) {
-        sqlite3_bind_int64(st, 1, l->v[i].file_id);
-        sqlite3_bind_int64(st, 2, l->v[i].accepted);
-        sqlite3_bind_int64(st, 3, l->v[i].duplicates);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            err = tte_db_err(db, rc);
-    }
-    sqlite3_finalize(st);
-    return err;
-}
-
-/* Merges whatever is staged, within the transaction open; mine: the
- * file begun counts its own rows. */
-static enum tte_err
-merge_staged(struct writer *w, bool mine)
-{
-    struct merged m = {mine ? w : NULL, NULL, 0};
-    enum tte_err err = store_merge(w->store, count_merged, &m);
-    if (!err && m.n)
-        err = save_leftovers(w->db, &m);
-    free(m.v);
-    return err;
-}
-
-/* Before anything else is read, in a transaction of their own: rows a
- * stopped run committed ahead of their keys are taken out (staging.c),
- * and rows a stopped run of an earlier version staged and committed
- * (with the offset past them) go into events. */
-static enum tte_err
-merge_leftovers(struct writer *w)
-{
-    enum tte_err err = tte_db_exec(w->db, "BEGIN IMMEDIATE");
-    if (!err)
-        err = staging_recover(w->db);
-    if (!err)
-        err = merge_staged(w, false);
-    if (!err)
-        err = tte_db_exec(w->db, "COMMIT");
-    if (err) {
-        tte_db_rollback(w->db);
-        store_forget(w->store);
-    }
-    return err;
+    struct writer *w = ctx;
+    w->held_offset = w->clean_offset;
+    w->held_line = w->clean_line;
+    w->held_st = w->st;
 }
 
 /* Validation on this side: the reading thread handed the row over while
@@ -332,13 +236,25 @@ save_progress_at(struct writer *w, const struct file_stats *st,
     return err;
 }
 
+/* The store's progress.save. */
 static enum tte_err
-save_progress(struct writer *w)
+w_save(void *ctx, bool held)
 {
+    struct writer *w = ctx;
+    if (held)
+        return save_progress_at(w, &w->held_st, w->held_offset,
+                                w->held_line);
     return save_progress_at(w, &w->st, w->clean_offset, w->clean_line);
 }
 
-static enum tte_err commit_staged(struct writer *w);
+/* The store's progress.finish: a log edited in place counts its rows
+ * that changed against what it held, in the commit that replaces them. */
+static enum tte_err
+w_finish(void *ctx)
+{
+    struct writer *w = ctx;
+    return w->plan->edited ? fileid_count_changed(w->db, w->plan) : TTE_OK;
+}
 
 static enum tte_err
 w_clean_point(void *ctx, long long offset, size_t line,
@@ -353,17 +269,7 @@ w_clean_point(void *ctx, long long offset, size_t line,
     if (!w->own_tx || ++w->since_commit < w->chunk_rows)
         return TTE_OK;
     w->since_commit = 0;
-    /* Rows out of time order wait for their keys until the file's end:
-     * they commit under the staging row, the offset stays before them. */
-    if (store_staging(w->store))
-        return commit_staged(w);
-    /* Offset and rows commit together: a kill loses only this chunk. */
-    enum tte_err err = store_flush(w->store);
-    if (!err)
-        err = save_progress(w);
-    if (!err)
-        err = tte_db_exec(w->db, "COMMIT; BEGIN IMMEDIATE");
-    return err;
+    return store_chunk(w->store);
 }
 
 static enum tte_err
@@ -427,7 +333,6 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     w->sb = *sb;
     w->own_tx = own_tx;
     w->since_commit = 0;
-    w->marked = false;
     const char *chunk = getenv("TTE_COLLECT_CHUNK");
     w->chunk_rows = chunk && atoll(chunk) > 0 ? atoll(chunk) : CHUNK_ROWS;
     if (!realpath(path, w->real))
@@ -437,14 +342,12 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     w->owner_known = !err;
     if (!err && !w->store)
         err = store_open(w->db, &w->store);
-    if (!err && own_tx && !w->leftovers_checked) {
-        err = merge_leftovers(w);
-        w->leftovers_checked = !err;
-    }
+    w->progress = (struct store_progress){.ctx = w, .hold = w_hold,
+                                          .save = w_save,
+                                          .merged = w_merged,
+                                          .finish = w_finish};
     if (!err)
-        store_file_begin(w->store);
-    if (!err && own_tx)
-        err = tte_db_exec(w->db, "BEGIN IMMEDIATE");
+        err = store_file_begin(w->store, own_tx, &w->progress);
     if (err)
         return err;
     /* The file's earlier events go in the transaction its new ones
@@ -457,69 +360,24 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
         err = owner_bind(w->db, plan->file_id, &w->owner);
     w->file_id = plan->file_id;
     w->plan = plan;
+    store_file_id(w->store, plan->file_id);
     w->clean_offset = plan->offset;
     w->clean_line = plan->line;
     if (!err && plan->resumed && plan->offset == sb->st_size) {
-        if (own_tx)
-            tte_db_exec(w->db, "ROLLBACK");
+        store_file_end(w->store, STORE_ROLLBACK);
         *unchanged = true;
         return TTE_OK;
     }
-    if (err && own_tx) {
-        tte_db_exec(w->db, "ROLLBACK");
-        store_forget(w->store);
-    }
-    return err;
-}
-
-/* Commits the file's rows out of time order so far ahead of their merge,
- * under a staging row, so that the WAL's copy of them runs beside the
- * reading or the merge and the WAL stays the size of a chunk; the offset
- * and counts saved with them are those from before the first of them,
- * which a stopped merge falls back to. */
-static enum tte_err
-commit_staged(struct writer *w)
-{
-    enum tte_err err = TTE_OK;
-    if (!w->marked) {
-        err = store_flush(w->store);
-        if (!err)
-            err = save_progress_at(w, &w->pre_st, w->pre_offset,
-                                   w->pre_line);
-        if (!err)
-            err = staging_mark(w->db, w->file_id,
-                               store_first_staged(w->store), w->first_reject);
-        w->marked = !err;
-    }
-    if (!err)
-        err = tte_db_exec(w->db, "COMMIT; BEGIN IMMEDIATE");
+    if (err)
+        store_file_end(w->store, STORE_ROLLBACK);
     return err;
 }
 
 enum tte_err
 writer_file_end(struct writer *w, enum tte_err err, struct file_stats *st)
 {
-    /* The file's staged rows commit first (commit_staged); their keys,
-     * and the counts they complete, commit with its last offset. */
-    bool staged = !err && w->own_tx && store_staging(w->store);
-    if (staged)
-        err = commit_staged(w);
-    if (!err)
-        err = merge_staged(w, true);
-    if (!err && staged)
-        err = staging_clear(w->db, w->file_id);
-    if (!err)
-        err = save_progress(w);
-    if (!err && w->plan->edited)
-        err = fileid_count_changed(w->db, w->plan);
-    if (w->own_tx && err) {
-        tte_db_exec(w->db, "ROLLBACK");
-        /* Rows waiting in the sort go with the rollback: a re-run reads
-         * them again from the offset last committed. */
-        store_forget(w->store);
-    } else if (w->own_tx) {
-        err = tte_db_exec(w->db, "COMMIT");
-    }
+    enum tte_err end = store_file_end(w->store, err ? STORE_ROLLBACK
+                                                    : STORE_COMMIT);
     *st = w->st;
-    return err;
+    return err ? err : end;
 }

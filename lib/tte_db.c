@@ -95,44 +95,107 @@ create_private(const char *path)
     return TTE_OK;
 }
 
+/* The integer a PRAGMA or a one-value query returns. */
+static enum tte_err
+query_int(sqlite3 *db, const char *sql, int *v)
+{
+    sqlite3_stmt *st = tte_db_prepare(db, sql);
+    if (!st)
+        return TTE_E_IO;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    /* Not knowing the version is not version 0: never migrate blind. */
+    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(db, rc);
+}
+
+/* events_stage held the rows a stopped run of a version before the
+ * external sort had staged; any later run merged them first. Rows there
+ * now mean no such run came since: dropping them would lose events. */
+static enum tte_err
+prerelease_stage_empty(sqlite3 *db)
+{
+    int n = 0;
+    enum tte_err err = query_int(db, "SELECT EXISTS (SELECT 1 FROM"
+                                  " events_stage)", &n);
+    if (!err && n) {
+        log_err("database holds rows a stopped pre-release tte-collect "
+                "left staged (table events_stage): run that release's "
+                "tte-collect once to merge them, then this one");
+        err = TTE_E_CONFIG;
+    }
+    return err;
+}
+
+/* PRAGMA application_id and user_version. */
+static enum tte_err
+schema_marks(sqlite3 *db, int *app_id, int *user_version)
+{
+    enum tte_err err = query_int(db, "PRAGMA application_id", app_id);
+    return err ? err : query_int(db, "PRAGMA user_version", user_version);
+}
+
+/* The schema version of db, as an index into the migrations; a database
+ * of the last pre-release layout is brought to version 1 first (within
+ * the caller's transaction), any other refused. */
+static enum tte_err
+schema_version(sqlite3 *db, int *version)
+{
+    int app_id = 0, user_version = 0, last;
+    enum tte_err err = schema_marks(db, &app_id, &user_version);
+    if (err)
+        return err;
+    *version = user_version;
+    if (app_id != 0 && app_id != TTE_SCHEMA_APP_ID) {
+        log_err("not a tte-report database (application_id %d)", app_id);
+        return TTE_E_CONFIG;
+    }
+    if (app_id == TTE_SCHEMA_APP_ID || user_version == 0)
+        return TTE_OK;
+    const char *prerelease = tte_schema_prerelease(&last);
+    if (user_version != last) {
+        log_err("database schema %d of a pre-release tte-report cannot be "
+                "upgraded: open it once with the last release before "
+                "schema 1, or collect again into a new database",
+                user_version);
+        return TTE_E_CONFIG;
+    }
+    err = prerelease_stage_empty(db);
+    if (!err)
+        err = tte_db_exec(db, prerelease);
+    if (!err)
+        *version = 1;
+    return err;
+}
+
 static enum tte_err
 migrate(sqlite3 *db)
 {
     size_t count;
     const char *const *steps = tte_schema_migrations(&count);
-    sqlite3_stmt *st = tte_db_prepare(db, "PRAGMA user_version");
-    int version = 0;
-    enum tte_err err;
-    char sql[64];
+    int app_id = 0, version = 0;
+    char sql[96];
 
-    if (!st)
-        return TTE_E_IO;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    /* Not knowing the version is not version 0: never migrate blind. */
-    if (rc != SQLITE_ROW)
-        return tte_db_err(db, rc);
-    if (version > (int)count) {
+    /* Most opens find the schema current and take no write lock. */
+    enum tte_err err = schema_marks(db, &app_id, &version);
+    if (err || (app_id == TTE_SCHEMA_APP_ID && version == (int)count))
+        return err;
+    err = tte_db_exec(db, "BEGIN IMMEDIATE");
+    if (!err)
+        err = schema_version(db, &version);
+    if (!err && version > (int)count) {
         log_err("database schema version %d is newer than this program "
                 "understands (%zu); upgrade tte-report", version, count);
-        return TTE_E_CONFIG;
+        err = TTE_E_CONFIG;
     }
-    if (version == (int)count)
-        return TTE_OK;
-    err = tte_db_exec(db, "BEGIN IMMEDIATE");
-    if (err)
-        return err;
-    for (size_t i = (size_t)version; i < count; i++) {
+    for (size_t i = (size_t)version; !err && i < count; i++)
         err = tte_db_exec(db, steps[i]);
-        if (err) {
-            tte_db_rollback(db);
-            return err;
-        }
+    if (!err) {
+        snprintf(sql, sizeof sql, "PRAGMA application_id = %d;"
+                 "PRAGMA user_version = %zu", TTE_SCHEMA_APP_ID, count);
+        err = tte_db_exec(db, sql);
     }
-    snprintf(sql, sizeof sql, "PRAGMA user_version = %zu", count);
-    err = tte_db_exec(db, sql);
     if (!err)
         err = tte_db_exec(db, "COMMIT");
     if (err)
@@ -231,4 +294,32 @@ tte_db_open(const char *path, bool readonly, sqlite3 **out)
     }
     *out = db;
     return TTE_OK;
+}
+
+void
+tte_db_recover_command(sqlite3 *db, char *buf, size_t n)
+{
+    const char *path = sqlite3_db_filename(db, "main");
+    if (!path || !*path)
+        path = ":memory:";
+    bool plain = strspn(path, "abcdefghijklmnopqrstuvwxyz"
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                              "._/:+,=@-") == strlen(path);
+    struct tte_buf b;
+    tte_buf_init(&b);
+    if (!plain) {
+        tte_buf_add(&b, "'", 1);
+        for (const char *p = path; *p; p++) {
+            if (*p == '\'')
+                tte_buf_add(&b, "'\\''", 4);
+            else
+                tte_buf_add(&b, p, 1);
+        }
+        tte_buf_add(&b, "'", 1);
+    } else {
+        tte_buf_add(&b, path, strlen(path));
+    }
+    tte_buf_add(&b, "", 1);
+    snprintf(buf, n, "tte-collect --db %s --recover", b.data);
+    tte_buf_free(&b);
 }

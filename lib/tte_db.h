@@ -48,7 +48,19 @@ void tte_db_rollback(sqlite3 *db);
 /* Binds text, or NULL when s is NULL or empty. */
 int tte_bind_text(sqlite3_stmt *st, int i, const char *s);
 
+/* The command that takes out what a stopped tte-collect left staged in
+ * db, for messages: "tte-collect --db PATH --recover", PATH shell-quoted
+ * when it needs to be. */
+void tte_db_recover_command(sqlite3 *db, char *buf, size_t n);
+
+/* PRAGMA application_id of a tte-report database ("TTER"); one without
+ * it was made by a pre-release. */
+#define TTE_SCHEMA_APP_ID 0x54544552
+
 /* Internal: the migration list (tte_schema.c). */
 const char *const *tte_schema_migrations(size_t *count);
+/* Internal: the SQL that brings the last pre-release layout, whose
+ * user_version is *version, to schema version 1. */
+const char *tte_schema_prerelease(int *version);
 
 #endif

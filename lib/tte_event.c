@@ -37,7 +37,7 @@ parse_result(char *s, struct tte_event *ev, struct tte_buf *reason)
     return false;
 }
 
-/* DESIGN.md: absent result is ok when http_status is 2xx (or absent) and
+/* An absent result is ok when http_status is 2xx (or absent) and
  * no status_code was logged. */
 static const char *
 derive_result(const struct tte_event *ev)
@@ -89,21 +89,11 @@ parse_flag(const char *s)
 static bool
 check_identity(struct tte_event *ev, struct tte_buf *reason)
 {
-    char masked[64];
     const char *nik = ev->v[F_NIK], *nip = ev->v[F_NIP];
     const char *serial = ev->v[F_CERT_SERIAL];
 
-    if (nik && !tte_nik_valid(nik)) {
-        tte_mask_nik(nik, masked, sizeof masked);
-        tte_buf_printf(reason, "nik '%s' is not 16 digits with a valid birth "
-                       "date", masked);
+    if (!tte_ids_check(nik, nip, reason))
         return false;
-    }
-    if (nip && !tte_nip_valid(nip)) {
-        tte_buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
-                       "date, TMT and sex digit", nip);
-        return false;
-    }
     /* A spreadsheet round trip turns long serials into 1.23E+25. */
     if (serial && strpbrk(serial, "eE") && strchr(serial, '.') &&
         strchr(serial, '+')) {

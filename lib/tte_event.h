@@ -8,7 +8,7 @@
 #include "tte_buf.h"
 #include "tte_str.h"
 
-/* The canonical signing-log fields of shared/DESIGN.md, in its order. */
+/* The canonical signing-log fields (README.md), in their order. */
 enum tte_field {
     F_TIME, F_APP, F_UNIT, F_NIK, F_NIP, F_NAME, F_POSITION, F_CERT_TYPE,
     F_CERT_SERIAL, F_DOC_ID, F_DOC_TYPE, F_DOC_NUMBER, F_VISIBILITY,
@@ -48,7 +48,7 @@ bool tte_event_normalize(char *row[F_COUNT], const size_t *lens,
                          struct tte_buf *reason);
 
 /*
- * The dedupe key of DESIGN.md: app, time to the second, signer, doc_id
+ * The dedupe key (doc/design.md): app, time to the second, signer, doc_id
  * and result, of an event tte_event_normalize() filled (texts and
  * lengths). Equal events have equal keys; the caller confirms a key hit
  * against the stored fields. The high bits are the time, so keys of a log

@@ -84,3 +84,21 @@ tte_mask_nik(const char *nik, char *out, size_t outsz)
     if (outsz)
         out[o < outsz ? o : outsz - 1] = '\0';
 }
+
+bool
+tte_ids_check(const char *nik, const char *nip, struct tte_buf *reason)
+{
+    char masked[64];
+    if (nik && !tte_nik_valid(nik)) {
+        tte_mask_nik(nik, masked, sizeof masked);
+        tte_buf_printf(reason, "nik '%s' is not 16 digits with a valid birth "
+                       "date", masked);
+        return false;
+    }
+    if (nip && !tte_nip_valid(nip)) {
+        tte_buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
+                       "date, TMT and sex digit", nip);
+        return false;
+    }
+    return true;
+}

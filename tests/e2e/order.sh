@@ -1,5 +1,5 @@
 #!/bin/sh
-# tte-collect on logs in no particular order (issue 14): the same rows
+# tte-collect on logs in no particular order: the same rows
 # shuffled give the same events and the same counts as in time order, at a
 # cost that does not depend on the order (bytes written, measured by the
 # kernel), and a kill -9 while out-of-order rows wait to be merged loses
@@ -77,7 +77,7 @@ same "shuffled: read, accepted, duplicates" \
 same "shuffled and time-ordered: the same events" \
     "$(events "$TMP/s.db")" "$(events "$TMP/o.db")"
 same "nothing left staged" \
-    "$(q "$TMP/s.db" 'SELECT count(*) FROM events_stage')" 0
+    "$(q "$TMP/s.db" 'SELECT count(*) FROM staging')" 0
 # Row by row into a table larger than the cache, the shuffled file wrote
 # some forty times the time-ordered one's bytes; staged and merged, four.
 if test "$ws" -le $((wo * 6)); then
@@ -257,7 +257,8 @@ started=$(sed 's/.*) //' "/proc/$sleeper/stat" | cut -d' ' -f20)
 # The mark as a run that began staging at the file's first row leaves
 # it: every event of the file staged, its offset and counts at the start.
 cp "$TMP/o30.db" "$TMP/live.db"
-sqlite3 "$TMP/live.db" "INSERT INTO staging VALUES (1, 1, 1, $sleeper,
+sqlite3 "$TMP/live.db" "INSERT INTO staging(file_id, first_event,
+    first_reject, pid, started, boot, host) VALUES (1, 1, 1, $sleeper,
     $started, '$(cat /proc/sys/kernel/random/boot_id)', '$(hostname)');
     UPDATE files SET offset = 0, lines = 0, rows_read = 0, accepted = 0,
     duplicates = 0"
@@ -274,80 +275,6 @@ same "that process gone: its rows taken out and read again" \
 same "that process gone: the events of a clean run" \
     "$(events "$TMP/live.db")" "$(events "$TMP/o30.db")"
 want=$w30
-
-# old_layout DB: DB as the versions before event_keys kept it (user
-# version 7): an event's id was its dedupe key.
-old_layout() {
-    sqlite3 "$1" "
-        UPDATE event_dups SET event_id = (SELECT key FROM event_keys
-            WHERE event = event_dups.event_id);
-        UPDATE events SET id = (SELECT key FROM event_keys
-            WHERE event = events.id);
-        DROP TABLE event_keys;
-        ALTER TABLE files DROP COLUMN prefix_sha;
-        DROP VIEW v_rejects_open;
-        DROP VIEW v_reject_files;
-        ALTER TABLE rejects DROP COLUMN resolved_at;
-        DROP TABLE send_attempts;
-        PRAGMA user_version = 7;"
-    # The event views as they were before the staging table.
-    $PY - "$1" <<'PYEOF'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-for name in ("v_events", "v_events_full"):
-    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?",
-                     (name,)).fetchone()[0]
-    cut = sql.index(" WHERE NOT EXISTS (SELECT 1 FROM staging")
-    db.execute("DROP VIEW " + name)
-    db.execute(sql[:cut])
-db.execute("DROP TABLE staging")
-db.commit()
-PYEOF
-}
-
-# A database a stopped run of the version before the sort left: rows
-# staged in events_stage and committed, the offset past them, the counts
-# without them. The next run moves the database to event_keys and merges
-# them first, whatever it reads.
-cp "$TMP/o30.db" "$TMP/legacy.db"
-old_layout "$TMP/legacy.db"
-sqlite3 "$TMP/legacy.db" "
-    INSERT INTO events_stage(id, t, app, unit, signer, nik, nip, name,
-        position, cert_type, cert_serial, doc_id, doc_type, doc_number,
-        visibility, auth_method, api_version, http_status, status_code,
-        result, message, duration_ms, footer, file_id, line)
-    SELECT id, t, app, unit, signer, nik, nip, name, position, cert_type,
-        cert_serial, doc_id, doc_type, doc_number, visibility, auth_method,
-        api_version, http_status, status_code, result, message, duration_ms,
-        footer, file_id, line FROM events WHERE line % 7 = 3
-        ORDER BY random();
-    DELETE FROM events WHERE line % 7 = 3;
-    UPDATE files SET rows_read = rows_read - changes(),
-        accepted = accepted - changes();"
-staged=$(q "$TMP/legacy.db" 'SELECT count(*) FROM events_stage')
-test "$staged" -gt 1000 && ok "legacy stage: $staged rows staged" ||
-    not_ok "legacy stage: only $staged rows staged"
-collect --db "$TMP/legacy.db" --source csv "$TMP/g30.csv"
-same "legacy stage: merged, nothing left" \
-    "$(q "$TMP/legacy.db" 'SELECT count(*) FROM events_stage')" 0
-same "legacy stage: the events of one clean run" \
-    "$(events "$TMP/legacy.db")" "$(events "$TMP/o30.db")"
-same "legacy stage: the file's counts whole again" \
-    "$(q "$TMP/legacy.db" 'SELECT rows_read || "," || accepted FROM files')" \
-    "$rows30,$want"
-same "old layout: every event has one key" \
-    "$(q "$TMP/legacy.db" 'SELECT count(*) || "," || count(DISTINCT id)
-        FROM events JOIN event_keys ON event = id')" "$want,$want"
-# Keys made by the old layout and by this one meet: the same rows, by
-# another name, shuffled (keys sorted at the end of the file), are all
-# found again.
-cp "$TMP/s30.csv" "$TMP/s30-again.csv"
-collect --db "$TMP/legacy.db" --source csv "$TMP/s30-again.csv"
-same "old layout: the same rows again are all duplicates" \
-    "$(q "$TMP/legacy.db" "SELECT accepted || ',' || duplicates FROM files
-        WHERE path LIKE '%s30-again.csv'")" "0,$rows30"
-same "old layout: no event added" \
-    "$(events "$TMP/legacy.db")" "$(events "$TMP/o30.db")"
 
 # A database whose events came in no order, then the same rows again by
 # other names: in time order (each row meets a stored event on a page of

@@ -10,11 +10,11 @@ out=build-fuzz
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 make -s BUILD=$out BIN=$out/bin CC=clang OPT=-O1 \
     CFLAGS="-g $san -fsanitize=fuzzer-no-link" \
-    $out/libtte.a $(ls collect/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|") \
+    $out/libtte.a $(ls collect/*.c collect/*/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|") \
     $out/evidence/statement.o $out/evidence/range.o $out/evidence/records.o \
     $out/evidence/pdfsig.o \
     >"$out.log" 2>&1 || { cat "$out.log"; echo "not ok - fuzz build"; exit 1; }
-objs=$(ls collect/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|")
+objs=$(ls collect/*.c collect/*/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|")
 flags="-g -O1 -Ilib $san -fsanitize=fuzzer $(pkg-config --cflags libcjson)"
 libs="$(pkg-config --libs sqlite3 libcjson openssl libpcre2-8 libzip expat) -lcsv -lm"
 fail=0

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../collect/sorter.h"
+#include "../../collect/store/sorter.h"
 
 /* Record i: its index, then bytes that follow from it, len(i) in all. */
 static size_t

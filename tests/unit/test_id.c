@@ -1,4 +1,4 @@
-/* NIK and NIP structure (shared/DOMAIN.md) and NIK masking. */
+/* NIK and NIP structure, the reason given for a bad one, NIK masking. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tte_buf.h"
 #include "tte_id.h"
 
 static void
@@ -62,6 +63,30 @@ test_mask(void **state)
     assert_string_equal(out, "3171\xe2\x80\xa2");
 }
 
+/* One reason for both readers (logs and registries), the NIK masked. */
+static void
+test_ids_check(void **state)
+{
+    struct tte_buf b;
+    (void)state;
+    tte_buf_init(&b);
+    assert_true(tte_ids_check("3171010101900001", "198001012005011001", &b));
+    assert_true(tte_ids_check(NULL, NULL, &b));
+    assert_int_equal(b.len, 0);
+    assert_false(tte_ids_check("3171013201900001", "x", &b));
+    tte_buf_addc(&b, '\0');
+    assert_string_equal(b.data, "nik '3171\xe2\x80\xa2\xe2\x80\xa2\xe2\x80"
+                        "\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2"
+                        "\xe2\x80\xa2" "0001' is not 16 digits with a valid "
+                        "birth date");
+    tte_buf_reset(&b);
+    assert_false(tte_ids_check(NULL, "198001012005013001", &b));
+    tte_buf_addc(&b, '\0');
+    assert_string_equal(b.data, "nip '198001012005013001' is not 18 digits "
+                        "with a valid birth date, TMT and sex digit");
+    tte_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -69,6 +94,7 @@ main(void)
         cmocka_unit_test(test_nik),
         cmocka_unit_test(test_nip),
         cmocka_unit_test(test_mask),
+        cmocka_unit_test(test_ids_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * Writing events and rejects, with the dedupe rule of DESIGN.md. An event
+ * Events and rejects, with the dedupe rule (doc/design.md). An event
  * is a row of integers (text goes through the strings dictionary)
  * appended to events in the order it is read, so that storing it costs
  * the same whatever the input's order. Its dedupe key lives in
@@ -17,32 +17,25 @@
  * event_keys, while the rows themselves were stored as they were read.
  * Rows whose key meets a stored event are then compared with it in the
  * order the events were stored, and duplicates deleted in theirs, so
- * that no pass reads a page per row. They commit with the file's end,
- * so a kill while keys wait loses nothing: the next run reads the rows
- * again (writer.c).
- *
- * Versions before the sort staged such rows in the table events_stage and
- * committed them; a database a stopped run of one left is merged from
- * there first.
+ * that no pass reads a page per row. When what is held here commits is
+ * store.c's to decide (the crash protocol, store.h).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
+#include "dedupe.h"
 #include "dict.h"
 #include "sorter.h"
 #include "tte_db.h"
 #include "tte_log.h"
 
 enum { Q_STR_FIND, Q_STR_ADD, Q_EV_GET, Q_EV_ADD, Q_EV_DEL, Q_KEY_ADD,
-       Q_KEY_GET, Q_KEY_NEXT, Q_KEY_BATCH, Q_ST_NEXT, Q_ST_CLEAR, Q_ST_ANY,
-       Q_REJECT, Q_DUP_ADD, Q_COUNT };
+       Q_KEY_GET, Q_KEY_NEXT, Q_KEY_BATCH, Q_REJECT, Q_DUP_ADD, Q_COUNT };
 
 /* The columns of events but its id, in the order of the insert's
- * parameters, of Q_ST_NEXT's result after the key and of struct row
- * after the key. */
+ * parameters and of struct row after the key. */
 #define EV_COLS "t, app, unit, signer, nik, nip, name, position," \
     " cert_type, cert_serial, doc_id, doc_type, doc_number, visibility," \
     " auth_method, api_version, http_status, status_code, result," \
@@ -55,7 +48,7 @@ enum { Q_STR_FIND, Q_STR_ADD, Q_EV_GET, Q_EV_ADD, Q_EV_DEL, Q_KEY_ADD,
 enum { C_KEY = 0, C_T = 1, C_APP = 2, C_SIGNER = 4, C_DOC_ID = 11,
        C_DOC_NUMBER = 13, C_RESULT = 19, C_FILE_ID = 23 };
 /* An integer column's NULL in struct row. */
-#define NUL INT64_MIN
+#define COL_NULL INT64_MIN
 /* The sort's memory. The rows, stored as they come, fill the page cache
  * as a file in time order does: the sort (a key, its event and the
  * fields the dedupe rule compares, some 40 bytes a row) is what a file
@@ -87,11 +80,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_KEY_NEXT] = "SELECT key, event FROM event_keys WHERE key >= ?1"
                    " ORDER BY key LIMIT 1",
     /* Q_KEY_BATCH: an insert of KEY_BATCH keys, written by key_batch. */
-    /* seq breaks ties in file order: of equal events the first stays. */
-    [Q_ST_NEXT] = "SELECT id, " EV_COLS " FROM events_stage"
-                  " ORDER BY id, seq",
-    [Q_ST_CLEAR] = "DELETE FROM events_stage",
-    [Q_ST_ANY] = "SELECT EXISTS (SELECT 1 FROM events_stage)",
     [Q_REJECT] = "INSERT INTO rejects(file_id, source, file, line, reason,"
                  " raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     /* Another file had the event too: owner.c hands it over to that
@@ -100,7 +88,7 @@ static const char *const sql[Q_COUNT] = {
                   " VALUES (?1, ?2)",
 };
 
-struct store {
+struct dedupe {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     struct dict dict;
@@ -126,7 +114,7 @@ struct store {
 };
 
 void
-store_close(struct store *s)
+dedupe_close(struct dedupe *s)
 {
     if (!s)
         return;
@@ -140,7 +128,7 @@ store_close(struct store *s)
 }
 
 void
-store_file_begin(struct store *s)
+dedupe_file_begin(struct dedupe *s)
 {
     s->last_key = s->last_met = 0;
     s->staging = false;
@@ -152,32 +140,30 @@ store_file_begin(struct store *s)
 }
 
 bool
-store_staging(const struct store *s)
+dedupe_staging(const struct dedupe *s)
 {
     return s->staging;
 }
 
 int64_t
-store_first_staged(const struct store *s)
+dedupe_first_staged(const struct dedupe *s)
 {
     return s->first_staged;
 }
 
 enum tte_err
-store_open(sqlite3 *db, struct store **out)
+dedupe_open(sqlite3 *db, struct dedupe **out)
 {
-    struct store *s = tte_xcalloc(1, sizeof *s);
+    struct dedupe *s = tte_xcalloc(1, sizeof *s);
     s->db = db;
+    /* A test knob (doc/testing.md): small sorts make runs on file. */
     const char *sort = getenv("TTE_COLLECT_SORT");
     size_t budget = sort && atoll(sort) > 0 ? (size_t)atoll(sort)
                                             : SORT_BUDGET;
     s->sort = sorter_new(budget);
     s->later = sorter_new(budget);
     tte_buf_init(&s->rec);
-    store_file_begin(s);
-    /* An earlier version's events_stage is read through SQLite's sorter:
-     * on a second core when there is one. */
-    sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, 1);
+    dedupe_file_begin(s);
     enum tte_err err = TTE_OK;
     for (int i = 0; !err && i < Q_COUNT; i++) {
         if (i == Q_KEY_BATCH)
@@ -187,7 +173,7 @@ store_open(sqlite3 *db, struct store **out)
             err = TTE_E_IO;
     }
     if (err) {
-        store_close(s);
+        dedupe_close(s);
         return err;
     }
     *out = s;
@@ -196,7 +182,7 @@ store_open(sqlite3 *db, struct store **out)
 
 /* Runs q to its end; *v receives the first column of its row, if any. */
 static int
-step(struct store *s, int q, int64_t *v)
+step(struct dedupe *s, int q, int64_t *v)
 {
     sqlite3_stmt *st = s->q[q];
     int rc = sqlite3_step(st);
@@ -207,18 +193,18 @@ step(struct store *s, int q, int64_t *v)
 }
 
 void
-store_forget(struct store *s)
+dedupe_forget(struct dedupe *s)
 {
     if (!s)
         return;
     dict_clear(&s->dict);
-    store_file_begin(s);
+    dedupe_file_begin(s);
 }
 
 /* The id of text str (n bytes) in the dictionary, added when new; 0 for
  * NULL. */
 static enum tte_err
-str_id(struct store *s, const char *str, size_t n, int64_t *id)
+str_id(struct dedupe *s, const char *str, size_t n, int64_t *id)
 {
     *id = 0;
     if (!str)
@@ -249,7 +235,7 @@ struct ident {
 /* Whether the stored event (id stored) is id's by the dedupe rule;
  * *owner: the file that has it. */
 static enum tte_err
-same_event(struct store *s, int64_t stored, const struct ident *id,
+same_event(struct dedupe *s, int64_t stored, const struct ident *id,
            bool *same, int64_t *owner)
 {
     sqlite3_stmt *st = s->q[Q_EV_GET];
@@ -270,7 +256,7 @@ same_event(struct store *s, int64_t stored, const struct ident *id,
 
 /* String ids of the event's text fields, in insert order. */
 static enum tte_err
-text_ids(struct store *s, const struct tte_event *ev, int64_t ids[F_COUNT])
+text_ids(struct dedupe *s, const struct tte_event *ev, int64_t ids[F_COUNT])
 {
     enum tte_err err = TTE_OK;
     static const enum tte_field dict_fields[] = {
@@ -287,13 +273,13 @@ text_ids(struct store *s, const struct tte_event *ev, int64_t ids[F_COUNT])
 static int64_t
 opt(int64_t v)
 {
-    return v < 0 ? NUL : v;
+    return v < 0 ? COL_NULL : v;
 }
 
 static int64_t
 opt_id(const int64_t *ids, enum tte_field f)
 {
-    return ids[f] ? ids[f] : NUL;
+    return ids[f] ? ids[f] : COL_NULL;
 }
 
 /* The event's row: ids from text_ids, its file and line. */
@@ -313,7 +299,7 @@ row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
     v[8] = opt_id(ids, F_POSITION);
     v[9] = strcmp(ev->v[F_CERT_TYPE], "segel") == 0;
     v[10] = opt_id(ids, F_CERT_SERIAL);
-    v[C_DOC_ID] = v[C_DOC_NUMBER] = NUL;
+    v[C_DOC_ID] = v[C_DOC_NUMBER] = COL_NULL;
     v[12] = opt_id(ids, F_DOC_TYPE);
     v[14] = opt_id(ids, F_VISIBILITY);
     v[15] = opt_id(ids, F_AUTH_METHOD);
@@ -399,7 +385,7 @@ decode_staged(const void *rec, size_t n, int64_t *event, struct ident *id)
 
 /* Appends r to events; *event receives its id. */
 static enum tte_err
-append_row(struct store *s, const struct row *r, int64_t *event)
+append_row(struct dedupe *s, const struct row *r, int64_t *event)
 {
     sqlite3_stmt *st = s->q[Q_EV_ADD];
     for (int c = 1; c < EV_NCOLS; c++) {
@@ -409,7 +395,7 @@ append_row(struct store *s, const struct row *r, int64_t *event)
         else if (c == C_DOC_NUMBER && r->doc_number)
             sqlite3_bind_text(st, c, r->doc_number, (int)r->doc_number_len,
                               SQLITE_STATIC);
-        else if (r->v[c] == NUL || c == C_DOC_NUMBER)
+        else if (r->v[c] == COL_NULL || c == C_DOC_NUMBER)
             sqlite3_bind_null(st, c);
         else
             sqlite3_bind_int64(st, c, r->v[c]);
@@ -420,7 +406,7 @@ append_row(struct store *s, const struct row *r, int64_t *event)
 }
 
 static enum tte_err
-add_dup(struct store *s, int64_t event, long long file_id)
+add_dup(struct dedupe *s, int64_t event, long long file_id)
 {
     sqlite3_bind_int64(s->q[Q_DUP_ADD], 1, event);
     sqlite3_bind_int64(s->q[Q_DUP_ADD], 2, file_id);
@@ -432,7 +418,7 @@ add_dup(struct store *s, int64_t event, long long file_id)
  * holds one of the keys before it: then *dup, noted for file_id when
  * another file owns the event. */
 static enum tte_err
-probe(struct store *s, int64_t key, const struct ident *id,
+probe(struct dedupe *s, int64_t key, const struct ident *id,
       long long file_id, int64_t *slot, bool *dup)
 {
     *dup = false;
@@ -458,14 +444,14 @@ probe(struct store *s, int64_t key, const struct ident *id,
 
 /* key is in event_keys now: the span without keys ends before it. */
 static void
-shrink_span(struct store *s, int64_t key)
+shrink_span(struct dedupe *s, int64_t key)
 {
     if (key >= s->lo && key < s->hi)
         s->span_known = false;
 }
 
 static enum tte_err
-insert_key(struct store *s, int64_t key, int64_t event)
+insert_key(struct dedupe *s, int64_t key, int64_t event)
 {
     sqlite3_bind_int64(s->q[Q_KEY_ADD], 1, key);
     sqlite3_bind_int64(s->q[Q_KEY_ADD], 2, event);
@@ -480,7 +466,7 @@ insert_key(struct store *s, int64_t key, int64_t event)
  * some milliseconds to compile it, which a run that stores no more than
  * a few rows (an unchanged file) need not spend. */
 static sqlite3_stmt *
-key_batch(struct store *s)
+key_batch(struct dedupe *s)
 {
     if (s->q[Q_KEY_BATCH])
         return s->q[Q_KEY_BATCH];
@@ -504,7 +490,7 @@ key_batch(struct store *s)
 
 /* Inserts the keys waiting in the batch. */
 static enum tte_err
-flush_keys(struct store *s)
+flush_keys(struct dedupe *s)
 {
     int n = s->nbatch;
     s->nbatch = 0;
@@ -534,7 +520,7 @@ flush_keys(struct store *s)
  * outside). Then it waits in the batch; else the batch is stored, so
  * that a probe sees it. */
 static enum tte_err
-key_free(struct store *s, int64_t key, bool *free_)
+key_free(struct dedupe *s, int64_t key, bool *free_)
 {
     if (!s->span_known || key < s->lo || key >= s->hi) {
         sqlite3_stmt *st = s->q[Q_KEY_NEXT];
@@ -559,7 +545,7 @@ key_free(struct store *s, int64_t key, bool *free_)
 }
 
 static enum tte_err
-batch_key(struct store *s, int64_t key, int64_t event)
+batch_key(struct dedupe *s, int64_t key, int64_t event)
 {
     s->batch[s->nbatch][0] = key;
     s->batch[s->nbatch][1] = event;
@@ -571,7 +557,7 @@ batch_key(struct store *s, int64_t key, int64_t event)
 /* Stores r and its key, unless an equal event is stored (*dup); free_:
  * key_free's answer for its key. */
 static enum tte_err
-store_row(struct store *s, const struct row *r, bool free_, bool *dup)
+put_row(struct dedupe *s, const struct row *r, bool free_, bool *dup)
 {
     int64_t key = r->v[C_KEY], slot = key, event;
     enum tte_err err = TTE_OK;
@@ -594,7 +580,7 @@ store_row(struct store *s, const struct row *r, bool free_, bool *dup)
  * sort from here on, and the merge reads the events they meet in their
  * order. */
 static void
-met_far(struct store *s, int64_t key, bool *far)
+met_far(struct dedupe *s, int64_t key, bool *far)
 {
     if (!s->span_known || key != s->hi)
         return;     /* in the batch: this file's */
@@ -603,7 +589,7 @@ met_far(struct store *s, int64_t key, bool *far)
 }
 
 enum tte_err
-store_flush(struct store *s)
+dedupe_flush(struct dedupe *s)
 {
     /* A commit lets another writer in: the span is asked again after
      * it. */
@@ -612,8 +598,8 @@ store_flush(struct store *s)
 }
 
 enum tte_err
-store_event(struct store *s, const struct tte_event *ev, long long file_id,
-            size_t line, enum store_outcome *out)
+dedupe_event(struct dedupe *s, const struct tte_event *ev,
+             long long file_id, size_t line, enum store_outcome *out)
 {
     int64_t ids[F_COUNT] = {0};
     enum tte_err err = text_ids(s, ev, ids);
@@ -636,7 +622,7 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
         int64_t event;
         struct ident id;
         s->file_id = file_id;
-        *out = STORE_STAGED;
+        *out = STORE_WAITS;
         if ((err = append_row(s, &r, &event)))
             return err;
         if (!s->first_staged)
@@ -648,56 +634,8 @@ store_event(struct store *s, const struct tte_event *ev, long long file_id,
     }
     s->last_key = key;
     bool dup;
-    err = store_row(s, &r, free_, &dup);
+    err = put_row(s, &r, free_, &dup);
     *out = dup ? STORE_DUP : STORE_NEW;
-    return err;
-}
-
-/* A row of events_stage (Q_ST_NEXT's). */
-static void
-row_of_stage(struct row *r, sqlite3_stmt *st)
-{
-    for (int c = 0; c < EV_NCOLS; c++)
-        r->v[c] = sqlite3_column_type(st, c) == SQLITE_NULL
-                      ? NUL : sqlite3_column_int64(st, c);
-    r->doc_id = (const char *)sqlite3_column_text(st, C_DOC_ID);
-    r->doc_id_len = (size_t)sqlite3_column_bytes(st, C_DOC_ID);
-    if (!r->doc_id)
-        r->doc_id = "";
-    r->doc_number = (const char *)sqlite3_column_text(st, C_DOC_NUMBER);
-    r->doc_number_len = (size_t)sqlite3_column_bytes(st, C_DOC_NUMBER);
-}
-
-/* The rows a stopped run of an earlier version left in events_stage, in
- * key order (so their keys append as a sorted file's do). */
-static enum tte_err
-merge_stage_table(struct store *s, store_count_fn count, void *ctx)
-{
-    sqlite3_stmt *st = s->q[Q_ST_NEXT];
-    enum tte_err err = TTE_OK;
-    while (!err) {
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_DONE)
-            break;
-        if (rc != SQLITE_ROW) {
-            err = tte_db_err(s->db, rc);
-            break;
-        }
-        struct row r;
-        bool dup, free_;
-        row_of_stage(&r, st);
-        err = key_free(s, r.v[C_KEY], &free_);
-        if (!err)
-            err = store_row(s, &r, free_, &dup);
-        if (!err)
-            count(ctx, r.v[C_FILE_ID], dup);
-    }
-    sqlite3_reset(st);
-    if (!err) {
-        int rc = step(s, Q_ST_CLEAR, NULL);
-        if (rc != SQLITE_DONE)
-            err = tte_db_err(s->db, rc);
-    }
     return err;
 }
 
@@ -723,10 +661,10 @@ decode_met(const void *rec, size_t n, int64_t *event, int64_t *key,
 }
 
 /* Runs f over the records of so, sorted, then empties so. */
-typedef enum tte_err (*record_fn)(struct store *s, uint64_t key,
+typedef enum tte_err (*record_fn)(struct dedupe *s, uint64_t key,
                                   const void *rec, size_t n, void *ctx);
 static enum tte_err
-each_sorted(struct store *s, struct sorter *so, record_fn f, void *ctx)
+each_sorted(struct dedupe *s, struct sorter *so, record_fn f, void *ctx)
 {
     enum tte_err err = sorter_count(so) ? sorter_sort(so) : TTE_OK;
     while (!err && sorter_count(so)) {
@@ -749,14 +687,14 @@ damaged(void)
 }
 
 struct merge_ctx {
-    store_count_fn count;
+    dedupe_count_fn count;
     void *ctx;
 };
 
 /* First pass, in key order: a free key is the row's; a taken one waits
  * in s->later for the stored event to be read in its order. */
 static enum tte_err
-merge_key(struct store *s, uint64_t key, const void *rec, size_t n,
+merge_key(struct dedupe *s, uint64_t key, const void *rec, size_t n,
           void *ctx)
 {
     struct merge_ctx *m = ctx;
@@ -770,7 +708,7 @@ merge_key(struct store *s, uint64_t key, const void *rec, size_t n,
     enum tte_err err = key_free(s, (int64_t)key, &free_);
     if (err || free_) {
         if (!err)
-            m->count(m->ctx, s->file_id, false);
+            m->count(m->ctx, false);
         return err ? err : batch_key(s, (int64_t)key, event);
     }
     /* The span's end is the key asked for when that is taken. */
@@ -782,7 +720,7 @@ merge_key(struct store *s, uint64_t key, const void *rec, size_t n,
         rc = step(s, Q_KEY_GET, &stored);
     }
     if (rc == SQLITE_DONE) {
-        m->count(m->ctx, s->file_id, false);
+        m->count(m->ctx, false);
         return insert_key(s, (int64_t)key, event);
     }
     if (rc != SQLITE_ROW)
@@ -797,7 +735,7 @@ merge_key(struct store *s, uint64_t key, const void *rec, size_t n,
  * (deleted in a third pass, in its own order), or a different event
  * with the same key, which takes the next free one. */
 static enum tte_err
-merge_met(struct store *s, uint64_t stored, const void *rec, size_t n,
+merge_met(struct dedupe *s, uint64_t stored, const void *rec, size_t n,
           void *ctx)
 {
     struct merge_ctx *m = ctx;
@@ -815,12 +753,12 @@ merge_met(struct store *s, uint64_t stored, const void *rec, size_t n,
         err = dup ? sorter_add(s->sort, (uint64_t)event, "", 0)
                   : insert_key(s, slot, event);
     if (!err)
-        m->count(m->ctx, s->file_id, dup);
+        m->count(m->ctx, dup);
     return err;
 }
 
 static enum tte_err
-drop_row(struct store *s, uint64_t event, const void *rec, size_t n,
+drop_row(struct dedupe *s, uint64_t event, const void *rec, size_t n,
          void *ctx)
 {
     (void)rec, (void)n, (void)ctx;
@@ -835,7 +773,7 @@ drop_row(struct store *s, uint64_t event, const void *rec, size_t n,
  * whatever order the rows came are compared and deleted in one pass
  * each, not one random page a row. */
 static enum tte_err
-merge_sorted(struct store *s, store_count_fn count, void *ctx)
+merge_sorted(struct dedupe *s, dedupe_count_fn count, void *ctx)
 {
     struct merge_ctx m = {count, ctx};
     enum tte_err err = each_sorted(s, s->sort, merge_key, &m);
@@ -850,38 +788,21 @@ merge_sorted(struct store *s, store_count_fn count, void *ctx)
     return err;
 }
 
-/* *any: whether events_stage holds rows (committed by a stopped run of a
- * version before the external sort). */
-static enum tte_err
-stage_table_used(struct store *s, bool *any)
-{
-    int64_t v = 0;
-    int rc = step(s, Q_ST_ANY, &v);
-    *any = v != 0;
-    return rc == SQLITE_ROW ? TTE_OK : tte_db_err(s->db, rc);
-}
-
 enum tte_err
-store_merge(struct store *s, store_count_fn count, void *ctx)
+dedupe_merge(struct dedupe *s, dedupe_count_fn count, void *ctx)
 {
-    bool old = false;
-    enum tte_err err = stage_table_used(s, &old);
-    /* Older rows first: of equal events the first read stays. */
-    if (!err && old) {
-        log_info("merging the rows a stopped run left staged");
-        err = merge_stage_table(s, count, ctx);
-    }
-    if (!err && sorter_count(s->sort))
+    enum tte_err err = TTE_OK;
+    if (sorter_count(s->sort))
         err = merge_sorted(s, count, ctx);
     if (!err)
-        err = store_flush(s);
+        err = dedupe_flush(s);
     return err;
 }
 
 enum tte_err
-store_reject(struct store *s, long long file_id, const char *source,
-             const char *file, size_t line, const char *reason,
-             const char *raw)
+dedupe_reject(struct dedupe *s, long long file_id, const char *source,
+              const char *file, size_t line, const char *reason,
+              const char *raw)
 {
     sqlite3_stmt *st = s->q[Q_REJECT];
     sqlite3_bind_int64(st, 1, file_id);
