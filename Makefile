@@ -77,7 +77,7 @@ DEPS = build-essential pkg-config libsqlite3-dev libxlsxwriter-dev \
 # PDF fixtures.
 TEST_DEPS = libreoffice-calc-nogui poppler-utils chromium python3-cryptography \
        python3-reportlab python3-pikepdf qpdf fonts-dejavu-core \
-       fonts-crosextra-carlito unzip
+       fonts-crosextra-carlito unzip time
 deps:
 	@$(MAKE) -s install-pkgs PKGLIST="$(DEPS)"
 test-deps: deps

@@ -12,6 +12,15 @@
 #include "tte_buf.h"
 #include "tte_str.h"
 
+/* Several databases may be open (an attached one, a copy): a message that
+ * names none leaves the operator guessing which file is damaged. */
+static const char *
+db_name(sqlite3 *db)
+{
+    const char *name = sqlite3_db_filename(db, "main");
+    return name && *name ? name : "(temporary database)";
+}
+
 enum tte_err
 tte_db_err(sqlite3 *db, int rc)
 {
@@ -21,7 +30,7 @@ tte_db_err(sqlite3 *db, int rc)
                 "(%s); try again later", sqlite3_errmsg(db));
         return TTE_E_TEMPFAIL;
     }
-    log_err("database error: %s", sqlite3_errmsg(db));
+    log_err("%s: database error: %s", db_name(db), sqlite3_errmsg(db));
     return TTE_E_IO;
 }
 
@@ -66,7 +75,7 @@ tte_db_prepare(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        log_err("database error: %s", sqlite3_errmsg(db));
+        log_err("%s: database error: %s", db_name(db), sqlite3_errmsg(db));
         return NULL;
     }
     return st;

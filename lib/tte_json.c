@@ -68,6 +68,18 @@ tte_json_load(const char *path, cJSON **out)
 
     if (err)
         return err;
+    /* cJSON copies a NUL inside a string and C then cuts the key or value
+     * there: "sou\0rce" would silently be a key "sou". JSON allows no raw
+     * NUL anywhere. */
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        size_t line = 1;
+        for (const char *p = text; p < nul; p++)
+            line += *p == '\n';
+        log_err("%s:%zu: a NUL byte, which JSON does not allow", path, line);
+        free(text);
+        return TTE_E_CONFIG;
+    }
     cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!doc) {
         size_t line = 1;

@@ -150,8 +150,8 @@ check_aggregated(struct render *r, int64_t *end)
         *end = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW) {
-        log_err("period %s has not been aggregated; run tte-aggregate "
-                "first", r->period);
+        log_err("%s: period %s has not been aggregated; run tte-aggregate "
+                "first", r->db_path, r->period);
         return TTE_E_NOINPUT;
     }
     return TTE_OK;

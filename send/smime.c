@@ -70,21 +70,38 @@ missing(const struct smime_opts *o, const char *what, const char *path,
     return o->cli ? TTE_E_NOINPUT : TTE_E_CONFIG;
 }
 
+/* Certificates, chains and keys are a few KiB; a bundle of hundreds is
+ * still far below this. */
+#define SMIME_MAX_FILE (16 << 20)
+
 /* A BIO on path if it is a regular file: a FIFO named as a certificate
- * must not block the run, nor a device feed it for ever. NULL with *why
- * set otherwise. */
+ * must not block the run, nor a device feed it for ever. Buffered: PEM
+ * reads by lines, and an fd BIO serves a line one read(2) per byte (a
+ * long file without newlines took most of a minute). NULL with *why set
+ * otherwise. */
 static BIO *
 open_regular(const char *path, const char **why)
 {
-    int fd = tte_open_input(path, NULL, why);
+    struct stat sb;
+    int fd = tte_open_input(path, &sb, why);
     if (fd < 0)
         return NULL;
-    BIO *b = BIO_new_fd(fd, BIO_CLOSE);
-    if (!b) {
-        *why = "out of memory";
+    if (sb.st_size > SMIME_MAX_FILE) {
+        *why = "larger than 16 MiB";
         close(fd);
+        return NULL;
     }
-    return b;
+    BIO *b = BIO_new_fd(fd, BIO_CLOSE);
+    BIO *buf = b ? BIO_new(BIO_f_buffer()) : NULL;
+    if (!buf) {
+        *why = "out of memory";
+        if (b)
+            BIO_free(b);
+        else
+            close(fd);
+        return NULL;
+    }
+    return BIO_push(buf, b);
 }
 
 /* Every certificate in a PEM file, in order. */
@@ -97,7 +114,7 @@ read_certs(const struct smime_opts *o, const char *path, const char *what,
     if (!in)
         return missing(o, what, path, why);
     STACK_OF(X509_INFO) *infos = PEM_X509_INFO_read_bio(in, NULL, NULL, NULL);
-    BIO_free(in);
+    BIO_free_all(in);
     if (!infos)
         return ssl_fail(TTE_E_CONFIG, "cannot read certificates from '%s'",
                         path);
@@ -143,7 +160,7 @@ read_key(const struct smime_opts *o, const char *path, const char *pw,
     if (!in)
         return missing(o, "signing key", path, why);
     *key = PEM_read_bio_PrivateKey(in, NULL, password_cb, (void *)pw);
-    BIO_free(in);
+    BIO_free_all(in);
     if (!*key) {
         log_err("cannot read the signing key '%s': %s", path,
                 pw ? "not a PEM private key, or the password is wrong"
@@ -163,7 +180,7 @@ read_p12(const struct smime_opts *o, const char *pw, struct smime *sm)
     if (!in)
         return missing(o, "PKCS#12 file", o->p12, why);
     PKCS12 *p12 = d2i_PKCS12_bio(in, NULL);
-    BIO_free(in);
+    BIO_free_all(in);
     STACK_OF(X509) *ca = NULL;
     int ok = p12 && PKCS12_parse(p12, pw ? pw : "", &sm->key, &sm->signer,
                                  &ca) == 1;
