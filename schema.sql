@@ -28,7 +28,7 @@ CREATE TABLE agg_signer(period TEXT, signer TEXT, cert_type TEXT, cert_serial TE
 CREATE INDEX agg_signer_period ON agg_signer(period);
 CREATE TABLE agg_unknown_signer(period TEXT, nik TEXT, nip TEXT, cert_serial TEXT, cert_type TEXT, ok INTEGER, fail INTEGER);
 CREATE TABLE agg_action(period TEXT, ord INTEGER, cert_serial TEXT, nik TEXT, nip TEXT, name TEXT, unit TEXT, cert_type TEXT, not_after TEXT, status TEXT, status_since TEXT, ok INTEGER, fail INTEGER, invalid_ok INTEGER, invalid_fail INTEGER, expiring INTEGER, undated INTEGER, unused INTEGER);
-CREATE TABLE agg_quality(period TEXT, ord INTEGER, source TEXT, file TEXT, path TEXT, rows_read INTEGER, filtered INTEGER, accepted INTEGER, duplicates INTEGER, rejected INTEGER, unknown_units INTEGER, period_events INTEGER);
+CREATE TABLE agg_quality(period TEXT, ord INTEGER, source TEXT, file TEXT, path TEXT, rows_read INTEGER, filtered INTEGER, accepted INTEGER, duplicates INTEGER, rejected INTEGER, unknown_units INTEGER, period_events INTEGER, fixed_later INTEGER);
 CREATE TABLE agg_registry(period TEXT, ord INTEGER, source TEXT, file TEXT, path TEXT, rows_read INTEGER, accepted INTEGER, rejected INTEGER);
 CREATE TABLE renders(id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, period TEXT NOT NULL, year INTEGER NOT NULL, quarter INTEGER NOT NULL DEFAULT 0, kind TEXT NOT NULL CHECK (kind IN ('final', 'preview')), template TEXT, path TEXT NOT NULL, size INTEGER, rendered_at INTEGER NOT NULL);
 CREATE INDEX renders_sha256 ON renders(sha256);

@@ -299,7 +299,9 @@ static const char *const steps[] = {
 
     /* Kualitas Data: log files apart from registries; a file by its name,
      * the full path stays in files. Per-file counts are the whole file's;
-     * unknown units and period_events are the period's. */
+     * unknown units and period_events are the period's. fixed_later: rows
+     * rejected, fixed by the operator and read again (--retry), now among
+     * accepted; rejected counts those still rejected. */
     /* A source defined outside conf/sources is named by its real path:
      * the report shows its file name only. */
     "INSERT INTO agg_quality SELECT :period, row_number() OVER"
@@ -308,7 +310,9 @@ static const char *const steps[] = {
     " '.json', '') ELSE f.source END,"
     " substr(f.path, length(rtrim(f.path, replace(f.path, '/', ''))) + 1),"
     " f.path, f.rows_read, f.filtered, f.accepted, f.duplicates, f.rejected,"
-    " COALESCE(q.unknown, 0), COALESCE(q.n, 0)"
+    " COALESCE(q.unknown, 0), COALESCE(q.n, 0),"
+    " (SELECT count(*) FROM rejects r WHERE r.file_id = f.id"
+    "  AND r.resolved_at IS NOT NULL)"
     " FROM files f LEFT JOIN (SELECT file_id, sum(n) AS n,"
     "  sum(CASE WHEN ru.code IS NULL THEN n ELSE 0 END) AS unknown"
     "  FROM cube JOIN ru ON ru.id = cube.unit GROUP BY file_id) q"

@@ -167,7 +167,7 @@
     "CREATE TABLE agg_quality(period TEXT, ord INTEGER, source TEXT," \
     " file TEXT, path TEXT, rows_read INTEGER, filtered INTEGER," \
     " accepted INTEGER, duplicates INTEGER, rejected INTEGER," \
-    " unknown_units INTEGER, period_events INTEGER);" \
+    " unknown_units INTEGER, period_events INTEGER, fixed_later INTEGER);" \
     "CREATE TABLE agg_registry(period TEXT, ord INTEGER, source TEXT," \
     " file TEXT, path TEXT, rows_read INTEGER, accepted INTEGER," \
     " rejected INTEGER);"
@@ -330,13 +330,15 @@ tte_schema_migrations(size_t *count)
  * in events_stage, a table of staged rows no code writes any more
  * (tte_db.c refuses to drop one that holds rows), the wall-clock start of
  * a staging row's process, the prefix hash of a file, tte-send's
- * attempts, and the resolution of a reject with its two views. Columns
+ * attempts, and the resolution of a reject with its two views and its
+ * count per file in agg_quality. Columns
  * are added at the end, where version 1 has them. */
 static const char prerelease[] =
     "DROP TABLE events_stage;"
     "ALTER TABLE staging ADD COLUMN started_at INTEGER;"
     "ALTER TABLE files ADD COLUMN prefix_sha TEXT;"
     "ALTER TABLE rejects ADD COLUMN resolved_at INTEGER;"
+    "ALTER TABLE agg_quality ADD COLUMN fixed_later INTEGER;"
     SEND_ATTEMPTS V_REJECTS_RESOLVED;
 
 const char *

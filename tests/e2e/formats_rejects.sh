@@ -117,6 +117,26 @@ status 65 "the same retry again" "$C" --db "$db" --retry "$rej"
 same "... changes nothing" \
     "$(sqlite3 "$db" 'SELECT count(*) FROM events; SELECT * FROM v_reject_files; SELECT accepted, rejected FROM files' | paste -sd' ')" "$snap"
 
+# The report says it per file: Ditolak the rows still rejected,
+# Diperbaiki Kemudian those fixed and read again.
+check "aggregate after the retry" "$TTE_BIN/tte-aggregate" -q --db "$db" \
+    --year 2025
+check "render after the retry" "$TTE_BIN/tte-render" -q --db "$db" \
+    --year 2025 --no-summary --out "$d/r.xlsx"
+$PY - "$d/r.xlsx" "$nbad" <<'PYEOF' || not_ok "reading Kualitas Data failed"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Kualitas Data"]
+rows = [r for r in ws.iter_rows(values_only=True)]
+hdr = next(r for r in rows if r and r[0] == "Sumber")
+col = {h: i for i, h in enumerate(hdr) if h}
+nbad = int(sys.argv[2])
+for name, want in (("esign.log", (nbad - 2, 2)), ("nd.csv", (1, 1))):
+    row = next((r for r in rows if r and len(r) > 1 and r[1] == name), None)
+    got = row and (row[col["Ditolak"]], row[col.get("Diperbaiki Kemudian", 0)])
+    print("%s - Kualitas Data %s: still rejected, fixed later %s (got %s)"
+          % ("ok" if got == want else "not ok", name, want, got))
+PYEOF
+
 # --check masks a NIK wherever it sits, in fields and in raw text.
 nik2=3275016608850003
 {
