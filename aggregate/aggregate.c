@@ -357,7 +357,7 @@ static const char *const steps[] = {
 struct params {
     char name[16];
     int64_t start, end;
-    int64_t month_start[13];    /* local midnight of each month, and after */
+    int64_t month_start[13]; /* local midnight of each month, and after */
     char first_day[16], last_day[16];
     int first_month, last_month;
 };
@@ -369,9 +369,10 @@ params_init(const struct period *p, struct params *q)
     tte_period_key(p->year, p->quarter, q->name);
     tte_period_bounds(p->year, p->quarter, p->offset, &q->start, &q->end);
     for (int k = 0; k < 13; k++)
-        q->month_start[k] = k < 12
-            ? tte_local_midnight(p->year, k + 1, 1, p->offset)
-            : tte_local_midnight(p->year + 1, 1, 1, p->offset);
+        q->month_start[k] = k < 12 ? tte_local_midnight(p->year, k + 1, 1,
+                                                        p->offset)
+                                   : tte_local_midnight(p->year + 1, 1, 1,
+                                                        p->offset);
     q->first_month = p->quarter ? (p->quarter - 1) * 3 + 1 : 1;
     q->last_month = p->quarter ? q->first_month + 2 : 12;
     tte_local_fields(q->start, p->offset, &y, &m, &d, &h, &mi, &s);
@@ -385,15 +386,27 @@ params_init(const struct period *p, struct params *q)
 static void
 bind_all(sqlite3_stmt *st, const struct period *p, const struct params *q)
 {
-    const struct { const char *name; int64_t v; } ints[] = {
-        {":off", p->offset}, {":start", q->start}, {":end", q->end},
-        {":year", p->year}, {":quarter", p->quarter},
-        {":first_month", q->first_month}, {":last_month", q->last_month},
+    const struct {
+        const char *name;
+        int64_t v;
+    } ints[] = {
+        {":off", p->offset},
+        {":start", q->start},
+        {":end", q->end},
+        {":year", p->year},
+        {":quarter", p->quarter},
+        {":first_month", q->first_month},
+        {":last_month", q->last_month},
         {":now", (int64_t)time(NULL)},
     };
-    const struct { const char *name; const char *v; } texts[] = {
-        {":period", q->name}, {":zone", p->zone},
-        {":first_day", q->first_day}, {":last_day", q->last_day},
+    const struct {
+        const char *name;
+        const char *v;
+    } texts[] = {
+        {":period", q->name},
+        {":zone", p->zone},
+        {":first_day", q->first_day},
+        {":last_day", q->last_day},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         int k = sqlite3_bind_parameter_index(st, ints[i].name);
@@ -437,10 +450,10 @@ run_step(sqlite3 *db, const char *sql, const struct period *p,
 static enum tte_err
 no_merge_pending(sqlite3 *db)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT COALESCE(f.path, '(file ' || s.file_id || ')'), s.pid,"
-        " s.host, COALESCE(s.started_at, 0) FROM staging s"
-        " LEFT JOIN files f ON f.id = s.file_id LIMIT 1");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "SELECT COALESCE(f.path, '(file ' || s.file_id || ')'), s.pid,"
+            " s.host, COALESCE(s.started_at, 0) FROM staging s"
+            " LEFT JOIN files f ON f.id = s.file_id LIMIT 1");
     if (!st)
         return TTE_E_IO;
     int rc = sqlite3_step(st);
@@ -458,8 +471,9 @@ no_merge_pending(sqlite3 *db)
                 (const char *)sqlite3_column_text(st, 2), when, cmd);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? TTE_E_TEMPFAIL
-           : rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
+    return rc == SQLITE_ROW    ? TTE_E_TEMPFAIL
+           : rc == SQLITE_DONE ? TTE_OK
+                               : tte_db_err(db, rc);
 }
 
 enum tte_err
@@ -487,8 +501,8 @@ aggregate_period(sqlite3 *db, const struct period *p, long long *events)
     err = tte_db_exec(db, "COMMIT");
     if (err)
         return err;
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT events FROM agg_period WHERE period = ?1");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "SELECT events FROM agg_period WHERE period = ?1");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, q.name, -1, SQLITE_STATIC);

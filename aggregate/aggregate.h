@@ -7,9 +7,9 @@
 
 struct period {
     int year;
-    int quarter;            /* 0: the whole year */
+    int quarter; /* 0: the whole year */
     const char *zone;
-    int offset;             /* zone's UTC offset, seconds */
+    int offset; /* zone's UTC offset, seconds */
 };
 
 /*

@@ -17,8 +17,20 @@
 #include "tte_str.h"
 
 /* Dimensions, in the order of the scan's columns; -1 stands for NULL. */
-enum { D_APP, D_UNIT, D_SIGNER, D_CERT_TYPE, D_SERIAL, D_RESULT, D_STATUS,
-       D_HTTP, D_FOOTER, D_FILE, D_MONTH, NDIM };
+enum {
+    D_APP,
+    D_UNIT,
+    D_SIGNER,
+    D_CERT_TYPE,
+    D_SERIAL,
+    D_RESULT,
+    D_STATUS,
+    D_HTTP,
+    D_FOOTER,
+    D_FILE,
+    D_MONTH,
+    NDIM
+};
 
 struct cell {
     int64_t dim[NDIM];
@@ -41,7 +53,8 @@ static struct cell *
 find(struct table *t, const int64_t *d)
 {
     size_t i = (size_t)hash_dims(d) & (t->cap - 1);
-    while (t->cells[i].used && memcmp(t->cells[i].dim, d, sizeof t->cells[i].dim))
+    while (t->cells[i].used &&
+           memcmp(t->cells[i].dim, d, sizeof t->cells[i].dim))
         i = (i + 1) & (t->cap - 1);
     return &t->cells[i];
 }
@@ -62,7 +75,8 @@ static int64_t
 col(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL
-               ? -1 : sqlite3_column_int64(st, i);
+               ? -1
+               : sqlite3_column_int64(st, i);
 }
 
 static int
@@ -78,10 +92,10 @@ static enum tte_err
 scan(sqlite3 *db, int64_t start, int64_t end, const int64_t *month_start,
      struct table *t)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT app, unit, signer, cert_type, cert_serial, result,"
-        " status_code, http_status, footer, file_id, t, nik, nip"
-        " FROM events WHERE t >= ?1 AND t < ?2");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "SELECT app, unit, signer, cert_type, cert_serial, result,"
+            " status_code, http_status, footer, file_id, t, nik, nip"
+            " FROM events WHERE t >= ?1 AND t < ?2");
     int rc;
     if (!st)
         return TTE_E_IO;
@@ -124,13 +138,17 @@ bind_dim(sqlite3_stmt *st, int i, int64_t v)
 static enum tte_err
 store(sqlite3 *db, const struct table *t)
 {
-    enum tte_err err = tte_db_exec(db,
+    enum tte_err err = tte_db_exec(
+        db,
         "CREATE TEMP TABLE cube(app, unit, signer, cert_type, cert_serial,"
         " result, status_code, http_status, footer, file_id, month, nik, nip,"
         " n)");
-    sqlite3_stmt *st = err ? NULL : tte_db_prepare(db,
-        "INSERT INTO cube VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-        " ?11, ?12, ?13, ?14)");
+    sqlite3_stmt *st =
+        err ? NULL
+            : tte_db_prepare(
+                  db,
+                  "INSERT INTO cube VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                  " ?11, ?12, ?13, ?14)");
     if (!st)
         return err ? err : TTE_E_IO;
     for (size_t i = 0; !err && i < t->cap; i++) {

@@ -51,8 +51,8 @@ main(int argc, char **argv)
 
     tte_log_init("tte-aggregate");
     p.zone = "Asia/Jakarta";
-    while ((ch = getopt_long(argc, argv, "d:y:Q:z:qvhV", long_opts,
-                             NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "d:y:Q:z:qvhV", long_opts, NULL)) !=
+           -1) {
         switch (ch) {
         case 'd': db_path = optarg; break;
         case 'y': year = optarg; break;

@@ -48,8 +48,11 @@ aggregate_previous(sqlite3 *db, const struct period *p)
         sqlite3_stmt *st = tte_db_prepare(db, steps[i]);
         if (!st)
             return TTE_E_SOFTWARE;
-        const struct { const char *name; int64_t v; } ints[] = {
-            {":off", p->offset}, {":start", start}, {":end", end},
+        const struct {
+            const char *name;
+            int64_t v;
+        } ints[] = {
+            {":off", p->offset},     {":start", start},     {":end", end},
             {":first_month", first}, {":last_month", last},
         };
         for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {

@@ -48,8 +48,7 @@ count_reason(struct check *k, const char *text, size_t line)
         free(k->reasons[i].text);
         k->reasons[i].text = tte_xstrdup("(further reasons)");
     } else if (i == k->nreasons) {
-        k->reasons = tte_xrealloc(k->reasons,
-                                  (i + 1) * sizeof *k->reasons);
+        k->reasons = tte_xrealloc(k->reasons, (i + 1) * sizeof *k->reasons);
         memset(&k->reasons[i], 0, sizeof *k->reasons);
         k->reasons[i].text = tte_xstrdup(text);
         k->nreasons++;
@@ -226,8 +225,7 @@ ck_record(void *ctx, const struct record *rec)
         tte_buf_reset(&k->rc.reason);
         if (!registry_check(k->rc.src->kind, k->rc.row, &k->rc.reason)) {
             size_t len = 0;
-            const char *raw = rec->raw ? rec->raw(rec->raw_ctx, &len)
-                                       : NULL;
+            const char *raw = rec->raw ? rec->raw(rec->raw_ctx, &len) : NULL;
             return ck_reject(k, rec->line, k->rc.reason.data, raw, len);
         }
         k->read++;
@@ -258,8 +256,11 @@ ck_clean_point(void *ctx, long long offset, size_t line)
 struct sink
 check_sink(struct check *k)
 {
-    struct sink s = {.ctx = k, .header = ck_header, .record = ck_record,
-                     .reject = ck_reject, .clean_point = ck_clean_point};
+    struct sink s = {.ctx = k,
+                     .header = ck_header,
+                     .record = ck_record,
+                     .reject = ck_reject,
+                     .clean_point = ck_clean_point};
     return s;
 }
 
@@ -273,14 +274,14 @@ check_summary(const struct check *k)
         printf("%s: %lld row%s refused for: %s (line", k->file, r->count,
                r->count == 1 ? "" : "s", shown(k, r->text, &tmp));
         for (long long j = 0; j < r->count && j < CHECK_REASON_LINES; j++)
-            printf("%s %zu", j ? "," : (r->count > 1 ? "s" : ""),
-                   r->lines[j]);
+            printf("%s %zu", j ? "," : (r->count > 1 ? "s" : ""), r->lines[j]);
         printf("%s)\n", r->count > CHECK_REASON_LINES ? ", ..." : "");
     }
     tte_buf_free(&tmp);
     if (k->unmatched)
         printf("%s: %lld lines did not match the pattern (counted as "
-               "filtered out)\n", k->file, k->unmatched);
+               "filtered out)\n",
+               k->file, k->unmatched);
     printf("%s: read %lld, filtered out %lld, accepted %lld, duplicates "
            "within the file %lld, rejected %lld; nothing was written\n",
            k->file, k->read, k->filtered, k->accepted, k->duplicates,

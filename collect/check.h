@@ -24,10 +24,10 @@ struct check {
     const struct collect_opts *opts;
     const char *file;
     struct rowcheck rc;
-    long left;                  /* rows still to show */
+    long left; /* rows still to show */
     long long read, filtered, accepted, duplicates, rejected;
-    long long unmatched;        /* lines the "lines" pattern missed */
-    struct tte_buf trace;       /* fields before their cleaning */
+    long long unmatched;  /* lines the "lines" pattern missed */
+    struct tte_buf trace; /* fields before their cleaning */
     /* Every distinct reject reason, its count and its first lines. */
     struct check_reason *reasons;
     size_t nreasons;

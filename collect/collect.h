@@ -27,15 +27,15 @@ struct collect_opts {
     bool progress;
     bool strict;
     bool unmask_nik;
-    bool allow_empty;           /* a registry may be cleared on purpose */
-    bool allow_shrink;          /* --allow-shrink: any shrink is meant */
-    int max_shrink;             /* --max-shrink: percent a registry may
+    bool allow_empty;          /* a registry may be cleared on purpose */
+    bool allow_shrink;         /* --allow-shrink: any shrink is meant */
+    int max_shrink;            /* --max-shrink: percent a registry may
                                  * lose unasked (default 10) */
-    long long max_record;       /* --max-record-bytes; 0: the source's */
-    bool forget;                /* --forget: the operands are removed */
-    const char *forget_source;  /* --forget-source NAME */
-    const char *retry;          /* --retry REJECTS.csv */
-    bool recover;               /* --recover: stopped runs' marks cleared */
+    long long max_record;      /* --max-record-bytes; 0: the source's */
+    bool forget;               /* --forget: the operands are removed */
+    const char *forget_source; /* --forget-source NAME */
+    const char *retry;         /* --retry REJECTS.csv */
+    bool recover;              /* --recover: stopped runs' marks cleared */
 };
 
 #endif

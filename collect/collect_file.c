@@ -29,11 +29,11 @@ struct feed {
     const struct collect_opts *opts;
     const char *file;
     struct rowcheck rc;
-    struct port out;            /* the writer, or the queue before it */
-    char balance;               /* validate on 'r'eader, 'w'riter, 'a'uto */
-    long long seen;             /* rows handed on (progress) */
+    struct port out; /* the writer, or the queue before it */
+    char balance;    /* validate on 'r'eader, 'w'riter, 'a'uto */
+    long long seen;  /* rows handed on (progress) */
     long long filtered;
-    long long points;           /* clean points (progress) */
+    long long points; /* clean points (progress) */
     long long size;
     struct timespec started;
     double last_progress;
@@ -61,7 +61,8 @@ progress(struct feed *f, long long offset)
     double rate = t > 0 ? (double)f->seen / t : 0;
     double mb = (double)offset / 1048576.0;
     double eta = offset > 0 && f->size > offset
-                     ? t * (double)(f->size - offset) / (double)offset : 0;
+                     ? t * (double)(f->size - offset) / (double)offset
+                     : 0;
     fprintf(stderr,
             "\r%s: %s: %lld rows, %.1f MB, %.0f rows/s, ETA %.0f s\033[K",
             tte_progname(), f->file, f->seen, mb, rate, eta);
@@ -121,8 +122,7 @@ feed_record(void *ctx, const struct record *rec)
         (f->balance == 'w' || f->out.idle(f->out.ctx))) {
         f->seen++;
         return f->out.row(f->out.ctx, f->rc.row, f->rc.len, rec->line,
-                          rec->plain,
-                          rec->plain_len, rec->plain_is_json);
+                          rec->plain, rec->plain_len, rec->plain_is_json);
     }
     k = rowcheck_validate(&f->rc);
     if (k == ROW_REGISTRY)
@@ -147,10 +147,10 @@ read_source(struct input *in, const struct source *src, long long offset,
             size_t line, const struct sink *sink)
 {
     struct csv_dialect d = {src->delim, src->quote, src->header};
-    struct lines_dialect ld = {src->pattern, src->pattern_text,
+    struct lines_dialect ld = {src->pattern,     src->pattern_text,
                                src->group_names, src->group_nos,
-                               src->ngroups, src->pairs, src->pair_keys,
-                               src->npair_keys};
+                               src->ngroups,     src->pairs,
+                               src->pair_keys,   src->npair_keys};
     struct xlsx_dialect xd = {src->sheet, src->sheet_no, src->header_row,
                               in->max_line};
     if (src->format == FMT_XLSX)
@@ -158,9 +158,11 @@ read_source(struct input *in, const struct source *src, long long offset,
     if (input_is_zip(in)) {
         log_err("%s: is a zip archive (an Excel workbook?), not %s text; "
                 "read it with a source definition that says \"format\": "
-                "\"xlsx\", or save it as CSV", in->name,
-                src->format == FMT_JSONL ? "JSON Lines"
-                : src->format == FMT_LINES ? "log" : "CSV");
+                "\"xlsx\", or save it as CSV",
+                in->name,
+                src->format == FMT_JSONL   ? "JSON Lines"
+                : src->format == FMT_LINES ? "log"
+                                           : "CSV");
         return TTE_E_DATA;
     }
     if (src->format == FMT_LINES)
@@ -180,12 +182,12 @@ print_summary(const char *file, const struct file_stats *s, bool skipped,
     }
     char extra[64] = "";
     if (from_line)
-        snprintf(extra, sizeof extra, " (new rows after line %zu)",
-                 from_line);
+        snprintf(extra, sizeof extra, " (new rows after line %zu)", from_line);
     /* Every row read is one of the four others: the line adds up. */
     log_info("%s: read %lld, accepted %lld, duplicates %lld, rejected %lld, "
-             "filtered %lld%s", file, s->read, s->accepted, s->duplicates,
-             s->rejected, s->filtered, extra);
+             "filtered %lld%s",
+             file, s->read, s->accepted, s->duplicates, s->rejected,
+             s->filtered, extra);
 }
 
 static void
@@ -220,8 +222,8 @@ open_file(const char *path, FILE **fp, struct stat *sb)
 }
 
 static enum tte_err
-check_file(struct input *in, struct source *src,
-           const struct collect_opts *o, const char *path)
+check_file(struct input *in, struct source *src, const struct collect_opts *o,
+           const char *path)
 {
     struct check k;
     check_init(&k, src, o, path);
@@ -259,8 +261,10 @@ feed_file(struct input *in, struct source *src, const struct collect_opts *o,
             log_debug("no writer thread; writing from this one");
     }
     f->out = q ? queue_port(q) : direct;
-    struct sink sink = {.ctx = f, .header = feed_header,
-                        .record = feed_record, .reject = feed_reject,
+    struct sink sink = {.ctx = f,
+                        .header = feed_header,
+                        .record = feed_record,
+                        .reject = feed_reject,
                         .clean_point = feed_clean_point};
     enum tte_err err = read_source(in, src, plan->offset, plan->line, &sink);
     if (q) {
@@ -285,8 +289,8 @@ static void
 report_held(const char *path, size_t line, long long bytes)
 {
     log_info("%s:%zu: line not ended yet (%lld bytes) in a file written "
-             "within the last minute; left for the next run", path, line,
-             bytes);
+             "within the last minute; left for the next run",
+             path, line, bytes);
 }
 
 enum tte_err
@@ -334,7 +338,8 @@ collect_file(struct source *src, const struct collect_opts *o,
         report_held(path, in.line + 1, in.held);
     if (!err && plan.edited)
         log_warn("%s: %lld row%s changed in place; its events were read "
-                 "again", path, plan.changed, plan.changed == 1 ? "" : "s");
+                 "again",
+                 path, plan.changed, plan.changed == 1 ? "" : "s");
     if (!err) {
         print_summary(path, &st, false, plan.resumed ? plan.line : 0);
         add_totals(total, &st);

@@ -40,8 +40,7 @@ hash_window(FILE *fp, long long from, long long to, char out[65])
 {
     char buf[WINDOW];
     size_t n = (size_t)(to - from);
-    if (n > sizeof buf ||
-        pread(fileno(fp), buf, n, (off_t)from) != (ssize_t)n)
+    if (n > sizeof buf || pread(fileno(fp), buf, n, (off_t)from) != (ssize_t)n)
         return false;
     tte_sha256_hex(buf, n, out);
     return true;
@@ -107,7 +106,8 @@ static enum tte_err
 find_file(sqlite3 *db, const char *source, const char *path,
           struct known_file *k)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
+    sqlite3_stmt *st = tte_db_prepare(
+        db,
         "SELECT id, dev, ino, size, mtime, offset, lines, head_sha, tail_sha,"
         " prefix_sha FROM files WHERE source = ?1 AND path = ?2");
     if (!st)
@@ -132,16 +132,15 @@ find_file(sqlite3 *db, const char *source, const char *path,
                  (const char *)sqlite3_column_text(st, 9) ?: "");
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
-                                                 : tte_db_err(db, rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
 }
 
 static enum tte_err
 create_file_row(sqlite3 *db, const char *source, const char *path,
                 long long *id)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "INSERT INTO files(source, path) VALUES (?1, ?2)");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "INSERT INTO files(source, path) VALUES (?1, ?2)");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
@@ -162,13 +161,13 @@ fileid_save(sqlite3 *db, struct file_plan *plan, FILE *fp,
     char head[65], tail[65], prefix[65];
     windows(fp, offset, head, tail);
     prefix_hash(plan, fp, offset, prefix);
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5,"
-        " offset = ?6, lines = ?7, head_sha = ?8, tail_sha = ?9,"
-        " rows_read = rows_read + ?10, accepted = accepted + ?11,"
-        " duplicates = duplicates + ?12, rejected = rejected + ?13,"
-        " collected_at = ?14, filtered = filtered + ?15, prefix_sha = ?16"
-        " WHERE id = ?1");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5,"
+            " offset = ?6, lines = ?7, head_sha = ?8, tail_sha = ?9,"
+            " rows_read = rows_read + ?10, accepted = accepted + ?11,"
+            " duplicates = duplicates + ?12, rejected = rejected + ?13,"
+            " collected_at = ?14, filtered = filtered + ?15, prefix_sha = ?16"
+            " WHERE id = ?1");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_int64(st, 1, plan->file_id);
@@ -201,7 +200,8 @@ fileid_save(sqlite3 *db, struct file_plan *plan, FILE *fp,
     " e.api_version, e.http_status, e.status_code, e.result, e.message," \
     " e.duration_ms, e.footer), ?2 FROM events e"
 #define FILE_ROWS \
-    EVENT_SIG " WHERE e.file_id = ?1 UNION ALL " EVENT_SIG \
+    EVENT_SIG \
+    " WHERE e.file_id = ?1 UNION ALL " EVENT_SIG \
     " JOIN event_dups d ON d.event_id = e.id WHERE d.file_id = ?1" \
     " UNION ALL SELECT json_array(r.reason, r.raw), ?2 FROM rejects r" \
     " WHERE r.file_id = ?1"
@@ -210,17 +210,20 @@ static enum tte_err
 note_rows(sqlite3 *db, long long file_id, int after)
 {
     int64_t args[2] = {file_id, after};
-    return tte_db_run(db, "INSERT INTO temp.edited_rows " FILE_ROWS, args,
-                      2, NULL);
+    return tte_db_run(db, "INSERT INTO temp.edited_rows " FILE_ROWS, args, 2,
+                      NULL);
 }
 
 enum tte_err
 fileid_count_changed(sqlite3 *db, struct file_plan *plan)
 {
     enum tte_err err = note_rows(db, plan->file_id, 1);
-    sqlite3_stmt *st = err ? NULL : tte_db_prepare(db,
-        "SELECT COALESCE(sum(n), 0) FROM (SELECT sum(after = 0) -"
-        " sum(after = 1) AS n FROM temp.edited_rows GROUP BY sig) WHERE n > 0");
+    sqlite3_stmt *st =
+        err ? NULL
+            : tte_db_prepare(
+                  db,
+                  "SELECT COALESCE(sum(n), 0) FROM (SELECT sum(after = 0) -"
+                  " sum(after = 1) AS n FROM temp.edited_rows GROUP BY sig) WHERE n > 0");
     if (!st)
         return err ? err : TTE_E_IO;
     int rc = sqlite3_step(st);
@@ -236,18 +239,20 @@ static enum tte_err
 replace_rows(sqlite3 *db, long long id)
 {
     struct forgot gone;
-    enum tte_err err = tte_db_exec(db,
-        "CREATE TEMP TABLE IF NOT EXISTS edited_rows(sig TEXT NOT NULL,"
-        " after INTEGER NOT NULL); DELETE FROM temp.edited_rows");
+    enum tte_err err = tte_db_exec(
+        db, "CREATE TEMP TABLE IF NOT EXISTS edited_rows(sig TEXT NOT NULL,"
+            " after INTEGER NOT NULL); DELETE FROM temp.edited_rows");
     if (!err)
         err = note_rows(db, id, 0);
     if (!err)
         err = owner_clear_file(db, id, &gone);
     if (err)
         return err;
-    return tte_db_run_id(db, "UPDATE files SET rows_read = 0, accepted = 0,"
+    return tte_db_run_id(db,
+                         "UPDATE files SET rows_read = 0, accepted = 0,"
                          " duplicates = 0, rejected = 0, filtered = 0,"
-                         " offset = 0, lines = 0 WHERE id = ?1", id, NULL);
+                         " offset = 0, lines = 0 WHERE id = ?1",
+                         id, NULL);
 }
 
 /* Whether the bytes before k's offset are what was read: the prefix
@@ -319,11 +324,15 @@ fileid_plan(sqlite3 *db, const char *source, const char *real, bool events,
      * rows read again count as duplicates): sum(accepted) over files is
      * the number of events. Only the rejects, read again, start over. */
     if (!events)
-        return tte_db_run_id(db, "UPDATE files SET rows_read = 0,"
+        return tte_db_run_id(db,
+                             "UPDATE files SET rows_read = 0,"
                              " accepted = 0, duplicates = 0, rejected = 0,"
                              " filtered = 0, offset = 0, lines = 0"
-                             " WHERE id = ?1", k.id, NULL);
-    return tte_db_run_id(db, "UPDATE files SET rows_read = rows_read -"
+                             " WHERE id = ?1",
+                             k.id, NULL);
+    return tte_db_run_id(db,
+                         "UPDATE files SET rows_read = rows_read -"
                          " rejected, rejected = 0, offset = 0, lines = 0"
-                         " WHERE id = ?1", k.id, NULL);
+                         " WHERE id = ?1",
+                         k.id, NULL);
 }

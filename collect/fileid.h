@@ -18,12 +18,12 @@
 #include "tte_err.h"
 
 struct file_plan {
-    long long file_id;          /* its row in files */
-    long long offset;           /* where to read from */
-    size_t line;                /* the line before offset */
-    bool resumed;               /* the same file: only new rows follow */
-    bool edited;                /* changed in place: its rows replaced */
-    long long changed;          /* then: its rows whose content differs */
+    long long file_id; /* its row in files */
+    long long offset;  /* where to read from */
+    size_t line;       /* the line before offset */
+    bool resumed;      /* the same file: only new rows follow */
+    bool edited;       /* changed in place: its rows replaced */
+    long long changed; /* then: its rows whose content differs */
     /* The prefix hash so far: each save hashes only the bytes since the
      * last, so a long file is hashed once per run. */
     EVP_MD_CTX *prefix;
@@ -45,8 +45,8 @@ enum tte_err fileid_plan(sqlite3 *db, const char *source, const char *real,
                          const char *name, struct file_plan *plan);
 /* Saves where reading stopped and adds the counts in *delta. */
 enum tte_err fileid_save(sqlite3 *db, struct file_plan *plan, FILE *fp,
-                         const struct stat *sb, long long offset,
-                         size_t line, const struct file_stats *delta);
+                         const struct stat *sb, long long offset, size_t line,
+                         const struct file_stats *delta);
 /* After an edited file was read again: sets plan->changed to the rows of
  * the earlier version whose content is no longer in the file. */
 enum tte_err fileid_count_changed(sqlite3 *db, struct file_plan *plan);

@@ -17,7 +17,8 @@ static bool
 starts_with_bom(FILE *fp)
 {
     unsigned char b[3];
-    return pread(fileno(fp), b, 3, 0) == 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0;
+    return pread(fileno(fp), b, 3, 0) == 3 &&
+           memcmp(b, "\xEF\xBB\xBF", 3) == 0;
 }
 
 /* The bytes of an incomplete UTF-8 sequence at the end of s[0..n). */
@@ -63,8 +64,7 @@ file_is_utf8(FILE *fp)
 }
 
 enum tte_err
-input_open(struct input *in, FILE *fp, const char *name,
-           const char *encoding)
+input_open(struct input *in, FILE *fp, const char *name, const char *encoding)
 {
     memset(in, 0, sizeof *in);
     in->fp = fp;
@@ -167,8 +167,8 @@ refill(struct input *in)
         memmove(in->buf, in->buf + in->start, rest);
     if (in->lf != SIZE_MAX)
         in->lf = in->lf >= in->start ? in->lf - in->start : SIZE_MAX;
-    in->lf_scanned = in->lf_scanned > in->start
-                         ? in->lf_scanned - in->start : 0;
+    in->lf_scanned = in->lf_scanned > in->start ? in->lf_scanned - in->start
+                                                : 0;
     in->start = 0;
     in->end = rest;
     if (in->cap - in->end < BLOCK / 2) {
@@ -243,7 +243,7 @@ next_raw(struct input *in, char **line)
     long long skipped = 0;
 
     if (!in->buf)
-        refill(in);     /* no pointer arithmetic on a NULL buffer */
+        refill(in); /* no pointer arithmetic on a NULL buffer */
     if (in->skip_lf)
         skip_lf(in);
     in->oversize = 0;
@@ -281,7 +281,7 @@ next_raw(struct input *in, char **line)
         return (ssize_t)in->oversize;
     }
     if (in->start == in->end && in->eof)
-        (*line)[len] = '\0';   /* the last line may lack its end */
+        (*line)[len] = '\0'; /* the last line may lack its end */
     return (ssize_t)len;
 }
 
@@ -351,8 +351,10 @@ const char *
 input_convert_reason(const struct input *in, char *buf, size_t n)
 {
     if (in->oversize)
-        snprintf(buf, n, "line of %lld bytes is over the limit of %lld "
-                 "(max_record_bytes)", in->oversize, in->max_line);
+        snprintf(buf, n,
+                 "line of %lld bytes is over the limit of %lld "
+                 "(max_record_bytes)",
+                 in->oversize, in->max_line);
     else
         snprintf(buf, n, "cannot convert from %s to UTF-8",
                  in->encoding ? in->encoding : "?");

@@ -20,23 +20,23 @@
 
 struct input {
     FILE *fp;
-    const char *name;           /* the file as given, for messages */
-    const char *encoding;       /* NULL: UTF-8 already */
-    bool auto_pending;          /* "auto", decided at the first seek */
+    const char *name;     /* the file as given, for messages */
+    const char *encoding; /* NULL: UTF-8 already */
+    bool auto_pending;    /* "auto", decided at the first seek */
     iconv_t cd;
     char *buf;
     size_t cap, start, end;
     int eof;
-    struct tte_buf conv;        /* the current line transcoded */
-    size_t line;                /* number of the last line read */
-    long long offset;           /* byte offset just after it */
-    long long max_line;         /* longer lines are rejects; 0: no limit */
-    bool hold_partial;          /* leave an unended last line unread */
-    long long held;             /* its length, when one was left */
-    long long oversize;         /* length of the last line, if too long */
-    bool skip_lf;               /* resumed after a CR: skip one LF */
-    size_t lf;                  /* buf index of the next LF, or SIZE_MAX */
-    size_t lf_scanned;          /* buf[..lf_scanned) searched for it */
+    struct tte_buf conv; /* the current line transcoded */
+    size_t line;         /* number of the last line read */
+    long long offset;    /* byte offset just after it */
+    long long max_line;  /* longer lines are rejects; 0: no limit */
+    bool hold_partial;   /* leave an unended last line unread */
+    long long held;      /* its length, when one was left */
+    long long oversize;  /* length of the last line, if too long */
+    bool skip_lf;        /* resumed after a CR: skip one LF */
+    size_t lf;           /* buf index of the next LF, or SIZE_MAX */
+    size_t lf_scanned;   /* buf[..lf_scanned) searched for it */
 };
 
 /* One line: text (transcoded; line end kept; writable until the next
@@ -69,8 +69,7 @@ bool input_next(struct input *in, struct input_line *l);
 enum tte_err input_error(const struct input *in);
 /* The reject reason of a line input_next gave without text: too long,
  * or not transcodable. */
-const char *input_convert_reason(const struct input *in, char *buf,
-                                 size_t n);
+const char *input_convert_reason(const struct input *in, char *buf, size_t n);
 
 /* True when the file starts with a zip signature (PK\3\4): a workbook
  * handed to a text reader. */

@@ -20,7 +20,7 @@ struct block {
     char data[];
 };
 
-static struct block *head;      /* current block; older ones follow */
+static struct block *head; /* current block; older ones follow */
 
 static void *
 arena_malloc(size_t n)

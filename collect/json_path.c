@@ -99,7 +99,7 @@ string_end(const char *in, size_t n, size_t i)
         while (k - bs > i + 1 && in[k - bs - 1] == '\\')
             bs++;
         if (bs % 2 == 0)
-            return k + 1;       /* not escaped */
+            return k + 1; /* not escaped */
         j = k + 1;
     }
 }
@@ -166,7 +166,7 @@ json_numbers_exact(const void *item)
     if (cJSON_IsNumber(v))
         return fabs(v->valuedouble) < 9007199254740992.0 &&
                v->valuedouble == floor(v->valuedouble);
-    cJSON_ArrayForEach(c, v)
+    cJSON_ArrayForEach (c, v)
         if (!json_numbers_exact(c))
             return false;
     return true;
@@ -219,7 +219,7 @@ key_name(const char *in, size_t n, char *out, size_t outsz)
             c = cp < 0x80 ? (char)cp : '?';
             i += 5;
         } else if (c == '\\' && i + 1 < n) {
-            c = in[++i];        /* \" \\ \/; the others spell no name */
+            c = in[++i]; /* \" \\ \/; the others spell no name */
         }
         out[o++] = c;
     }

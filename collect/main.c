@@ -69,9 +69,18 @@ static const char usage_text[] =
     "or the database, 74 I/O error, 75 database busy, 78 bad source\n"
     "definition.\n";
 
-enum { OPT_STRICT = 256, OPT_UNMASK, OPT_MAX_RECORD, OPT_ALLOW_EMPTY,
-       OPT_FORGET, OPT_FORGET_SOURCE, OPT_MAX_SHRINK, OPT_ALLOW_SHRINK,
-       OPT_RETRY, OPT_RECOVER };
+enum {
+    OPT_STRICT = 256,
+    OPT_UNMASK,
+    OPT_MAX_RECORD,
+    OPT_ALLOW_EMPTY,
+    OPT_FORGET,
+    OPT_FORGET_SOURCE,
+    OPT_MAX_SHRINK,
+    OPT_ALLOW_SHRINK,
+    OPT_RETRY,
+    OPT_RECOVER
+};
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -137,7 +146,8 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case 'n':
             if (!tte_str_to_i64(optarg, &n) || n < 1)
                 return tte_usage_error("--check-rows needs a positive "
-                                       "number, not '%s'", optarg);
+                                       "number, not '%s'",
+                                       optarg);
             o->check_rows = (long)n;
             break;
         case 'z':
@@ -156,7 +166,8 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case OPT_MAX_SHRINK:
             if (!tte_str_to_i64(optarg, &n) || n < 0 || n > 100)
                 return tte_usage_error("--max-shrink needs a percentage "
-                                       "from 0 to 100, not '%s'", optarg);
+                                       "from 0 to 100, not '%s'",
+                                       optarg);
             o->max_shrink = (int)n;
             break;
         case OPT_FORGET: o->forget = true; break;
@@ -166,7 +177,8 @@ parse_args(int argc, char **argv, struct collect_opts *o)
         case OPT_MAX_RECORD:
             if (!tte_str_to_i64(optarg, &n) || n < 1)
                 return tte_usage_error("--max-record-bytes needs a positive "
-                                       "number, not '%s'", optarg);
+                                       "number, not '%s'",
+                                       optarg);
             o->max_record = n;
             break;
         default:
@@ -219,8 +231,8 @@ rejects_clash(const struct collect_opts *o, int argc, char **argv)
                                      (const char *const *)argv, (size_t)argc);
 
     if (hit) {
-        log_err("--rejects '%s' is the input '%s'; refused",
-                o->rejects_path, hit);
+        log_err("--rejects '%s' is the input '%s'; refused", o->rejects_path,
+                hit);
         return true;
     }
     for (size_t i = 0; strcmp(o->db_path, ":memory:") != 0 && i < 4; i++) {
@@ -268,8 +280,8 @@ run(struct writer *w, struct source *src, const struct collect_opts *o,
             !o->allow_empty) {
             log_err("%s: no %s rows stored (the file is empty, has only "
                     "a header, or every row was rejected); use "
-                    "--allow-empty to clear the registry", argv[i],
-                    src->name);
+                    "--allow-empty to clear the registry",
+                    argv[i], src->name);
             err = TTE_E_DATA;
         }
         status = worse(status, tte_exit_code(err));
@@ -286,8 +298,9 @@ run(struct writer *w, struct source *src, const struct collect_opts *o,
     }
     if (argc > 1 && !o->check)
         log_info("total: read %lld, accepted %lld, duplicates %lld, "
-                 "rejected %lld, filtered %lld", total.read, total.accepted,
-                 total.duplicates, total.rejected, total.filtered);
+                 "rejected %lld, filtered %lld",
+                 total.read, total.accepted, total.duplicates, total.rejected,
+                 total.filtered);
     if (total.rejected)
         status = worse(status, EX_DATAERR);
     return status;
@@ -376,8 +389,7 @@ main(int argc, char **argv)
             return tte_exit_code(err);
         }
     }
-    if (o.rejects_path && !o.check &&
-        rejects_open(&rej, o.rejects_path)) {
+    if (o.rejects_path && !o.check && rejects_open(&rej, o.rejects_path)) {
         status = EX_CANTCREAT;
         goto done;
     }

@@ -74,9 +74,9 @@ check_required(const struct source *src, const char *file)
         if (!mapped(&f[k]))
             return missing(src, file, what);
     }
-    if (!mapped(&f[F_NIK]) && !mapped(&f[F_NIP]) &&
-        !mapped(&f[F_CERT_SERIAL]))
-        return missing(src, file, "a signer column (nik, nip or "
+    if (!mapped(&f[F_NIK]) && !mapped(&f[F_NIP]) && !mapped(&f[F_CERT_SERIAL]))
+        return missing(src, file,
+                       "a signer column (nik, nip or "
                        "cert_serial)");
     return TTE_OK;
 }
@@ -92,11 +92,13 @@ map_header(struct source *src, const char *file, char **names, size_t n,
     }
     for (size_t i = 0; i < src->nfields; i++) {
         struct src_field *f = &src->fields[i];
-        f->col = src->format == FMT_JSONL && f->column ? 0
-                 : resolve(names, n, f->column, f->position);
+        f->col = src->format == FMT_JSONL && f->column
+                     ? 0
+                     : resolve(names, n, f->column, f->position);
         for (size_t k = 0; k < f->nalts; k++)
-            f->alt_cols[k] = src->format == FMT_JSONL ? 0
-                             : resolve(names, n, f->alts[k], 0);
+            f->alt_cols[k] = src->format == FMT_JSONL
+                                 ? 0
+                                 : resolve(names, n, f->alts[k], 0);
         /* Of a list, the first column the header has stands for it. */
         if (f->col < 0 && src->format != FMT_JSONL)
             for (size_t k = 0; k < f->nalts && f->col < 0; k++)
@@ -108,13 +110,15 @@ map_header(struct source *src, const char *file, char **names, size_t n,
          * shown otherwise (the built-in readers map every name). */
         if (src->path && names && f->col < 0 && f->column && !f->constant)
             log_warn("%s:1: column '%s' (mapped to %s by %s) is not in the "
-                     "header", file, f->column,
-                     kind_fields(src->kind, &(size_t){0})[i], src->path);
+                     "header",
+                     file, f->column, kind_fields(src->kind, &(size_t){0})[i],
+                     src->path);
     }
     for (size_t i = 0; i < src->nfilters; i++) {
         struct src_filter *f = &src->filters[i];
-        f->col = src->format == FMT_JSONL ? 0
-                 : resolve(names, n, f->column, f->position);
+        f->col = src->format == FMT_JSONL
+                     ? 0
+                     : resolve(names, n, f->column, f->position);
         if (f->col < 0) {
             log_err("%s:1: filter column '%s' is not in the header", file,
                     f->column ? f->column : "?");
@@ -135,8 +139,8 @@ static size_t
 key_slot(const struct source *src, const char *key, uint64_t h)
 {
     size_t i = (size_t)h & 63;
-    while (src->keys[i].key && (src->keys[i].hash != h ||
-                                strcmp(src->keys[i].key, key) != 0))
+    while (src->keys[i].key &&
+           (src->keys[i].hash != h || strcmp(src->keys[i].key, key) != 0))
         i = (i + 1) & 63;
     return i;
 }
@@ -201,7 +205,7 @@ json_collect(const struct source *src, const cJSON *obj, const char **val,
     uint32_t seen = 0;
     const cJSON *m;
     size_t pos = 0;
-    cJSON_ArrayForEach(m, obj) {
+    cJSON_ArrayForEach (m, obj) {
         if (!m->string)
             continue;
         uint32_t fields = member_fields((struct source *)src, pos++,
@@ -337,8 +341,8 @@ convert_time(const struct source *src, const char *v, char *out, size_t n,
             }
             int off = src->zone_offset;
             snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
                      abs(off) / 3600, abs(off) / 60 % 60);
             return 1;
         }
@@ -452,15 +456,13 @@ map_record(const struct source *src, const struct record *rec,
            struct tte_buf *scratch, char **row, size_t *lens, bool *keep,
            struct tte_buf *reason)
 {
-    return map_record_traced(src, rec, scratch, row, lens, keep, reason,
-                             NULL);
+    return map_record_traced(src, rec, scratch, row, lens, keep, reason, NULL);
 }
 
-static bool
-map_fields(const struct source *src, const struct record *rec,
-           struct tte_buf *scratch, char **row, size_t *lens, bool *keep,
-           struct tte_buf *reason, struct tte_buf *trace,
-           struct tte_buf *cleaned);
+static bool map_fields(const struct source *src, const struct record *rec,
+                       struct tte_buf *scratch, char **row, size_t *lens,
+                       bool *keep, struct tte_buf *reason,
+                       struct tte_buf *trace, struct tte_buf *cleaned);
 
 bool
 map_record_traced(const struct source *src, const struct record *rec,
@@ -482,7 +484,7 @@ map_fields(const struct source *src, const struct record *rec,
            struct tte_buf *cleaned)
 {
     size_t off[SRC_MAX_FIELDS];
-    char *direct[SRC_MAX_FIELDS];   /* texts the record lets us change */
+    char *direct[SRC_MAX_FIELDS]; /* texts the record lets us change */
     const char *jv[SRC_MAX_FIELDS] = {0};
     char num[SRC_MAX_FIELDS][32];
     bool fast = rec->json && json_simple((struct source *)src);
@@ -501,7 +503,7 @@ map_fields(const struct source *src, const struct record *rec,
     tte_buf_reset(scratch);
     bool jbad = false;
     if (fast && !json_collect(src, rec->json, jv, num, &jbad))
-        fast = false;       /* an object or array: let pick() say which */
+        fast = false; /* an object or array: let pick() say which */
     for (size_t i = 0; i < src->nfields; i++) {
         const struct src_field *f = &src->fields[i];
         bool bad = false;
@@ -512,7 +514,7 @@ map_fields(const struct source *src, const struct record *rec,
         else if (fast) {
             v = jv[i];
             len = v ? strlen(v) : 0;
-        } else if (!rec->json) {    /* inline: called for every field */
+        } else if (!rec->json) { /* inline: called for every field */
             v = csv_column(rec, f->col, &len);
             if (rec->field_notes && v && rec->field_notes[f->col]) {
                 tte_buf_adds(reason, rec->field_notes[f->col]);
@@ -529,8 +531,10 @@ map_fields(const struct source *src, const struct record *rec,
         }
         if (bad) {
             size_t n;
-            tte_buf_printf(reason, "field '%s' is an object or array, not a "
-                           "value", kind_fields(src->kind, &n)[i]);
+            tte_buf_printf(reason,
+                           "field '%s' is an object or array, not a "
+                           "value",
+                           kind_fields(src->kind, &n)[i]);
             return false;
         }
         direct[i] = NULL;
@@ -554,7 +558,8 @@ map_fields(const struct source *src, const struct record *rec,
             len = cleaned->len - 1;
         }
         const char *mapped_v = f->nmap || f->map_default
-                               ? apply_map(f, v, &len) : v;
+                                   ? apply_map(f, v, &len)
+                                   : v;
         lens[i] = len;
         /* A CSV field or a JSON string belongs to this record and may be
          * trimmed in place; constants, mapped values, numbers and
@@ -569,8 +574,9 @@ map_fields(const struct source *src, const struct record *rec,
         tte_buf_addc(scratch, '\0');
     }
     for (size_t i = 0; i < src->nfields; i++)
-        row[i] = direct[i] ? direct[i]
-                 : off[i] != SIZE_MAX ? scratch->data + off[i] : NULL;
+        row[i] = direct[i]            ? direct[i]
+                 : off[i] != SIZE_MAX ? scratch->data + off[i]
+                                      : NULL;
     if (src->kind == KIND_EVENTS && row[F_TIME] &&
         (src->ntimes > 1 || src->times[0].kind != TF_ISO8601)) {
         char iso[64];

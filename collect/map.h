@@ -14,8 +14,8 @@
  * *reason set when the row is refused before validation, true with
  * *keep false when a filter drops it. */
 bool map_record(const struct source *src, const struct record *rec,
-                struct tte_buf *scratch, char **row, size_t *lens,
-                bool *keep, struct tte_buf *reason);
+                struct tte_buf *scratch, char **row, size_t *lens, bool *keep,
+                struct tte_buf *reason);
 /* The same; trace (when not NULL) receives, for each field its cleaning
  * changed, its name and its value before, each NUL-terminated. */
 bool map_record_traced(const struct source *src, const struct record *rec,

@@ -112,9 +112,10 @@ forget_file(sqlite3 *db, long long id, bool keep_row, struct forgot *gone)
     for (size_t i = 0; !err && i < sizeof handover / sizeof *handover; i++)
         err = tte_db_run_id(db, handover[i], id, i == 1 ? &kept : NULL);
     if (!err)
-        err = tte_db_run_id(db, "DELETE FROM event_keys WHERE event IN"
-                            " (SELECT id FROM events WHERE file_id = ?1)", id,
-                            NULL);
+        err = tte_db_run_id(db,
+                            "DELETE FROM event_keys WHERE event IN"
+                            " (SELECT id FROM events WHERE file_id = ?1)",
+                            id, NULL);
     if (!err)
         err = tte_db_run_id(db, "DELETE FROM events WHERE file_id = ?1", id,
                             &gone->events);
@@ -140,15 +141,18 @@ static enum tte_err
 forget_set(sqlite3 *db, const long long *ids, size_t n, bool keep_rows,
            struct forgot *gone)
 {
-    enum tte_err err = tte_db_exec(db,
+    enum tte_err err = tte_db_exec(
+        db,
         "CREATE TEMP TABLE IF NOT EXISTS handover(event_id INTEGER PRIMARY"
         " KEY, file_id INTEGER NOT NULL);"
         "CREATE TEMP TABLE IF NOT EXISTS forgetting(id INTEGER PRIMARY KEY);"
         "DELETE FROM temp.forgetting");
 
     for (size_t i = 0; !err && i < n; i++)
-        err = tte_db_run_id(db, "INSERT OR IGNORE INTO temp.forgetting"
-                            " VALUES (?1)", ids[i], NULL);
+        err = tte_db_run_id(db,
+                            "INSERT OR IGNORE INTO temp.forgetting"
+                            " VALUES (?1)",
+                            ids[i], NULL);
     for (size_t i = 0; !err && i < n; i++)
         err = forget_file(db, ids[i], keep_rows, gone);
     return err;
@@ -172,8 +176,7 @@ same_owner(sqlite3_stmt *st, const struct owner *o)
     const char *sha = (const char *)sqlite3_column_text(st, 3);
 
     if (!def)
-        return strcmp(source, o->name) == 0 ||
-               strcmp(source, o->spelled) == 0;
+        return strcmp(source, o->name) == 0 || strcmp(source, o->spelled) == 0;
     return strcmp(def, o->def) == 0 && strcmp(sha ? sha : "", o->sha) == 0;
 }
 
@@ -182,9 +185,9 @@ static enum tte_err
 rows_of_path(sqlite3 *db, const char *path, const struct owner *o,
              long long *mine, long long **others, size_t *nothers)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT id, source, def_path, def_sha256 FROM files"
-        " WHERE path = ?1 ORDER BY id");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "SELECT id, source, def_path, def_sha256 FROM files"
+            " WHERE path = ?1 ORDER BY id");
     int rc;
 
     *mine = 0;
@@ -209,9 +212,9 @@ rows_of_path(sqlite3 *db, const char *path, const struct owner *o,
 enum tte_err
 owner_bind(sqlite3 *db, long long file_id, const struct owner *o)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "UPDATE files SET source = ?2, def_path = ?3, def_sha256 = ?4"
-        " WHERE id = ?1");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "UPDATE files SET source = ?2, def_path = ?3, def_sha256 = ?4"
+            " WHERE id = ?1");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_int64(st, 1, file_id);
@@ -269,7 +272,8 @@ report_forgot(const char *what, const struct forgot *g)
              g->files, g->files == 1 ? "" : "s", g->events, g->rejects);
     if (g->kept)
         log_info("%s: %lld more events stay: files not forgotten had them "
-                 "too", what, g->kept);
+                 "too",
+                 what, g->kept);
 }
 
 /* Adds the ids of the files rows of path to *ids; false when none. */
@@ -295,8 +299,7 @@ add_path(sqlite3 *db, const char *path, long long **ids, size_t *n,
 
 /* Runs forget_set in a transaction of its own and says what went. */
 static enum tte_err
-forget_committed(sqlite3 *db, const long long *ids, size_t n,
-                 const char *what)
+forget_committed(sqlite3 *db, const long long *ids, size_t n, const char *what)
 {
     struct forgot g = {0};
     enum tte_err err = forget_set(db, ids, n, false, &g);
@@ -347,9 +350,9 @@ rows_of_source(sqlite3 *db, const char *name, long long **ids, size_t *n)
         snprintf(def, sizeof def, "%s", name);
     free(found);
     canonical_name(def, canon, sizeof canon);
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT id FROM files WHERE source IN (?1, ?2) OR def_path = ?3"
-        " ORDER BY id");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "SELECT id FROM files WHERE source IN (?1, ?2) OR def_path = ?3"
+            " ORDER BY id");
     *ids = NULL;
     *n = 0;
     if (!st)

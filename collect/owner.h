@@ -18,17 +18,17 @@
 #include "tte_err.h"
 
 struct owner {
-    char name[PATH_MAX];    /* as stored in files.source */
-    char def[PATH_MAX];     /* the definition's real path, or the name */
-    char sha[65];           /* of its content; "" for a built-in */
-    const char *spelled;    /* the name on the command line (borrowed) */
+    char name[PATH_MAX]; /* as stored in files.source */
+    char def[PATH_MAX];  /* the definition's real path, or the name */
+    char sha[65];        /* of its content; "" for a built-in */
+    const char *spelled; /* the name on the command line (borrowed) */
 };
 
 /* What removing files took away. */
 struct forgot {
     long long files;
-    long long events;       /* removed */
-    long long kept;         /* also read from another file: now its */
+    long long events; /* removed */
+    long long kept;   /* also read from another file: now its */
     long long rejects;
 };
 
@@ -40,16 +40,14 @@ enum tte_err owner_of(const struct source *src, struct owner *o);
  * of that path read with another definition is removed (its events and
  * rejects with it, *gone counts them); a row read with this one is kept
  * under o's name. Runs inside the caller's transaction. */
-enum tte_err owner_claim(sqlite3 *db, const char *real,
-                         const struct owner *o, struct forgot *gone);
+enum tte_err owner_claim(sqlite3 *db, const char *real, const struct owner *o,
+                         struct forgot *gone);
 /* Removes what was read from the files row id (its events, duplicates
  * and rejects; events another file also had become that file's) and
  * keeps the row. Runs inside the caller's transaction. */
-enum tte_err owner_clear_file(sqlite3 *db, long long id,
-                              struct forgot *gone);
+enum tte_err owner_clear_file(sqlite3 *db, long long id, struct forgot *gone);
 /* Records o on the files row file_id. */
-enum tte_err owner_bind(sqlite3 *db, long long file_id,
-                        const struct owner *o);
+enum tte_err owner_bind(sqlite3 *db, long long file_id, const struct owner *o);
 
 /* --forget: the files given (by any spelling of their path), in one
  * transaction. Returns TTE_E_NOINPUT when a file matched nothing (the

@@ -19,8 +19,7 @@
 
 struct port {
     void *ctx;
-    enum tte_err (*event)(void *ctx, const struct tte_event *ev,
-                          size_t line);
+    enum tte_err (*event)(void *ctx, const struct tte_event *ev, size_t line);
     /* A mapped event row not yet validated (lens: its texts' lengths):
      * validated where it is written (raw, redacted first when json, is
      * its reject text). */

@@ -4,8 +4,8 @@
 
 #include "queue.h"
 
-#define BATCH 1024      /* items per batch */
-#define QUEUE 8         /* batches in flight: memory stays bounded */
+#define BATCH 1024 /* items per batch */
+#define QUEUE 8    /* batches in flight: memory stays bounded */
 #define NONE UINT32_MAX
 
 enum { IT_EVENT, IT_ROW, IT_REJECT, IT_CLEAN_POINT };
@@ -13,16 +13,16 @@ enum { IT_EVENT, IT_ROW, IT_REJECT, IT_CLEAN_POINT };
 struct item {
     int kind;
     size_t line;
-    bool clean_point;           /* also a clean point at (offset, ck_line) */
+    bool clean_point; /* also a clean point at (offset, ck_line) */
     size_t ck_line;
     long long offset;
-    long long filtered;         /* at the clean point */
+    long long filtered; /* at the clean point */
     int64_t t;
     long long http_status, duration_ms;
     int footer;
     uint64_t key;
-    uint32_t v[F_COUNT];        /* arena offsets, NONE when absent */
-    uint32_t len[F_COUNT];      /* of its fields */
+    uint32_t v[F_COUNT];   /* arena offsets, NONE when absent */
+    uint32_t len[F_COUNT]; /* of its fields */
     int signer;
     uint32_t reason, raw;
     size_t raw_len;
@@ -36,7 +36,7 @@ struct batch {
 };
 
 struct queue {
-    struct port to;             /* used by the thread only */
+    struct port to; /* used by the thread only */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t changed;
@@ -84,11 +84,10 @@ write_row(struct queue *p, struct batch *b, struct item *it)
 {
     const struct port *to = &p->to;
     if (it->kind == IT_CLEAN_POINT)
-        return to->clean_point(to->ctx, it->offset, it->line,
-                               it->filtered);
+        return to->clean_point(to->ctx, it->offset, it->line, it->filtered);
     if (it->kind == IT_REJECT)
-        return to->reject(to->ctx, it->line, at(b, it->reason),
-                          at(b, it->raw), it->raw_len);
+        return to->reject(to->ctx, it->line, at(b, it->reason), at(b, it->raw),
+                          it->raw_len);
     if (it->kind == IT_ROW) {
         char *row[F_COUNT];
         size_t lens[F_COUNT];
@@ -99,9 +98,11 @@ write_row(struct queue *p, struct batch *b, struct item *it)
         return to->row(to->ctx, row, lens, it->line, at(b, it->raw),
                        it->raw_len, it->json);
     }
-    struct tte_event ev = {.t = it->t, .http_status = it->http_status,
+    struct tte_event ev = {.t = it->t,
+                           .http_status = it->http_status,
                            .duration_ms = it->duration_ms,
-                           .footer = it->footer, .key = it->key};
+                           .footer = it->footer,
+                           .key = it->key};
     for (int f = 0; f < F_COUNT; f++)
         ev.v[f] = (char *)at(b, it->v[f]);
     memcpy(ev.len, it->len, sizeof ev.len);
@@ -273,8 +274,7 @@ q_reject(void *ctx, size_t line, const char *reason, const char *raw,
 }
 
 static enum tte_err
-q_clean_point(void *ctx, long long offset, size_t line,
-              long long filtered)
+q_clean_point(void *ctx, long long offset, size_t line, long long filtered)
 {
     struct queue *p = ctx;
     enum tte_err err;
@@ -303,8 +303,11 @@ q_clean_point(void *ctx, long long offset, size_t line,
 struct port
 queue_port(struct queue *p)
 {
-    struct port port = {.ctx = p, .event = q_event, .row = q_row,
-                        .reject = q_reject, .clean_point = q_clean_point,
+    struct port port = {.ctx = p,
+                        .event = q_event,
+                        .row = q_row,
+                        .reject = q_reject,
+                        .clean_point = q_clean_point,
                         .idle = q_idle};
     return port;
 }

@@ -15,7 +15,7 @@
 struct csv_dialect {
     char delim;
     char quote;
-    bool header;                /* the first line names the columns */
+    bool header; /* the first line names the columns */
 };
 
 /* Reads from offset (after line start_line) to the end. A file resumed
@@ -23,18 +23,18 @@ struct csv_dialect {
 enum tte_err read_csv(struct input *in, const struct csv_dialect *d,
                       long long offset, size_t start_line,
                       const struct sink *sink);
-enum tte_err read_jsonl(struct input *in, long long offset,
-                        size_t start_line, const struct sink *sink);
+enum tte_err read_jsonl(struct input *in, long long offset, size_t start_line,
+                        const struct sink *sink);
 
 /* "lines": a pattern's named groups, and key=value pairs, as columns. */
 struct lines_dialect {
     const pcre2_code *re;
-    const char *pattern;            /* as written, for messages */
-    char *const *groups;            /* names, in the order of group_nos */
+    const char *pattern; /* as written, for messages */
+    char *const *groups; /* names, in the order of group_nos */
     const uint32_t *group_nos;
     size_t ngroups;
     bool pairs;
-    char *const *pair_keys;         /* the other columns: keys of pairs */
+    char *const *pair_keys; /* the other columns: keys of pairs */
     size_t npair_keys;
 };
 
@@ -47,10 +47,10 @@ enum tte_err read_lines(struct input *in, const struct lines_dialect *d,
 
 /* "xlsx": one sheet, streamed from the workbook's zip. */
 struct xlsx_dialect {
-    const char *sheet;              /* by name, or NULL */
-    int sheet_no;                   /* 1-based; 0: the first */
-    int header_row;                 /* 1-based; 0: the first non-empty */
-    long long max_cell;             /* longest cell text, in bytes */
+    const char *sheet;  /* by name, or NULL */
+    int sheet_no;       /* 1-based; 0: the first */
+    int header_row;     /* 1-based; 0: the first non-empty */
+    long long max_cell; /* longest cell text, in bytes */
 };
 
 /* Reads the workbook at path from its start: a workbook is rewritten

@@ -19,26 +19,26 @@ struct csv_reader {
     const struct csv_dialect *d;
     struct input *in;
     struct csv_parser p;
-    struct tte_buf arena;       /* field texts, NUL-terminated */
+    struct tte_buf arena; /* field texts, NUL-terminated */
     size_t *offs;
     size_t *lens;
     char **fields;
     size_t n, cap;
-    size_t line;                /* physical line being fed */
-    size_t rec_line;            /* first line of the pending record */
-    bool pending;               /* a record is open across lines */
-    bool clean;                 /* its lines so far are all UTF-8 text */
-    bool ended;                 /* a record ended on the current line */
+    size_t line;     /* physical line being fed */
+    size_t rec_line; /* first line of the pending record */
+    bool pending;    /* a record is open across lines */
+    bool clean;      /* its lines so far are all UTF-8 text */
+    bool ended;      /* a record ended on the current line */
     bool at_eof;
     bool header_done;
     bool *secret;
     size_t ncols;
     bool any_secret;
-    long long offset;           /* byte offset after the current line */
-    char bad[160];              /* first field problem of the record */
-    const char *line_text;      /* the line being fed, when a record */
-    size_t line_len;            /* starts on it: its raw text, uncopied */
-    struct tte_buf raw;         /* the lines of a record that spans more */
+    long long offset;      /* byte offset after the current line */
+    char bad[160];         /* first field problem of the record */
+    const char *line_text; /* the line being fed, when a record */
+    size_t line_len;       /* starts on it: its raw text, uncopied */
+    struct tte_buf raw;    /* the lines of a record that spans more */
     struct tte_buf tmp;
     enum tte_err err;
 };
@@ -65,7 +65,8 @@ on_field(void *data, size_t len, void *arg)
     else if (bad == INPUT_NOT_UTF8)
         snprintf(r->bad, sizeof r->bad,
                  "invalid UTF-8 in field %zu (declare the file's encoding "
-                 "in a source definition)", r->n + 1);
+                 "in a source definition)",
+                 r->n + 1);
     r->offs[r->n] = r->arena.len;
     r->lens[r->n] = len;
     tte_buf_add(&r->arena, s, len);
@@ -132,22 +133,27 @@ reject(struct csv_reader *r, const char *why)
 static enum tte_err
 handle_record(struct csv_reader *r)
 {
-    struct record rec = {.line = r->rec_line, .fields = r->fields,
-                         .lens = r->lens, .nfields = r->n,
-                         .raw = raw_text, .raw_ctx = r};
+    struct record rec = {.line = r->rec_line,
+                         .fields = r->fields,
+                         .lens = r->lens,
+                         .nfields = r->n,
+                         .raw = raw_text,
+                         .raw_ctx = r};
     if (!r->any_secret)
         rec.plain = raw_text(r, &rec.plain_len);
     char reason[200];
 
     if (r->at_eof && r->rec_line < r->line) {
-        snprintf(reason, sizeof reason, "unterminated quoted field "
+        snprintf(reason, sizeof reason,
+                 "unterminated quoted field "
                  "(the record runs from line %zu to the end of the file)",
                  r->rec_line);
         return reject(r, reason);
     }
     if (r->bad[0])
         return reject(r, r->bad);
-    if (r->ncols && r->n != r->ncols && !(r->n > r->ncols && extras_empty(r))) {
+    if (r->ncols && r->n != r->ncols &&
+        !(r->n > r->ncols && extras_empty(r))) {
         snprintf(reason, sizeof reason, "expected %zu fields, found %zu",
                  r->ncols, r->n);
         return reject(r, reason);
@@ -195,11 +201,13 @@ static enum tte_err
 drop_long_record(struct csv_reader *r)
 {
     char reason[200];
-    snprintf(reason, sizeof reason, "record from line %zu is over the "
+    snprintf(reason, sizeof reason,
+             "record from line %zu is over the "
              "limit of %lld (max_record_bytes) at line %zu; a quote left "
-             "open?", r->rec_line, r->in->max_line, r->line);
-    enum tte_err err = r->sink->reject(r->sink->ctx, r->rec_line, reason,
-                                       "", 0);
+             "open?",
+             r->rec_line, r->in->max_line, r->line);
+    enum tte_err err = r->sink->reject(r->sink->ctx, r->rec_line, reason, "",
+                                       0);
     csv_free(&r->p);
     if (!err)
         err = parser_init(r);
@@ -239,7 +247,7 @@ feed_line(struct csv_reader *r, const struct input_line *l)
             k++;
         r->rec_line = r->line;
         if (k == outn)
-            return TTE_OK;      /* blank line between records */
+            return TTE_OK; /* blank line between records */
     }
     r->ended = false;
     r->clean = (!r->pending || r->clean) &&

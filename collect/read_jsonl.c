@@ -57,8 +57,10 @@ handle_line(const struct sink *c, char *line, size_t n, size_t lineno,
     if (t == INPUT_NUL)
         return reject_line(c, lineno, "NUL byte in line", &l);
     if (t == INPUT_NOT_UTF8)
-        return reject_line(c, lineno, "invalid UTF-8 (declare the file's "
-                           "encoding in a source definition)", &l);
+        return reject_line(c, lineno,
+                           "invalid UTF-8 (declare the file's "
+                           "encoding in a source definition)",
+                           &l);
     /* The length includes the terminating NUL so that anything after the
      * value (trailing garbage) is an error. */
     cJSON *doc = cJSON_ParseWithLengthOpts(line, n + 1, &end, 1);
@@ -78,8 +80,12 @@ handle_line(const struct sink *c, char *line, size_t n, size_t lineno,
     if (!cJSON_IsObject(doc))
         err = reject_line(c, lineno, "JSON value is not an object", &l);
     else {
-        struct record rec = {.line = lineno, .json = doc, .raw = raw_text,
-                             .raw_ctx = &l, .plain = line, .plain_len = n,
+        struct record rec = {.line = lineno,
+                             .json = doc,
+                             .raw = raw_text,
+                             .raw_ctx = &l,
+                             .plain = line,
+                             .plain_len = n,
                              .plain_is_json = true};
         err = c->record(c->ctx, &rec);
     }
@@ -101,8 +107,7 @@ read_jsonl(struct input *in, long long offset, size_t start_line,
         if (!l.text) {
             char reason[80];
             err = sink->reject(sink->ctx, in->line,
-                               input_convert_reason(in, reason,
-                                                    sizeof reason),
+                               input_convert_reason(in, reason, sizeof reason),
                                l.raw, l.raw_len);
         } else {
             /* The text is the line itself or the transcoding buffer:

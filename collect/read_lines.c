@@ -28,16 +28,16 @@ struct lines_reader {
     pcre2_match_data *md;
     pcre2_match_context *mc;
     size_t ncols;
-    char **names;               /* header: groups then pair keys */
+    char **names; /* header: groups then pair keys */
     char **fields;
     size_t *lens;
     size_t *offs;
-    struct span *spans;         /* each column's bytes in the line */
+    struct span *spans; /* each column's bytes in the line */
     bool *secret;
     struct tte_buf arena;
     const char *line;
     size_t n;
-    bool secret_pair;           /* the line holds a secret key=value */
+    bool secret_pair; /* the line holds a secret key=value */
     struct tte_buf raw;
     long long tried, matched;
 };
@@ -52,8 +52,8 @@ key_char(char c)
 /* The next key=value pair at or after *pos; *quoted when the value was
  * in double quotes (its span then excludes them). */
 static bool
-next_pair(const char *s, size_t n, size_t *pos, struct span *k,
-          struct span *v, bool *quoted)
+next_pair(const char *s, size_t n, size_t *pos, struct span *k, struct span *v,
+          bool *quoted)
 {
     size_t i = *pos;
     while (i < n) {
@@ -244,13 +244,14 @@ handle_line(struct lines_reader *r, char *s, size_t n, size_t lineno)
     if (t == INPUT_NUL)
         return reject(r, lineno, "NUL byte in line");
     if (t == INPUT_NOT_UTF8)
-        return reject(r, lineno, "invalid UTF-8 (declare the file's "
+        return reject(r, lineno,
+                      "invalid UTF-8 (declare the file's "
                       "encoding in the source definition)");
     r->tried++;
     int rc = pcre2_match(r->d->re, (PCRE2_SPTR)s, n, 0, 0, r->md, r->mc);
     if (rc == PCRE2_ERROR_NOMATCH) {
-        struct record rec = {.line = lineno, .raw = raw_text, .raw_ctx = r,
-                             .unmatched = true};
+        struct record rec = {
+            .line = lineno, .raw = raw_text, .raw_ctx = r, .unmatched = true};
         if (memchr(s, '=', n)) {
             size_t pos = 0;
             struct span k, v;
@@ -264,15 +265,20 @@ handle_line(struct lines_reader *r, char *s, size_t n, size_t lineno)
         PCRE2_UCHAR msg[120];
         char why[200];
         pcre2_get_error_message(rc, msg, sizeof msg);
-        snprintf(why, sizeof why, "the pattern could not be matched "
-                 "against this line (%s)", (const char *)msg);
+        snprintf(why, sizeof why,
+                 "the pattern could not be matched "
+                 "against this line (%s)",
+                 (const char *)msg);
         return reject(r, lineno, why);
     }
     r->matched++;
     fill_columns(r, s, n);
-    struct record rec = {.line = lineno, .fields = r->fields,
-                         .lens = r->lens, .nfields = r->ncols,
-                         .raw = raw_text, .raw_ctx = r};
+    struct record rec = {.line = lineno,
+                         .fields = r->fields,
+                         .lens = r->lens,
+                         .nfields = r->ncols,
+                         .raw = raw_text,
+                         .raw_ctx = r};
     size_t len;
     const char *raw = raw_text(r, &len);
     if (raw == s) {
@@ -334,8 +340,7 @@ read_lines(struct input *in, const struct lines_dialect *d, long long offset,
         if (!l.text) {
             char reason[80];
             err = sink->reject(sink->ctx, in->line,
-                               input_convert_reason(in, reason,
-                                                    sizeof reason),
+                               input_convert_reason(in, reason, sizeof reason),
                                l.raw, l.raw_len);
         } else {
             err = handle_line(&r, l.text, l.len, in->line);
@@ -347,8 +352,8 @@ read_lines(struct input *in, const struct lines_dialect *d, long long offset,
         err = input_error(in);
     if (!err && offset == 0 && r.tried > 0 && r.matched == 0) {
         log_err("%s: none of its %lld lines matches the pattern %s; is it "
-                "the log this definition is for?", in->name, r.tried,
-                d->pattern);
+                "the log this definition is for?",
+                in->name, r.tried, d->pattern);
         err = TTE_E_DATA;
     }
     reader_free(&r);

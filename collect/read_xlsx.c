@@ -31,7 +31,7 @@
  * entry is a zip bomb rather than a log. */
 #define MAX_RATIO 200
 #define RATIO_FROM (32LL << 20)
-#define MAX_COLS 16384          /* Excel's XFD */
+#define MAX_COLS 16384 /* Excel's XFD */
 #define BLOCK (64 << 10)
 
 /* Excel's epoch: serial 25569 is 1970-01-01 in the 1900 system, whose
@@ -46,7 +46,7 @@ struct xlsx {
     char **sheet_names, **sheet_rids;
     size_t nsheets;
     bool date1904;
-    char *target;               /* the chosen sheet's entry */
+    char *target; /* the chosen sheet's entry */
     char *rid_want;
     /* shared strings */
     struct tte_buf strings;
@@ -56,7 +56,7 @@ struct xlsx {
     /* styles: which cell formats are dates */
     bool *xf_date;
     size_t nxf;
-    int *fmt_ids;               /* custom numFmt ids that are dates */
+    int *fmt_ids; /* custom numFmt ids that are dates */
     size_t nfmt;
     bool in_cellxfs;
     long last_row;
@@ -102,23 +102,23 @@ entry_open(struct xlsx *x, const char *name, long long cap, zip_file_t **zf,
     }
     if ((long long)st.size > cap) {
         log_err("%s: %s inflates to %llu bytes, over the limit of %lld; "
-                "refused", x->path, name, (unsigned long long)st.size, cap);
+                "refused",
+                x->path, name, (unsigned long long)st.size, cap);
         return TTE_E_DATA;
     }
     if ((long long)st.size > RATIO_FROM &&
         st.size / (st.comp_size ? st.comp_size : 1) > MAX_RATIO) {
         log_err("%s: %s inflates %llu times (%llu to %llu bytes), as a zip "
-                "bomb does; refused", x->path, name,
-                (unsigned long long)(st.size / (st.comp_size ? st.comp_size
-                                                             : 1)),
-                (unsigned long long)st.comp_size,
-                (unsigned long long)st.size);
+                "bomb does; refused",
+                x->path, name,
+                (unsigned long long)(st.size /
+                                     (st.comp_size ? st.comp_size : 1)),
+                (unsigned long long)st.comp_size, (unsigned long long)st.size);
         return TTE_E_DATA;
     }
     *zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
     if (!*zf) {
-        log_err("%s: cannot open %s: %s", x->path, name,
-                zip_strerror(x->zip));
+        log_err("%s: cannot open %s: %s", x->path, name, zip_strerror(x->zip));
         return TTE_E_DATA;
     }
     return TTE_OK;
@@ -183,10 +183,10 @@ wb_start(void *ud, const char *el, const char **atts)
         const char *name = attr(atts, "name"), *rid = attr(atts, "id");
         if (!name || !rid || x->nsheets >= 4096)
             return;
-        x->sheet_names = tte_xrealloc(x->sheet_names, (x->nsheets + 1) *
-                                      sizeof *x->sheet_names);
-        x->sheet_rids = tte_xrealloc(x->sheet_rids, (x->nsheets + 1) *
-                                     sizeof *x->sheet_rids);
+        x->sheet_names = tte_xrealloc(
+            x->sheet_names, (x->nsheets + 1) * sizeof *x->sheet_names);
+        x->sheet_rids = tte_xrealloc(x->sheet_rids,
+                                     (x->nsheets + 1) * sizeof *x->sheet_rids);
         x->sheet_names[x->nsheets] = tte_xstrdup(name);
         x->sheet_rids[x->nsheets++] = tte_xstrdup(rid);
     }
@@ -229,8 +229,8 @@ parse_part(struct xlsx *x, const char *name, XML_StartElementHandler start,
 static enum tte_err
 choose_sheet(struct xlsx *x, const struct xlsx_dialect *d)
 {
-    enum tte_err err = parse_part(x, "xl/workbook.xml", wb_start, NULL,
-                                  NULL, MAX_PART, false);
+    enum tte_err err = parse_part(x, "xl/workbook.xml", wb_start, NULL, NULL,
+                                  MAX_PART, false);
     size_t pick = 0;
 
     if (err)
@@ -250,11 +250,10 @@ choose_sheet(struct xlsx *x, const struct xlsx_dialect *d)
         struct tte_buf names;
         tte_buf_init(&names);
         for (size_t i = 0; i < x->nsheets; i++)
-            tte_buf_printf(&names, "%s'%s'", i ? ", " : "",
-                           x->sheet_names[i]);
+            tte_buf_printf(&names, "%s'%s'", i ? ", " : "", x->sheet_names[i]);
         if (d->sheet)
-            log_err("%s: no sheet named '%s' (the workbook has %s)",
-                    x->path, d->sheet, names.data);
+            log_err("%s: no sheet named '%s' (the workbook has %s)", x->path,
+                    d->sheet, names.data);
         else
             log_err("%s: no sheet number %d (the workbook has %zu: %s)",
                     x->path, d->sheet_no, x->nsheets, names.data);
@@ -262,11 +261,12 @@ choose_sheet(struct xlsx *x, const struct xlsx_dialect *d)
         return TTE_E_DATA;
     }
     x->rid_want = x->sheet_rids[pick];
-    err = parse_part(x, "xl/_rels/workbook.xml.rels", rels_start, NULL,
-                     NULL, MAX_PART, false);
+    err = parse_part(x, "xl/_rels/workbook.xml.rels", rels_start, NULL, NULL,
+                     MAX_PART, false);
     if (!err && !x->target) {
         log_err("%s: sheet '%s' has no part in the workbook's "
-                "relationships", x->path, x->sheet_names[pick]);
+                "relationships",
+                x->path, x->sheet_names[pick]);
         err = TTE_E_DATA;
     }
     return err;
@@ -303,7 +303,7 @@ code_is_date(const char *c)
         if (*c == '[') {
             char l = (char)tolower((unsigned char)c[1]);
             if (l == 'h' || l == 'm' || l == 's')
-                return true;    /* [h]:mm elapsed time */
+                return true; /* [h]:mm elapsed time */
             const char *e = strchr(c, ']');
             if (!e)
                 return false;
@@ -323,8 +323,8 @@ styles_start(void *ud, const char *el, const char **atts)
     struct xlsx *x = ud;
     el = local(el);
     if (strcmp(el, "numFmt") == 0) {
-        const char *id = attr(atts, "numFmtId"), *code = attr(atts,
-                                                              "formatCode");
+        const char *id = attr(atts, "numFmtId"),
+                   *code = attr(atts, "formatCode");
         if (id && code && code_is_date(code) && x->nfmt < 4096) {
             x->fmt_ids = tte_xrealloc(x->fmt_ids,
                                       (x->nfmt + 1) * sizeof *x->fmt_ids);
@@ -369,7 +369,7 @@ sst_start(void *ud, const char *el, const char **atts)
         x->str_off[x->nstr++] = x->strings.len;
         x->in_si = true;
     } else if (strcmp(el, "rPh") == 0) {
-        x->in_rph = true;       /* a phonetic reading, not the text */
+        x->in_rph = true; /* a phonetic reading, not the text */
     } else if (strcmp(el, "t") == 0) {
         x->in_t = true;
     }
@@ -400,8 +400,15 @@ sst_text(void *ud, const char *s, int len)
 
 /* --- the sheet ----------------------------------------------------------- */
 
-enum cell_type { CT_NUMBER, CT_SHARED, CT_INLINE, CT_TEXT, CT_BOOL,
-                 CT_ERROR, CT_DATE };
+enum cell_type {
+    CT_NUMBER,
+    CT_SHARED,
+    CT_INLINE,
+    CT_TEXT,
+    CT_BOOL,
+    CT_ERROR,
+    CT_DATE
+};
 
 struct sheet {
     struct xlsx *x;
@@ -409,16 +416,16 @@ struct sheet {
     const struct sink *sink;
     XML_Parser p;
     /* the row being read */
-    long row_no;                /* its number, from r= or counting */
-    struct tte_buf cells;       /* texts, NUL-terminated */
-    size_t *off;                /* per column: offset in cells, or -1 */
-    const char **notes;         /* per column: why the value cannot be
+    long row_no;          /* its number, from r= or counting */
+    struct tte_buf cells; /* texts, NUL-terminated */
+    size_t *off;          /* per column: offset in cells, or -1 */
+    const char **notes;   /* per column: why the value cannot be
                                  * used, or NULL */
     char **fields;
     size_t *lens;
-    size_t ncap, nused;         /* columns allocated, columns in the row */
+    size_t ncap, nused; /* columns allocated, columns in the row */
     /* the cell being read */
-    long col;                   /* 0-based */
+    long col; /* 0-based */
     enum cell_type type;
     int style;
     bool in_v, in_is_t, in_rph;
@@ -428,12 +435,12 @@ struct sheet {
     bool have_header;
     char **header;
     size_t nheader;
-    char **above;               /* the row before it, for merged names */
+    char **above; /* the row before it, for merged names */
     size_t nabove;
     bool *secret;
     bool any_secret;
     struct tte_buf raw;
-    struct tte_buf note;        /* the notes' texts */
+    struct tte_buf note; /* the notes' texts */
     size_t *note_off;
     char row_note[240];
     long long rows;
@@ -446,7 +453,7 @@ col_from_ref(const char *r)
     size_t c = 0;
     while (*r >= 'A' && *r <= 'Z' && c <= MAX_COLS)
         c = c * 26 + (size_t)(*r++ - 'A' + 1);
-    return c;                   /* 1-based; 0: no letters */
+    return c; /* 1-based; 0: no letters */
 }
 
 static void
@@ -505,7 +512,7 @@ serial_to_iso(const struct xlsx *x, const char *v, char *out, size_t n)
     if (end == v || *end || !isfinite(d) || d < 0 || d > 2958466)
         return false;
     if (!x->date1904 && d < 61)
-        d += 1;                 /* before the false 29 February 1900 */
+        d += 1; /* before the false 29 February 1900 */
     long long secs = llround(d * 86400.0) -
                      (long long)(x->date1904 ? EPOCH_1904 : EPOCH_1900) *
                          86400LL;
@@ -535,9 +542,10 @@ cell_end(struct sheet *s)
     if (s->col < 0 || s->col >= MAX_COLS)
         return;
     if (s->too_long) {
-        snprintf(s->row_note, sizeof s->row_note, "cell %s%ld is over the "
-                 "limit of %lld bytes (max_record_bytes)", "column ",
-                 s->col + 1, s->d->max_cell);
+        snprintf(s->row_note, sizeof s->row_note,
+                 "cell %s%ld is over the "
+                 "limit of %lld bytes (max_record_bytes)",
+                 "column ", s->col + 1, s->d->max_cell);
         return;
     }
     switch (s->type) {
@@ -545,7 +553,8 @@ cell_end(struct sheet *s)
         char *end;
         unsigned long i = strtoul(v, &end, 10);
         if (end == v || *end || i >= x->nstr) {
-            snprintf(s->row_note, sizeof s->row_note, "column %ld refers "
+            snprintf(s->row_note, sizeof s->row_note,
+                     "column %ld refers "
                      "to shared string %s, which the workbook lacks",
                      s->col + 1, v);
             return;
@@ -553,9 +562,7 @@ cell_end(struct sheet *s)
         v = x->strings.data + x->str_off[i];
         break;
     }
-    case CT_BOOL:
-        v = strcmp(v, "1") == 0 ? "TRUE" : "FALSE";
-        break;
+    case CT_BOOL: v = strcmp(v, "1") == 0 ? "TRUE" : "FALSE"; break;
     case CT_NUMBER:
         if (!*v)
             break;
@@ -578,8 +585,7 @@ cell_end(struct sheet *s)
             }
         }
         break;
-    default:
-        break;
+    default: break;
     }
     size_t c = (size_t)s->col;
     grow(s, c + 1);
@@ -700,7 +706,8 @@ row_end(struct sheet *s)
         if (!s->notes[i])
             continue;
         s->note_off[i] = s->note.len;
-        tte_buf_printf(&s->note, "column '%s' holds the number %s: an "
+        tte_buf_printf(&s->note,
+                       "column '%s' holds the number %s: an "
                        "identifier (NIK or NIP) stored as a number has lost "
                        "its last digits (Excel keeps 15); format the column "
                        "as Text in the workbook, or export it with the "
@@ -712,8 +719,11 @@ row_end(struct sheet *s)
         if (s->note_off[i] != SIZE_MAX)
             s->notes[i] = s->note.data + s->note_off[i];
     struct record rec = {.line = (size_t)s->row_no,
-                         .fields = s->fields, .lens = s->lens,
-                         .nfields = n, .raw = raw_text, .raw_ctx = s,
+                         .fields = s->fields,
+                         .lens = s->lens,
+                         .nfields = n,
+                         .raw = raw_text,
+                         .raw_ctx = s,
                          .field_notes = s->notes};
     err = k->record(k->ctx, &rec);
     return err;
@@ -739,13 +749,14 @@ sheet_start(void *ud, const char *el, const char **atts)
         const char *st = attr(atts, "s");
         size_t c = r ? col_from_ref(r) : 0;
         s->col = c ? (long)c - 1 : s->col + 1;
-        s->type = !t ? CT_NUMBER
-                  : strcmp(t, "s") == 0 ? CT_SHARED
+        s->type = !t                            ? CT_NUMBER
+                  : strcmp(t, "s") == 0         ? CT_SHARED
                   : strcmp(t, "inlineStr") == 0 ? CT_INLINE
-                  : strcmp(t, "str") == 0 ? CT_TEXT
-                  : strcmp(t, "b") == 0 ? CT_BOOL
-                  : strcmp(t, "e") == 0 ? CT_ERROR
-                  : strcmp(t, "d") == 0 ? CT_DATE : CT_NUMBER;
+                  : strcmp(t, "str") == 0       ? CT_TEXT
+                  : strcmp(t, "b") == 0         ? CT_BOOL
+                  : strcmp(t, "e") == 0         ? CT_ERROR
+                  : strcmp(t, "d") == 0         ? CT_DATE
+                                                : CT_NUMBER;
         s->style = st ? atoi(st) : -1;
         tte_buf_reset(&s->val);
         s->too_long = false;
@@ -786,8 +797,8 @@ sheet_text(void *ud, const char *t, int len)
     struct sheet *s = ud;
     if (!(s->in_v || (s->in_is_t && !s->in_rph)))
         return;
-    if (s->d->max_cell && (long long)(s->val.len + (size_t)len) >
-                              s->d->max_cell) {
+    if (s->d->max_cell &&
+        (long long)(s->val.len + (size_t)len) > s->d->max_cell) {
         s->too_long = true;
         return;
     }
@@ -835,7 +846,8 @@ read_sheet(struct xlsx *x, const struct xlsx_dialect *d,
     if (!err && !s.have_header) {
         if (d->header_row)
             log_err("%s: the sheet has no row %d to take as the header "
-                    "(header_row)", x->path, d->header_row);
+                    "(header_row)",
+                    x->path, d->header_row);
         else
             log_err("%s: the sheet is empty: no header row", x->path);
         err = TTE_E_DATA;
@@ -886,8 +898,8 @@ read_xlsx(const char *path, const struct xlsx_dialect *d,
     }
     err = choose_sheet(&x, d);
     if (!err)
-        err = parse_part(&x, "xl/styles.xml", styles_start, styles_end,
-                         NULL, MAX_PART, true);
+        err = parse_part(&x, "xl/styles.xml", styles_start, styles_end, NULL,
+                         MAX_PART, true);
     if (!err)
         err = parse_part(&x, "xl/sharedStrings.xml", sst_start, sst_end,
                          sst_text, MAX_STRINGS, true);

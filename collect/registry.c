@@ -21,8 +21,9 @@ static const char *const tables[] = {
 };
 
 static const char *const statuses[] = {
-    "ISSUE", "EXPIRED", "RENEW", "WAITING_FOR_VERIFICATION", "NEW",
-    "NO_CERTIFICATE", "NOT_REGISTERED", "SUSPEND", "REVOKE"};
+    "ISSUE", "EXPIRED",        "RENEW",          "WAITING_FOR_VERIFICATION",
+    "NEW",   "NO_CERTIFICATE", "NOT_REGISTERED", "SUSPEND",
+    "REVOKE"};
 
 /* The table whose rows a registry's size is counted in. */
 static const char *const counted[] = {
@@ -58,11 +59,13 @@ registry_begin(sqlite3 *db, enum src_kind kind)
     enum tte_err err = registry_count(db, kind, &before);
     if (!err)
         err = tte_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS"
-                          " registry_before(n INTEGER NOT NULL);"
-                          " DELETE FROM temp.registry_before");
+                              " registry_before(n INTEGER NOT NULL);"
+                              " DELETE FROM temp.registry_before");
     if (!err)
-        err = tte_db_run_id(db, "INSERT INTO temp.registry_before VALUES"
-                            " (?1)", before, NULL);
+        err = tte_db_run_id(db,
+                            "INSERT INTO temp.registry_before VALUES"
+                            " (?1)",
+                            before, NULL);
     if (!err)
         err = tte_db_exec(db, tables[kind]);
     return err;
@@ -76,7 +79,7 @@ registry_end(sqlite3 *db, enum src_kind kind, const char *name,
     if (kind == KIND_EVENTS || lim->allow_shrink)
         return TTE_OK;
     sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT n FROM temp.registry_before");
+                                      "SELECT n FROM temp.registry_before");
     if (!st)
         return TTE_E_IO;
     if (sqlite3_step(st) == SQLITE_ROW)
@@ -90,8 +93,9 @@ registry_end(sqlite3 *db, enum src_kind kind, const char *name,
         return err;
     log_err("%s registry would shrink from %lld to %lld rows (%lld %%, more "
             "than --max-shrink %d %%); left unchanged; if the export is "
-            "complete, collect it again with --allow-shrink", name, before,
-            after, (before - after) * 100 / before, lim->max_shrink);
+            "complete, collect it again with --allow-shrink",
+            name, before, after, (before - after) * 100 / before,
+            lim->max_shrink);
     return TTE_E_DATA;
 }
 
@@ -179,11 +183,14 @@ cert_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
     /* An empty status is unknown, not wrong; anything else must be one of
      * BSrE's. */
     if (v[9] && k == sizeof statuses / sizeof statuses[0]) {
-        tte_buf_printf(reason, "status '%s' is not a BSrE status (ISSUE, "
-                       "EXPIRED, RENEW, REVOKE, ...)", v[9] ? v[9] : "");
+        tte_buf_printf(reason,
+                       "status '%s' is not a BSrE status (ISSUE, "
+                       "EXPIRED, RENEW, REVOKE, ...)",
+                       v[9] ? v[9] : "");
         return false;
     }
-    *err = run(db, "INSERT INTO certificates(nik, nip, name, position, unit,"
+    *err = run(db,
+               "INSERT INTO certificates(nik, nip, name, position, unit,"
                " cert_type, cert_serial, not_before, not_after, status,"
                " status_since, snapshot_date)"
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -195,8 +202,10 @@ static enum tte_err
 add_alias(sqlite3 *db, const char *alias, const char *code)
 {
     char *v[2] = {(char *)alias, (char *)code};
-    return run(db, "INSERT OR IGNORE INTO unit_alias(alias, code)"
-               " VALUES (lower(trim(?1)), ?2)", v, 2);
+    return run(db,
+               "INSERT OR IGNORE INTO unit_alias(alias, code)"
+               " VALUES (lower(trim(?1)), ?2)",
+               v, 2);
 }
 
 static bool
@@ -257,8 +266,10 @@ app_row(sqlite3 *db, char **row, struct tte_buf *reason, enum tte_err *err)
                        v[4]);
         return false;
     }
-    *err = run(db, "INSERT INTO apps(app, name, owner_unit, footer_statement,"
-               " checked_on) VALUES (?1, ?2, ?3, ?4, ?5)", v, 5);
+    *err = run(db,
+               "INSERT INTO apps(app, name, owner_unit, footer_statement,"
+               " checked_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+               v, 5);
     if (*err == TTE_E_DATA) {
         *err = TTE_OK;
         tte_buf_printf(reason, "duplicate app '%s'", v[0]);
@@ -285,8 +296,10 @@ verifikator_row(sqlite3 *db, char **row, struct tte_buf *reason,
                        v[4]);
         return false;
     }
-    *err = run(db, "INSERT INTO verifikator(nip, name, position, unit,"
-               " appointed_on, decree) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", v, 6);
+    *err = run(db,
+               "INSERT INTO verifikator(nip, name, position, unit,"
+               " appointed_on, decree) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+               v, 6);
     return !*err;
 }
 
@@ -296,16 +309,11 @@ registry_row(sqlite3 *db, enum src_kind kind, char **row,
 {
     *err = TTE_OK;
     switch (kind) {
-    case KIND_CERTIFICATES:
-        return cert_row(db, row, reason, err);
-    case KIND_UNITS:
-        return unit_row(db, row, reason, err);
-    case KIND_APPS:
-        return app_row(db, row, reason, err);
-    case KIND_VERIFIKATOR:
-        return verifikator_row(db, row, reason, err);
-    case KIND_EVENTS:
-        break;
+    case KIND_CERTIFICATES: return cert_row(db, row, reason, err);
+    case KIND_UNITS: return unit_row(db, row, reason, err);
+    case KIND_APPS: return app_row(db, row, reason, err);
+    case KIND_VERIFIKATOR: return verifikator_row(db, row, reason, err);
+    case KIND_EVENTS: break;
     }
     *err = TTE_E_SOFTWARE;
     return false;

@@ -17,9 +17,9 @@ enum tte_err registry_begin(sqlite3 *db, enum src_kind kind);
 
 /* How far a registry may shrink when it is replaced. */
 struct registry_limits {
-    int max_shrink;             /* percent of the stored rows */
-    bool allow_shrink;          /* any shrink is meant */
-    bool allow_empty;           /* so is a registry emptied */
+    int max_shrink;    /* percent of the stored rows */
+    bool allow_shrink; /* any shrink is meant */
+    bool allow_empty;  /* so is a registry emptied */
 };
 /* Before the snapshot commits: TTE_E_DATA (and says so, naming the
  * registry, both sizes and --allow-shrink) when it lost more than

@@ -131,8 +131,8 @@ keep_old(struct rejects_out *r)
     fclose(in);
     if (o.bad) {
         log_err("--rejects '%s' exists and is not a rejects file (its "
-                "first line is not \"%s\"); refused", r->path,
-                REJECTS_HEADER);
+                "first line is not \"%s\"); refused",
+                r->path, REJECTS_HEADER);
         return TTE_E_CANTCREAT;
     }
     return TTE_OK;

@@ -18,10 +18,14 @@
 struct rejects_out {
     FILE *fp;
     char *path;
-    char *tmp;                  /* written here, renamed over path */
+    char *tmp; /* written here, renamed over path */
     /* An earlier run's rows, written back at the end unless their file
      * was read again from its start. */
-    struct { char *file; struct tte_buf text; bool replaced; } *old;
+    struct {
+        char *file;
+        struct tte_buf text;
+        bool replaced;
+    } * old;
     size_t nold;
 };
 

@@ -120,7 +120,7 @@ struct one {
     size_t line;
     enum store_outcome outcome;
     enum tte_err err;
-    char **names;               /* a workbook's header, when captured */
+    char **names; /* a workbook's header, when captured */
     size_t nnames;
 };
 
@@ -150,17 +150,20 @@ o_record(void *ctx, const struct record *rec)
 {
     struct one *o = ctx;
     if (o->v != V_NONE)
-        return TTE_OK;          /* one row only */
+        return TTE_OK; /* one row only */
     enum row_kind k = rowcheck_record(&o->rc, rec);
     if (k == ROW_FILTERED) {
-        return o_reject(o, rec->line, rec->unmatched
-                        ? "did not match the pattern" :
-                        "a filter of the source definition drops it",
+        return o_reject(o, rec->line,
+                        rec->unmatched
+                            ? "did not match the pattern"
+                            : "a filter of the source definition drops it",
                         NULL, 0);
     }
     if (k != ROW_EVENT)
-        return o_reject(o, rec->line, k == ROW_REJECT ? o->rc.reason.data
-                        : "registry rows are not retried", NULL, 0);
+        return o_reject(o, rec->line,
+                        k == ROW_REJECT ? o->rc.reason.data
+                                        : "registry rows are not retried",
+                        NULL, 0);
     o->v = V_EVENT;
     return store_add(o->store, &o->rc.ev, o->line, &o->outcome);
 }
@@ -184,7 +187,7 @@ cap_header(void *ctx, char **names, size_t n, bool **secret)
         o->names[i] = tte_xstrdup(names[i]);
     o->nnames = n;
     *secret = tte_xcalloc(n ? n : 1, sizeof **secret);
-    return TTE_E_SOFTWARE;      /* enough read */
+    return TTE_E_SOFTWARE; /* enough read */
 }
 
 /* The first line of the original file, as its reader decodes it. */
@@ -215,8 +218,11 @@ xlsx_header(const struct source *src, const char *path, struct one *o,
 {
     struct xlsx_dialect xd = {src->sheet, src->sheet_no, src->header_row,
                               src->max_record};
-    struct sink s = {.ctx = o, .header = cap_header, .record = o_record,
-                     .reject = o_reject, .clean_point = o_clean};
+    struct sink s = {.ctx = o,
+                     .header = cap_header,
+                     .record = o_record,
+                     .reject = o_reject,
+                     .clean_point = o_clean};
     read_xlsx(path, &xd, &s);
     if (!o->names)
         return false;
@@ -238,32 +244,38 @@ xlsx_header(const struct source *src, const char *path, struct one *o,
 
 /* Reads the edited raw text as one row of the file's source. */
 static enum tte_err
-read_one(struct source *src, const char *path, const char *raw,
-         struct one *o)
+read_one(struct source *src, const char *path, const char *raw, struct one *o)
 {
     struct tte_buf text;
     struct input in;
     enum tte_err err = TTE_OK;
     struct csv_dialect d = {src->delim, src->quote, src->header};
-    struct lines_dialect ld = {src->pattern, src->pattern_text,
+    struct lines_dialect ld = {src->pattern,     src->pattern_text,
                                src->group_names, src->group_nos,
-                               src->ngroups, src->pairs, src->pair_keys,
-                               src->npair_keys};
-    struct sink s = {.ctx = o, .header = o_header, .record = o_record,
-                     .reject = o_reject, .clean_point = o_clean};
+                               src->ngroups,     src->pairs,
+                               src->pair_keys,   src->npair_keys};
+    struct sink s = {.ctx = o,
+                     .header = o_header,
+                     .record = o_record,
+                     .reject = o_reject,
+                     .clean_point = o_clean};
 
     tte_buf_init(&text);
     if (src->format == FMT_CSV && src->header &&
         !first_line(src, path, &text)) {
-        o_reject(o, 0, "the original file's header cannot be read: is it "
-                 "still there?", NULL, 0);
+        o_reject(o, 0,
+                 "the original file's header cannot be read: is it "
+                 "still there?",
+                 NULL, 0);
         tte_buf_free(&text);
         return TTE_OK;
     }
     if (src->format == FMT_XLSX) {
         if (!xlsx_header(src, path, o, &text)) {
-            o_reject(o, 0, "the original workbook's header cannot be read: "
-                     "is it still there?", NULL, 0);
+            o_reject(o, 0,
+                     "the original workbook's header cannot be read: "
+                     "is it still there?",
+                     NULL, 0);
             tte_buf_free(&text);
             return TTE_OK;
         }
@@ -319,13 +331,14 @@ find_reject(sqlite3 *db, const struct retry_row *r, struct found *f)
     sqlite3_stmt *st;
     bool hit = false;
     memset(f, 0, sizeof *f);
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(
+            db,
             "SELECT r.id, f.id, f.source, f.def_path, f.path,"
             " r.resolved_at IS NOT NULL FROM rejects r"
             " JOIN files f ON f.id = r.file_id"
             " WHERE r.line = ?2 AND (f.path = ?1 OR r.file = ?1)"
-            " ORDER BY r.resolved_at IS NOT NULL, r.id LIMIT 1", -1, &st,
-            NULL) != SQLITE_OK)
+            " ORDER BY r.resolved_at IS NOT NULL, r.id LIMIT 1",
+            -1, &st, NULL) != SQLITE_OK)
         return false;
     sqlite3_bind_text(st, 1, p, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)r->line);
@@ -371,14 +384,16 @@ exec_bind(sqlite3 *db, const char *sql, long long id, const char *a,
 static enum tte_err
 resolve(sqlite3 *db, const struct found *f, bool dup)
 {
-    enum tte_err err = exec_bind(db, "UPDATE rejects SET resolved_at ="
+    enum tte_err err = exec_bind(db,
+                                 "UPDATE rejects SET resolved_at ="
                                  " strftime('%s', 'now') WHERE id = ?1",
                                  f->reject_id, NULL, NULL);
     if (!err)
-        err = exec_bind(db, dup ? "UPDATE files SET rejected = rejected - 1,"
-                                  " duplicates = duplicates + 1 WHERE id = ?1"
-                                : "UPDATE files SET rejected = rejected - 1,"
-                                  " accepted = accepted + 1 WHERE id = ?1",
+        err = exec_bind(db,
+                        dup ? "UPDATE files SET rejected = rejected - 1,"
+                              " duplicates = duplicates + 1 WHERE id = ?1"
+                            : "UPDATE files SET rejected = rejected - 1,"
+                              " accepted = accepted + 1 WHERE id = ?1",
                         f->file_id, NULL, NULL);
     return err;
 }
@@ -429,8 +444,8 @@ retry_row(sqlite3 *db, struct store *store, const struct collect_opts *opt,
     enum tte_err err;
 
     if (!find_reject(db, r, &f)) {
-        log_warn("%s:%zu: no such reject in the database; skipped",
-                 r->file, r->line);
+        log_warn("%s:%zu: no such reject in the database; skipped", r->file,
+                 r->line);
         t->unknown++;
         return TTE_OK;
     }
@@ -454,14 +469,14 @@ retry_row(sqlite3 *db, struct store *store, const struct collect_opts *opt,
     /* Each row is a file of one row to the store, in this run's one
      * transaction (own_tx false): its event and key commit with the
      * reject's resolution, or not at all. */
-    struct store_progress p = {.ctx = &o, .hold = p_hold, .save = p_save,
-                               .merged = p_merged};
+    struct store_progress p = {
+        .ctx = &o, .hold = p_hold, .save = p_save, .merged = p_merged};
     err = store_file_begin(store, false, &p);
     if (!err) {
         store_file_id(store, f.file_id);
         err = read_one(src, f.path, r->raw, &o);
-        enum tte_err end = store_file_end(store, err ? STORE_ROLLBACK
-                                                     : STORE_COMMIT);
+        enum tte_err end = store_file_end(store,
+                                          err ? STORE_ROLLBACK : STORE_COMMIT);
         err = err ? err : end;
     }
     if (!err && o.v == V_EVENT) {
@@ -470,8 +485,10 @@ retry_row(sqlite3 *db, struct store *store, const struct collect_opts *opt,
     } else if (!err) {
         const char *why = o.why.data ? o.why.data : "rejected";
         log_err("%s:%zu: still rejected: %s", f.path, r->line, why);
-        err = exec_bind(db, "UPDATE rejects SET reason = ?2, raw = ?3"
-                        " WHERE id = ?1", f.reject_id, why, r->raw);
+        err = exec_bind(db,
+                        "UPDATE rejects SET reason = ?2, raw = ?3"
+                        " WHERE id = ?1",
+                        f.reject_id, why, r->raw);
         t->still++;
     }
     rowcheck_free(&o.rc);
@@ -511,8 +528,8 @@ collect_retry(const struct collect_opts *opt, const char *path)
     if (!err)
         log_info("%s: %zu rows: %lld retried, %lld now events, %lld still "
                  "rejected, %lld resolved before, %lld not in the database",
-                 path, rows.n, t.retried, t.fixed, t.still,
-                 t.resolved_before, t.unknown);
+                 path, rows.n, t.retried, t.fixed, t.still, t.resolved_before,
+                 t.unknown);
     for (size_t i = 0; i < rows.n; i++) {
         free(rows.v[i].file);
         free(rows.v[i].reason);

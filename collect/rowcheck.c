@@ -22,8 +22,8 @@ rowcheck_free(struct rowcheck *rc)
 }
 
 enum tte_err
-rowcheck_header(struct rowcheck *rc, const char *file, char **names,
-                size_t n, bool **secret)
+rowcheck_header(struct rowcheck *rc, const char *file, char **names, size_t n,
+                bool **secret)
 {
     return map_header(rc->src, file, names, n, secret);
 }
@@ -34,8 +34,8 @@ rowcheck_map(struct rowcheck *rc, const struct record *rec)
     bool keep = true;
     tte_buf_reset(&rc->reason);
     memset(rc->row, 0, sizeof rc->row);
-    if (!map_record_traced(rc->src, rec, &rc->scratch, rc->row, rc->len,
-                           &keep, &rc->reason, rc->trace))
+    if (!map_record_traced(rc->src, rec, &rc->scratch, rc->row, rc->len, &keep,
+                           &rc->reason, rc->trace))
         return ROW_REJECT;
     if (!keep)
         return ROW_FILTERED;
@@ -59,8 +59,8 @@ rowcheck_unused(const struct rowcheck *rc, const char *file)
         const struct src_field *f = &src->fields[i];
         if (f->column && !f->constant && !(rc->seen & (1u << i)))
             log_warn("%s: path '%s' (mapped to %s by %s) is in none of "
-                     "the %lld rows read", file, f->column, names[i],
-                     src->path, rc->mapped);
+                     "the %lld rows read",
+                     file, f->column, names[i], src->path, rc->mapped);
     }
 }
 

@@ -15,10 +15,10 @@
 #include "tte_str.h"
 
 enum row_kind {
-    ROW_MAPPED,         /* mapped, not yet validated (rowcheck_map) */
-    ROW_EVENT,          /* ->ev */
-    ROW_REGISTRY,       /* ->row; registry.c checks it as it stores it */
-    ROW_REJECT,         /* ->reason.data */
+    ROW_MAPPED,   /* mapped, not yet validated (rowcheck_map) */
+    ROW_EVENT,    /* ->ev */
+    ROW_REGISTRY, /* ->row; registry.c checks it as it stores it */
+    ROW_REJECT,   /* ->reason.data */
     ROW_FILTERED,
 };
 
@@ -28,9 +28,9 @@ struct rowcheck {
     size_t len[SRC_MAX_FIELDS]; /* their lengths */
     struct tte_event ev;
     struct tte_buf reason;
-    struct tte_buf scratch;     /* texts of row[] */
-    uint32_t seen;              /* fields some mapped row had */
-    long long mapped;           /* rows mapped and kept */
+    struct tte_buf scratch; /* texts of row[] */
+    uint32_t seen;          /* fields some mapped row had */
+    long long mapped;       /* rows mapped and kept */
     /* --check: each field its cleaning changed, as map_record_traced()
      * writes them; NULL when collecting. */
     struct tte_buf *trace;
@@ -49,9 +49,8 @@ enum row_kind rowcheck_validate(struct rowcheck *rc);
 /* A mapped event row normalised into *ev and within the source's
  * plausible time window; false with *reason set otherwise. The writer
  * validates rows handed to it with the same call. */
-bool rowcheck_event(const struct source *src, char **row,
-                    const size_t *lens, struct tte_event *ev,
-                    struct tte_buf *reason);
+bool rowcheck_event(const struct source *src, char **row, const size_t *lens,
+                    struct tte_event *ev, struct tte_buf *reason);
 /* Warns about each JSON path of the definition that no row of the file
  * had: a typo'd key is said, not silently empty. */
 void rowcheck_unused(const struct rowcheck *rc, const char *file);

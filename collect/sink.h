@@ -19,10 +19,10 @@
  */
 struct record {
     size_t line;
-    char *const *fields;        /* NUL-terminated texts */
+    char *const *fields; /* NUL-terminated texts */
     const size_t *lens;
     size_t nfields;
-    void *json;                 /* cJSON *, for JSONL */
+    void *json; /* cJSON *, for JSONL */
     /* The row's text for a reject, with secrets redacted; made only when
      * one is needed. */
     const char *(*raw)(void *ctx, size_t *len);
@@ -47,8 +47,7 @@ struct sink {
     /* A CSV file's column names (NULL, 0 for a file without a header);
      * the names may be trimmed in place. *secret receives an allocated
      * array: which columns hold secrets (the reader frees it). */
-    enum tte_err (*header)(void *ctx, char **names, size_t n,
-                           bool **secret);
+    enum tte_err (*header)(void *ctx, char **names, size_t n, bool **secret);
     enum tte_err (*record)(void *ctx, const struct record *rec);
     /* A row refused before it became a record; raw[0..raw_len) is the
      * text to keep, already redacted. */

@@ -22,15 +22,14 @@
 #endif
 
 static const char *const cert_fields[] = {
-    "nik", "nip", "name", "position", "unit", "cert_type", "cert_serial",
-    "not_before", "not_after", "status", "status_since", "snapshot_date",
-    "exported_on"};
-static const char *const unit_fields[] = {"code", "name", "parent",
-                                          "aliases"};
+    "nik",          "nip",           "name",       "position",  "unit",
+    "cert_type",    "cert_serial",   "not_before", "not_after", "status",
+    "status_since", "snapshot_date", "exported_on"};
+static const char *const unit_fields[] = {"code", "name", "parent", "aliases"};
 static const char *const app_fields[] = {"app", "name", "owner_unit",
                                          "footer_statement", "checked_on"};
-static const char *const verif_fields[] = {"nip", "name", "position", "unit",
-                                           "appointed_on", "decree"};
+static const char *const verif_fields[] = {"nip",  "name",         "position",
+                                           "unit", "appointed_on", "decree"};
 static const char *event_fields[F_COUNT];
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -39,20 +38,11 @@ const char *const *
 kind_fields(enum src_kind kind, size_t *n)
 {
     switch (kind) {
-    case KIND_CERTIFICATES:
-        *n = COUNT(cert_fields);
-        return cert_fields;
-    case KIND_UNITS:
-        *n = COUNT(unit_fields);
-        return unit_fields;
-    case KIND_APPS:
-        *n = COUNT(app_fields);
-        return app_fields;
-    case KIND_VERIFIKATOR:
-        *n = COUNT(verif_fields);
-        return verif_fields;
-    case KIND_EVENTS:
-        break;
+    case KIND_CERTIFICATES: *n = COUNT(cert_fields); return cert_fields;
+    case KIND_UNITS: *n = COUNT(unit_fields); return unit_fields;
+    case KIND_APPS: *n = COUNT(app_fields); return app_fields;
+    case KIND_VERIFIKATOR: *n = COUNT(verif_fields); return verif_fields;
+    case KIND_EVENTS: break;
     }
     for (int i = 0; i < F_COUNT; i++)
         event_fields[i] = tte_field_name((enum tte_field)i);
@@ -78,7 +68,8 @@ set_zone(struct source *s, const char *zone, const char *where)
 {
     if (!tte_zone_offset(zone, &s->zone_offset)) {
         log_err("%s: unknown time zone '%s' (use Asia/Jakarta, "
-                "Asia/Makassar, Asia/Jayapura, UTC or +HH:MM)", where, zone);
+                "Asia/Makassar, Asia/Jayapura, UTC or +HH:MM)",
+                where, zone);
         return TTE_E_CONFIG;
     }
     free(s->zone);
@@ -98,7 +89,8 @@ set_window(struct source *s, int64_t from, const char *text, int days_ahead)
 void
 source_window_reason(const struct source *s, struct tte_buf *reason)
 {
-    tte_buf_printf(reason, "outside the plausible window (%s to %d day%s "
+    tte_buf_printf(reason,
+                   "outside the plausible window (%s to %d day%s "
                    "after collection; widen it with \"time_window\")",
                    s->time_from, s->days_ahead, s->days_ahead == 1 ? "" : "s");
 }
@@ -133,8 +125,8 @@ source_builtin(const char *name, const char *zone, struct source **out)
     for (size_t i = 0; i < COUNT(builtins); i++) {
         if (strcmp(name, builtins[i].name) != 0)
             continue;
-        struct source *s =
-            source_new(name, builtins[i].kind, builtins[i].format);
+        struct source *s = source_new(name, builtins[i].kind,
+                                      builtins[i].format);
         enum tte_err err = set_zone(s, zone ? zone : "Asia/Jakarta", name);
         if (err) {
             source_free(s);
@@ -245,7 +237,8 @@ load_selector(const struct loader *l, const cJSON *v, const char *key,
         *position = (int)v->valuedouble;
         return TTE_OK;
     }
-    return bad(l, key, "must be a column name, a JSON path or a 1-based "
+    return bad(l, key,
+               "must be a column name, a JSON path or a 1-based "
                "column number");
 }
 
@@ -259,7 +252,7 @@ load_map(const struct loader *l, const cJSON *map, const char *key,
     f->map_from = tte_xcalloc((size_t)cJSON_GetArraySize(map), sizeof(char *));
     f->map_to = tte_xcalloc((size_t)cJSON_GetArraySize(map), sizeof(char *));
     size_t i = 0;
-    cJSON_ArrayForEach(it, map) {
+    cJSON_ArrayForEach (it, map) {
         if (!cJSON_IsString(it))
             return bad(l, key, "map values must be strings");
         if (strcmp(it->string, "*") == 0) {
@@ -288,8 +281,10 @@ compile_pattern(const struct loader *l, const char *key, const char *text)
         PCRE2_UCHAR msg[160];
         char what[256];
         pcre2_get_error_message(code, msg, sizeof msg);
-        snprintf(what, sizeof what, "invalid regular expression at offset "
-                 "%zu: %s", (size_t)at, (const char *)msg);
+        snprintf(what, sizeof what,
+                 "invalid regular expression at offset "
+                 "%zu: %s",
+                 (size_t)at, (const char *)msg);
         bad(l, key, what);
         return NULL;
     }
@@ -308,18 +303,20 @@ load_selector_list(const struct loader *l, const cJSON *v, const char *key,
     size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
     if (n < 1)
         return bad(l, key, "a list of columns or paths must not be empty");
-    cJSON_ArrayForEach(it, v) {
+    cJSON_ArrayForEach (it, v) {
         if (!cJSON_IsString(it) || !*it->valuestring)
-            return bad(l, key, "a list of columns or paths holds names "
+            return bad(l, key,
+                       "a list of columns or paths holds names "
                        "(strings)");
         if (tte_is_secret_name(it->valuestring))
-            return bad(l, key, "maps a secret column or key (passphrase, "
+            return bad(l, key,
+                       "maps a secret column or key (passphrase, "
                        "password, totp, otp or pin); secrets are never "
                        "collected");
     }
     f->alts = tte_xcalloc(n, sizeof *f->alts);
     f->alt_cols = tte_xcalloc(n, sizeof *f->alt_cols);
-    cJSON_ArrayForEach(it, v) {
+    cJSON_ArrayForEach (it, v) {
         if (i++ == 0) {
             f->column = tte_xstrdup(it->valuestring);
             continue;
@@ -340,24 +337,27 @@ load_cleaning(const struct loader *l, const cJSON *v, const char *key,
 
     if (rm) {
         if (!cJSON_IsString(rm) || !*rm->valuestring)
-            return bad(l, key, "\"remove\" must be a string of the "
+            return bad(l, key,
+                       "\"remove\" must be a string of the "
                        "characters to remove");
         f->remove = tte_xstrdup(rm->valuestring);
     }
     if (!rep)
         return TTE_OK;
     if (!cJSON_IsArray(rep))
-        return bad(l, key, "\"replace\" must be a list of [pattern, "
+        return bad(l, key,
+                   "\"replace\" must be a list of [pattern, "
                    "replacement] pairs");
     f->replace = tte_xcalloc((size_t)cJSON_GetArraySize(rep) + 1,
                              sizeof *f->replace);
-    cJSON_ArrayForEach(it, rep) {
+    cJSON_ArrayForEach (it, rep) {
         const cJSON *pat = cJSON_GetArrayItem(it, 0);
         const cJSON *with = cJSON_GetArrayItem(it, 1);
         if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 ||
             !cJSON_IsString(pat) || !cJSON_IsString(with) ||
             !*pat->valuestring)
-            return bad(l, key, "each \"replace\" entry is a [pattern, "
+            return bad(l, key,
+                       "each \"replace\" entry is a [pattern, "
                        "replacement] pair of strings");
         struct src_replace *r = &f->replace[f->nreplace];
         r->re = compile_pattern(l, key, pat->valuestring);
@@ -383,7 +383,8 @@ load_field(const struct loader *l, const cJSON *v, struct src_field *f)
     enum tte_err err = TTE_OK;
 
     if (!!col + !!path + !!cst != 1)
-        return bad(l, key, "needs exactly one of \"column\", \"path\" or "
+        return bad(l, key,
+                   "needs exactly one of \"column\", \"path\" or "
                    "\"const\"");
     if (cst) {
         if (!cJSON_IsString(cst))
@@ -411,14 +412,16 @@ load_fields(const struct loader *l, const cJSON *fields)
     bool seen[SRC_MAX_FIELDS] = {false};
 
     if (!cJSON_IsObject(fields))
-        return bad(l, "fields", "must be an object of canonical field: "
+        return bad(l, "fields",
+                   "must be an object of canonical field: "
                    "column");
     for (size_t i = 0; i < s->nfields; i++)
         field_clear(&s->fields[i]);
-    cJSON_ArrayForEach(v, fields) {
+    cJSON_ArrayForEach (v, fields) {
         size_t i;
         if (tte_is_secret_name(v->string))
-            return bad(l, v->string, "is a secret (passphrase, password, "
+            return bad(l, v->string,
+                       "is a secret (passphrase, password, "
                        "totp, otp or pin) and is never collected");
         for (i = 0; i < s->nfields; i++)
             if (strcmp(names[i], v->string) == 0)
@@ -433,7 +436,8 @@ load_fields(const struct loader *l, const cJSON *fields)
             return err;
         const char *sel = s->fields[i].column;
         if (sel && tte_is_secret_name(sel))
-            return bad(l, v->string, "maps a secret column or key (pass"
+            return bad(l, v->string,
+                       "maps a secret column or key (pass"
                        "phrase, password, totp, otp or pin); secrets are "
                        "never collected");
     }
@@ -454,7 +458,8 @@ load_times(const struct loader *l, const cJSON *tf)
     }
     if (!cJSON_IsArray(tf) || cJSON_GetArraySize(tf) < 1) {
         cJSON_Delete(one);
-        return bad(l, "time_format", "must be a string or a non-empty list "
+        return bad(l, "time_format",
+                   "must be a string or a non-empty list "
                    "(iso8601, epoch, epoch_ms or a strptime pattern)");
     }
     for (size_t i = 0; i < s->ntimes; i++)
@@ -464,7 +469,7 @@ load_times(const struct loader *l, const cJSON *tf)
     s->times = tte_xcalloc(s->ntimes, sizeof *s->times);
     size_t i = 0;
     enum tte_err err = TTE_OK;
-    cJSON_ArrayForEach(it, tf) {
+    cJSON_ArrayForEach (it, tf) {
         const char *v = cJSON_IsString(it) ? it->valuestring : NULL;
         if (!v || !*v) {
             err = bad(l, "time_format", "entries must be strings");
@@ -480,7 +485,8 @@ load_times(const struct loader *l, const cJSON *tf)
             s->times[i].kind = TF_PATTERN;
             s->times[i].pattern = tte_xstrdup(v);
         } else {
-            err = bad(l, "time_format", "unknown format (iso8601, epoch, "
+            err = bad(l, "time_format",
+                      "unknown format (iso8601, epoch, "
                       "epoch_ms or a strptime pattern with %)");
             break;
         }
@@ -497,12 +503,13 @@ load_filters(const struct loader *l, const cJSON *arr)
     const cJSON *it;
 
     if (!cJSON_IsArray(arr))
-        return bad(l, "filter", "must be a list of {column, in|contains|"
+        return bad(l, "filter",
+                   "must be a list of {column, in|contains|"
                    "not_in|not_contains}");
     s->nfilters = (size_t)cJSON_GetArraySize(arr);
     s->filters = tte_xcalloc(s->nfilters, sizeof *s->filters);
     size_t i = 0;
-    cJSON_ArrayForEach(it, arr) {
+    cJSON_ArrayForEach (it, arr) {
         struct src_filter *f = &s->filters[i++];
         const cJSON *col = cJSON_GetObjectItemCaseSensitive(it, "column");
         const cJSON *in = cJSON_GetObjectItemCaseSensitive(it, "in");
@@ -513,14 +520,15 @@ load_filters(const struct loader *l, const cJSON *arr)
         const cJSON *v;
         f->col = -1;
         if (!!in + !!has + !!nin + !!nhas != 1)
-            return bad(l, "filter", "each filter needs exactly one of "
+            return bad(l, "filter",
+                       "each filter needs exactly one of "
                        "\"in\", \"contains\", \"not_in\" or "
                        "\"not_contains\"");
         f->negate = nin || nhas;
         in = in ? in : nin;
         has = has ? has : nhas;
-        if (!col || load_selector(l, col, "filter.column", &f->column,
-                                  &f->position))
+        if (!col ||
+            load_selector(l, col, "filter.column", &f->column, &f->position))
             return bad(l, "filter", "each filter needs a \"column\"");
         if (cJSON_IsString(has)) {
             f->contains = tte_xstrdup(has->valuestring);
@@ -528,13 +536,14 @@ load_filters(const struct loader *l, const cJSON *arr)
             f->nvalues = (size_t)cJSON_GetArraySize(in);
             f->values = tte_xcalloc(f->nvalues, sizeof(char *));
             size_t k = 0;
-            cJSON_ArrayForEach(v, in) {
+            cJSON_ArrayForEach (v, in) {
                 if (!cJSON_IsString(v))
                     return bad(l, "filter.in", "values must be strings");
                 f->values[k++] = tte_xstrdup(v->valuestring);
             }
         } else {
-            return bad(l, "filter", "\"in\" and \"not_in\" take a list, "
+            return bad(l, "filter",
+                       "\"in\" and \"not_in\" take a list, "
                        "\"contains\" and \"not_contains\" a string");
         }
     }
@@ -555,7 +564,8 @@ load_kind(const struct loader *l, const cJSON *doc)
             return TTE_OK;
         }
     }
-    return bad(l, "kind", "must be events, certificates, units, apps or "
+    return bad(l, "kind",
+               "must be events, certificates, units, apps or "
                "verifikator");
 }
 
@@ -576,14 +586,13 @@ check_dialect(const struct loader *l, const struct source *s)
 static enum tte_err
 load_max_record(const struct loader *l, const cJSON *doc)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc,
-                                                      "max_record_bytes");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, "max_record_bytes");
     if (!v)
         return TTE_OK;
-    if (!cJSON_IsNumber(v) || v->valuedouble < 1 ||
-        v->valuedouble > 1e15 ||
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 1e15 ||
         v->valuedouble != (double)(long long)v->valuedouble)
-        return bad(l, "max_record_bytes", "must be a positive whole number "
+        return bad(l, "max_record_bytes",
+                   "must be a positive whole number "
                    "of bytes");
     l->src->max_record = (long long)v->valuedouble;
     return TTE_OK;
@@ -601,12 +610,14 @@ load_lines(const struct loader *l, const cJSON *doc)
 
     if (s->format != FMT_LINES) {
         if (pat || pairs)
-            return bad(l, pat ? "pattern" : "pairs", "applies to \"format\": "
+            return bad(l, pat ? "pattern" : "pairs",
+                       "applies to \"format\": "
                        "\"lines\" only");
         return TTE_OK;
     }
     if (!cJSON_IsString(pat) || !*pat->valuestring)
-        return bad(l, "pattern", "\"format\": \"lines\" needs a \"pattern\": "
+        return bad(l, "pattern",
+                   "\"format\": \"lines\" needs a \"pattern\": "
                    "a regular expression whose named groups are the columns");
     if (pairs && !cJSON_IsBool(pairs))
         return bad(l, "pairs", "must be true or false");
@@ -619,7 +630,8 @@ load_lines(const struct loader *l, const cJSON *doc)
     pcre2_pattern_info(s->pattern, PCRE2_INFO_NAMEENTRYSIZE, &size);
     pcre2_pattern_info(s->pattern, PCRE2_INFO_NAMETABLE, &table);
     if (count == 0 && !s->pairs)
-        return bad(l, "pattern", "has no named group (?<name>...): the "
+        return bad(l, "pattern",
+                   "has no named group (?<name>...): the "
                    "named groups are the columns \"fields\" maps");
     s->group_names = tte_xcalloc(count + 1, sizeof *s->group_names);
     s->group_nos = tte_xcalloc(count + 1, sizeof *s->group_nos);
@@ -630,8 +642,8 @@ load_lines(const struct loader *l, const cJSON *doc)
         s->group_names[i] = tte_xstrdup((const char *)e + 2);
         if (tte_is_secret_name(s->group_names[i]))
             log_info("%s: group '%s' of the pattern names a secret; its "
-                     "value is redacted and never stored", l->path,
-                     s->group_names[i]);
+                     "value is redacted and never stored",
+                     l->path, s->group_names[i]);
     }
     s->ngroups = count;
     /* PCRE2's table is in name order: the columns go in the pattern's,
@@ -687,15 +699,18 @@ check_line_columns(const struct loader *l)
         for (size_t k = 0; k <= f->nalts; k++) {
             const char *c = k ? f->alts[k - 1] : f->column;
             if (f->position) {
-                return bad(l, names[i], "a \"lines\" definition names "
+                return bad(l, names[i],
+                           "a \"lines\" definition names "
                            "columns by group, not by number");
             }
             if (!c || f->constant || s->pairs)
                 continue;
             if (!is_group(s, c)) {
-                snprintf(what, sizeof what, "column '%s' is not a named "
+                snprintf(what, sizeof what,
+                         "column '%s' is not a named "
                          "group of the pattern (add (?<%s>...) or set "
-                         "\"pairs\": true)", c, c);
+                         "\"pairs\": true)",
+                         c, c);
                 return bad(l, names[i], what);
             }
         }
@@ -703,7 +718,8 @@ check_line_columns(const struct loader *l)
     for (size_t i = 0; i < s->nfilters; i++)
         if (!s->pairs && s->filters[i].column &&
             !is_group(s, s->filters[i].column))
-            return bad(l, "filter", "names a column that is not a named "
+            return bad(l, "filter",
+                       "names a column that is not a named "
                        "group of the pattern");
     if (!s->pairs)
         return TTE_OK;
@@ -727,7 +743,8 @@ load_xlsx(const struct loader *l, const cJSON *doc)
 
     if (s->format != FMT_XLSX) {
         if (sh || hr)
-            return bad(l, sh ? "sheet" : "header_row", "applies to "
+            return bad(l, sh ? "sheet" : "header_row",
+                       "applies to "
                        "\"format\": \"xlsx\" only");
         return TTE_OK;
     }
@@ -738,11 +755,12 @@ load_xlsx(const struct loader *l, const cJSON *doc)
              sh->valuedouble == (int)sh->valuedouble)
         s->sheet_no = (int)sh->valuedouble;
     else if (sh)
-        return bad(l, "sheet", "must be a sheet's name or its 1-based "
+        return bad(l, "sheet",
+                   "must be a sheet's name or its 1-based "
                    "number");
-    if (hr && (!cJSON_IsNumber(hr) || hr->valuedouble < 1 ||
-               hr->valuedouble > 1048576 ||
-               hr->valuedouble != (int)hr->valuedouble))
+    if (hr &&
+        (!cJSON_IsNumber(hr) || hr->valuedouble < 1 ||
+         hr->valuedouble > 1048576 || hr->valuedouble != (int)hr->valuedouble))
         return bad(l, "header_row", "must be a 1-based row number");
     s->header_row = hr ? (int)hr->valuedouble : 0;
     return TTE_OK;
@@ -763,7 +781,8 @@ load_format(const struct loader *l, const cJSON *doc)
         if (strcmp(fmt, formats[i]) == 0)
             fi = i;
     if (fi == COUNT(formats))
-        return bad(l, "format", "must be \"csv\", \"jsonl\", \"lines\" "
+        return bad(l, "format",
+                   "must be \"csv\", \"jsonl\", \"lines\" "
                    "or \"xlsx\"");
     s->format = (enum src_format)fi;
     err = load_lines(l, doc);
@@ -786,7 +805,8 @@ load_format(const struct loader *l, const cJSON *doc)
     if (enc && !tte_str_ieq(enc, "UTF-8") && !tte_str_ieq(enc, "utf8"))
         s->encoding = tte_xstrdup(tte_str_ieq(enc, "auto") ? "auto" : enc);
     if (s->encoding && s->format == FMT_XLSX)
-        return bad(l, "encoding", "does not apply to \"xlsx\" (a workbook "
+        return bad(l, "encoding",
+                   "does not apply to \"xlsx\" (a workbook "
                    "is always Unicode)");
     return TTE_OK;
 }
@@ -805,7 +825,8 @@ load_window(const struct loader *l, const cJSON *doc)
     if (!w)
         return TTE_OK;
     if (!cJSON_IsObject(w))
-        return bad(l, "time_window", "must be {\"from\": \"YYYY-MM-DD\", "
+        return bad(l, "time_window",
+                   "must be {\"from\": \"YYYY-MM-DD\", "
                    "\"days_ahead\": N}");
     if (sscanf(from, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
         !tte_date_valid(y, m, d))
@@ -813,7 +834,8 @@ load_window(const struct loader *l, const cJSON *doc)
     if (ahead && (!cJSON_IsNumber(ahead) || ahead->valuedouble < 0 ||
                   ahead->valuedouble > 36500 ||
                   ahead->valuedouble != (int)ahead->valuedouble))
-        return bad(l, "time_window.days_ahead", "must be a whole number of "
+        return bad(l, "time_window.days_ahead",
+                   "must be a whole number of "
                    "days from 0 to 36500");
     set_window(l->src, tte_days_from_civil(y, m, d) * 86400, from,
                ahead ? (int)ahead->valuedouble : l->src->days_ahead);
@@ -821,16 +843,17 @@ load_window(const struct loader *l, const cJSON *doc)
 }
 
 static const char *const known_keys[] = {
-    "description", "kind", "format", "delimiter", "quote", "header",
-    "encoding", "zone", "time_format", "fields", "filter",
-    "max_record_bytes", "time_window", "pattern", "pairs", "sheet",
+    "description", "kind",    "format",   "delimiter",
+    "quote",       "header",  "encoding", "zone",
+    "time_format", "fields",  "filter",   "max_record_bytes",
+    "time_window", "pattern", "pairs",    "sheet",
     "header_row"};
 
 static enum tte_err
 check_keys(const struct loader *l, const cJSON *doc)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, doc) {
+    cJSON_ArrayForEach (it, doc) {
         size_t i;
         for (i = 0; i < COUNT(known_keys); i++)
             if (strcmp(it->string, known_keys[i]) == 0)
@@ -863,7 +886,10 @@ load_doc(struct loader *l, const cJSON *doc, const char *zone)
     if (zone && v && strcmp(zone, v->valuestring) != 0)
         log_info("--zone %s overrides %s's zone %s", zone, l->path,
                  v->valuestring);
-    err = set_zone(l->src, zone ? zone : v ? v->valuestring : "Asia/Jakarta",
+    err = set_zone(l->src,
+                   zone ? zone
+                   : v  ? v->valuestring
+                        : "Asia/Jakarta",
                    zone ? "--zone" : l->path);
     if (!err)
         err = load_window(l, doc);
@@ -915,7 +941,8 @@ source_load(const char *name, const char *zone, struct source **out)
     if (!path) {
         log_err("unknown source '%s': not a built-in reader (csv, jsonl, "
                 "certificates, units, apps, verifikator) and no "
-                "conf/sources/%s.json", name, name);
+                "conf/sources/%s.json",
+                name, name);
         return TTE_E_USAGE;
     }
     err = tte_json_load(path, &doc);

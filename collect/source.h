@@ -16,8 +16,13 @@
 #include "tte_event.h"
 
 /* What a source's rows are: signing events or one of the registries. */
-enum src_kind { KIND_EVENTS, KIND_CERTIFICATES, KIND_UNITS, KIND_APPS,
-                KIND_VERIFIKATOR };
+enum src_kind {
+    KIND_EVENTS,
+    KIND_CERTIFICATES,
+    KIND_UNITS,
+    KIND_APPS,
+    KIND_VERIFIKATOR
+};
 enum src_format { FMT_CSV, FMT_JSONL, FMT_LINES, FMT_XLSX };
 enum time_fmt { TF_ISO8601, TF_EPOCH, TF_EPOCH_MS, TF_PATTERN };
 
@@ -38,14 +43,14 @@ struct src_replace {
 
 /* How one target field is read from a row. */
 struct src_field {
-    char *column;       /* CSV header name or JSON path; NULL: not mapped */
-    int position;       /* 1-based CSV column when the file has no header */
-    char *constant;     /* fixed value instead of a column */
-    char **map_from;    /* value map, compared case-insensitively */
+    char *column;    /* CSV header name or JSON path; NULL: not mapped */
+    int position;    /* 1-based CSV column when the file has no header */
+    char *constant;  /* fixed value instead of a column */
+    char **map_from; /* value map, compared case-insensitively */
     char **map_to;
     size_t nmap;
-    char *map_default;  /* "*": any other value; NULL keeps it as is */
-    int col;            /* resolved CSV column, -1 when absent */
+    char *map_default; /* "*": any other value; NULL keeps it as is */
+    int col;           /* resolved CSV column, -1 when absent */
     /* Further columns or paths, tried in order when the value so far is
      * empty: an export that moved a value between versions. */
     char **alts;
@@ -72,21 +77,21 @@ struct src_filter {
 
 struct time_format {
     enum time_fmt kind;
-    char *pattern;      /* strptime(3) pattern for TF_PATTERN */
+    char *pattern; /* strptime(3) pattern for TF_PATTERN */
 };
 
 /* A source definition: built in (csv, jsonl, registries) or from JSON. */
 struct source {
     char *name;
-    char *path;                 /* definition file, NULL when built in */
+    char *path; /* definition file, NULL when built in */
     enum src_kind kind;
     enum src_format format;
     char delim;
     char quote;
     bool header;
-    char *encoding;             /* NULL or "UTF-8": no transcoding;
+    char *encoding;       /* NULL or "UTF-8": no transcoding;
                                  * "auto": UTF-8 or Windows-1252, per file */
-    long long max_record;       /* bytes; longer lines are rejects */
+    long long max_record; /* bytes; longer lines are rejects */
     char *zone;
     int zone_offset;            /* for times without an offset */
     int64_t time_min, time_max; /* the plausible window, UTC seconds */
@@ -95,7 +100,7 @@ struct source {
     struct time_format *times;
     size_t ntimes;
     struct src_field fields[SRC_MAX_FIELDS];
-    size_t nfields;             /* the kind's field count */
+    size_t nfields; /* the kind's field count */
     struct src_filter *filters;
     size_t nfilters;
     /* "lines": the pattern's named groups are columns, in group order;
@@ -115,11 +120,18 @@ struct source {
     int header_row;
     /* JSON: when every field is a top-level key, one pass over an
      * object's members finds them all (map.c). */
-    int json_simple;            /* 0 unknown, 1 yes, -1 no */
-    struct { uint64_t hash; uint32_t fields; const char *key; } keys[64];
+    int json_simple; /* 0 unknown, 1 yes, -1 no */
+    struct {
+        uint64_t hash;
+        uint32_t fields;
+        const char *key;
+    } keys[64];
     /* The members of the last object, in order: a log's objects mostly
      * repeat one layout, so a member is found by one compare. */
-    struct { char key[24]; uint32_t fields; } order[32];
+    struct {
+        char key[24];
+        uint32_t fields;
+    } order[32];
 };
 
 const char *const *kind_fields(enum src_kind kind, size_t *n);

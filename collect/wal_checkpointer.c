@@ -21,7 +21,7 @@ struct wal_checkpointer {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t wake;
-    int threshold;              /* WAL frames */
+    int threshold; /* WAL frames */
     bool due, stop;
 };
 
@@ -73,8 +73,8 @@ static int
 page_size(sqlite3 *db)
 {
     sqlite3_stmt *st = tte_db_prepare(db, "PRAGMA page_size");
-    int page = st && sqlite3_step(st) == SQLITE_ROW
-                   ? sqlite3_column_int(st, 0) : 0;
+    int page = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0)
+                                                    : 0;
     sqlite3_finalize(st);
     return page > 0 ? page : 4096;
 }

@@ -13,7 +13,7 @@ struct wal_checkpointer;
 /* Checkpoints db (a file at path) whenever its WAL passes `bytes`. NULL
  * when a thread or connection cannot be had: db then checkpoints itself. */
 struct wal_checkpointer *wal_checkpointer_start(sqlite3 *db, const char *path,
-                                        long long bytes);
+                                                long long bytes);
 void wal_checkpointer_stop(struct wal_checkpointer *k);
 
 #endif

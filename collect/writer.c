@@ -32,18 +32,18 @@ struct writer {
     const struct collect_opts *opts;
     struct store *store;
     FILE *rejects_fp;
-    struct owner owner;         /* the source, as files rows name it */
+    struct owner owner; /* the source, as files rows name it */
     bool owner_known;
     /* The file begun. */
-    const char *file;           /* as given, for messages */
-    char real[PATH_MAX];        /* resolved, as stored */
+    const char *file;    /* as given, for messages */
+    char real[PATH_MAX]; /* resolved, as stored */
     FILE *fp;
     struct stat sb;
     bool own_tx;
     long long file_id;
-    struct file_plan *plan;     /* the caller's, while the file is open */
+    struct file_plan *plan; /* the caller's, while the file is open */
     struct file_stats st;
-    struct file_stats saved;    /* part of st already in files */
+    struct file_stats saved; /* part of st already in files */
     long long clean_offset;
     size_t clean_line;
     long long since_commit;
@@ -54,15 +54,15 @@ struct writer {
     size_t held_line;
     struct file_stats held_st;
     struct store_progress progress;
-    struct tte_buf reason;      /* of rows validated here */
-    struct tte_buf redacted;    /* their raw texts, secrets hidden */
-    struct tte_buf raw;         /* a reject's text, escaped */
-    struct tte_buf why;         /* a reject's reason, NIKs masked */
+    struct tte_buf reason;   /* of rows validated here */
+    struct tte_buf redacted; /* their raw texts, secrets hidden */
+    struct tte_buf raw;      /* a reject's text, escaped */
+    struct tte_buf why;      /* a reject's reason, NIKs masked */
 };
 
 struct writer *
-writer_new(sqlite3 *db, const struct source *src,
-           const struct collect_opts *o, FILE *rejects)
+writer_new(sqlite3 *db, const struct source *src, const struct collect_opts *o,
+           FILE *rejects)
 {
     struct writer *w = tte_xcalloc(1, sizeof *w);
     w->db = db;
@@ -101,11 +101,11 @@ writer_snapshot_begin(struct writer *w)
 enum tte_err
 writer_snapshot_end(struct writer *w, bool commit)
 {
-    struct registry_limits lim = {w->opts->max_shrink,
-                                  w->opts->allow_shrink,
+    struct registry_limits lim = {w->opts->max_shrink, w->opts->allow_shrink,
                                   w->opts->allow_empty};
-    enum tte_err err = commit ? registry_end(w->db, w->src->kind,
-                                             w->src->name, &lim) : TTE_OK;
+    enum tte_err err = commit ? registry_end(w->db, w->src->kind, w->src->name,
+                                             &lim)
+                              : TTE_OK;
     if (commit && !err)
         return tte_db_exec(w->db, "COMMIT");
     tte_db_exec(w->db, "ROLLBACK");
@@ -134,7 +134,8 @@ w_reject(void *ctx, size_t line, const char *reason, const char *rawtext,
 {
     struct writer *w = ctx;
     tte_buf_reset(&w->raw);
-    tte_buf_add_escaped(&w->raw, rawtext ? rawtext : "", rawtext ? raw_len : 0);
+    tte_buf_add_escaped(&w->raw, rawtext ? rawtext : "",
+                        rawtext ? raw_len : 0);
     const char *raw = w->raw.data;
     /* A NIK in the wrong field is quoted by the reason: stderr, the
      * rejects file and v_rejects show it masked (raw keeps the row). */
@@ -229,8 +230,8 @@ save_progress_at(struct writer *w, const struct file_stats *st,
     d.duplicates -= w->saved.duplicates;
     d.rejected -= w->saved.rejected;
     d.filtered -= w->saved.filtered;
-    enum tte_err err = fileid_save(w->db, w->plan, w->fp, &w->sb, offset,
-                                   line, &d);
+    enum tte_err err = fileid_save(w->db, w->plan, w->fp, &w->sb, offset, line,
+                                   &d);
     if (!err)
         w->saved = *st;
     return err;
@@ -242,8 +243,7 @@ w_save(void *ctx, bool held)
 {
     struct writer *w = ctx;
     if (held)
-        return save_progress_at(w, &w->held_st, w->held_offset,
-                                w->held_line);
+        return save_progress_at(w, &w->held_st, w->held_offset, w->held_line);
     return save_progress_at(w, &w->st, w->clean_offset, w->clean_line);
 }
 
@@ -257,8 +257,7 @@ w_finish(void *ctx)
 }
 
 static enum tte_err
-w_clean_point(void *ctx, long long offset, size_t line,
-              long long filtered)
+w_clean_point(void *ctx, long long offset, size_t line, long long filtered)
 {
     struct writer *w = ctx;
     /* Read = filtered + accepted + duplicates + rejected. */
@@ -288,8 +287,11 @@ w_registry(void *ctx, char **row, struct tte_buf *reason, bool *stored)
 struct port
 writer_port(struct writer *w)
 {
-    struct port p = {.ctx = w, .event = w_event, .row = w_row,
-                     .reject = w_reject, .clean_point = w_clean_point,
+    struct port p = {.ctx = w,
+                     .event = w_event,
+                     .row = w_row,
+                     .reject = w_reject,
+                     .clean_point = w_clean_point,
                      .registry = w_registry};
     return p;
 }
@@ -313,7 +315,8 @@ claim_file(struct writer *w, const char *path)
              g.rejects ? " (and its rejects)" : "");
     if (g.kept)
         log_warn("%s: %lld more of its events stay: other files had them "
-                 "too", path, g.kept);
+                 "too",
+                 path, g.kept);
     return TTE_OK;
 }
 
@@ -342,7 +345,8 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     w->owner_known = !err;
     if (!err && !w->store)
         err = store_open(w->db, &w->store);
-    w->progress = (struct store_progress){.ctx = w, .hold = w_hold,
+    w->progress = (struct store_progress){.ctx = w,
+                                          .hold = w_hold,
                                           .save = w_save,
                                           .merged = w_merged,
                                           .finish = w_finish};
@@ -376,8 +380,8 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
 enum tte_err
 writer_file_end(struct writer *w, enum tte_err err, struct file_stats *st)
 {
-    enum tte_err end = store_file_end(w->store, err ? STORE_ROLLBACK
-                                                    : STORE_COMMIT);
+    enum tte_err end = store_file_end(w->store,
+                                      err ? STORE_ROLLBACK : STORE_COMMIT);
     *st = w->st;
     return err ? err : end;
 }

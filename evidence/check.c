@@ -176,8 +176,8 @@ report(const struct ev_run *run, const char *path, const struct ev_result *r)
         log_debug("%s: %s: ok (signer %s, statement on page %d)", run->app,
                   path, r->serial, r->statement_page);
     else
-        log_warn("%s: %s: %s: %s", run->app, path,
-                 ev_verdict_name(r->verdict), r->reason);
+        log_warn("%s: %s: %s: %s", run->app, path, ev_verdict_name(r->verdict),
+                 r->reason);
 }
 
 /* Compares the row with the file; true when the row still holds. */
@@ -227,8 +227,8 @@ check_open(struct ev_run *run, const char *path, int fd)
 /* A file that cannot be read still gets its row, unreadable with the
  * reason, so that the report never counts a document it could not see;
  * check_key stays empty, so the next run tries it again. */
-static enum tte_err
-put_unreadable(struct ev_run *run, const char *path, const char *fmt, ...)
+static enum tte_err put_unreadable(struct ev_run *run, const char *path,
+                                   const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static enum tte_err
@@ -262,8 +262,8 @@ absolute(const char *path, char out[PATH_MAX])
     if (!slash)
         snprintf(dir, sizeof dir, ".");
     else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path + (slash == path)),
-                 path);
+        snprintf(dir, sizeof dir, "%.*s",
+                 (int)(slash - path + (slash == path)), path);
     char real[PATH_MAX];
     if (!realpath(dir, real) ||
         snprintf(out, PATH_MAX, "%s/%s", strcmp(real, "/") ? real : "",

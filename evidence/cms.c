@@ -65,12 +65,9 @@ ranges_ctrl(BIO *b, int cmd, long num, void *ptr)
     (void)num;
     (void)ptr;
     switch (cmd) {
-    case BIO_CTRL_EOF:
-        return s->part >= 2;
-    case BIO_CTRL_FLUSH:
-        return 1;
-    default:
-        return 0;
+    case BIO_CTRL_EOF: return s->part >= 2;
+    case BIO_CTRL_FLUSH: return 1;
+    default: return 0;
     }
 }
 
@@ -131,8 +128,7 @@ ev_ca_load(const char *path)
     }
     STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
     if (sk_X509_OBJECT_num(objs) == 0) {
-        log_err("cannot read the CA bundle '%s': no certificate in it",
-                path);
+        log_err("cannot read the CA bundle '%s': no certificate in it", path);
         X509_STORE_free(store);
         return NULL;
     }
@@ -225,8 +221,8 @@ set_reason(struct ev_result *r, enum ev_verdict v, const char *what,
            const char *detail)
 {
     r->verdict = v;
-    snprintf(r->reason, sizeof r->reason, "%s%s%s", what,
-             detail ? ": " : "", detail ? detail : "");
+    snprintf(r->reason, sizeof r->reason, "%s%s%s", what, detail ? ": " : "",
+             detail ? detail : "");
 }
 
 /* Errors that mean "no path to the bundle" rather than a broken chain. */
@@ -244,7 +240,7 @@ other_issuer(int e)
  * signature says (a certificate that expired since still proves who
  * signed then). */
 static void
-check_chain(X509 *signer, STACK_OF(X509) *certs, X509_STORE *store,
+check_chain(X509 *signer, STACK_OF(X509) * certs, X509_STORE *store,
             struct ev_result *r)
 {
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();

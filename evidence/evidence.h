@@ -25,7 +25,7 @@ enum ev_verdict {
     EV_NOT_BSRE,          /* valid signature, issuer not in the CA bundle */
     EV_INVALID_SIGNATURE, /* digest or signature does not verify */
     EV_UNSIGNED,
-    EV_UNREADABLE         /* not a PDF, truncated, encrypted */
+    EV_UNREADABLE /* not a PDF, truncated, encrypted */
 };
 
 /* "ok", "no_statement", ... (static strings, the v_evidence values). */
@@ -33,11 +33,11 @@ const char *ev_verdict_name(enum ev_verdict v);
 
 /* One signature dictionary as the PDF gives it (pdfsig.c). */
 struct ev_sig {
-    long long range[4];         /* /ByteRange: start, length, start, length */
-    size_t nrange;              /* numbers in /ByteRange (4 when sane) */
-    unsigned char *contents;    /* /Contents, decoded (malloc'd) */
+    long long range[4];      /* /ByteRange: start, length, start, length */
+    size_t nrange;           /* numbers in /ByteRange (4 when sane) */
+    unsigned char *contents; /* /Contents, decoded (malloc'd) */
     size_t contents_len;
-    char subfilter[64];         /* /SubFilter without the slash */
+    char subfilter[64]; /* /SubFilter without the slash */
 };
 
 /* What one file turned out to be. */
@@ -45,12 +45,12 @@ struct ev_result {
     enum ev_verdict verdict;
     char reason[256];
     int signatures;
-    char serial[128];           /* upper-case hex, whole bytes */
-    char serial_dec[128];       /* the same in decimal, for registries */
-    char subject[512];          /* RFC 2253, NIK masked */
+    char serial[128];     /* upper-case hex, whole bytes */
+    char serial_dec[128]; /* the same in decimal, for registries */
+    char subject[512];    /* RFC 2253, NIK masked */
     char issuer[512];
-    long long signed_at;        /* CMS signingTime, 0 when absent */
-    int statement_page;         /* 1-based, 0 when not found */
+    long long signed_at; /* CMS signingTime, 0 when absent */
+    int statement_page;  /* 1-based, 0 when not found */
 };
 
 /* range.c: true when /ByteRange covers the whole file of size bytes but
@@ -67,7 +67,7 @@ long long ev_range_end(const struct ev_sig *s);
 struct ev_statements {
     char **norm;
     size_t n;
-    bool defaults;      /* the built-in wordings */
+    bool defaults; /* the built-in wordings */
 };
 
 /* Lower-cases ASCII letters, drops white space (also no-break and other
@@ -108,9 +108,9 @@ void ev_cms_check(int fd, const struct ev_sig *sig, X509_STORE *store,
 
 /* Bounds on reading one document's page text. */
 struct ev_limits {
-    unsigned long long max_memory;  /* bytes of address space */
-    unsigned timeout;               /* seconds of wall-clock time */
-    size_t max_text;                /* bytes of text sent back */
+    unsigned long long max_memory; /* bytes of address space */
+    unsigned timeout;              /* seconds of wall-clock time */
+    size_t max_text;               /* bytes of text sent back */
 };
 
 #define EV_DEFAULT_MAX_MEMORY (512ULL << 20)
@@ -127,16 +127,16 @@ int ev_text_child(const char *path, const struct ev_statements *st, int fd);
 
 /* What the page text of a document says (extract.c). */
 struct ev_text {
-    int page;           /* first page with a visible statement, 0 none */
-    bool hidden;        /* a statement is there, but only unseen */
+    int page;    /* first page with a visible statement, 0 none */
+    bool hidden; /* a statement is there, but only unseen */
 };
 
 /* Reads the page text of path in a child process bound by lim; returns
  * false with why filled when the text cannot be read (poppler refuses
  * the file, or a limit is exceeded). */
 bool ev_text_find(const char *path, const struct ev_statements *st,
-                  const struct ev_limits *lim, struct ev_text *out,
-                  char *why, size_t whysz);
+                  const struct ev_limits *lim, struct ev_text *out, char *why,
+                  size_t whysz);
 
 /* The record stream of ev_text_child, parsed: true when it is whole. */
 bool ev_text_parse(const char *buf, size_t n, const struct ev_statements *st,
@@ -149,8 +149,8 @@ struct ev_run {
     X509_STORE *store;
     const struct ev_statements *statements;
     struct ev_limits limits;
-    char check_key[65];         /* CA bundle + wordings: re-check on change */
-    long long stamp;            /* marks the rows seen by this run */
+    char check_key[65]; /* CA bundle + wordings: re-check on change */
+    long long stamp;    /* marks the rows seen by this run */
     size_t files, ok, skipped;
 };
 

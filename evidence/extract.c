@@ -86,7 +86,8 @@ static void
 relay_line(struct relay *r)
 {
     r->line[r->len] = '\0';
-    if (strstr(r->line, "Out of memory") || strstr(r->line, "failed to allocate"))
+    if (strstr(r->line, "Out of memory") ||
+        strstr(r->line, "failed to allocate"))
         r->oom = true;
     if (r->len > 0 && r->lines < MAX_MESSAGES)
         log_warn("%s: %s", r->path, r->line);
@@ -109,8 +110,8 @@ relay_bytes(struct relay *r, const char *s, size_t n)
 }
 
 static bool
-read_some(int fd, struct tte_buf *b, size_t cap, struct relay *r,
-          bool *open, enum over *over)
+read_some(int fd, struct tte_buf *b, size_t cap, struct relay *r, bool *open,
+          enum over *over)
 {
     char chunk[1 << 16];
     ssize_t n = read(fd, chunk, sizeof chunk);
@@ -153,8 +154,9 @@ collect(pid_t pid, int tfd, int efd, const struct ev_limits *lim,
             break;
         if (rc <= 0)
             continue;
-        if (p[0].revents && !read_some(tfd, text, lim->max_text, NULL,
-                                       &topen, &over) && over == OVER_NONE)
+        if (p[0].revents &&
+            !read_some(tfd, text, lim->max_text, NULL, &topen, &over) &&
+            over == OVER_NONE)
             topen = false;
         if (p[1].revents && !read_some(efd, NULL, 0, r, &eopen, &over))
             eopen = false;
@@ -187,8 +189,7 @@ reap(pid_t pid, long long deadline, bool kill_now, bool *timed_out)
 }
 
 static void
-why_over(enum over over, const struct ev_limits *lim, char *why,
-         size_t whysz)
+why_over(enum over over, const struct ev_limits *lim, char *why, size_t whysz)
 {
     if (over == OVER_MEMORY)
         snprintf(why, whysz, "text extraction exceeded %llu MiB",
@@ -245,9 +246,9 @@ ev_text_find(const char *path, const struct ev_statements *st,
         over = OVER_TIME;
     /* poppler and glib abort when an allocation fails: under RLIMIT_AS
      * that is the memory limit. */
-    if (over == OVER_NONE && (r.oom || (WIFSIGNALED(status) &&
-                                        (WTERMSIG(status) == SIGABRT ||
-                                         WTERMSIG(status) == SIGTRAP))))
+    if (over == OVER_NONE &&
+        (r.oom || (WIFSIGNALED(status) && (WTERMSIG(status) == SIGABRT ||
+                                           WTERMSIG(status) == SIGTRAP))))
         over = OVER_MEMORY;
     if (over == OVER_NONE && WIFSIGNALED(status) &&
         WTERMSIG(status) == SIGXCPU)
@@ -265,7 +266,6 @@ ev_text_find(const char *path, const struct ev_statements *st,
     tte_buf_free(&text);
     return ok;
 fail:
-    snprintf(why, whysz, "cannot start text extraction: %s",
-             strerror(errno));
+    snprintf(why, whysz, "cannot start text extraction: %s", strerror(errno));
     return false;
 }

@@ -85,7 +85,8 @@ parse_size(const char *s, unsigned long long *out)
     else if (*end == 'G' || *end == 'g')
         shift = 30, end++;
     /* Below 16 MiB poppler cannot even start. */
-    if (*end || v > (1ULL << 42) >> (shift - 10) || (v << shift) < (16ULL << 20))
+    if (*end || v > (1ULL << 42) >> (shift - 10) ||
+        (v << shift) < (16ULL << 20))
         return false;
     *out = v << shift;
     return true;
@@ -117,12 +118,14 @@ parse_args(int argc, char **argv, struct opts *o)
         case 'm':
             if (!parse_size(optarg, &o->limits.max_memory))
                 return tte_usage_error("--max-memory: not a size of 16M "
-                                       "or more: '%s'", optarg);
+                                       "or more: '%s'",
+                                       optarg);
             break;
         case 't':
             if (!parse_seconds(optarg, &o->limits.timeout))
                 return tte_usage_error("--timeout: not a number of seconds "
-                                       "(1 to 86400): '%s'", optarg);
+                                       "(1 to 86400): '%s'",
+                                       optarg);
             break;
         default:
             status = tte_common_option(ch, usage_text, &verbosity);
@@ -166,8 +169,8 @@ check_key(const char *ca, const struct ev_statements *st,
     for (size_t i = 0; ok && i < st->n; i++)
         ok = EVP_DigestUpdate(ctx, st->norm[i], strlen(st->norm[i]) + 1) == 1;
     char limits[64];
-    int nl = snprintf(limits, sizeof limits, "limits %llu %u",
-                      lim->max_memory, lim->timeout);
+    int nl = snprintf(limits, sizeof limits, "limits %llu %u", lim->max_memory,
+                      lim->timeout);
     ok = ok && EVP_DigestUpdate(ctx, limits, (size_t)nl) == 1;
     ok = ok && EVP_DigestFinal_ex(ctx, md, &len) == 1;
     for (unsigned int i = 0; ok && i < len && i < 32; i++)
@@ -208,8 +211,8 @@ run_paths(struct ev_run *run, const struct opts *o)
 int
 main(int argc, char **argv)
 {
-    struct opts o = {.limits = {EV_DEFAULT_MAX_MEMORY, EV_DEFAULT_TIMEOUT,
-                                EV_MAX_TEXT}};
+    struct opts o = {
+        .limits = {EV_DEFAULT_MAX_MEMORY, EV_DEFAULT_TIMEOUT, EV_MAX_TEXT}};
     struct ev_run run = {0};
     int status;
     enum tte_err err;
@@ -224,7 +227,8 @@ main(int argc, char **argv)
     if (o.statements.n == 0)
         ev_statements_default(&o.statements);
     run.store = ev_ca_load(o.ca);
-    if (!run.store || !check_key(o.ca, &o.statements, &o.limits, run.check_key)) {
+    if (!run.store ||
+        !check_key(o.ca, &o.statements, &o.limits, run.check_key)) {
         status = EX_CONFIG;
         goto cleanup;
     }
@@ -242,8 +246,8 @@ main(int argc, char **argv)
         status = tte_exit_code(err);
         goto cleanup;
     }
-    log_info("%s: %zu document(s), %zu ok, %zu not ok (%zu unchanged)",
-             o.app, run.files, run.ok, run.files - run.ok, run.skipped);
+    log_info("%s: %zu document(s), %zu ok, %zu not ok (%zu unchanged)", o.app,
+             run.files, run.ok, run.files - run.ok, run.skipped);
     status = run.ok == run.files ? 0 : EX_DATAERR;
 cleanup:
     sqlite3_close(run.db);

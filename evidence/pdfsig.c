@@ -83,8 +83,7 @@ visit(struct walk *w, qpdf_oh field, int depth, bool sig_type)
     if (sig_type && qpdf_oh_is_dictionary(q, v))
         add_sig(w, v);
     qpdf_oh kids = qpdf_oh_get_key(q, field, "/Kids");
-    int n = qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids)
-                                      : 0;
+    int n = qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids) : 0;
     for (int i = 0; i < n; i++)
         visit(w, qpdf_oh_get_array_item(q, kids, i), depth + 1, sig_type);
 }
@@ -102,8 +101,8 @@ why_error(qpdf_data q, char *why, size_t whysz)
 {
     qpdf_error e = qpdf_get_error(q);
     const char *text = e ? qpdf_get_error_message_detail(q, e) : "";
-    enum qpdf_error_code_e code =
-        e ? qpdf_get_error_code(q, e) : qpdf_e_success;
+    enum qpdf_error_code_e code = e ? qpdf_get_error_code(q, e)
+                                    : qpdf_e_success;
     if (code == qpdf_e_password)
         snprintf(why, whysz, "encrypted: a password is needed to open it");
     else
@@ -128,8 +127,8 @@ pass_warnings(qpdf_data q, const char *path)
 }
 
 enum tte_err
-ev_pdf_signatures(const char *path, struct ev_sig **sigs, size_t *n,
-                  char *why, size_t whysz)
+ev_pdf_signatures(const char *path, struct ev_sig **sigs, size_t *n, char *why,
+                  size_t whysz)
 {
     qpdf_data q = qpdf_init();
     struct walk w = {.q = q};
@@ -149,7 +148,8 @@ ev_pdf_signatures(const char *path, struct ev_sig **sigs, size_t *n,
      * asked of anything else, and a PDF without a form is no fault. */
     qpdf_oh form = qpdf_oh_get_key(q, qpdf_get_root(q), "/AcroForm");
     qpdf_oh fields = qpdf_oh_is_dictionary(q, form)
-                         ? qpdf_oh_get_key(q, form, "/Fields") : form;
+                         ? qpdf_oh_get_key(q, form, "/Fields")
+                         : form;
     int nf = qpdf_oh_is_array(q, fields) ? qpdf_oh_get_array_n_items(q, fields)
                                          : 0;
     for (int i = 0; i < nf; i++)

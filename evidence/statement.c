@@ -37,21 +37,21 @@ static const struct {
     const char *utf8;
     const char *as;
 } special[] = {
-    {"\xc2\xa0", ""},           /* no-break space */
-    {"\xc2\xad", ""},           /* soft hyphen */
-    {"\xe2\x80\x80", ""}, {"\xe2\x80\x81", ""}, {"\xe2\x80\x82", ""},
-    {"\xe2\x80\x83", ""}, {"\xe2\x80\x84", ""}, {"\xe2\x80\x85", ""},
-    {"\xe2\x80\x86", ""}, {"\xe2\x80\x87", ""}, {"\xe2\x80\x88", ""},
-    {"\xe2\x80\x89", ""}, {"\xe2\x80\x8a", ""}, {"\xe2\x80\x8b", ""},
-    {"\xe2\x80\xaf", ""},       /* narrow no-break space */
-    {"\xe3\x80\x80", ""},       /* ideographic space */
-    {"\xef\xbb\xbf", ""},       /* zero-width no-break space */
-    {"\xe2\x80\x90", ""}, {"\xe2\x80\x91", ""}, {"\xe2\x80\x92", ""},
-    {"\xe2\x80\x93", ""}, {"\xe2\x80\x94", ""}, /* dashes */
-    {"\xe2\x80\x98", ""}, {"\xe2\x80\x99", ""}, {"\xe2\x80\x9c", ""},
-    {"\xe2\x80\x9d", ""},       /* quotation marks */
-    {"\xe2\x80\xa6", ""},       /* ellipsis */
-    {"\xef\xac\x80", "ff"}, {"\xef\xac\x81", "fi"}, {"\xef\xac\x82", "fl"},
+    {"\xc2\xa0", ""}, /* no-break space */
+    {"\xc2\xad", ""}, /* soft hyphen */
+    {"\xe2\x80\x80", ""},    {"\xe2\x80\x81", ""},    {"\xe2\x80\x82", ""},
+    {"\xe2\x80\x83", ""},    {"\xe2\x80\x84", ""},    {"\xe2\x80\x85", ""},
+    {"\xe2\x80\x86", ""},    {"\xe2\x80\x87", ""},    {"\xe2\x80\x88", ""},
+    {"\xe2\x80\x89", ""},    {"\xe2\x80\x8a", ""},    {"\xe2\x80\x8b", ""},
+    {"\xe2\x80\xaf", ""}, /* narrow no-break space */
+    {"\xe3\x80\x80", ""}, /* ideographic space */
+    {"\xef\xbb\xbf", ""}, /* zero-width no-break space */
+    {"\xe2\x80\x90", ""},    {"\xe2\x80\x91", ""},    {"\xe2\x80\x92", ""},
+    {"\xe2\x80\x93", ""},    {"\xe2\x80\x94", ""}, /* dashes */
+    {"\xe2\x80\x98", ""},    {"\xe2\x80\x99", ""},    {"\xe2\x80\x9c", ""},
+    {"\xe2\x80\x9d", ""}, /* quotation marks */
+    {"\xe2\x80\xa6", ""}, /* ellipsis */
+    {"\xef\xac\x80", "ff"},  {"\xef\xac\x81", "fi"},  {"\xef\xac\x82", "fl"},
     {"\xef\xac\x83", "ffi"}, {"\xef\xac\x84", "ffl"},
 };
 
@@ -183,17 +183,18 @@ ev_statements_free(struct ev_statements *st)
 }
 
 void
-ev_statements_describe(const struct ev_statements *st, char *out,
-                       size_t outsz)
+ev_statements_describe(const struct ev_statements *st, char *out, size_t outsz)
 {
     if (st->defaults)
-        snprintf(out, outsz, "no page states the Pasal 4(1)j wording "
+        snprintf(out, outsz,
+                 "no page states the Pasal 4(1)j wording "
                  "(tried the usual and the older BSrE wording, the agency "
                  "by its short or long names)");
     else
-        snprintf(out, outsz, "no page states the Pasal 4(1)j wording "
-                 "(tried %zu --statement wording%s)", st->n,
-                 st->n == 1 ? "" : "s");
+        snprintf(out, outsz,
+                 "no page states the Pasal 4(1)j wording "
+                 "(tried %zu --statement wording%s)",
+                 st->n, st->n == 1 ? "" : "s");
 }
 
 bool

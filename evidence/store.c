@@ -8,8 +8,8 @@
 #include "tte_log.h"
 
 static const char *const verdict_names[] = {
-    "ok", "no_statement", "not_bsre", "invalid_signature", "unsigned",
-    "unreadable",
+    "ok",       "no_statement", "not_bsre", "invalid_signature",
+    "unsigned", "unreadable",
 };
 
 const char *
@@ -39,9 +39,9 @@ enum tte_err
 ev_store_get(sqlite3 *db, const char *app, const char *path,
              struct ev_row *row)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT size, mtime, sha256, check_key, verdict FROM evidence"
-        " WHERE app = ?1 AND path = ?2");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "SELECT size, mtime, sha256, check_key, verdict FROM evidence"
+            " WHERE app = ?1 AND path = ?2");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, app, -1, SQLITE_STATIC);
@@ -54,8 +54,7 @@ ev_store_get(sqlite3 *db, const char *app, const char *path,
         row->mtime_ns = sqlite3_column_int64(st, 1);
         copy_text(st, 2, row->sha256, sizeof row->sha256);
         copy_text(st, 3, row->check_key, sizeof row->check_key);
-        row->verdict =
-            verdict_of((const char *)sqlite3_column_text(st, 4));
+        row->verdict = verdict_of((const char *)sqlite3_column_text(st, 4));
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -75,9 +74,9 @@ enum tte_err
 ev_store_touch(sqlite3 *db, const char *app, const char *path,
                long long mtime_ns, long long stamp)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "UPDATE evidence SET mtime = ?3, run = ?4"
-        " WHERE app = ?1 AND path = ?2");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "UPDATE evidence SET mtime = ?3, run = ?4"
+            " WHERE app = ?1 AND path = ?2");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, app, -1, SQLITE_STATIC);
@@ -91,12 +90,12 @@ enum tte_err
 ev_store_put(sqlite3 *db, const struct ev_run *run, const char *path,
              const struct ev_row *file, const struct ev_result *r)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "INSERT OR REPLACE INTO evidence(app, path, size, mtime, sha256,"
-        " check_key, verdict, reason, signatures, signer_serial,"
-        " signer_serial_dec, signer_subject, issuer, signed_at,"
-        " statement_page, checked_at, run) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-        " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "INSERT OR REPLACE INTO evidence(app, path, size, mtime, sha256,"
+            " check_key, verdict, reason, signatures, signer_serial,"
+            " signer_serial_dec, signer_subject, issuer, signed_at,"
+            " statement_page, checked_at, run) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+            " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, run->app, -1, SQLITE_STATIC);
@@ -122,12 +121,12 @@ ev_store_put(sqlite3 *db, const struct ev_run *run, const char *path,
 }
 
 enum tte_err
-ev_store_prune(sqlite3 *db, const char *app, const char *dir,
-               long long stamp, int *removed)
+ev_store_prune(sqlite3 *db, const char *app, const char *dir, long long stamp,
+               int *removed)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "DELETE FROM evidence WHERE app = ?1 AND run IS NOT ?3 AND"
-        " substr(path, 1, length(?2) + 1) = ?2 || '/'");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "DELETE FROM evidence WHERE app = ?1 AND run IS NOT ?3 AND"
+            " substr(path, 1, length(?2) + 1) = ?2 || '/'");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, app, -1, SQLITE_STATIC);

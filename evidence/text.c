@@ -102,7 +102,7 @@ render(PopplerPage *page, struct canvas *c)
     if (!(side >= 1.0 && side < 1e7))
         return false;
     c->scale = RENDER_MAX_SIDE / side < RENDER_SCALE ? RENDER_MAX_SIDE / side
-                                                      : RENDER_SCALE;
+                                                     : RENDER_SCALE;
     c->w = px_ceil(pw * c->scale);
     c->h = px_ceil(ph * c->scale);
     if (c->w < 1 || c->h < 1)
@@ -136,7 +136,8 @@ inked(const struct canvas *c, const PopplerRectangle *r)
     x1 = x1 > c->w ? c->w : x1;
     y1 = y1 > c->h ? c->h : y1;
     for (int y = y0; y < y1; y++) {
-        const uint32_t *row = (const uint32_t *)(c->px + (size_t)y * c->stride);
+        const uint32_t *row = (const uint32_t *)(c->px +
+                                                 (size_t)y * c->stride);
         for (int x = x0; x < x1; x++) {
             for (int k = 0; k < 3; k++) {
                 int v = (int)(row[x] >> (16 - 8 * k)) & 0xff;
@@ -214,8 +215,8 @@ ev_text_child(const char *path, const struct ev_statements *st, int fd)
         int n = snprintf(msg, sizeof msg, "poppler cannot open it: %s",
                          err ? err->message : "unknown error");
         g_clear_error(&err);
-        return put(fd, 'E', 0, msg, n < 0 ? 0 : strnlen(msg, sizeof msg))
-                   ? 0 : 1;
+        return put(fd, 'E', 0, msg, n < 0 ? 0 : strnlen(msg, sizeof msg)) ? 0
+                                                                          : 1;
     }
     int pages = poppler_document_get_n_pages(doc);
     bool done = false, ok = true;

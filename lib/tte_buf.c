@@ -70,8 +70,11 @@ static size_t
 utf8_seq(const char *s, size_t n)
 {
     unsigned char c = (unsigned char)s[0];
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2
-               : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    size_t len = c < 0x80             ? 1
+                 : (c & 0xE0) == 0xC0 ? 2
+                 : (c & 0xF0) == 0xE0 ? 3
+                 : (c & 0xF8) == 0xF0 ? 4
+                                      : 0;
     if (!len || len > n || c == 0)
         return 0;
     return tte_utf8_valid(s, len) ? len : 0;

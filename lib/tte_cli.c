@@ -88,20 +88,11 @@ int
 tte_common_option(int ch, const char *usage, int *verbosity)
 {
     switch (ch) {
-    case 'q':
-        *verbosity = TTE_LOG_ERR;
-        return TTE_OPT_NEXT;
-    case 'v':
-        (*verbosity)++;
-        return TTE_OPT_NEXT;
-    case 'h':
-        fputs(usage, stdout);
-        return 0;
-    case 'V':
-        tte_print_version();
-        return 0;
-    default:
-        return tte_usage_error("unknown or incomplete option");
+    case 'q': *verbosity = TTE_LOG_ERR; return TTE_OPT_NEXT;
+    case 'v': (*verbosity)++; return TTE_OPT_NEXT;
+    case 'h': fputs(usage, stdout); return 0;
+    case 'V': tte_print_version(); return 0;
+    default: return tte_usage_error("unknown or incomplete option");
     }
 }
 

@@ -17,12 +17,13 @@ int tte_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
 /* The options every program has, for the end of its long_opts[]. */
-#define TTE_COMMON_LONG_OPTS                                                   \
-    {"quiet", no_argument, NULL, 'q'},                                         \
-    {"verbose", no_argument, NULL, 'v'},                                       \
-    {"help", no_argument, NULL, 'h'},                                          \
-    {"version", no_argument, NULL, 'V'},                                       \
-    {NULL, 0, NULL, 0}
+#define TTE_COMMON_LONG_OPTS \
+    {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, \
+        {"help", no_argument, NULL, 'h'}, \
+        {"version", no_argument, NULL, 'V'}, \
+    { \
+        NULL, 0, NULL, 0 \
+    }
 
 /* Handles -q, -v, -h, -V and unknown options alike in every program.
  * Returns TTE_OPT_NEXT to go on, or the exit status to return now. */

@@ -26,7 +26,11 @@
  * member of an object; "elem" is the type every element of a list must
  * have. */
 enum {
-    T_STR = 1, T_NUM = 2, T_BOOL = 4, T_OBJ = 8, T_LIST = 16,
+    T_STR = 1,
+    T_NUM = 2,
+    T_BOOL = 4,
+    T_OBJ = 8,
+    T_LIST = 16,
 };
 
 static const struct config_key {
@@ -34,42 +38,61 @@ static const struct config_key {
     int type;
     int elem;
 } config_keys[] = {
-    {"agency", T_OBJ, 0},            {"agency.name", T_STR, 0},
-    {"agency.short", T_STR, 0},      {"agency.unit", T_STR, 0},
-    {"agency.address", T_STR, 0},    {"agency.email", T_STR, 0},
-    {"counterparty", T_OBJ, 0},      {"counterparty.name", T_STR, 0},
+    {"agency", T_OBJ, 0},
+    {"agency.name", T_STR, 0},
+    {"agency.short", T_STR, 0},
+    {"agency.unit", T_STR, 0},
+    {"agency.address", T_STR, 0},
+    {"agency.email", T_STR, 0},
+    {"counterparty", T_OBJ, 0},
+    {"counterparty.name", T_STR, 0},
     {"counterparty.agency", T_STR, 0},
     {"counterparty.address", T_STR, 0},
     {"counterparty.email", T_STR, 0},
-    {"pks", T_OBJ, 0},               {"pks.bpip", T_STR, 0},
-    {"pks.bssn", T_STR, 0},          {"pks.signed_on", T_STR, 0},
-    {"official", T_OBJ, 0},          {"official.name", T_STR, 0},
-    {"official.position", T_STR, 0}, {"official.nip", T_STR, 0},
+    {"pks", T_OBJ, 0},
+    {"pks.bpip", T_STR, 0},
+    {"pks.bssn", T_STR, 0},
+    {"pks.signed_on", T_STR, 0},
+    {"official", T_OBJ, 0},
+    {"official.name", T_STR, 0},
+    {"official.position", T_STR, 0},
+    {"official.nip", T_STR, 0},
     {"official.place", T_STR, 0},
-    {"contact", T_OBJ, 0},           {"contact.name", T_STR, 0},
-    {"contact.position", T_STR, 0},  {"contact.email", T_STR, 0},
+    {"contact", T_OBJ, 0},
+    {"contact.name", T_STR, 0},
+    {"contact.position", T_STR, 0},
+    {"contact.email", T_STR, 0},
     {"contact.phone", T_STR, 0},
-    {"zone", T_STR, 0},              {"database", T_STR, 0},
-    {"output_dir", T_STR, 0},        {"template", T_STR, 0},
+    {"zone", T_STR, 0},
+    {"database", T_STR, 0},
+    {"output_dir", T_STR, 0},
+    {"template", T_STR, 0},
     {"html", T_BOOL, 0},
-    {"sources", T_LIST, T_OBJ},      {"sources[].source", T_STR, 0},
+    {"sources", T_LIST, T_OBJ},
+    {"sources[].source", T_STR, 0},
     {"sources[].files", T_LIST, T_STR},
     {"sources[].zone", T_STR, 0},
-    {"evidence", T_OBJ, 0},          {"evidence.ca", T_STR, 0},
+    {"evidence", T_OBJ, 0},
+    {"evidence.ca", T_STR, 0},
     {"evidence.apps", T_OBJ, 0},
     {"evidence.apps.*", T_STR | T_LIST, T_STR},
     {"evidence.statements", T_LIST, T_STR},
     {"evidence.max_memory", T_NUM, 0},
     {"evidence.timeout", T_NUM, 0},
     {"mail", T_OBJ, 0},
-    {"mail.smtp", T_STR, 0},         {"mail.from", T_STR, 0},
+    {"mail.smtp", T_STR, 0},
+    {"mail.from", T_STR, 0},
     {"mail.to", T_STR | T_LIST, T_STR},
     {"mail.cc", T_STR | T_LIST, T_STR},
-    {"mail.reply_to", T_STR, 0},     {"mail.user", T_STR, 0},
-    {"mail.password_file", T_STR, 0}, {"mail.cacert", T_STR, 0},
-    {"mail.contact", T_STR, 0},      {"mail.subject", T_STR, 0},
+    {"mail.reply_to", T_STR, 0},
+    {"mail.user", T_STR, 0},
+    {"mail.password_file", T_STR, 0},
+    {"mail.cacert", T_STR, 0},
+    {"mail.contact", T_STR, 0},
+    {"mail.subject", T_STR, 0},
     {"mail.timeout", T_NUM, 0},
-    {"smime", T_OBJ, 0},             {"smime.sign_cert", T_STR, 0},
+    {"smime", T_OBJ, 0},
+    {"smime.sign_cert", T_STR, 0},
     {"smime.sign_key", T_STR, 0},
     {"smime.sign_key_password_file", T_STR, 0},
     {"smime.sign_p12", T_STR, 0},
@@ -81,17 +104,22 @@ static const struct config_key {
 static int
 json_type(const cJSON *v)
 {
-    return cJSON_IsString(v) ? T_STR : cJSON_IsNumber(v) ? T_NUM
-           : cJSON_IsBool(v) ? T_BOOL : cJSON_IsObject(v) ? T_OBJ
-           : cJSON_IsArray(v) ? T_LIST : 0;
+    return cJSON_IsString(v)   ? T_STR
+           : cJSON_IsNumber(v) ? T_NUM
+           : cJSON_IsBool(v)   ? T_BOOL
+           : cJSON_IsObject(v) ? T_OBJ
+           : cJSON_IsArray(v)  ? T_LIST
+                               : 0;
 }
 
 static const char *
 one_type(int t)
 {
-    return t == T_STR ? "a string" : t == T_NUM ? "a number"
-           : t == T_BOOL ? "true or false" : t == T_OBJ ? "an object"
-           : "a list";
+    return t == T_STR    ? "a string"
+           : t == T_NUM  ? "a number"
+           : t == T_BOOL ? "true or false"
+           : t == T_OBJ  ? "an object"
+                         : "a list";
 }
 
 /* "a string or a list of strings", for the message. */
@@ -99,7 +127,9 @@ static void
 type_text(const struct config_key *k, char *out, size_t n)
 {
     static const char *const plural[] = {
-        [T_STR] = "strings", [T_NUM] = "numbers", [T_BOOL] = "true or false",
+        [T_STR] = "strings",
+        [T_NUM] = "numbers",
+        [T_BOOL] = "true or false",
         [T_OBJ] = "objects",
     };
     size_t len = 0;
@@ -218,7 +248,7 @@ type_ok(const cJSON *node, const struct config_key *k)
     if (!(k->type & t))
         return false;
     if (t == T_LIST && k->elem)
-        cJSON_ArrayForEach(c, node)
+        cJSON_ArrayForEach (c, node)
             if (!(json_type(c) & k->elem))
                 return false;
     return true;
@@ -269,7 +299,7 @@ check_node(const char *file, const cJSON *node, const struct config_key *k,
     }
     struct config_key elem = {gen, k->elem, 0};
     snprintf(g, sizeof g, "%s[]", gen);
-    cJSON_ArrayForEach(c, node) {
+    cJSON_ArrayForEach (c, node) {
         if (err)
             break;
         if (cJSON_IsObject(node)) {
@@ -298,11 +328,11 @@ static void
 sanitise(cJSON *node, const char *path, const char *key)
 {
     cJSON *c;
-    cJSON_ArrayForEach(c, node) {
+    cJSON_ArrayForEach (c, node) {
         char sub[256];
         if (c->string)
-            snprintf(sub, sizeof sub, "%s%s%s", key ? key : "",
-                     key ? "." : "", c->string);
+            snprintf(sub, sizeof sub, "%s%s%s", key ? key : "", key ? "." : "",
+                     c->string);
         else
             snprintf(sub, sizeof sub, "%s", key ? key : "");
         sanitise(c, path, sub);
@@ -314,7 +344,8 @@ sanitise(cJSON *node, const char *path, const char *key)
     bool clean = tte_utf8_valid(v, n);
     for (size_t i = 0; clean && i < n; i++)
         clean = !((unsigned char)v[i] < 0x20 && v[i] != '\t' &&
-                  v[i] != '\n') && v[i] != 0x7f;
+                  v[i] != '\n') &&
+                v[i] != 0x7f;
     if (clean)
         return;
     struct tte_buf raw, out;

@@ -27,7 +27,8 @@ tte_db_err(sqlite3 *db, int rc)
     int base = rc & 0xff;
     if (base == SQLITE_BUSY || base == SQLITE_LOCKED) {
         log_err("database is busy: another tte process is writing to it "
-                "(%s); try again later", sqlite3_errmsg(db));
+                "(%s); try again later",
+                sqlite3_errmsg(db));
         return TTE_E_TEMPFAIL;
     }
     log_err("%s: database error: %s", db_name(db), sqlite3_errmsg(db));
@@ -126,8 +127,10 @@ static enum tte_err
 prerelease_stage_empty(sqlite3 *db)
 {
     int n = 0;
-    enum tte_err err = query_int(db, "SELECT EXISTS (SELECT 1 FROM"
-                                  " events_stage)", &n);
+    enum tte_err err = query_int(db,
+                                 "SELECT EXISTS (SELECT 1 FROM"
+                                 " events_stage)",
+                                 &n);
     if (!err && n) {
         log_err("database holds rows a stopped pre-release tte-collect "
                 "left staged (table events_stage): run that release's "
@@ -195,14 +198,17 @@ migrate(sqlite3 *db)
         err = schema_version(db, &version);
     if (!err && version > (int)count) {
         log_err("database schema version %d is newer than this program "
-                "understands (%zu); upgrade tte-report", version, count);
+                "understands (%zu); upgrade tte-report",
+                version, count);
         err = TTE_E_CONFIG;
     }
     for (size_t i = (size_t)version; !err && i < count; i++)
         err = tte_db_exec(db, steps[i]);
     if (!err) {
-        snprintf(sql, sizeof sql, "PRAGMA application_id = %d;"
-                 "PRAGMA user_version = %zu", TTE_SCHEMA_APP_ID, count);
+        snprintf(sql, sizeof sql,
+                 "PRAGMA application_id = %d;"
+                 "PRAGMA user_version = %zu",
+                 TTE_SCHEMA_APP_ID, count);
         err = tte_db_exec(db, sql);
     }
     if (!err)
@@ -224,7 +230,8 @@ busy_timeout(int *ms)
         return TTE_OK;
     if (!tte_str_to_i64(env, &v) || v < 0 || v > 86400000) {
         log_err("TTE_BUSY_TIMEOUT_MS must be a number of milliseconds "
-                "(0 to 86400000), not '%s'", env);
+                "(0 to 86400000), not '%s'",
+                env);
         return TTE_E_CONFIG;
     }
     *ms = (int)v;
@@ -236,11 +243,12 @@ busy_timeout(int *ms)
 static enum tte_err
 setup(sqlite3 *db, const char *path, bool readonly)
 {
-    int rc = sqlite3_exec(db, readonly ? "PRAGMA foreign_keys=ON"
-                                       : "PRAGMA page_size=" TTE_DB_PAGE_SIZE
-                                         ";PRAGMA journal_mode=WAL;"
-                                         "PRAGMA synchronous=NORMAL;"
-                                         "PRAGMA foreign_keys=ON",
+    int rc = sqlite3_exec(db,
+                          readonly ? "PRAGMA foreign_keys=ON"
+                                   : "PRAGMA page_size=" TTE_DB_PAGE_SIZE
+                                     ";PRAGMA journal_mode=WAL;"
+                                     "PRAGMA synchronous=NORMAL;"
+                                     "PRAGMA foreign_keys=ON",
                           NULL, NULL, NULL);
     int base = rc & 0xff;
     if (rc == SQLITE_OK)
@@ -250,7 +258,8 @@ setup(sqlite3 *db, const char *path, bool readonly)
     log_err("cannot open database '%s': %s%s", path, sqlite3_errmsg(db),
             base == SQLITE_CANTOPEN || base == SQLITE_READONLY
                 ? " (its folder must be writable: SQLite keeps its journal "
-                  "beside it)" : "");
+                  "beside it)"
+                : "");
     return readonly ? TTE_E_NOINPUT : TTE_E_CANTCREAT;
 }
 

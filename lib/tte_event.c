@@ -7,10 +7,11 @@
 #include "tte_time.h"
 
 static const char *const names[F_COUNT] = {
-    "time", "app", "unit", "nik", "nip", "name", "position", "cert_type",
-    "cert_serial", "doc_id", "doc_type", "doc_number", "visibility",
-    "auth_method", "api_version", "http_status", "status_code", "result",
-    "message", "duration_ms", "footer",
+    "time",        "app",         "unit",       "nik",         "nip",
+    "name",        "position",    "cert_type",  "cert_serial", "doc_id",
+    "doc_type",    "doc_number",  "visibility", "auth_method", "api_version",
+    "http_status", "status_code", "result",     "message",     "duration_ms",
+    "footer",
 };
 
 const char *
@@ -77,8 +78,8 @@ parse_flag(const char *s)
 {
     if (!s)
         return -1;
-    if (strcmp(s, "1") == 0 || tte_str_ieq(s, "true") || tte_str_ieq(s, "ya") ||
-        tte_str_ieq(s, "yes") || tte_str_ieq(s, "y"))
+    if (strcmp(s, "1") == 0 || tte_str_ieq(s, "true") ||
+        tte_str_ieq(s, "ya") || tte_str_ieq(s, "yes") || tte_str_ieq(s, "y"))
         return 1;
     if (strcmp(s, "0") == 0 || tte_str_ieq(s, "false") ||
         tte_str_ieq(s, "tidak") || tte_str_ieq(s, "no") || tte_str_ieq(s, "n"))
@@ -97,8 +98,10 @@ check_identity(struct tte_event *ev, struct tte_buf *reason)
     /* A spreadsheet round trip turns long serials into 1.23E+25. */
     if (serial && strpbrk(serial, "eE") && strchr(serial, '.') &&
         strchr(serial, '+')) {
-        tte_buf_printf(reason, "cert_serial '%s' looks like a float; export it "
-                       "as text", serial);
+        tte_buf_printf(reason,
+                       "cert_serial '%s' looks like a float; export it "
+                       "as text",
+                       serial);
         return false;
     }
     ev->signer = nik ? F_NIK : nip ? F_NIP : F_CERT_SERIAL;
@@ -126,9 +129,8 @@ parse_number(const char *s)
 }
 
 bool
-tte_event_normalize(char *row[F_COUNT], const size_t *lens,
-                    int default_offset, struct tte_event *ev,
-                    struct tte_buf *reason)
+tte_event_normalize(char *row[F_COUNT], const size_t *lens, int default_offset,
+                    struct tte_event *ev, struct tte_buf *reason)
 {
     memset(ev, 0, sizeof *ev);
     for (int f = 0; f < F_COUNT; f++) {
@@ -139,7 +141,8 @@ tte_event_normalize(char *row[F_COUNT], const size_t *lens,
         size_t n = 0;
         if (row[f] && text)
             n = !row[f][strspn(row[f], " \t\r\n")] ? 0
-                : lens ? lens[f] : strlen(row[f]);
+                : lens                             ? lens[f]
+                                                   : strlen(row[f]);
         else if (row[f])
             n = lens ? tte_str_trim_n(row[f], lens[f])
                      : tte_str_trim_len(row[f]);

@@ -10,10 +10,27 @@
 
 /* The canonical signing-log fields (README.md), in their order. */
 enum tte_field {
-    F_TIME, F_APP, F_UNIT, F_NIK, F_NIP, F_NAME, F_POSITION, F_CERT_TYPE,
-    F_CERT_SERIAL, F_DOC_ID, F_DOC_TYPE, F_DOC_NUMBER, F_VISIBILITY,
-    F_AUTH_METHOD, F_API_VERSION, F_HTTP_STATUS, F_STATUS_CODE, F_RESULT,
-    F_MESSAGE, F_DURATION_MS, F_FOOTER,
+    F_TIME,
+    F_APP,
+    F_UNIT,
+    F_NIK,
+    F_NIP,
+    F_NAME,
+    F_POSITION,
+    F_CERT_TYPE,
+    F_CERT_SERIAL,
+    F_DOC_ID,
+    F_DOC_TYPE,
+    F_DOC_NUMBER,
+    F_VISIBILITY,
+    F_AUTH_METHOD,
+    F_API_VERSION,
+    F_HTTP_STATUS,
+    F_STATUS_CODE,
+    F_RESULT,
+    F_MESSAGE,
+    F_DURATION_MS,
+    F_FOOTER,
     F_COUNT
 };
 
@@ -26,13 +43,13 @@ const char *tte_field_name(enum tte_field f);
  */
 struct tte_event {
     char *v[F_COUNT];
-    uint32_t len[F_COUNT];  /* strlen(v[f]), 0 when absent */
-    int64_t t;              /* UTC seconds */
-    enum tte_field signer;  /* F_NIK, else F_NIP, else F_CERT_SERIAL */
-    long long http_status;  /* -1 when absent */
-    long long duration_ms;  /* -1 when absent */
-    int footer;             /* 1, 0, or -1 when absent */
-    uint64_t key;           /* hash of the dedupe fields */
+    uint32_t len[F_COUNT]; /* strlen(v[f]), 0 when absent */
+    int64_t t;             /* UTC seconds */
+    enum tte_field signer; /* F_NIK, else F_NIP, else F_CERT_SERIAL */
+    long long http_status; /* -1 when absent */
+    long long duration_ms; /* -1 when absent */
+    int footer;            /* 1, 0, or -1 when absent */
+    uint64_t key;          /* hash of the dedupe fields */
 };
 
 /*

@@ -60,13 +60,13 @@ tte_mask_nik_runs(const char *s, struct tte_buf *out)
         }
         s += n ? n : 1;
     }
-    tte_buf_add(out, "", 0);        /* data is a string even for "" */
+    tte_buf_add(out, "", 0); /* data is a string even for "" */
 }
 
 void
 tte_mask_nik(const char *nik, char *out, size_t outsz)
 {
-    static const char dot[] = "\xe2\x80\xa2";   /* U+2022 BULLET */
+    static const char dot[] = "\xe2\x80\xa2"; /* U+2022 BULLET */
     size_t n = strlen(nik), o = 0;
 
     for (size_t i = 0; i < n; i++) {
@@ -91,13 +91,17 @@ tte_ids_check(const char *nik, const char *nip, struct tte_buf *reason)
     char masked[64];
     if (nik && !tte_nik_valid(nik)) {
         tte_mask_nik(nik, masked, sizeof masked);
-        tte_buf_printf(reason, "nik '%s' is not 16 digits with a valid birth "
-                       "date", masked);
+        tte_buf_printf(reason,
+                       "nik '%s' is not 16 digits with a valid birth "
+                       "date",
+                       masked);
         return false;
     }
     if (nip && !tte_nip_valid(nip)) {
-        tte_buf_printf(reason, "nip '%s' is not 18 digits with a valid birth "
-                       "date, TMT and sex digit", nip);
+        tte_buf_printf(reason,
+                       "nip '%s' is not 18 digits with a valid birth "
+                       "date, TMT and sex digit",
+                       nip);
         return false;
     }
     return true;

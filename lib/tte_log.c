@@ -40,13 +40,13 @@ vlog(int l, const char *tag, const char *fmt, va_list ap)
     fputc('\n', stderr);
 }
 
-#define DEFINE_LOG(fn, l, tag)                                                 \
-    void fn(const char *fmt, ...)                                              \
-    {                                                                          \
-        va_list ap;                                                            \
-        va_start(ap, fmt);                                                     \
-        vlog(l, tag, fmt, ap);                                                 \
-        va_end(ap);                                                            \
+#define DEFINE_LOG(fn, l, tag) \
+    void fn(const char *fmt, ...) \
+    { \
+        va_list ap; \
+        va_start(ap, fmt); \
+        vlog(l, tag, fmt, ap); \
+        va_end(ap); \
     }
 
 DEFINE_LOG(log_err, TTE_LOG_ERR, "")

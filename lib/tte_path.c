@@ -58,9 +58,12 @@ tte_path_clash(const char *out, const char *const *inputs, size_t n)
 static const char *
 kind(mode_t m)
 {
-    return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
-           : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket"
-           : S_ISDIR(m) ? "a folder" : "not a regular file";
+    return S_ISFIFO(m)   ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+           : S_ISDIR(m)  ? "a folder"
+                         : "not a regular file";
 }
 
 enum tte_err
@@ -69,8 +72,8 @@ tte_path_input(const char *path, const char *what)
     struct stat st;
     if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
         return TTE_OK;
-    log_err("%s '%s' is %s, not a regular file; refusing to read it",
-            what, path, kind(st.st_mode));
+    log_err("%s '%s' is %s, not a regular file; refusing to read it", what,
+            path, kind(st.st_mode));
     return TTE_E_NOINPUT;
 }
 
@@ -96,10 +99,10 @@ tte_open_input(const char *path, struct stat *sb, const char **why)
         *why = S_ISFIFO(sb->st_mode) ? "a FIFO, not a regular file"
                : S_ISCHR(sb->st_mode)
                    ? "a character device, not a regular file"
-               : S_ISBLK(sb->st_mode) ? "a block device, not a regular file"
+               : S_ISBLK(sb->st_mode)  ? "a block device, not a regular file"
                : S_ISSOCK(sb->st_mode) ? "a socket, not a regular file"
-               : S_ISDIR(sb->st_mode) ? "a folder, not a regular file"
-                                      : "not a regular file";
+               : S_ISDIR(sb->st_mode)  ? "a folder, not a regular file"
+                                       : "not a regular file";
         close(f);
         return -1;
     }
@@ -171,7 +174,8 @@ tte_tmp_sweep(const char *out)
             continue;
         if (unlinkat(dirfd(d), e->d_name, 0) == 0) {
             log_warn("removed '%s%s', left by process %ld that is no "
-                     "longer running", slash ? dir : "", e->d_name, pid);
+                     "longer running",
+                     slash ? dir : "", e->d_name, pid);
             removed++;
         } else {
             log_warn("cannot remove '%s%s', left by process %ld: %s",

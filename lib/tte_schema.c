@@ -131,8 +131,7 @@
     " seal_fail INTEGER);" \
     "CREATE TABLE agg_month(period TEXT, month INTEGER, ok INTEGER," \
     " fail INTEGER, sign_ok INTEGER, sign_fail INTEGER, seal_ok INTEGER," \
-    " seal_fail INTEGER);" \
-    /* The same months a year earlier, counted from the events. */ \
+    " seal_fail INTEGER);" /* The same months a year earlier, counted from the events. */ \
     "CREATE TABLE agg_prev_month(period TEXT, prev_period TEXT," \
     " month INTEGER, events INTEGER, ok INTEGER, fail INTEGER," \
     " sign_ok INTEGER, sign_fail INTEGER, seal_ok INTEGER," \
@@ -210,8 +209,7 @@
     " sent_at INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'sent');" \
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at INTEGER," \
     " ended_at INTEGER, period TEXT, stage TEXT, exit_code INTEGER," \
-    " events INTEGER, rejected INTEGER, report TEXT, pid INTEGER);" \
-    SEND_ATTEMPTS
+    " events INTEGER, rejected INTEGER, report TEXT, pid INTEGER);" SEND_ATTEMPTS
 
 /* Sample signed PDFs per application (tte-evidence). One row per
  * application and file, replaced when the file, the CA bundle or the
@@ -271,8 +269,8 @@
     " (SELECT s FROM strings WHERE id = e.status_code) AS status_code," \
     " CASE e.result WHEN 1 THEN 'fail' ELSE 'ok' END AS result," \
     " (SELECT s FROM strings WHERE id = e.message) AS message," \
-    " e.duration_ms, e.footer, e.file_id, e.line FROM events e" \
-    STAGED_LEFT_OUT ";"
+    " e.duration_ms, e.footer, e.file_id, e.line FROM events e" STAGED_LEFT_OUT \
+    ";"
 #define V_REJECTS \
     "CREATE VIEW v_rejects AS SELECT source, file, line, reason, raw" \
     " FROM rejects;"
@@ -311,10 +309,9 @@
     " LEFT JOIN unit_alias a ON a.alias = lower(c.unit)" \
     " LEFT JOIN units u ON u.code = a.code;"
 
-static const char v1[] =
-    FILES EVENTS STAGING REGISTRIES AGG_PERIOD AGG_PEOPLE AGG_QUALITY
-    OUTPUTS EVIDENCE V_EVENTS V_EVENTS_FULL V_REJECTS V_REJECTS_RESOLVED
-    V_EVIDENCE V_EVIDENCE_FULL;
+static const char v1[] = FILES EVENTS STAGING REGISTRIES AGG_PERIOD AGG_PEOPLE
+    AGG_QUALITY OUTPUTS EVIDENCE V_EVENTS V_EVENTS_FULL V_REJECTS
+        V_REJECTS_RESOLVED V_EVIDENCE V_EVIDENCE_FULL;
 
 /* Append new migrations here. */
 static const char *const migrations[] = {v1};
@@ -338,8 +335,8 @@ static const char prerelease[] =
     "ALTER TABLE staging ADD COLUMN started_at INTEGER;"
     "ALTER TABLE files ADD COLUMN prefix_sha TEXT;"
     "ALTER TABLE rejects ADD COLUMN resolved_at INTEGER;"
-    "ALTER TABLE agg_quality ADD COLUMN fixed_later INTEGER;"
-    SEND_ATTEMPTS V_REJECTS_RESOLVED;
+    "ALTER TABLE agg_quality ADD COLUMN fixed_later INTEGER;" SEND_ATTEMPTS
+        V_REJECTS_RESOLVED;
 
 const char *
 tte_schema_prerelease(int *version)

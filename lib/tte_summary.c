@@ -91,9 +91,10 @@ static void
 unknown_units(sqlite3 *db, const char *period)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT unit FROM agg_unit WHERE period = ?1"
-                           " AND known = 0 ORDER BY unit LIMIT 5", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db,
+                           "SELECT unit FROM agg_unit WHERE period = ?1"
+                           " AND known = 0 ORDER BY unit LIMIT 5",
+                           -1, &st, NULL) != SQLITE_OK)
         return;
     sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -121,8 +122,7 @@ warnings(sqlite3 *db, const char *period, const cJSON *config)
         log_warn("the reporting official (official.name, official.nip in "
                  "the configuration) is still a placeholder");
     if (verif >= 0 && verif < 2)
-        log_warn("%lld verifikator: Pasal 4(1)l requires at least two",
-                 verif);
+        log_warn("%lld verifikator: Pasal 4(1)l requires at least two", verif);
     if (rejected > 0)
         log_warn("%lld rows were rejected: see Kualitas Data and v_rejects",
                  rejected);
@@ -144,7 +144,8 @@ static void
 statement_apps(sqlite3 *db, const char *period)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT app, status, checked, failed,"
+    if (sqlite3_prepare_v2(db,
+                           "SELECT app, status, checked, failed,"
                            " registered, footer_statement FROM app_statement"
                            " WHERE period = ?1 AND uses > 0"
                            " AND status <> 'terbukti' ORDER BY uses DESC, app",
@@ -158,14 +159,19 @@ statement_apps(sqlite3 *db, const char *period)
         tte_buf_init(&b);
         tte_buf_add_escaped(&b, app ? app : "", app ? strlen(app) : 0);
         if (status && strcmp(status, "tidak terbukti") == 0)
-            fprintf(stderr, "%s:     %s: not proven (%d of %d samples "
-                    "fail)\n", tte_progname(), b.data ? b.data : "",
+            fprintf(stderr,
+                    "%s:     %s: not proven (%d of %d samples "
+                    "fail)\n",
+                    tte_progname(), b.data ? b.data : "",
                     sqlite3_column_int(st, 3), sqlite3_column_int(st, 2));
         else
-            fprintf(stderr, "%s:     %s: not checked (0 samples; registry "
-                    "says %s)\n", tte_progname(), b.data ? b.data : "",
-                    sqlite3_column_int(st, 4) == 0 ? "not registered"
-                    : sqlite3_column_int(st, 5) == 1 ? "present" : "absent");
+            fprintf(stderr,
+                    "%s:     %s: not checked (0 samples; registry "
+                    "says %s)\n",
+                    tte_progname(), b.data ? b.data : "",
+                    sqlite3_column_int(st, 4) == 0   ? "not registered"
+                    : sqlite3_column_int(st, 5) == 1 ? "present"
+                                                     : "absent");
         tte_buf_free(&b);
     }
     sqlite3_finalize(st);
@@ -193,10 +199,13 @@ tte_summary(sqlite3 *db, const char *period, const cJSON *config)
     line("certificates needing action", figure(db, period, q_action));
     {
         char a[32], b[32];
-        fprintf(stderr, "%s:   %-28s %s (%s of %s applications in use not "
-                "proven by sample documents)\n", tte_progname(),
-                "Pasal 4(1)j statement",
-                unproven == 0 ? "ok" : unproven < 0 ? "?" : "NOT PROVEN",
+        fprintf(stderr,
+                "%s:   %-28s %s (%s of %s applications in use not "
+                "proven by sample documents)\n",
+                tte_progname(), "Pasal 4(1)j statement",
+                unproven == 0  ? "ok"
+                : unproven < 0 ? "?"
+                               : "NOT PROVEN",
                 num(unproven, a, sizeof a), num(apps, b, sizeof b));
     }
     statement_apps(db, period);

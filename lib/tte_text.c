@@ -121,12 +121,12 @@ tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
     snprintf(buf, sizeof buf, "%d", quarter);
     tte_vars_set(v, "quarter", buf);
     const cJSON *r = cJSON_GetArrayItem(roman, quarter - 1);
-    tte_vars_set(v, "quarter_roman", quarter && cJSON_IsString(r)
-                                         ? r->valuestring : buf);
-    const char *label = tte_json_str(labels, quarter ? "quarter_period"
-                                                     : "year_period",
-                                     quarter ? "Q{quarter} {year}"
-                                             : "{year}");
+    tte_vars_set(v, "quarter_roman",
+                 quarter && cJSON_IsString(r) ? r->valuestring : buf);
+    const char *label = tte_json_str(labels,
+                                     quarter ? "quarter_period"
+                                             : "year_period",
+                                     quarter ? "Q{quarter} {year}" : "{year}");
     char *expanded = tte_expand(label, v, config);
     tte_vars_set(v, "period_label", expanded);
     free(expanded);

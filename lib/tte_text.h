@@ -39,8 +39,7 @@ bool tte_format_date(int y, int m, int d, const cJSON *months, char *out,
  * as_of), and pks.signed_on_text. labels is the template's "labels".
  */
 void tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
-                     int64_t as_of, const cJSON *labels,
-                     const cJSON *config);
+                     int64_t as_of, const cJSON *labels, const cJSON *config);
 
 /*
  * The report's file name for a period: the template's "file_name" (or

@@ -51,10 +51,18 @@ static const struct {
     const char *name;
     int hours;
 } zones[] = {
-    {"Asia/Jakarta", 7}, {"Asia/Pontianak", 7}, {"WIB", 7},
-    {"Asia/Makassar", 8}, {"Asia/Ujung_Pandang", 8}, {"WITA", 8},
-    {"Asia/Jayapura", 9}, {"WIT", 9},
-    {"UTC", 0}, {"Etc/UTC", 0}, {"GMT", 0}, {"Z", 0},
+    {"Asia/Jakarta", 7},
+    {"Asia/Pontianak", 7},
+    {"WIB", 7},
+    {"Asia/Makassar", 8},
+    {"Asia/Ujung_Pandang", 8},
+    {"WITA", 8},
+    {"Asia/Jayapura", 9},
+    {"WIT", 9},
+    {"UTC", 0},
+    {"Etc/UTC", 0},
+    {"GMT", 0},
+    {"Z", 0},
 };
 
 /* Parses "±HH", "±HHMM" or "±HH:MM"; returns chars consumed or 0. */
@@ -77,7 +85,7 @@ parse_offset(const char *s, int *offset)
         mm = (s[n] - '0') * 10 + (s[n + 1] - '0');
         n += 2;
     } else if (n == 4) {
-        return 0;   /* "+07:" */
+        return 0; /* "+07:" */
     }
     if (hh > 14 || mm > 59)
         return 0;
@@ -148,7 +156,8 @@ tte_parse_iso8601(const char *s, int default_offset, int64_t *out)
     if (d < 0 || !tte_date_valid(y, mo, d))
         return false;
     p += 10;
-    if (*p == 'T' || *p == 't' || (*p == ' ' && isdigit((unsigned char)p[1]))) {
+    if (*p == 'T' || *p == 't' ||
+        (*p == ' ' && isdigit((unsigned char)p[1]))) {
         h = digits(p + 1, 2);
         if (h < 0 || p[3] != ':')
             return false;

@@ -35,8 +35,8 @@ bool tte_parse_iso8601(const char *s, int default_offset, int64_t *out);
 void tte_format_utc(int64_t t, char out[21]);
 
 /* Local civil fields of instant t at offset. */
-void tte_local_fields(int64_t t, int offset, int *y, int *mo, int *d,
-                      int *h, int *mi, int *s);
+void tte_local_fields(int64_t t, int offset, int *y, int *mo, int *d, int *h,
+                      int *mi, int *s);
 
 /* The UTC instant of local midnight starting y-m-d at offset. */
 int64_t tte_local_midnight(int y, int m, int d, int offset);

@@ -54,9 +54,9 @@ chart_place(struct sheet *s, const cJSON *spec, double width, double height,
             int *rows_out)
 {
     int rows = (int)ceil((height * 0.75 + 8) / 15.0);
-    bool beside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec,
-                                                                 "beside"))
-                  && s->chart_rows && s->chart_x + width <= chart_room(s) + 1;
+    bool beside = cJSON_IsTrue(
+                      cJSON_GetObjectItemCaseSensitive(spec, "beside")) &&
+                  s->chart_rows && s->chart_x + width <= chart_room(s) + 1;
     double x = s->chart_x;
     *rows_out = 0;
     if (!beside) {
@@ -70,9 +70,9 @@ chart_place(struct sheet *s, const cJSON *spec, double width, double height,
     return x;
 }
 
-static enum tte_err
-chart_draw(struct sheet *s, const struct table *t, const cJSON *spec,
-           const lxw_chart_options *opt);
+static enum tte_err chart_draw(struct sheet *s, const struct table *t,
+                               const cJSON *spec,
+                               const lxw_chart_options *opt);
 
 enum tte_err
 table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
@@ -84,7 +84,8 @@ table_chart(struct sheet *s, const struct table *t, const cJSON *spec)
         return TTE_OK;
     chart_size(s, spec, &width, &height);
     double x = chart_place(s, spec, width, height, &rows);
-    lxw_chart_options opt = {.x_offset = (int32_t)x, .y_offset = 4,
+    lxw_chart_options opt = {.x_offset = (int32_t)x,
+                             .y_offset = 4,
                              .x_scale = width / 480.0,
                              .y_scale = height / 288.0};
     enum tte_err err = s->dry ? TTE_OK : chart_draw(s, t, spec, &opt);
@@ -117,9 +118,9 @@ chart_draw(struct sheet *s, const struct table *t, const cJSON *spec,
     lxw_col_t cat_col = t->at[cat->valueint];
     const bool *used = s->cols[s->block].used;
     bool some = false;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "series"))
+    cJSON_ArrayForEach (v, cJSON_GetObjectItemCaseSensitive(spec, "series"))
         some |= used[v->valueint];
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "series")) {
+    cJSON_ArrayForEach (v, cJSON_GetObjectItemCaseSensitive(spec, "series")) {
         /* A series with no value (last year not collected) would only
          * take room in the legend. */
         if (t->hide[v->valueint] || (some && !used[v->valueint]))
@@ -127,13 +128,13 @@ chart_draw(struct sheet *s, const struct table *t, const cJSON *spec,
         lxw_col_t col = t->at[v->valueint];
         lxw_chart_series *ser = chart_add_series(chart, NULL, NULL);
         if (!ser) {
-            log_err("%s: sheet '%s': chart_add_series failed",
-                    s->r->tpl_path, s->name);
+            log_err("%s: sheet '%s': chart_add_series failed", s->r->tpl_path,
+                    s->name);
             free(title);
             return TTE_E_CANTCREAT;
         }
-        chart_series_set_categories(ser, s->name, t->first, cat_col,
-                                    t->last, cat_col);
+        chart_series_set_categories(ser, s->name, t->first, cat_col, t->last,
+                                    cat_col);
         chart_series_set_values(ser, s->name, t->first, col, t->last, col);
         chart_series_set_name_range(ser, s->name, t->header_row, col);
         nseries++;
@@ -176,8 +177,8 @@ chart_draw(struct sheet *s, const struct table *t, const cJSON *spec,
     chart_legend_set_position(chart, nseries > 1 ? LXW_CHART_LEGEND_BOTTOM
                                                  : LXW_CHART_LEGEND_NONE);
     lxw_chart_options o = *opt;
-    sheet_lxw_ok(s, worksheet_insert_chart_opt(s->ws, s->chart_row, 0,
-                                               chart, &o),
+    sheet_lxw_ok(s,
+                 worksheet_insert_chart_opt(s->ws, s->chart_row, 0, chart, &o),
                  s->chart_row, 0, "worksheet_insert_chart");
     free(title);
     free(xt);

@@ -220,7 +220,7 @@ header_text(struct tte_buf *b, const char *hf)
         } else if (*p == '&') {
             tte_buf_addc(&part, '&');
         } else if (strchr("PNDTFAZG", *p)) {
-            tte_buf_addc(&part, '\x01');   /* marks a page-number part */
+            tte_buf_addc(&part, '\x01'); /* marks a page-number part */
         }
     }
     header_part(b, &part, &first);
@@ -238,10 +238,11 @@ doc_begin(struct html *h)
     char *title = render_expand(r, tte_vars_get(&r->vars, "report_title"));
 
     tte_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n"
-                 "<meta charset=\"utf-8\">\n"
-                 "<meta http-equiv=\"Content-Security-Policy\" content=\"");
+                    "<meta charset=\"utf-8\">\n"
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"");
     tte_buf_adds(b, csp);
-    tte_buf_adds(b, "\">\n<meta name=\"viewport\" content=\"width=device-width,"
+    tte_buf_adds(b,
+                 "\">\n<meta name=\"viewport\" content=\"width=device-width,"
                  " initial-scale=1\">\n"
                  "<meta name=\"robots\" content=\"noindex\">"
                  "\n<title>");
@@ -258,8 +259,8 @@ doc_begin(struct html *h)
     free(title);
     const cJSON *sheet;
     int i = 1;
-    cJSON_ArrayForEach(sheet, cJSON_GetObjectItemCaseSensitive(r->tpl,
-                                                               "sheets")) {
+    cJSON_ArrayForEach (sheet,
+                        cJSON_GetObjectItemCaseSensitive(r->tpl, "sheets")) {
         tte_buf_printf(b, "<li><a href=\"#lembar-%d\">", i++);
         html_text(h, tte_json_str(sheet, "name", ""));
         tte_buf_adds(b, "</a></li>\n");
@@ -292,7 +293,7 @@ prose(struct html *h, enum prose kind, const char *text)
         [PREVIEW] = "<p class=\"preview\">",
     };
     static const char *const close[] = {
-        [TITLE] = "</h3>\n", [SECTION] = "</h4>\n", [NOTE] = "</p>\n",
+        [TITLE] = "</h3>\n",  [SECTION] = "</h4>\n", [NOTE] = "</p>\n",
         [WARNING] = "</p>\n", [PREVIEW] = "</p>\n",
     };
     html_end_pairs(h);
@@ -306,8 +307,13 @@ prose(struct html *h, enum prose kind, const char *text)
 static enum tte_err
 prose_block(struct html *h, const cJSON *b)
 {
-    static const struct { const char *type; enum prose kind; } kinds[] = {
-        {"title", TITLE}, {"section", SECTION}, {"note", NOTE},
+    static const struct {
+        const char *type;
+        enum prose kind;
+    } kinds[] = {
+        {"title", TITLE},
+        {"section", SECTION},
+        {"note", NOTE},
         {"warning", WARNING},
     };
     const char *type = tte_json_str(b, "type", "");
@@ -353,7 +359,7 @@ pair(void *ctx, const struct render_pair *p)
         tte_buf_adds(&h->b, "<td class=\"n\">");
         html_count(&h->b, p->number, false);
     } else {
-        tte_buf_adds(&h->b, p->missing ? "<td class=\"t missing\">"
+        tte_buf_adds(&h->b, p->missing      ? "<td class=\"t missing\">"
                             : p->height > 0 ? "<td class=\"t sign\">"
                                             : "<td class=\"t\">");
         html_text(h, p->text);
@@ -382,8 +388,7 @@ write_block(struct html *h, const cJSON *b)
     const char *type = tte_json_str(b, "type", "");
     bool on;
     enum tte_err err = render_sql_when(&h->at, b, &on);
-    for (const struct html_block *t = html_blocks; !err && on && t->name;
-         t++)
+    for (const struct html_block *t = html_blocks; !err && on && t->name; t++)
         if (strcmp(t->name, type) == 0)
             return t->write(h, b);
     return err;
@@ -395,8 +400,10 @@ write_sheet(struct html *h, const cJSON *spec)
     const cJSON *b;
     enum tte_err err = TTE_OK;
 
-    tte_buf_printf(&h->b, "<section class=\"sheet\" id=\"lembar-%d\">\n"
-                   "<h2 class=\"sheet-name\">", h->at.sheet + 1);
+    tte_buf_printf(&h->b,
+                   "<section class=\"sheet\" id=\"lembar-%d\">\n"
+                   "<h2 class=\"sheet-name\">",
+                   h->at.sheet + 1);
     html_text(h, tte_json_str(spec, "name", ""));
     tte_buf_adds(&h->b, "</h2>\n");
     if (h->r->preview) {
@@ -405,7 +412,7 @@ write_sheet(struct html *h, const cJSON *spec)
         free(m);
     }
     h->at.block = 0;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(spec, "blocks")) {
+    cJSON_ArrayForEach (b, cJSON_GetObjectItemCaseSensitive(spec, "blocks")) {
         err = write_block(h, b);
         if (err)
             break;
@@ -465,8 +472,8 @@ render_html(struct render *r, const char *out)
         return err;
     tte_buf_init(&h.b);
     doc_begin(&h);
-    cJSON_ArrayForEach(sheet, cJSON_GetObjectItemCaseSensitive(r->tpl,
-                                                               "sheets")) {
+    cJSON_ArrayForEach (sheet,
+                        cJSON_GetObjectItemCaseSensitive(r->tpl, "sheets")) {
         err = write_sheet(&h, sheet);
         if (err)
             break;

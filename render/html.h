@@ -11,8 +11,8 @@
 struct html {
     struct render *r;
     struct tte_buf b;
-    bool in_pairs;              /* a pairs table is open */
-    struct render_at at;        /* the block, for messages */
+    bool in_pairs;       /* a pairs table is open */
+    struct render_at at; /* the block, for messages */
 };
 
 /* Appends text masked (render_mask) and escaped. */

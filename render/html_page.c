@@ -99,8 +99,10 @@ boxes(struct tte_buf *b, const char *hf, const char *edge)
         tte_buf_adds(&v, "");
         css_content(&v, from, to);
         if (*v.data)
-            tte_buf_printf(b, "@%s-%s{content:%s;font-size:7.5pt;"
-                           "color:#333}\n", edge, box[i], v.data);
+            tte_buf_printf(b,
+                           "@%s-%s{content:%s;font-size:7.5pt;"
+                           "color:#333}\n",
+                           edge, box[i], v.data);
         tte_buf_free(&v);
     }
 }

@@ -13,8 +13,8 @@
 struct grid {
     int ncols;
     size_t n, cap;
-    char **text;                /* n * ncols */
-    double *num;                /* n * ncols; 0 for text, as a chart reads it */
+    char **text; /* n * ncols */
+    double *num; /* n * ncols; 0 for text, as a chart reads it */
 };
 
 struct table {
@@ -24,7 +24,7 @@ struct table {
     long rows;
     double total[RENDER_MAX_COLS];
     bool summed[RENDER_MAX_COLS];
-    bool hide[RENDER_MAX_COLS];     /* "optional" and empty on every row */
+    bool hide[RENDER_MAX_COLS]; /* "optional" and empty on every row */
     struct grid *grid;          /* NULL without a chart */
 };
 
@@ -99,9 +99,9 @@ table_head(struct html *h, const struct table *t)
             continue;
         char *x = header_text(h, t, c);
         tte_buf_adds(&h->b, render_is_number(render_col_format(
-                            cJSON_GetArrayItem(t->cols, c)))
-                            ? "<th scope=\"col\" class=\"n\">"
-                            : "<th scope=\"col\">");
+                                cJSON_GetArrayItem(t->cols, c)))
+                                ? "<th scope=\"col\" class=\"n\">"
+                                : "<th scope=\"col\">");
         html_text(h, x);
         tte_buf_adds(&h->b, "</th>");
         free(x);
@@ -257,7 +257,7 @@ chart(struct html *h, const struct table *t, const cJSON *spec)
 
     for (size_t i = 0; i < g->n; i++)
         cats[i] = g->text[i * (size_t)g->ncols + (size_t)cat];
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "series")) {
+    cJSON_ArrayForEach (v, cJSON_GetObjectItemCaseSensitive(spec, "series")) {
         if (ns == RENDER_MAX_COLS)
             break;
         owned[ns] = header_text(h, t, v->valueint);
@@ -272,9 +272,15 @@ chart(struct html *h, const struct table *t, const cJSON *spec)
     char *xt = render_expand(h->r, tte_json_str(spec, "x_title", ""));
     char *yt = render_expand(h->r, tte_json_str(spec, "y_title", ""));
     struct svg_chart c = {
-        .type = tte_json_str(spec, "type", "column"), .title = title,
-        .x_title = xt, .y_title = yt, .cats = cats, .ncats = g->n,
-        .vals = vals, .names = names, .nseries = ns,
+        .type = tte_json_str(spec, "type", "column"),
+        .title = title,
+        .x_title = xt,
+        .y_title = yt,
+        .cats = cats,
+        .ncats = g->n,
+        .vals = vals,
+        .names = names,
+        .nseries = ns,
         .width = spec_size(spec, "width", 480),
         .height = spec_size(spec, "height", 288),
     };
@@ -306,9 +312,9 @@ charts(struct html *h, const struct table *t)
         chart(h, t, spec);
         return;
     }
-    cJSON_ArrayForEach(c, spec) {
-        bool beside = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
-                                                                    "beside"));
+    cJSON_ArrayForEach (c, spec) {
+        bool beside = cJSON_IsTrue(
+            cJSON_GetObjectItemCaseSensitive(c, "beside"));
         if (open && !beside)
             tte_buf_adds(&h->b, "</div>\n");
         if (!open || !beside)
@@ -363,9 +369,9 @@ hide_empty(struct html *h, struct table *t)
     if (rc != SQLITE_DONE)
         return render_sql_step_error(&h->at, rc);
     for (int c = 0; c < t->ncols; c++)
-        t->hide[c] = !used[c] && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                                     cJSON_GetArrayItem(t->cols, c),
-                                     "optional"));
+        t->hide[c] = !used[c] &&
+                     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+                         cJSON_GetArrayItem(t->cols, c), "optional"));
     return TTE_OK;
 }
 
@@ -374,9 +380,8 @@ static void
 table_empty(struct html *h, const cJSON *b)
 {
     const char *empty = tte_json_str(b, "empty", NULL);
-    char *x = render_expand(h->r, empty ? empty
-                                        : tte_json_str(h->r->tpl,
-                                                       "labels.empty", ""));
+    char *x = render_expand(
+        h->r, empty ? empty : tte_json_str(h->r->tpl, "labels.empty", ""));
     tte_buf_adds(&h->b, "<p class=\"note empty\">");
     html_text(h, x);
     tte_buf_adds(&h->b, "</p>\n");

@@ -26,7 +26,8 @@ on_progress(void *arg)
         return r->timed_out;
     r->timed_out = true;
     log_err("the template's queries ran longer than %d s "
-            "(TTE_QUERY_TIMEOUT); stopped", r->budget_s);
+            "(TTE_QUERY_TIMEOUT); stopped",
+            r->budget_s);
     return 1;
 }
 
@@ -37,7 +38,8 @@ render_set_budget(struct render *r)
     long long v = 600;
     if (env && *env && (!tte_str_to_i64(env, &v) || v < 1 || v > 86400)) {
         log_err("TTE_QUERY_TIMEOUT must be a number of seconds (1 to "
-                "86400), not '%s'", env);
+                "86400), not '%s'",
+                env);
         return TTE_E_CONFIG;
     }
     r->budget_s = (int)v;
@@ -70,7 +72,7 @@ render_header_fit(char *text, const char *what)
 {
     char *clean = cell_text(text);
     size_t n = strlen(clean);
-    strcpy(text, clean);        /* cleaning only removes bytes */
+    strcpy(text, clean); /* cleaning only removes bytes */
     free(clean);
     if (n <= 255)
         return;
@@ -84,5 +86,6 @@ render_header_fit(char *text, const char *what)
         n--;
     text[n] = '\0';
     log_warn("the page %s is longer than Excel's 255 characters; cut to "
-             "'%s'", what, text);
+             "'%s'",
+             what, text);
 }

@@ -144,8 +144,9 @@ static char *
 template_path(const char *given, const cJSON *config)
 {
     char name[1024];
-    const char *t = given ? given : tte_json_str(config, "template",
-                                                 "templates/default.json");
+    const char *t = given ? given
+                          : tte_json_str(config, "template",
+                                         "templates/default.json");
     if (!strchr(t, '/') && !strstr(t, ".json")) {
         snprintf(name, sizeof name, "templates/%s.json", t);
         t = name;
@@ -168,8 +169,9 @@ default_out(struct render *r, bool html, char **out)
     const char *dir = tte_json_str(r->config, "output_dir", ".");
     if (!tte_file_name_safe(name)) {
         log_err("%s: %s: the report's file name '%s' must be a plain file "
-                "name (no '/', not '.' or '..')", r->tpl_path,
-                r->preview ? "file_name_preview" : "file_name", name);
+                "name (no '/', not '.' or '..')",
+                r->tpl_path, r->preview ? "file_name_preview" : "file_name",
+                name);
         free(name);
         return TTE_E_CONFIG;
     }
@@ -241,8 +243,8 @@ set_vars(struct render *r, const struct render_opts *o, int offset)
 }
 
 static enum tte_err
-run(const struct render_opts *o, struct render *r, cJSON **tpl,
-    cJSON **config, char **out)
+run(const struct render_opts *o, struct render *r, cJSON **tpl, cJSON **config,
+    char **out)
 {
     int offset = TTE_WIB_OFFSET;
     char *config_path = NULL;
@@ -298,15 +300,17 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl,
     if (why && !o->summary)
         log_warn("configuration: the reporting official is a placeholder "
                  "(%s); fill in official.name, official.nip and "
-                 "official.position before the report is sent", why);
+                 "official.position before the report is sent",
+                 why);
     r->db_path = o->db_path;
     render_agency_unit(r);
     err = render_set_budget(r);
     if (!err)
         err = o->html ? render_html(r, *out) : render_workbook(r, *out);
     if (!err)
-        log_info("wrote %s (%s%s)", *out, tte_vars_get(&r->vars,
-                 "period_label"), r->preview ? ", preview" : "");
+        log_info("wrote %s (%s%s)", *out,
+                 tte_vars_get(&r->vars, "period_label"),
+                 r->preview ? ", preview" : "");
     if (!err && o->summary)
         tte_summary(r->db, r->period, r->config);
     return err;

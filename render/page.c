@@ -82,8 +82,8 @@ width_for(const struct sheet *s, lxw_col_t c, const double *lo,
 /* What is left of avail goes to the flexible columns (wide ones first,
  * if wide), in proportion to what they lack. */
 static void
-give_room(struct sheet *s, const double *lo, const double *hi,
-          double avail, bool wide)
+give_room(struct sheet *s, const double *lo, const double *hi, double avail,
+          bool wide)
 {
     double room = avail - columns_pt(s->colw, s->ncols);
     double want = 0;
@@ -122,8 +122,7 @@ shrink(struct sheet *s, const double *lo, const double *hi, double avail)
  * narrowed (their text wraps) until they do. Returns the scale in
  * percent. */
 static int
-page_fit(struct sheet *s, const double *lo, const double *hi,
-         bool *landscape)
+page_fit(struct sheet *s, const double *lo, const double *hi, bool *landscape)
 {
     double pt = columns_pt(hi, s->ncols);
     double avail = (A4_SHORT - MARGIN_X) * 0.98;
@@ -204,7 +203,7 @@ sheet_page_setup(struct sheet *s)
         worksheet_set_landscape(s->ws);
     else
         worksheet_set_portrait(s->ws);
-    worksheet_set_paper(s->ws, 9);      /* A4 */
+    worksheet_set_paper(s->ws, 9); /* A4 */
     /* A fixed scale rather than fit-to-width: manual page breaks need it,
      * and it keeps text at 8 points or more. */
     worksheet_set_print_scale(s->ws, (uint16_t)s->scale);
@@ -216,8 +215,8 @@ sheet_page_setup(struct sheet *s)
                  "worksheet_set_footer");
     for (lxw_col_t c = 0; c < MAX_COLS; c++)
         if (s->colw[c] > 0)
-            sheet_lxw_ok(s, worksheet_set_column(s->ws, c, c, s->colw[c],
-                                                 NULL),
+            sheet_lxw_ok(s,
+                         worksheet_set_column(s->ws, c, c, s->colw[c], NULL),
                          0, c, "worksheet_set_column");
     free(h);
     free(f);
@@ -254,7 +253,7 @@ sheet_next_row(struct sheet *s, double h)
         s->y += h;
     }
     if (sheet_writes(s) && fabs(h - 15) > 0.01)
-        sheet_lxw_ok(s, worksheet_set_row(s->ws, s->row, h, NULL), s->row,
-                     0, "worksheet_set_row");
+        sheet_lxw_ok(s, worksheet_set_row(s->ws, s->row, h, NULL), s->row, 0,
+                     "worksheet_set_row");
     s->row++;
 }

@@ -38,7 +38,10 @@ render_sql_prepare(const struct render_at *at, const char *sql,
                    sqlite3_stmt **out)
 {
     struct render *r = at->r;
-    const struct { const char *name; const char *v; } params[] = {
+    const struct {
+        const char *name;
+        const char *v;
+    } params[] = {
         {":period", r->period},
         {":year", tte_vars_get(&r->vars, "year")},
         {":quarter", tte_vars_get(&r->vars, "quarter")},
@@ -55,7 +58,7 @@ render_sql_prepare(const struct render_at *at, const char *sql,
         sqlite3_finalize(*out);
         *out = NULL;
         return render_sql_error(at, "a query is one statement: text after "
-                                "';'");
+                                    "';'");
     }
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
         int k = sqlite3_bind_parameter_index(*out, params[i].name);
@@ -136,8 +139,8 @@ enum tte_err
 render_sql_table(const struct render_at *at, const cJSON *b,
                  sqlite3_stmt **out)
 {
-    int ncols = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
-        b, "columns"));
+    int ncols = cJSON_GetArraySize(
+        cJSON_GetObjectItemCaseSensitive(b, "columns"));
     if (ncols > RENDER_MAX_COLS)
         return render_sql_error(at, "a table has at most 64 columns");
     return prepare_cols(at, tte_json_str(b, "query", ""), ncols,
@@ -149,8 +152,7 @@ enum tte_err
 render_sql_pairs(const struct render_at *at, const char *sql,
                  sqlite3_stmt **out)
 {
-    return prepare_cols(at, sql, 2, "a pairs query returns two columns",
-                        out);
+    return prepare_cols(at, sql, 2, "a pairs query returns two columns", out);
 }
 
 /* --- texts --------------------------------------------------------------- */
@@ -165,7 +167,8 @@ char *
 render_preview_mark(const struct render *r)
 {
     const char *key = r->as_of >= r->period_end && r->period_end
-                          ? "preview.mark_ended" : "preview.mark";
+                          ? "preview.mark_ended"
+                          : "preview.mark";
     const char *mark = tte_json_str(r->tpl, key, NULL);
     if (!mark)
         mark = tte_json_str(r->tpl, "preview.mark", "");
@@ -210,9 +213,9 @@ render_cell_text(const struct render *r, const cJSON *col, sqlite3_stmt *st,
         out->owned = render_mask(r, v, true);
         v = out->owned;
     } else if (strcmp(fmt, "month") == 0) {
-        const cJSON *m = cJSON_GetArrayItem(
-            tte_json_get(r->tpl, "labels.months"),
-            sqlite3_column_int(st, c) - 1);
+        const cJSON *m = cJSON_GetArrayItem(tte_json_get(r->tpl,
+                                                         "labels.months"),
+                                            sqlite3_column_int(st, c) - 1);
         v = cJSON_IsString(m) ? m->valuestring : v;
     } else if (strcmp(fmt, "date") == 0) {
         v = render_date_text(r, v, out->buf, sizeof out->buf);
@@ -223,8 +226,8 @@ render_cell_text(const struct render *r, const cJSON *col, sqlite3_stmt *st,
 /* A value from a query's column: a number when its format is count and
  * it is not text; else its text, a date formatted. */
 static void
-pair_value(const struct render *r, sqlite3_stmt *st, int col,
-           const char *fmt, struct render_pair *p, struct render_text *buf)
+pair_value(const struct render *r, sqlite3_stmt *st, int col, const char *fmt,
+           struct render_pair *p, struct render_text *buf)
 {
     const char *v = (const char *)sqlite3_column_text(st, col);
     p->is_number = fmt && strcmp(fmt, "count") == 0 &&
@@ -266,8 +269,8 @@ pair_row(const struct render_at *at, const cJSON *row, const char *format,
         sqlite3_stmt *st;
         err = render_sql_scalar(at, sql, &st);
         if (!err) {
-            pair_value(at->r, st, 0, tte_json_str(row, "format", format),
-                       &p, &buf);
+            pair_value(at->r, st, 0, tte_json_str(row, "format", format), &p,
+                       &buf);
             fn(ctx, &p);
             sqlite3_finalize(st);
         }
@@ -294,7 +297,7 @@ render_pairs(const struct render_at *at, const cJSON *b, render_pair_fn *fn,
     enum tte_err err;
     int rc;
 
-    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(b, "rows")) {
+    cJSON_ArrayForEach (row, cJSON_GetObjectItemCaseSensitive(b, "rows")) {
         bool on;
         err = render_sql_when(at, row, &on);
         if (!err && on)

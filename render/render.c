@@ -94,8 +94,7 @@ load_list(struct render *r, const char *key, const char *table,
     int n = snprintf(sql, sizeof sql, "CREATE TEMP TABLE %s(ord INTEGER",
                      table);
     for (int i = 0; i < nfields; i++)
-        n += snprintf(sql + n, sizeof sql - (size_t)n, ", %s TEXT",
-                      fields[i]);
+        n += snprintf(sql + n, sizeof sql - (size_t)n, ", %s TEXT", fields[i]);
     snprintf(sql + n, sizeof sql - (size_t)n, ")");
     enum tte_err err = tte_db_exec(r->db, sql);
     if (err)
@@ -109,7 +108,7 @@ load_list(struct render *r, const char *key, const char *table,
         return TTE_E_IO;
     const cJSON *c;
     int i = 0;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r->tpl, key)) {
+    cJSON_ArrayForEach (c, cJSON_GetObjectItemCaseSensitive(r->tpl, key)) {
         sqlite3_bind_int(st, 1, i++);
         for (int k = 0; k < nfields; k++)
             sqlite3_bind_text(st, k + 2, tte_json_str(c, fields[k], ""), -1,
@@ -140,8 +139,8 @@ load_codes(struct render *r)
 static enum tte_err
 check_aggregated(struct render *r, int64_t *end)
 {
-    sqlite3_stmt *st = tte_db_prepare(r->db,
-        "SELECT end_utc FROM agg_period WHERE period = ?1");
+    sqlite3_stmt *st = tte_db_prepare(
+        r->db, "SELECT end_utc FROM agg_period WHERE period = ?1");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
@@ -151,7 +150,8 @@ check_aggregated(struct render *r, int64_t *end)
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW) {
         log_err("%s: period %s has not been aggregated; run tte-aggregate "
-                "first", r->db_path, r->period);
+                "first",
+                r->db_path, r->period);
         return TTE_E_NOINPUT;
     }
     return TTE_OK;
@@ -160,8 +160,8 @@ check_aggregated(struct render *r, int64_t *end)
 static enum tte_err
 set_properties(struct render *r, int64_t period_end)
 {
-    char *title = tte_expand(tte_vars_get(&r->vars, "report_title"),
-                             &r->vars, r->config);
+    char *title = tte_expand(tte_vars_get(&r->vars, "report_title"), &r->vars,
+                             r->config);
     char *subject = tte_expand(tte_json_str(r->tpl, "subject", ""), &r->vars,
                                r->config);
     const char *agency = tte_json_str(r->config, "agency.name", "");
@@ -169,7 +169,10 @@ set_properties(struct render *r, int64_t period_end)
     char *t = cell_text(title), *sub = cell_text(subject);
     char *a = cell_text(agency);
     lxw_doc_properties p = {
-        .title = t, .subject = sub, .author = a, .company = a,
+        .title = t,
+        .subject = sub,
+        .author = a,
+        .company = a,
         .created = (time_t)(period_end - 1),
     };
     lxw_error e = workbook_set_properties(r->wb, &p);
@@ -237,10 +240,13 @@ record_render(const struct render *r, const char *tmp, const char *out)
     tte_sha256_hex(data, len, sha);
     free(data);
     err = tte_db_open(r->db_path, false, &db);
-    sqlite3_stmt *st = err ? NULL : tte_db_prepare(db,
-        "INSERT INTO renders(sha256, period, year, quarter, kind, template,"
-        " path, size, rendered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-        " ?9)");
+    sqlite3_stmt *st =
+        err ? NULL
+            : tte_db_prepare(
+                  db,
+                  "INSERT INTO renders(sha256, period, year, quarter, kind, template,"
+                  " path, size, rendered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                  " ?9)");
     if (!err && !st)
         err = TTE_E_IO;
     if (st) {
@@ -262,7 +268,8 @@ record_render(const struct render *r, const char *tmp, const char *out)
     sqlite3_close(db);
     if (err)
         log_err("cannot record '%s' in the database; without the record "
-                "tte-send refuses it", out);
+                "tte-send refuses it",
+                out);
     return err;
 }
 
@@ -305,8 +312,8 @@ render_workbook(struct render *r, const char *out)
     }
     formats_init(r);
     err = set_properties(r, r->period_end);
-    cJSON_ArrayForEach(sheet, cJSON_GetObjectItemCaseSensitive(r->tpl,
-                                                               "sheets")) {
+    cJSON_ArrayForEach (sheet,
+                        cJSON_GetObjectItemCaseSensitive(r->tpl, "sheets")) {
         if (err)
             break;
         err = sheet_write(r, sheet, i++);

@@ -23,8 +23,8 @@ struct render_opts {
     int quarter;
     int64_t as_of;
     bool unmask_nik;
-    bool html;                  /* --format html, or an .html output */
-    int summary;                /* print the summary: 1, 0, -1 undecided */
+    bool html;   /* --format html, or an .html output */
+    int summary; /* print the summary: 1, 0, -1 undecided */
 };
 
 /* template.c: checks a template's structure; errors name the key. */
@@ -34,11 +34,11 @@ enum tte_err template_validate(const cJSON *tpl, const char *path);
  * the one list of block types (template.c checks against it). */
 struct sheet;
 enum {
-    BLOCK_TEXT = 1,             /* "text" required */
-    BLOCK_WHEN = 2,             /* "when" required */
-    BLOCK_PAIRS = 4,            /* "rows" or "query" */
-    BLOCK_TABLE = 8,            /* "query" and "columns", maybe "chart" */
-    BLOCK_QUERY_TEXT = 16,      /* or a "query" that returns the text */
+    BLOCK_TEXT = 1,        /* "text" required */
+    BLOCK_WHEN = 2,        /* "when" required */
+    BLOCK_PAIRS = 4,       /* "rows" or "query" */
+    BLOCK_TABLE = 8,       /* "query" and "columns", maybe "chart" */
+    BLOCK_QUERY_TEXT = 16, /* or a "query" that returns the text */
 };
 struct block_type {
     const char *name;
@@ -56,7 +56,7 @@ struct formats {
     lxw_format *title, *section, *note, *warning, *preview, *label;
     lxw_format *header, *text, *count, *total_text, *total_count;
     lxw_format *change, *total_change;
-    lxw_format *missing;        /* a value still to be filled in */
+    lxw_format *missing; /* a value still to be filled in */
 };
 
 struct render {
@@ -70,13 +70,13 @@ struct render {
     bool preview;
     bool unmask_nik;
     int64_t as_of;
-    int64_t period_end;         /* UTC end of the period (exclusive) */
+    int64_t period_end; /* UTC end of the period (exclusive) */
     char period[16];
-    const char *db_path;        /* to record the file written (renders) */
-    double deadline;            /* monotonic seconds; queries stop after */
+    const char *db_path; /* to record the file written (renders) */
+    double deadline;     /* monotonic seconds; queries stop after */
     int budget_s;
     bool timed_out;
-    char as_of_day[16];         /* --as-of's day in the zone, for :as_of */
+    char as_of_day[16]; /* --as-of's day in the zone, for :as_of */
 };
 
 /* limits.c: the time the template's queries may take in all
@@ -155,8 +155,8 @@ char *render_expand(const struct render *r, const char *text);
  * malloc'd. */
 char *render_preview_mark(const struct render *r);
 /* "YYYY-MM-DD..." as "31 Desember 2025" in buf; anything else as it is. */
-const char *render_date_text(const struct render *r, const char *v,
-                             char *buf, size_t n);
+const char *render_date_text(const struct render *r, const char *v, char *buf,
+                             size_t n);
 /* A column's format ("text" when none), and whether it is a number. */
 const char *render_col_format(const cJSON *col);
 bool render_is_number(const char *fmt);
@@ -168,8 +168,7 @@ struct render_text {
 /* The text of a table cell that is not a number nor NULL: NIK masked,
  * month names, dates. Points into out, st or the template. */
 const char *render_cell_text(const struct render *r, const cJSON *col,
-                             sqlite3_stmt *st, int c,
-                             struct render_text *out);
+                             sqlite3_stmt *st, int c, struct render_text *out);
 /* Points of a pairs row marked "signature": room to sign by hand or to
  * place an electronic signature. */
 #define RENDER_SIGNATURE_HEIGHT 48.0
@@ -180,8 +179,8 @@ struct render_pair {
     const char *text;
     double number;
     bool is_number;
-    bool missing;               /* text is the block's "missing" mark */
-    double height;              /* points the row takes at least, or 0 */
+    bool missing;  /* text is the block's "missing" mark */
+    double height; /* points the row takes at least, or 0 */
 };
 typedef void render_pair_fn(void *ctx, const struct render_pair *p);
 /* A pairs block's rows (those whose "when" holds), then its query's, to
@@ -196,7 +195,7 @@ enum tte_err sheet_write(struct render *r, const cJSON *sheet, int index);
  * category texts, vals[s][i] the value of series s at category i, names
  * the series' names. */
 struct svg_chart {
-    const char *type;           /* line, column or bar */
+    const char *type; /* line, column or bar */
     const char *title;
     const char *x_title, *y_title;
     const char *const *cats;

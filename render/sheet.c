@@ -86,7 +86,7 @@ sheet_track_header(struct sheet *s, lxw_col_t col, const char *t)
 
 void
 sheet_put_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
-         lxw_format *f, bool measure)
+               lxw_format *f, bool measure)
 {
     char *m = render_mask(s->r, text ? text : "", false);
     char *t = cell_text(m);
@@ -102,7 +102,7 @@ sheet_put_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
 
 void
 sheet_put_number(struct sheet *s, lxw_row_t row, lxw_col_t col, double v,
-           lxw_format *f)
+                 lxw_format *f)
 {
     char tmp[48];
     int n = snprintf(tmp, sizeof tmp, "%+.0f", v);
@@ -133,8 +133,7 @@ sheet_put_blank(struct sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f)
 struct render_at
 sheet_at(const struct sheet *s)
 {
-    return (struct render_at){.r = s->r, .sheet = s->index,
-                              .block = s->block};
+    return (struct render_at){.r = s->r, .sheet = s->index, .block = s->block};
 }
 
 /* --- prose --------------------------------------------------------------- */
@@ -167,8 +166,9 @@ sheet_put_prose(struct sheet *s, const char *text, lxw_format *f)
     if (!s->measure) {
         sheet_need_space(s, prose_height(s, t, f));
         if (sheet_writes(s) && s->ncols > 1)
-            sheet_lxw_ok(s, worksheet_merge_range(s->ws, s->row, 0, s->row,
-                                                  s->ncols - 1, t, f),
+            sheet_lxw_ok(s,
+                         worksheet_merge_range(s->ws, s->row, 0, s->row,
+                                               s->ncols - 1, t, f),
                          s->row, 0, "worksheet_merge_range");
         else
             sheet_put_text(s, s->row, 0, t, f, false);
@@ -212,8 +212,7 @@ title_block(struct sheet *s, const cJSON *b)
     return TTE_OK;
 }
 
-static double block_start_height(struct sheet *s, const cJSON *b,
-                                 int index);
+static double block_start_height(struct sheet *s, const cJSON *b, int index);
 
 /* A note or warning explains the table after it: the two on one page. */
 static void
@@ -272,13 +271,13 @@ pairs_height(struct sheet *s, const cJSON *b)
     double h = 0;
     int n = 0;
 
-    cJSON_ArrayForEach(row, rows) {
+    cJSON_ArrayForEach (row, rows) {
         char *label = sheet_expand(s, tte_json_str(row, "label", ""));
         char *value = sheet_expand(s, tte_json_str(row, "value", ""));
         double ph = pair_height(s, label, value);
         /* A signature row is tall: it stays with its block. */
-        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "signature"))
-            && ph < RENDER_SIGNATURE_HEIGHT)
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "signature")) &&
+            ph < RENDER_SIGNATURE_HEIGHT)
             ph = RENDER_SIGNATURE_HEIGHT;
         h += ph;
         free(label);
@@ -318,8 +317,7 @@ table_start_height(struct sheet *s, const cJSON *b, int index)
 static double
 block_start_height(struct sheet *s, const cJSON *b, int index)
 {
-    const struct block_type *t = block_type_find(
-        tte_json_str(b, "type", ""));
+    const struct block_type *t = block_type_find(tte_json_str(b, "type", ""));
     double h = 0;
     if (!b || !t)
         return 0;
@@ -356,8 +354,7 @@ section_block(struct sheet *s, const cJSON *b)
     /* Heading and the start of its text on one page. */
     if (!s->measure)
         sheet_need_space(s, prose_height(s, t, s->r->fmt.section) +
-                                block_start_height(s, b->next,
-                                                   s->block + 1));
+                                block_start_height(s, b->next, s->block + 1));
     sheet_put_prose(s, t, s->r->fmt.section);
     free(t);
     return TTE_OK;
@@ -418,8 +415,7 @@ block_type_find(const char *name)
 static enum tte_err
 write_block(struct sheet *s, const cJSON *b)
 {
-    const struct block_type *t = block_type_find(tte_json_str(b, "type",
-                                                              ""));
+    const struct block_type *t = block_type_find(tte_json_str(b, "type", ""));
     struct render_at a = sheet_at(s);
     bool on;
     enum tte_err err = render_sql_when(&a, b, &on);
@@ -434,7 +430,7 @@ one_table(const cJSON *spec)
 {
     const cJSON *b;
     int n = 0;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(spec, "blocks"))
+    cJSON_ArrayForEach (b, cJSON_GetObjectItemCaseSensitive(spec, "blocks"))
         n += strcmp(tte_json_str(b, "type", ""), "table") == 0 &&
              !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "plain"));
     return n == 1;
@@ -445,12 +441,12 @@ one_table(const cJSON *spec)
 static lxw_col_t
 sheet_width(const struct sheet *s)
 {
-    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s->spec,
-                                                                "columns"));
+    int n = cJSON_GetArraySize(
+        cJSON_GetObjectItemCaseSensitive(s->spec, "columns"));
     const cJSON *b;
     int i = 0;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(s->spec,
-                                                           "blocks")) {
+    cJSON_ArrayForEach (b,
+                        cJSON_GetObjectItemCaseSensitive(s->spec, "blocks")) {
         const cJSON *cols = cJSON_GetObjectItemCaseSensitive(b, "columns");
         int k = 0;
         for (int c = 0; c < cJSON_GetArraySize(cols) && c < MAX_COLS; c++)
@@ -473,15 +469,15 @@ hide_empty_columns(struct sheet *s)
     const cJSON *b;
     bool any = false;
     int i = 0;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(s->spec,
-                                                           "blocks")) {
+    cJSON_ArrayForEach (b,
+                        cJSON_GetObjectItemCaseSensitive(s->spec, "blocks")) {
         const cJSON *col;
         int c = 0;
-        cJSON_ArrayForEach(col, cJSON_GetObjectItemCaseSensitive(b,
-                                                                 "columns")) {
+        cJSON_ArrayForEach (col,
+                            cJSON_GetObjectItemCaseSensitive(b, "columns")) {
             if (c < MAX_COLS && !s->cols[i].used[c] &&
-                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(col,
-                                                              "optional")) &&
+                cJSON_IsTrue(
+                    cJSON_GetObjectItemCaseSensitive(col, "optional")) &&
                 strcmp(tte_json_str(b, "type", ""), "table") == 0) {
                 s->cols[i].hide[c] = true;
                 any = true;
@@ -499,10 +495,10 @@ mark_wide(struct sheet *s)
 {
     const cJSON *b;
     int i = 0;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(s->spec,
-                                                           "blocks")) {
-        struct table t = {.cols = cJSON_GetObjectItemCaseSensitive(
-                              b, "columns")};
+    cJSON_ArrayForEach (b,
+                        cJSON_GetObjectItemCaseSensitive(s->spec, "blocks")) {
+        struct table t = {
+            .cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
         int block = s->block;
         t.ncols = cJSON_GetArraySize(t.cols);
         s->block = i++;
@@ -529,8 +525,8 @@ walk(struct sheet *s)
         sheet_put_prose(s, m, r->fmt.preview);
         free(m);
     }
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(s->spec,
-                                                           "blocks")) {
+    cJSON_ArrayForEach (b,
+                        cJSON_GetObjectItemCaseSensitive(s->spec, "blocks")) {
         enum tte_err err = write_block(s, b);
         if (err)
             return err;
@@ -618,8 +614,8 @@ sheet_write(struct render *r, const cJSON *spec, int index)
         return TTE_E_CONFIG;
     }
     s.spec = spec;
-    s.nblocks = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
-        spec, "blocks"));
+    s.nblocks = cJSON_GetArraySize(
+        cJSON_GetObjectItemCaseSensitive(spec, "blocks"));
     s.cols = tte_xcalloc((size_t)s.nblocks + 1, sizeof *s.cols);
     s.ncols = MAX_COLS;
     s.one_table = one_table(spec);
@@ -638,8 +634,8 @@ sheet_write(struct render *r, const cJSON *spec, int index)
     if (!err)
         table_repeat_header(&s);
     if (!err && s.nbreaks)
-        sheet_lxw_ok(&s, worksheet_set_h_pagebreaks(s.ws, s.breaks),
-                     NO_CELL, 0, "worksheet_set_h_pagebreaks");
+        sheet_lxw_ok(&s, worksheet_set_h_pagebreaks(s.ws, s.breaks), NO_CELL,
+                     0, "worksheet_set_h_pagebreaks");
     free(s.breaks);
     free(s.cols);
     free_measures(&s);

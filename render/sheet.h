@@ -29,12 +29,12 @@
 
 /* What the first walk learns of a column, in Excel width units. */
 struct col_measure {
-    double full;                /* the widest value on one line */
-    char *longest;              /* that value (malloc'd) */
-    double word;                /* the widest word, headers' too */
-    bool spaced;                /* a value wraps at its spaces */
-    bool number;                /* or a date, month or NIK: never wrapped */
-    bool wide;                  /* the template's "wide": gets the room */
+    double full;   /* the widest value on one line */
+    char *longest; /* that value (malloc'd) */
+    double word;   /* the widest word, headers' too */
+    bool spaced;   /* a value wraps at its spaces */
+    bool number;   /* or a date, month or NIK: never wrapped */
+    bool wide;     /* the template's "wide": gets the room */
 };
 
 /* Per table block: the template's columns that print ("optional" ones
@@ -50,29 +50,29 @@ struct sheet {
     const char *name;
     const cJSON *spec;
     lxw_row_t row;
-    lxw_col_t ncols;            /* the sheet's width: its widest table */
-    struct col_measure m[MAX_COLS];     /* measured (first walk) */
-    double colw[MAX_COLS];      /* set, Excel width units */
-    bool measure;               /* first walks: no writes */
-    struct block_cols *cols;    /* one per block */
+    lxw_col_t ncols;                /* the sheet's width: its widest table */
+    struct col_measure m[MAX_COLS]; /* measured (first walk) */
+    double colw[MAX_COLS];          /* set, Excel width units */
+    bool measure;                   /* first walks: no writes */
+    struct block_cols *cols;        /* one per block */
     int nblocks;
     bool have_table;
-    bool one_table;             /* one table that is not "plain" */
+    bool one_table; /* one table that is not "plain" */
     int index;
     int block;
-    enum tte_err err;           /* the first libxlsxwriter error */
+    enum tte_err err; /* the first libxlsxwriter error */
     /* Print layout (second walk; a dry one before it only lays out). */
     bool dry;
     bool landscape;
-    int scale;                  /* percent */
-    double page_w;              /* points across a page at 100 % */
-    double page_h;              /* row points that fit on a page */
-    double total_h;             /* row points of the whole sheet */
-    double total_h_dry;         /* as the dry walk found them */
+    int scale;          /* percent */
+    double page_w;      /* points across a page at 100 % */
+    double page_h;      /* row points that fit on a page */
+    double total_h;     /* row points of the whole sheet */
+    double total_h_dry; /* as the dry walk found them */
     size_t nbreaks_dry;
-    int scale_fit;              /* the scale the widths chose */
-    double y;                   /* row points used on the current page */
-    double repeat_h;            /* the repeated header row, once set */
+    int scale_fit;   /* the scale the widths chose */
+    double y;        /* row points used on the current page */
+    double repeat_h; /* the repeated header row, once set */
     /* The one table's header row and last row (its total's): the header
      * repeats on every printed page only when a page break falls
      * within the table. */
@@ -84,19 +84,19 @@ struct sheet {
     lxw_row_t chart_row;
     double chart_x;
     int chart_rows;
-    double chart_grow;          /* the next chart's width times this */
+    double chart_grow; /* the next chart's width times this */
 };
 
 struct table {
     const cJSON *cols;
     int ncols;
     lxw_row_t header_row;
-    lxw_row_t first, last;      /* data rows, last < first when empty */
-    lxw_col_t at[MAX_COLS];     /* the sheet column of each column */
-    lxw_col_t at_last;          /* the last one printed */
+    lxw_row_t first, last;  /* data rows, last < first when empty */
+    lxw_col_t at[MAX_COLS]; /* the sheet column of each column */
+    lxw_col_t at_last;      /* the last one printed */
     bool hide[MAX_COLS];
     double total[MAX_COLS];
-    bool summed[MAX_COLS];      /* a value went into total[] */
+    bool summed[MAX_COLS]; /* a value went into total[] */
 };
 
 /* sheet.c */
@@ -112,8 +112,8 @@ struct render_at sheet_at(const struct sheet *s);
  * masked and cleaned, a number as it shows, a blank. */
 void sheet_put_text(struct sheet *s, lxw_row_t row, lxw_col_t col,
                     const char *text, lxw_format *f, bool measure);
-void sheet_put_number(struct sheet *s, lxw_row_t row, lxw_col_t col,
-                      double v, lxw_format *f);
+void sheet_put_number(struct sheet *s, lxw_row_t row, lxw_col_t col, double v,
+                      lxw_format *f);
 void sheet_put_blank(struct sheet *s, lxw_row_t row, lxw_col_t col,
                      lxw_format *f);
 /* A header's longest word counted for its column (headers wrap). */

@@ -32,9 +32,9 @@ sql_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static enum tte_err
 as_of_day(struct render *r)
 {
-    sqlite3_stmt *st = tte_db_prepare(r->db,
-        "SELECT date(?1 + utc_offset, 'unixepoch') FROM agg_period"
-        " WHERE period = ?2");
+    sqlite3_stmt *st = tte_db_prepare(
+        r->db, "SELECT date(?1 + utc_offset, 'unixepoch') FROM agg_period"
+               " WHERE period = ?2");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_int64(st, 1, r->as_of);

@@ -12,7 +12,7 @@
 static const char *const colours[] = {"#4472c4", "#ed7d31", "#a5a5a5",
                                       "#ffc000", "#5b9bd5", "#70ad47"};
 #define NCOLOURS (sizeof colours / sizeof colours[0])
-#define LABEL_MAX 40            /* characters of a category label shown */
+#define LABEL_MAX 40 /* characters of a category label shown */
 
 struct axis {
     double top, step;
@@ -33,8 +33,10 @@ axis_for(const struct svg_chart *c)
     double raw = max / 5, p = 1;
     while (p * 10 <= raw)
         p *= 10;
-    a.step = raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p
-                                                                : 10 * p;
+    a.step = raw <= p       ? p
+             : raw <= 2 * p ? 2 * p
+             : raw <= 5 * p ? 5 * p
+                            : 10 * p;
     if (a.step < 1)
         a.step = 1;
     a.top = a.step;
@@ -96,9 +98,10 @@ legend(struct tte_buf *b, const struct svg_chart *c, double y)
 {
     double x = 20;
     for (size_t s = 0; s < c->nseries; s++) {
-        tte_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
-                       "height=\"12\" fill=\"%s\"/>", x, y - 10,
-                       colours[s % NCOLOURS]);
+        tte_buf_printf(b,
+                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
+                       "height=\"12\" fill=\"%s\"/>",
+                       x, y - 10, colours[s % NCOLOURS]);
         text_at(b, x + 16, y, "");
         html_escape(b, c->names[s]);
         tte_buf_adds(b, "</text>");
@@ -115,16 +118,18 @@ bar_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
     for (size_t i = 0; i < c->ncats; i++)
         if (chars(c->cats[i]) > longest)
             longest = chars(c->cats[i]);
-    double left = 10 + 6.6 * (double)(longest < LABEL_MAX ? longest
-                                                           : LABEL_MAX);
+    double left = 10 +
+                  6.6 * (double)(longest < LABEL_MAX ? longest : LABEL_MAX);
     double x0 = left + 8, x1 = w - 60, y0 = 44, y1 = h - 56;
     double band = (y1 - y0) / (double)c->ncats;
     double bar = band * 0.7 / (double)c->nseries;
 
     for (double v = 0; v <= a.top + a.step / 2; v += a.step) {
         double x = x0 + (x1 - x0) * v / a.top;
-        tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                       "y2=\"%.1f\" class=\"grid\"/>", x, y0, x, y1);
+        tte_buf_printf(b,
+                       "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                       "y2=\"%.1f\" class=\"grid\"/>",
+                       x, y0, x, y1);
         text_at(b, x, y1 + 16, " text-anchor=\"middle\"");
         html_count(b, v, false);
         tte_buf_adds(b, "</text>");
@@ -137,20 +142,23 @@ bar_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
         for (size_t s = 0; s < c->nseries; s++) {
             double len = (x1 - x0) * c->vals[s][i] / a.top;
             double y = top + bar * (double)s;
-            tte_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                           "height=\"%.1f\" fill=\"%s\">", x0, y, len, bar,
-                           colours[s % NCOLOURS]);
+            tte_buf_printf(b,
+                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                           "height=\"%.1f\" fill=\"%s\">",
+                           x0, y, len, bar, colours[s % NCOLOURS]);
             tip(b, c, s, i);
             tte_buf_adds(b, "</rect>");
             if (c->vals[s][i] == 0)
-                continue;       /* a row of zeros says nothing */
+                continue; /* a row of zeros says nothing */
             text_at(b, x0 + len + 4, y + bar / 2 + 4, " class=\"value\"");
             html_count(b, c->vals[s][i], false);
             tte_buf_adds(b, "</text>");
         }
     }
-    tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                   "class=\"axis\"/>", x0, y0, x0, y1);
+    tte_buf_printf(b,
+                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                   "class=\"axis\"/>",
+                   x0, y0, x0, y1);
     legend(b, c, h - 14);
 }
 
@@ -171,8 +179,10 @@ xy_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
 
     for (double v = 0; v <= a.top + a.step / 2; v += a.step) {
         double y = y1 - (y1 - y0) * v / a.top;
-        tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                       "y2=\"%.1f\" class=\"grid\"/>", x0, y, x1, y);
+        tte_buf_printf(b,
+                       "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                       "y2=\"%.1f\" class=\"grid\"/>",
+                       x0, y, x1, y);
         text_at(b, x0 - 6, y + 4, " text-anchor=\"end\"");
         html_count(b, v, false);
         tte_buf_adds(b, "</text>");
@@ -180,9 +190,10 @@ xy_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
     for (size_t i = 0; i < c->ncats; i++) {
         double x = x0 + band * ((double)i + 0.5);
         if (turn)
-            tte_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
-                           "transform=\"rotate(-35 %.1f %.1f)\">", x, y1 + 16,
-                           x, y1 + 16);
+            tte_buf_printf(b,
+                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+                           "transform=\"rotate(-35 %.1f %.1f)\">",
+                           x, y1 + 16, x, y1 + 16);
         else
             text_at(b, x, y1 + 18, " text-anchor=\"middle\"");
         label(b, c->cats[i]);
@@ -192,8 +203,10 @@ xy_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
         const char *col = colours[s % NCOLOURS];
         double bar = band * 0.7 / (double)c->nseries;
         if (line) {
-            tte_buf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" "
-                           "stroke-width=\"2.5\" points=\"", col);
+            tte_buf_printf(b,
+                           "<polyline fill=\"none\" stroke=\"%s\" "
+                           "stroke-width=\"2.5\" points=\"",
+                           col);
             for (size_t i = 0; i < c->ncats; i++)
                 tte_buf_printf(b, "%s%.1f,%.1f", i ? " " : "",
                                x0 + band * ((double)i + 0.5),
@@ -203,35 +216,41 @@ xy_chart(struct tte_buf *b, const struct svg_chart *c, double w, double h)
         for (size_t i = 0; i < c->ncats; i++) {
             double v = (y1 - y0) * c->vals[s][i] / a.top;
             if (line)
-                tte_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
-                               "fill=\"%s\">", x0 + band * ((double)i + 0.5),
-                               y1 - v, col);
+                tte_buf_printf(b,
+                               "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
+                               "fill=\"%s\">",
+                               x0 + band * ((double)i + 0.5), y1 - v, col);
             else
-                tte_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                tte_buf_printf(b,
+                               "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                                "height=\"%.1f\" fill=\"%s\">",
                                x0 + band * ((double)i + 0.15) +
-                               bar * (double)s, y1 - v, bar, v, col);
+                                   bar * (double)s,
+                               y1 - v, bar, v, col);
             tip(b, c, s, i);
             tte_buf_adds(b, line ? "</circle>" : "</rect>");
         }
     }
-    tte_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                   "class=\"axis\"/>", x0, y1, x1, y1);
+    tte_buf_printf(b,
+                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                   "class=\"axis\"/>",
+                   x0, y1, x1, y1);
     legend(b, c, h - 14);
 }
 
 /* x_title names the categories, y_title the values, as in the XLSX: a bar
  * chart has its categories down the left. */
 static void
-axis_titles(struct tte_buf *b, const struct svg_chart *c, double w,
-            double h, bool bars)
+axis_titles(struct tte_buf *b, const struct svg_chart *c, double w, double h,
+            bool bars)
 {
     const char *cat = c->x_title ? c->x_title : "";
     const char *val = c->y_title ? c->y_title : "";
     const char *bottom = bars ? val : cat;
     /* Below the legend, on room of its own (svg_chart adds it). */
     if (*bottom) {
-        text_at(b, w / 2, h + 14, " class=\"atitle\" "
+        text_at(b, w / 2, h + 14,
+                " class=\"atitle\" "
                 "text-anchor=\"middle\"");
         html_escape(b, bottom);
         tte_buf_adds(b, "</text>");
@@ -241,9 +260,11 @@ axis_titles(struct tte_buf *b, const struct svg_chart *c, double w,
         html_escape(b, cat);
         tte_buf_adds(b, "</text>");
     } else if (!bars && *val) {
-        tte_buf_printf(b, "<text x=\"14\" y=\"%.1f\" class=\"atitle\" "
+        tte_buf_printf(b,
+                       "<text x=\"14\" y=\"%.1f\" class=\"atitle\" "
                        "text-anchor=\"middle\" "
-                       "transform=\"rotate(-90 14 %.1f)\">", h / 2, h / 2);
+                       "transform=\"rotate(-90 14 %.1f)\">",
+                       h / 2, h / 2);
         html_escape(b, val);
         tte_buf_adds(b, "</text>");
     }
@@ -263,9 +284,11 @@ svg_chart(struct tte_buf *b, const struct svg_chart *c)
         h = 100 + 14.0 * (double)(c->ncats * c->nseries);
     const char *bottom = bars ? c->y_title : c->x_title;
     double room = bottom && *bottom ? 20 : 0;
-    tte_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+    tte_buf_printf(b,
+                   "<svg xmlns=\"http://www.w3.org/2000/svg\" "
                    "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-                   "role=\"img\" aria-label=\"", w, h + room, w, h + room);
+                   "role=\"img\" aria-label=\"",
+                   w, h + room, w, h + room);
     html_escape(b, c->title);
     tte_buf_adds(b, "\"><title>");
     html_escape(b, c->title);

@@ -28,8 +28,9 @@ row_height(struct sheet *s, const struct table *t, sqlite3_stmt *st)
         if (t->hide[c] || sqlite3_column_type(st, c) == SQLITE_NULL ||
             render_is_number(col_format(t, c)))
             continue;
-        const char *text = render_cell_text(
-            s->r, cJSON_GetArrayItem(t->cols, c), st, c, &buf);
+        const char *text = render_cell_text(s->r,
+                                            cJSON_GetArrayItem(t->cols, c), st,
+                                            c, &buf);
         char *clean = cell_text(text);
         int k = cell_lines_px(clean, cell_col_px(s->colw[t->at[c]]), &cf);
         if (k > lines)
@@ -75,10 +76,11 @@ table_row(struct sheet *s, struct table *t, sqlite3_stmt *st)
             t->total[c] += n;
             t->summed[c] = true;
             sheet_put_number(s, s->row, col, n,
-                       change ? s->r->fmt.change : s->r->fmt.count);
+                             change ? s->r->fmt.change : s->r->fmt.count);
         } else {
-            const char *text = render_cell_text(
-                s->r, cJSON_GetArrayItem(t->cols, c), st, c, &buf);
+            const char *text = render_cell_text(s->r,
+                                                cJSON_GetArrayItem(t->cols, c),
+                                                st, c, &buf);
             sheet_put_text(s, s->row, col, text, s->r->fmt.text, true);
             /* A date or a NIK reads badly broken over two lines. */
             if (s->measure && strcmp(fmt, "text") && col < MAX_COLS)
@@ -140,7 +142,8 @@ static enum tte_err
 table_total(struct sheet *s, struct table *t, const cJSON *b)
 {
     const char *label = tte_json_str(b, "total_label", NULL);
-    const cJSON *lc = cJSON_GetObjectItemCaseSensitive(b, "total_label_column");
+    const cJSON *lc = cJSON_GetObjectItemCaseSensitive(b,
+                                                       "total_label_column");
     if (!label)
         return TTE_OK;
     for (int c = 0; c < t->ncols; c++) {
@@ -154,18 +157,17 @@ table_total(struct sheet *s, struct table *t, const cJSON *b)
         if (cJSON_IsString(total)) {
             sqlite3_stmt *st;
             struct render_at a = sheet_at(s);
-            enum tte_err err = render_sql_scalar(&a, total->valuestring,
-                                                 &st);
+            enum tte_err err = render_sql_scalar(&a, total->valuestring, &st);
             if (err)
                 return err;
             sheet_put_number(s, s->row, at_c, sqlite3_column_double(st, 0),
-                       change ? s->r->fmt.total_change
-                              : s->r->fmt.total_count);
+                             change ? s->r->fmt.total_change
+                                    : s->r->fmt.total_count);
             sqlite3_finalize(st);
         } else if (cJSON_IsTrue(total) && t->summed[c]) {
             sheet_put_number(s, s->row, at_c, t->total[c],
-                       change ? s->r->fmt.total_change
-                              : s->r->fmt.total_count);
+                             change ? s->r->fmt.total_change
+                                    : s->r->fmt.total_count);
         } else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0)) {
             sheet_put_text(s, s->row, at_c, label, s->r->fmt.total_text, true);
         } else {
@@ -182,16 +184,17 @@ table_total(struct sheet *s, struct table *t, const cJSON *b)
 static void
 first_table_setup(struct sheet *s, const struct table *t, const cJSON *b)
 {
-    if (s->have_table || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                             b, "plain")))
+    if (s->have_table ||
+        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "plain")))
         return;
     s->have_table = true;
     if (!sheet_writes(s))
         return;
     worksheet_freeze_panes(s->ws, t->header_row + 1, 0);
     if (t->last >= t->first)
-        sheet_lxw_ok(s, worksheet_autofilter(s->ws, t->header_row, 0,
-                                             t->last, t->at_last),
+        sheet_lxw_ok(s,
+                     worksheet_autofilter(s->ws, t->header_row, 0, t->last,
+                                          t->at_last),
                      t->header_row, 0, "worksheet_autofilter");
     /* Repeated on printed pages only when it is the sheet's one table
      * (above another table it would name the wrong columns), and only
@@ -209,10 +212,10 @@ void
 table_repeat_header(struct sheet *s)
 {
     for (size_t i = 0; s->repeat && i < s->nbreaks; i++) {
-        if (s->breaks[i] > s->repeat_first &&
-            s->breaks[i] <= s->repeat_last) {
-            sheet_lxw_ok(s, worksheet_repeat_rows(s->ws, s->repeat_first,
-                                                  s->repeat_first),
+        if (s->breaks[i] > s->repeat_first && s->breaks[i] <= s->repeat_last) {
+            sheet_lxw_ok(s,
+                         worksheet_repeat_rows(s->ws, s->repeat_first,
+                                               s->repeat_first),
                          s->repeat_first, 0, "worksheet_repeat_rows");
             return;
         }
@@ -238,9 +241,8 @@ static void
 table_empty(struct sheet *s, const cJSON *b)
 {
     const char *empty = tte_json_str(b, "empty", NULL);
-    char *x = sheet_expand(s, empty ? empty
-                                    : tte_json_str(s->r->tpl, "labels.empty",
-                                                   ""));
+    char *x = sheet_expand(
+        s, empty ? empty : tte_json_str(s->r->tpl, "labels.empty", ""));
     sheet_put_prose(s, x, s->r->fmt.note);
     free(x);
 }
@@ -275,13 +277,12 @@ table_charts(struct sheet *s, const struct table *t, const cJSON *b)
         s->chart_grow = row_grow(s, chart);
         return table_chart(s, t, chart);
     }
-    cJSON_ArrayForEach(c, chart) {
+    cJSON_ArrayForEach (c, chart) {
         bool beside = c->prev && c != chart->child &&
-                      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                          c, "beside"));
+                      cJSON_IsTrue(
+                          cJSON_GetObjectItemCaseSensitive(c, "beside"));
         /* A row starts here, or the one before had no room for this. */
-        if (!beside ||
-            s->chart_x + grow * chart_width(c) > chart_room(s) + 1)
+        if (!beside || s->chart_x + grow * chart_width(c) > chart_room(s) + 1)
             grow = row_grow(s, c);
         s->chart_grow = grow;
         enum tte_err err = table_chart(s, t, c);
@@ -305,7 +306,7 @@ table_block(struct sheet *s, const cJSON *b)
     err = render_sql_table(&a, b, &st);
     if (err)
         return err;
-    s->chart_rows = 0;          /* "beside" is within one table */
+    s->chart_rows = 0; /* "beside" is within one table */
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
         sqlite3_finalize(st);
@@ -313,15 +314,15 @@ table_block(struct sheet *s, const cJSON *b)
         return s->err;
     }
     if (rc == SQLITE_ROW)
-        table_header(s, &t, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                                b, "plain")),
-                     row_height(s, &t, st));
+        table_header(
+            s, &t, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "plain")),
+            row_height(s, &t, st));
     t.first = s->row;
     while (!s->err && rc == SQLITE_ROW) {
         if (s->row >= LXW_ROW_MAX) {
             sqlite3_finalize(st);
             return render_sql_error(&a, "the query returns more rows than "
-                                    "a sheet holds (1,048,576)");
+                                        "a sheet holds (1,048,576)");
         }
         table_row(s, &t, st);
         rc = sqlite3_step(st);
@@ -341,4 +342,3 @@ table_block(struct sheet *s, const cJSON *b)
         s->repeat_last = s->row - 1;
     return table_charts(s, &t, b);
 }
-

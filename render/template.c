@@ -24,8 +24,7 @@ fail(const struct check *c, const char *what)
 }
 
 static enum tte_err
-want_string(struct check *c, const cJSON *obj, const char *name,
-            bool required)
+want_string(struct check *c, const cJSON *obj, const char *name, bool required)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
     size_t n = strlen(c->key);
@@ -61,7 +60,8 @@ check_sheet_name(struct check *c, const char *name, const cJSON *sheets,
         return fail(c, "sheet name must not contain [ ] : * ? / \\");
     for (int i = 0; i < index; i++) {
         const char *other = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetArrayItem(sheets, i), "name")->valuestring;
+                                cJSON_GetArrayItem(sheets, i), "name")
+                                ->valuestring;
         if (strcasecmp(other, name) == 0)
             return fail(c, "sheet name is used twice");
     }
@@ -77,7 +77,7 @@ check_columns(struct check *c, const cJSON *cols)
 
     if (!cJSON_IsArray(cols) || cJSON_GetArraySize(cols) < 1)
         return fail(c, "columns must be a non-empty list");
-    cJSON_ArrayForEach(col, cols) {
+    cJSON_ArrayForEach (col, cols) {
         snprintf(c->key + n, sizeof c->key - n, ".columns[%d]", i++);
         enum tte_err err = want_string(c, col, "header", true);
         if (!err)
@@ -95,7 +95,7 @@ check_columns(struct check *c, const cJSON *cols)
             k++;
         if (f && !column_formats[k])
             return fail(c, "format must be text, count, change, nik, date "
-                        "or month");
+                           "or month");
     }
     c->key[n] = '\0';
     return TTE_OK;
@@ -119,9 +119,9 @@ check_chart(struct check *c, const cJSON *chart, int ncols)
         err = fail(c, "categories must be a column index of the table");
     else if (!cJSON_IsArray(series) || cJSON_GetArraySize(series) < 1)
         err = fail(c, "series must be a list of column indexes");
-    cJSON_ArrayForEach(s, series) {
-        if (!err && (!cJSON_IsNumber(s) || s->valueint < 0 ||
-                     s->valueint >= ncols))
+    cJSON_ArrayForEach (s, series) {
+        if (!err &&
+            (!cJSON_IsNumber(s) || s->valueint < 0 || s->valueint >= ncols))
             err = fail(c, "series must be column indexes of the table");
     }
     static const char *const texts[] = {"title", "x_title", "y_title"};
@@ -147,7 +147,7 @@ check_charts(struct check *c, const cJSON *chart, int ncols)
         err = fail(c, "must be a chart or a list of charts");
     }
     const cJSON *list = cJSON_IsArray(chart) ? chart : NULL;
-    cJSON_ArrayForEach(one, list) {
+    cJSON_ArrayForEach (one, list) {
         snprintf(c->key + n, sizeof c->key - n, ".chart[%d]", i++);
         err = cJSON_IsObject(one) ? check_chart(c, one, ncols)
                                   : fail(c, "must be a chart");
@@ -183,8 +183,8 @@ check_block(struct check *c, const cJSON *b)
         err = want_string(c, b, "when", (t->needs & BLOCK_WHEN) != 0);
     if (!err && (t->needs & BLOCK_PAIRS)) {
         const cJSON *rows = cJSON_GetObjectItemCaseSensitive(b, "rows");
-        if (!rows && !cJSON_IsString(
-                         cJSON_GetObjectItemCaseSensitive(b, "query")))
+        if (!rows &&
+            !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(b, "query")))
             err = fail(c, "pairs needs \"rows\" or a \"query\"");
         else if (rows && !cJSON_IsArray(rows))
             err = fail(c, "rows must be a list of {label, value|query}");
@@ -211,20 +211,20 @@ check_sheets(struct check *c, const cJSON *sheets)
 
     if (!cJSON_IsArray(sheets) || cJSON_GetArraySize(sheets) < 1)
         return fail(c, "sheets must be a non-empty list");
-    cJSON_ArrayForEach(sheet, sheets) {
+    cJSON_ArrayForEach (sheet, sheets) {
         snprintf(c->key, sizeof c->key, "sheets[%d]", i);
         enum tte_err err = want_string(c, sheet, "name", true);
         if (!err)
-            err = check_sheet_name(c, cJSON_GetObjectItemCaseSensitive(
-                                          sheet, "name")->valuestring,
-                                   sheets, i);
+            err = check_sheet_name(
+                c,
+                cJSON_GetObjectItemCaseSensitive(sheet, "name")->valuestring,
+                sheets, i);
         const cJSON *blocks = cJSON_GetObjectItemCaseSensitive(sheet,
                                                                "blocks");
-        if (!err && (!cJSON_IsArray(blocks) ||
-                     cJSON_GetArraySize(blocks) < 1))
+        if (!err && (!cJSON_IsArray(blocks) || cJSON_GetArraySize(blocks) < 1))
             err = fail(c, "blocks must be a non-empty list");
         int k = 0;
-        cJSON_ArrayForEach(b, blocks) {
+        cJSON_ArrayForEach (b, blocks) {
             if (err)
                 break;
             snprintf(c->key, sizeof c->key, "sheets[%d].blocks[%d]", i, k++);
@@ -266,7 +266,7 @@ template_validate(const cJSON *tpl, const char *path)
     const cJSON *pv = cJSON_GetObjectItemCaseSensitive(tpl, "preview");
     if (!cJSON_IsObject(pv))
         return fail(&c, "is required: {title, mark, header} for quarterly "
-                    "previews");
+                        "previews");
     c.key[0] = '\0';
     snprintf(c.key, sizeof c.key, "preview");
     for (size_t i = 0; i < 3; i++) {

@@ -15,11 +15,13 @@ registry_name(sqlite3 *db, const char *unit, long long *known)
     char *name = NULL;
 
     *known = 0;
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(
+            db,
             "SELECT (SELECT u.name FROM units u"
             "  LEFT JOIN unit_alias a ON a.code = u.code"
             "  WHERE a.alias = lower(?1) OR u.name = ?1 LIMIT 1),"
-            " (SELECT count(*) FROM units)", -1, &st, NULL) == SQLITE_OK) {
+            " (SELECT count(*) FROM units)",
+            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
             const char *n = (const char *)sqlite3_column_text(st, 0);
@@ -48,7 +50,8 @@ render_agency_unit(struct render *r)
                  conf, name);
     else if (!name && known > 0)
         log_warn("configuration: agency.unit '%s' is not in the units "
-                 "registry", conf);
+                 "registry",
+                 conf);
     tte_vars_set(&r->vars, "agency_unit", name ? name : conf);
     free(name);
 }

@@ -81,7 +81,7 @@ add_files(struct argv *a, const cJSON *files, const char *source)
 {
     const cJSON *f;
     size_t n = 0;
-    cJSON_ArrayForEach(f, files) {
+    cJSON_ArrayForEach (f, files) {
         glob_t g;
         const char *pat = cJSON_GetStringValue(f);
         if (!pat)
@@ -125,8 +125,8 @@ collect_all(struct batch *b)
     struct argv a = {0};
     int worst = 0;
 
-    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(b->config,
-                                                           "sources")) {
+    cJSON_ArrayForEach (s, cJSON_GetObjectItemCaseSensitive(b->config,
+                                                            "sources")) {
         const char *name = tte_json_str(s, "source", NULL);
         if (!name) {
             log_err("%s: sources: every entry needs \"source\"",
@@ -175,8 +175,8 @@ evidence_app(struct batch *b, const cJSON *ev, const cJSON *app)
     arg(&a, "--ca");
     arg(&a, tte_json_str(ev, "ca", ""));
     const cJSON *w;
-    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(ev,
-                                                           "statements")) {
+    cJSON_ArrayForEach (w,
+                        cJSON_GetObjectItemCaseSensitive(ev, "statements")) {
         if (cJSON_IsString(w)) {
             arg(&a, "--statement");
             arg(&a, w->valuestring);
@@ -184,7 +184,8 @@ evidence_app(struct batch *b, const cJSON *ev, const cJSON *app)
     }
     /* The limits per document, in tte-evidence's own units (MiB, s). */
     static const char *const limits[][2] = {
-        {"max_memory", "--max-memory"}, {"timeout", "--timeout"},
+        {"max_memory", "--max-memory"},
+        {"timeout", "--timeout"},
     };
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(ev, limits[i][0]);
@@ -227,7 +228,7 @@ evidence_all(struct batch *b)
         log_err("%s: evidence.apps must be an object", b->config_path);
         return EX_CONFIG;
     }
-    cJSON_ArrayForEach(app, apps) {
+    cJSON_ArrayForEach (app, apps) {
         int rc = evidence_app(b, ev, app);
         if (rc != 0 && rc != EX_DATAERR)
             return rc;
@@ -310,7 +311,8 @@ scalar(sqlite3 *db, const char *sql, const char *param)
 static void
 record_start(struct batch *b)
 {
-    sqlite3_stmt *st = tte_db_prepare(b->db_handle,
+    sqlite3_stmt *st = tte_db_prepare(
+        b->db_handle,
         "INSERT INTO runs(started_at, period, stage, pid) VALUES (?1, ?2,"
         " 'collect', ?3)");
     if (!st)
@@ -326,7 +328,8 @@ record_start(struct batch *b)
 static void
 record_end(struct batch *b, int rc)
 {
-    sqlite3_stmt *st = tte_db_prepare(b->db_handle,
+    sqlite3_stmt *st = tte_db_prepare(
+        b->db_handle,
         "UPDATE runs SET ended_at = ?2, stage = ?3, exit_code = ?4,"
         " events = ?5, rejected = ?6, report = ?7 WHERE id = ?1");
     if (!st)

@@ -13,10 +13,10 @@ struct batch {
     const char *db;
     const char *zone;
     const char *template_path;
-    char report[4096];          /* output_dir/file name */
-    char html[4096];            /* the HTML beside it, or "" */
+    char report[4096]; /* output_dir/file name */
+    char html[4096];   /* the HTML beside it, or "" */
     char period[16];
-    char stage[64];             /* the stage running, or that failed */
+    char stage[64]; /* the stage running, or that failed */
     sqlite3 *db_handle;
     long long run_id;
     time_t started;

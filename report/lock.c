@@ -28,7 +28,8 @@ lock_acquire(const char *db_path, int *out)
         pid[n > 0 ? n : 0] = '\0';
         pid[strcspn(pid, "\n")] = '\0';
         log_err("another tte-report run (PID %s) holds '%s'; try again "
-                "later", pid[0] ? pid : "?", path);
+                "later",
+                pid[0] ? pid : "?", path);
         close(fd);
         return TTE_E_TEMPFAIL;
     }

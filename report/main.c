@@ -63,8 +63,8 @@ static int
 parse_args(int argc, char **argv, struct report_opts *o)
 {
     int ch, status, verbosity = TTE_LOG_INFO;
-    while ((ch = getopt_long(argc, argv, "c:d:y:Q:sqvhV", long_opts,
-                             NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:d:y:Q:sqvhV", long_opts, NULL)) !=
+           -1) {
         switch (ch) {
         case 'c': o->config_path = optarg; break;
         case 'd': o->db_path = optarg; break;
@@ -78,7 +78,8 @@ parse_args(int argc, char **argv, struct report_opts *o)
                 o->quarter = -1;
             else if (!tte_parse_quarter(optarg, &o->quarter))
                 return tte_usage_error("--quarter must be 1-4 or last, not "
-                                       "'%s'", optarg);
+                                       "'%s'",
+                                       optarg);
             break;
         case 's': o->send = true; break;
         case OPT_FORCE_SEND: o->send = o->force_send = true; break;
@@ -140,7 +141,8 @@ plan(struct batch *b, cJSON **tpl)
                                       b->opts->quarter);
     if (!tte_file_name_safe(name)) {
         log_err("%s: the report's file name '%s' must be a plain file name "
-                "(no '/', not '.' or '..')", b->template_path, name);
+                "(no '/', not '.' or '..')",
+                b->template_path, name);
         free(name);
         return EX_CONFIG;
     }
@@ -170,14 +172,14 @@ check_source_zones(const cJSON *config, const char *config_path)
 {
     const cJSON *s;
     int offset;
-    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(config,
-                                                           "sources")) {
+    cJSON_ArrayForEach (s,
+                        cJSON_GetObjectItemCaseSensitive(config, "sources")) {
         const char *zone = tte_json_str(s, "zone", NULL);
         if (zone && !tte_zone_offset(zone, &offset)) {
             log_err("%s: sources: %s: unknown time zone '%s' (use "
                     "Asia/Jakarta, Asia/Makassar, Asia/Jayapura, UTC or "
-                    "+HH:MM)", config_path, tte_json_str(s, "source", "?"),
-                    zone);
+                    "+HH:MM)",
+                    config_path, tte_json_str(s, "source", "?"), zone);
             return EX_CONFIG;
         }
     }
@@ -187,8 +189,7 @@ check_source_zones(const cJSON *config, const char *config_path)
 static int
 run(struct report_opts *o, cJSON *config, const char *config_path)
 {
-    struct batch b = {.opts = o, .config = config,
-                      .config_path = config_path};
+    struct batch b = {.opts = o, .config = config, .config_path = config_path};
     cJSON *tpl = NULL;
     int offset, fd = -1;
 
@@ -203,8 +204,8 @@ run(struct report_opts *o, cJSON *config, const char *config_path)
         last_quarter(offset, &o->year, &o->quarter);
     if (!o->year)
         o->year = tte_last_completed_year(offset);
-    b.db = o->db_path ? o->db_path : tte_json_str(config, "database",
-                                                  "report.db");
+    b.db = o->db_path ? o->db_path
+                      : tte_json_str(config, "database", "report.db");
     b.template_path = tte_json_str(config, "template",
                                    "templates/default.json");
     int rc = tte_exit_code(tte_path_input(b.db, "database"));
@@ -213,16 +214,16 @@ run(struct report_opts *o, cJSON *config, const char *config_path)
     if (!rc)
         rc = tte_exit_code(lock_acquire(b.db, &fd));
     if (!rc) {
-        log_info("%s: period %s, database %s", o->quarter ? "preview" :
-                 "annual report", b.period, b.db);
+        log_info("%s: period %s, database %s",
+                 o->quarter ? "preview" : "annual report", b.period, b.db);
         rc = batch_run(&b);
         lock_release(fd);
         if (rc)
             log_err("stopped at %s (exit %d)", b.stage, rc);
         else
             log_info("done: %d sources collected, %lld events in %s, %lld "
-                     "rows rejected this run; report %s%s%s%s", b.sources,
-                     b.events, b.period, b.rejected, b.report,
+                     "rows rejected this run; report %s%s%s%s",
+                     b.sources, b.events, b.period, b.rejected, b.report,
                      b.html[0] ? " and " : "", b.html,
                      o->send ? " (sent)" : "");
         if (!rc && !o->quiet)

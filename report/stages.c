@@ -48,10 +48,9 @@ stage_run(const char *name, char *const argv[])
             fprintf(stderr, " %s", argv[i]);
         fputc('\n', stderr);
     }
-    int rc = strchr(prog, '/') ? posix_spawn(&pid, prog, NULL, NULL, argv,
-                                             environ)
-                               : posix_spawnp(&pid, prog, NULL, NULL, argv,
-                                              environ);
+    int rc = strchr(prog, '/')
+                 ? posix_spawn(&pid, prog, NULL, NULL, argv, environ)
+                 : posix_spawnp(&pid, prog, NULL, NULL, argv, environ);
     if (rc != 0) {
         log_err("cannot run %s: %s", prog, strerror(rc));
         return EX_SOFTWARE;

@@ -16,10 +16,10 @@ enum tte_err
 ledger_find(sqlite3 *db, const char *period, const char *rcpt,
             struct ledger_hit *hit, bool *found)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT sent_at, message_id, report_sha256, status FROM sends"
-        " WHERE period = ?1 AND recipients = ?2"
-        " ORDER BY sent_at DESC, id DESC LIMIT 1");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "SELECT sent_at, message_id, report_sha256, status FROM sends"
+            " WHERE period = ?1 AND recipients = ?2"
+            " ORDER BY sent_at DESC, id DESC LIMIT 1");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
@@ -32,20 +32,20 @@ ledger_find(sqlite3 *db, const char *period, const char *rcpt,
                  (const char *)sqlite3_column_text(st, 1) ?: "");
         snprintf(hit->sha256, sizeof hit->sha256, "%s",
                  (const char *)sqlite3_column_text(st, 2) ?: "");
-        hit->pending = strcmp((const char *)sqlite3_column_text(st, 3)
-                              ?: "", "pending") == 0;
+        hit->pending = strcmp((const char *)sqlite3_column_text(st, 3) ?: "",
+                              "pending") == 0;
     }
     sqlite3_finalize(st);
     /* Not knowing whether it was sent is not "not sent": that way lies a
      * second copy. */
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
-                                                 : tte_db_err(db, rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
 }
 
 static enum tte_err
 insert_send(sqlite3 *db, const struct ledger_entry *e, sqlite3_int64 *id)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
+    sqlite3_stmt *st = tte_db_prepare(
+        db,
         "INSERT INTO sends(report_sha256, report_file, period, recipients,"
         " message_id, server_reply, sent_at, status) VALUES (?1, ?2, ?3, ?4,"
         " ?5, NULL, ?6, 'pending')");
@@ -69,10 +69,10 @@ static enum tte_err
 insert_attempt(sqlite3 *db, const struct ledger_entry *e,
                struct ledger_ids *ids)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "INSERT INTO send_attempts(period, recipient, message_id,"
-        " report_sha256, started_at, pid, send_id, signer_serial,"
-        " encrypt_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "INSERT INTO send_attempts(period, recipient, message_id,"
+            " report_sha256, started_at, pid, send_id, signer_serial,"
+            " encrypt_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_int64(st, 7, ids->send);
@@ -96,9 +96,9 @@ enum tte_err
 ledger_pending(sqlite3 *db, const struct ledger_entry *e,
                struct ledger_ids *ids)
 {
-    sqlite3_stmt *del = tte_db_prepare(db,
-        "DELETE FROM sends WHERE period = ?1 AND recipients = ?2"
-        " AND status = 'pending'");
+    sqlite3_stmt *del = tte_db_prepare(
+        db, "DELETE FROM sends WHERE period = ?1 AND recipients = ?2"
+            " AND status = 'pending'");
     if (!del)
         return TTE_E_IO;
     sqlite3_bind_text(del, 1, e->period, -1, SQLITE_STATIC);
@@ -116,9 +116,9 @@ finish_attempt(sqlite3 *db, sqlite3_int64 id, enum ledger_outcome o,
                const char *reply)
 {
     static const char *const names[] = {"sent", "retry", "failed"};
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "UPDATE send_attempts SET outcome = ?2, server_reply = ?3,"
-        " ended_at = ?4 WHERE id = ?1");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "UPDATE send_attempts SET outcome = ?2, server_reply = ?3,"
+            " ended_at = ?4 WHERE id = ?1");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_int64(st, 1, id);
@@ -131,14 +131,14 @@ finish_attempt(sqlite3 *db, sqlite3_int64 id, enum ledger_outcome o,
 }
 
 enum tte_err
-ledger_settle(sqlite3 *db, const struct ledger_ids *ids,
-              enum ledger_outcome o, const char *reply)
+ledger_settle(sqlite3 *db, const struct ledger_ids *ids, enum ledger_outcome o,
+              const char *reply)
 {
     bool sent = o == LEDGER_SENT;
-    sqlite3_stmt *st = tte_db_prepare(db, sent
-        ? "UPDATE sends SET status = 'sent', server_reply = ?2,"
-          " sent_at = ?3 WHERE id = ?1"
-        : "DELETE FROM sends WHERE id = ?1");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, sent ? "UPDATE sends SET status = 'sent', server_reply = ?2,"
+                   " sent_at = ?3 WHERE id = ?1"
+                 : "DELETE FROM sends WHERE id = ?1");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_int64(st, 1, ids->send);
@@ -159,24 +159,27 @@ ledger_list(sqlite3 *db, FILE *out)
     /* --list opens the database read-only, so it is not migrated: one
      * from before the attempts were kept lists empty S/MIME columns. */
     sqlite3_stmt *probe = NULL;
-    bool smime = sqlite3_prepare_v2(db, "SELECT signer_serial FROM"
-                                    " send_attempts", -1, &probe,
-                                    NULL) == SQLITE_OK;
+    bool smime = sqlite3_prepare_v2(db,
+                                    "SELECT signer_serial FROM"
+                                    " send_attempts",
+                                    -1, &probe, NULL) == SQLITE_OK;
     sqlite3_finalize(probe);
-    sqlite3_stmt *st = tte_db_prepare(db, smime
-        ? "SELECT s.sent_at, s.period, s.recipients, s.message_id,"
-          " s.report_file, substr(s.report_sha256, 1, 12), s.server_reply,"
-          " s.status, a.signer_serial, a.encrypt_sha256 FROM sends s"
-          " LEFT JOIN send_attempts a ON a.id = (SELECT max(id) FROM"
-          " send_attempts WHERE send_id = s.id) ORDER BY s.sent_at, s.id"
-        : "SELECT sent_at, period, recipients, message_id, report_file,"
-          " substr(report_sha256, 1, 12), server_reply, status, NULL, NULL"
-          " FROM sends ORDER BY sent_at, id");
+    sqlite3_stmt *st = tte_db_prepare(
+        db,
+        smime
+            ? "SELECT s.sent_at, s.period, s.recipients, s.message_id,"
+              " s.report_file, substr(s.report_sha256, 1, 12), s.server_reply,"
+              " s.status, a.signer_serial, a.encrypt_sha256 FROM sends s"
+              " LEFT JOIN send_attempts a ON a.id = (SELECT max(id) FROM"
+              " send_attempts WHERE send_id = s.id) ORDER BY s.sent_at, s.id"
+            : "SELECT sent_at, period, recipients, message_id, report_file,"
+              " substr(report_sha256, 1, 12), server_reply, status, NULL, NULL"
+              " FROM sends ORDER BY sent_at, id");
     if (!st)
         return TTE_E_IO;
     fprintf(out, "sent_at (UTC)\tperiod\trecipients\tmessage_id\treport\t"
-            "sha256\tserver_reply\tstatus\tsigner_serial\t"
-            "encrypt_sha256\n");
+                 "sha256\tserver_reply\tstatus\tsigner_serial\t"
+                 "encrypt_sha256\n");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char iso[21];

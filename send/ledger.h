@@ -11,7 +11,7 @@ struct ledger_entry {
     const char *sha256;
     const char *report_file;
     const char *period;
-    const char *recipients;     /* accepted ones, sorted, comma-separated */
+    const char *recipients; /* accepted ones, sorted, comma-separated */
     const char *message_id;
     const char *server_reply;
     const char *signer_serial;  /* S/MIME signer's serial (hex), or NULL */
@@ -20,9 +20,9 @@ struct ledger_entry {
 
 /* What came of one attempt for one recipient. */
 enum ledger_outcome {
-    LEDGER_SENT,        /* accepted at RCPT, then 250 to the end of DATA */
-    LEDGER_RETRY,       /* 4xx or no connection: a re-run sends again */
-    LEDGER_FAILED       /* 5xx: refused for good; a re-run tries again */
+    LEDGER_SENT,  /* accepted at RCPT, then 250 to the end of DATA */
+    LEDGER_RETRY, /* 4xx or no connection: a re-run sends again */
+    LEDGER_FAILED /* 5xx: refused for good; a re-run tries again */
 };
 
 /* The rows of one recipient's attempt: its sends row and its attempt. */
@@ -32,10 +32,10 @@ struct ledger_ids {
 
 /* An earlier delivery to one recipient. */
 struct ledger_hit {
-    char when[21];              /* UTC, ISO 8601 */
+    char when[21]; /* UTC, ISO 8601 */
     char message_id[160];
-    char sha256[65];            /* of the file that was sent */
-    bool pending;               /* started, the server's 250 not seen */
+    char sha256[65]; /* of the file that was sent */
+    bool pending;    /* started, the server's 250 not seen */
 };
 
 /* Looks up the latest delivery of the period's report ("2025", "2025Q3")

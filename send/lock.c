@@ -57,8 +57,8 @@ send_lock(const char *db, int *fd_out)
         }
         if (time(NULL) >= until) {
             log_err("another tte-send has been sending from '%s' for %d s "
-                    "('%s' is locked): try again later", db,
-                    LOCK_WAIT_SECONDS, path);
+                    "('%s' is locked): try again later",
+                    db, LOCK_WAIT_SECONDS, path);
             close(fd);
             return TTE_E_TEMPFAIL;
         }

@@ -80,10 +80,25 @@ static const char usage_text[] =
     "(4xx, no connection, another tte-send sending; retry later), 78 bad\n"
     "configuration or S/MIME certificate.\n";
 
-enum { OPT_SMTP = 256, OPT_FROM, OPT_TO, OPT_CC, OPT_REPLY, OPT_USER,
-       OPT_PWFILE, OPT_CACERT, OPT_PLAIN, OPT_FORCE, OPT_TIMEOUT,
-       OPT_SIGN_CERT, OPT_SIGN_KEY, OPT_SIGN_PW, OPT_SIGN_P12, OPT_ENCRYPT,
-       OPT_CIPHER };
+enum {
+    OPT_SMTP = 256,
+    OPT_FROM,
+    OPT_TO,
+    OPT_CC,
+    OPT_REPLY,
+    OPT_USER,
+    OPT_PWFILE,
+    OPT_CACERT,
+    OPT_PLAIN,
+    OPT_FORCE,
+    OPT_TIMEOUT,
+    OPT_SIGN_CERT,
+    OPT_SIGN_KEY,
+    OPT_SIGN_PW,
+    OPT_SIGN_P12,
+    OPT_ENCRYPT,
+    OPT_CIPHER
+};
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
@@ -186,7 +201,6 @@ parse_args(int argc, char **argv, struct opts *o)
     return -1;
 }
 
-
 struct rendered {
     bool found;
     int year, quarter;
@@ -197,9 +211,9 @@ struct rendered {
 static enum tte_err
 find_render(sqlite3 *db, const char *sha, struct rendered *r)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
-        "SELECT year, quarter, kind, rendered_at FROM renders"
-        " WHERE sha256 = ?1 ORDER BY rendered_at DESC, id DESC LIMIT 1");
+    sqlite3_stmt *st = tte_db_prepare(
+        db, "SELECT year, quarter, kind, rendered_at FROM renders"
+            " WHERE sha256 = ?1 ORDER BY rendered_at DESC, id DESC LIMIT 1");
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
@@ -213,8 +227,7 @@ find_render(sqlite3 *db, const char *sha, struct rendered *r)
         tte_format_utc(sqlite3_column_int64(st, 3), r->when);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK
-                                                 : tte_db_err(db, rc);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
 }
 
 /* The report's period and kind come from what tte-render recorded for
@@ -241,11 +254,12 @@ identify(const struct opts *o, struct settings *s, int *year, int *quarter)
                 name, o->db, s->mail.sha256);
         return TTE_E_DATA;
     }
-    if (r.found && o->year && (o->year != r.year ||
-                               o->quarter != r.quarter) && !o->force) {
+    if (r.found && o->year && (o->year != r.year || o->quarter != r.quarter) &&
+        !o->force) {
         log_err("'%s' is the report of %d%s%.0d, rendered %s, not of "
-                "%d%s%.0d", name, r.year, r.quarter ? "Q" : "", r.quarter,
-                r.when, o->year, o->quarter ? "Q" : "", o->quarter);
+                "%d%s%.0d",
+                name, r.year, r.quarter ? "Q" : "", r.quarter, r.when, o->year,
+                o->quarter ? "Q" : "", o->quarter);
         return TTE_E_DATA;
     }
     if (forced) {
@@ -255,8 +269,8 @@ identify(const struct opts *o, struct settings *s, int *year, int *quarter)
     if (r.found && strcmp(r.kind, "preview") == 0 && !forced) {
         log_err("'%s' is the quarterly preview (PRATINJAU) of %dQ%d, "
                 "rendered %s, not the annual report: not sent; --force "
-                "with --year and --quarter sends it anyway", name, r.year,
-                r.quarter, r.when);
+                "with --year and --quarter sends it anyway",
+                name, r.year, r.quarter, r.when);
         return TTE_E_DATA;
     }
     s->preview = *quarter > 0;
@@ -286,14 +300,15 @@ compose(const struct opts *o, const cJSON *config, struct settings *s,
                     tte_json_get(tpl, "labels"), config);
     tte_vars_set(&v, "report_name", s->mail.report_name);
     tte_vars_set(&v, "report_sha256", s->mail.sha256);
-    s->mail.subject = tte_expand(tte_json_str(tpl, s->preview ?
-                                              "preview_subject" : "subject",
-                                              "{period_label}"), &v, config);
+    s->mail.subject = tte_expand(
+        tte_json_str(tpl, s->preview ? "preview_subject" : "subject",
+                     "{period_label}"),
+        &v, config);
     tte_buf_init(&body);
     const cJSON *lines = cJSON_GetObjectItemCaseSensitive(tpl, "preview_body");
     if (!s->preview || !cJSON_IsArray(lines))
         lines = cJSON_GetObjectItemCaseSensitive(tpl, "body");
-    cJSON_ArrayForEach(line, lines) {
+    cJSON_ArrayForEach (line, lines) {
         char *t = tte_expand(cJSON_GetStringValue(line) ?: "", &v, config);
         tte_buf_adds(&body, t);
         tte_buf_adds(&body, "\r\n");
@@ -331,15 +346,16 @@ write_eml(const char *path, const struct tte_buf *msg)
      * without a reader fails at once, and the type is checked before any
      * byte is written. */
     struct stat sb;
-    int fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY |
-                  O_CLOEXEC, 0600);
+    int fd = open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+                  0600);
     if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
         log_err("--dry-run '%s' is not a regular file: not written", path);
         close(fd);
         return TTE_E_CANTCREAT;
     }
     FILE *fp = fd >= 0 && fchmod(fd, 0600) == 0 && ftruncate(fd, 0) == 0
-                   ? fdopen(fd, "wb") : NULL;
+                   ? fdopen(fd, "wb")
+                   : NULL;
     if (!fp && fd >= 0)
         close(fd);
     if (!fp || fwrite(msg->data, 1, msg->len, fp) != msg->len) {
@@ -382,8 +398,8 @@ skip_delivered(sqlite3 *db, struct settings *s, bool force, size_t *left)
                 log_err("%s: the send of %s started on %s (%s) was never "
                         "confirmed by the server; it may have arrived. Ask "
                         "the recipient; --force sends it again with the "
-                        "same Message-ID", lists[l][i], s->period, hit.when,
-                        hit.message_id);
+                        "same Message-ID",
+                        lists[l][i], s->period, hit.when, hit.message_id);
                 pending = true;
             } else if (found && !hit.pending && !force) {
                 log_info("%s already received this report (%s) on %s (%s)%s",
@@ -410,9 +426,10 @@ record_pending(sqlite3 *db, const struct settings *s, struct ledger_ids *ids)
     enum tte_err err = tte_db_exec(db, "BEGIN IMMEDIATE");
     for (size_t i = 0; i < m->nto + m->ncc && !err; i++) {
         const char *rcpt = i < m->nto ? m->to[i] : m->cc[i - m->nto];
-        struct ledger_entry e = {m->sha256, m->report_path, s->period, rcpt,
-                                 m->message_id, NULL, s->signer_serial,
-                                 s->encrypt_sha256};
+        struct ledger_entry e = {m->sha256,        m->report_path,
+                                 s->period,        rcpt,
+                                 m->message_id,    NULL,
+                                 s->signer_serial, s->encrypt_sha256};
         err = ledger_pending(db, &e, &ids[i]);
     }
     if (err) {
@@ -458,12 +475,13 @@ settle(sqlite3 *db, const struct settings *s, const struct smtp_result *r,
     bool any = false;
     if (r->unknown) {
         log_err("no answer from the server after the message was sent: it "
-                "may have arrived; recorded as pending (%s)", m->message_id);
+                "may have arrived; recorded as pending (%s)",
+                m->message_id);
         return TTE_OK;
     }
     for (size_t i = 0; i < m->nto + m->ncc; i++)
-        any |= outcome(r, i < m->nto ? m->to[i] : m->cc[i - m->nto],
-                       sent) == LEDGER_SENT;
+        any |= outcome(r, i < m->nto ? m->to[i] : m->cc[i - m->nto], sent) ==
+               LEDGER_SENT;
     enum tte_err err = tte_db_exec(db, "BEGIN IMMEDIATE");
     for (size_t i = 0; i < m->nto + m->ncc && !err; i++) {
         const char *rcpt = i < m->nto ? m->to[i] : m->cc[i - m->nto];
@@ -494,7 +512,8 @@ refusals(const struct smtp_result *r)
     if (!temp && !perm)
         return TTE_OK;
     log_err("refused by the server: %s (the others were sent and "
-            "recorded)%s", r->refused, perm ? "" : "; a re-run retries them");
+            "recorded)%s",
+            r->refused, perm ? "" : "; a re-run retries them");
     return perm ? TTE_E_UNAVAILABLE : TTE_E_TEMPFAIL;
 }
 
@@ -518,7 +537,8 @@ deliver(const struct opts *o, const cJSON *config, struct settings *s,
     err = skip_delivered(db, s, o->force, &left);
     if (!err && left == 0) {
         log_info("nothing to send: every recipient already has %s (use "
-                 "--force to send again)", s->mail.report_name);
+                 "--force to send again)",
+                 s->mail.report_name);
         sqlite3_close(db);
         send_unlock(lock);
         return TTE_OK;
@@ -555,7 +575,8 @@ check_official(const struct opts *o, const cJSON *config)
         return TTE_OK;
     log_err("the reporting official in the configuration is a placeholder "
             "(%s); fill in official.name, official.nip and "
-            "official.position, or use --force", why);
+            "official.position, or use --force",
+            why);
     return TTE_E_CONFIG;
 }
 

@@ -80,8 +80,7 @@ add_encoded(struct tte_buf *out, const char *s)
 }
 
 static void
-add_list(struct tte_buf *out, const char *name, const char *const *a,
-         size_t n)
+add_list(struct tte_buf *out, const char *name, const char *const *a, size_t n)
 {
     if (!n)
         return;
@@ -95,11 +94,11 @@ add_list(struct tte_buf *out, const char *name, const char *const *a,
 static void
 add_date(struct tte_buf *out, int64_t t)
 {
-    static const char *const days[] = {"Thu", "Fri", "Sat", "Sun", "Mon",
-                                       "Tue", "Wed"};
-    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May",
-                                      "Jun", "Jul", "Aug", "Sep", "Oct",
-                                      "Nov", "Dec"};
+    static const char *const days[] = {"Thu", "Fri", "Sat", "Sun",
+                                       "Mon", "Tue", "Wed"};
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr",
+                                      "May", "Jun", "Jul", "Aug",
+                                      "Sep", "Oct", "Nov", "Dec"};
     int y, m, d, h, mi, s;
     int64_t local = t + TTE_WIB_OFFSET;
     tte_local_fields(t, TTE_WIB_OFFSET, &y, &m, &d, &h, &mi, &s);
@@ -113,9 +112,10 @@ static void
 add_attachment(struct tte_buf *out, const struct mail *m)
 {
     tte_buf_adds(out, "Content-Type: application/vnd.openxmlformats-"
-                 "officedocument.spreadsheetml.sheet;\r\n name=\"");
+                      "officedocument.spreadsheetml.sheet;\r\n name=\"");
     tte_buf_adds(out, m->report_name);
-    tte_buf_adds(out, "\"\r\nContent-Disposition: attachment;\r\n filename=\"");
+    tte_buf_adds(out,
+                 "\"\r\nContent-Disposition: attachment;\r\n filename=\"");
     tte_buf_adds(out, m->report_name);
     tte_buf_adds(out, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
     add_base64(out, (const unsigned char *)m->report_data, m->report_len);
@@ -127,9 +127,8 @@ mail_headers(struct mail *m, struct tte_buf *out)
     const char *domain = strchr(m->from, '@') + 1;
 
     if (!m->message_id[0])
-        snprintf(m->message_id, sizeof m->message_id,
-                 "<tte.%.16s.%lld@%s>", m->sha256, (long long)m->date,
-                 domain);
+        snprintf(m->message_id, sizeof m->message_id, "<tte.%.16s.%lld@%s>",
+                 m->sha256, (long long)m->date, domain);
     tte_buf_printf(out, "From: %s\r\n", m->from);
     add_list(out, "To", m->to, m->nto);
     add_list(out, "Cc", m->cc, m->ncc);
@@ -149,12 +148,14 @@ mail_entity(const struct mail *m, struct tte_buf *out)
     char boundary[64];
     /* Derived from the report, so the same report builds the same bytes. */
     snprintf(boundary, sizeof boundary, "=_tte_%.32s", m->sha256);
-    tte_buf_printf(out, "Content-Type: multipart/mixed; "
-                   "boundary=\"%s\"\r\n\r\n", boundary);
+    tte_buf_printf(out,
+                   "Content-Type: multipart/mixed; "
+                   "boundary=\"%s\"\r\n\r\n",
+                   boundary);
     tte_buf_adds(out, "This is a multi-part message in MIME format.\r\n");
     tte_buf_printf(out, "--%s\r\n", boundary);
     tte_buf_adds(out, "Content-Type: text/plain; charset=UTF-8\r\n"
-                 "Content-Transfer-Encoding: base64\r\n\r\n");
+                      "Content-Transfer-Encoding: base64\r\n\r\n");
     add_base64(out, (const unsigned char *)m->body, strlen(m->body));
     tte_buf_printf(out, "--%s\r\n", boundary);
     add_attachment(out, m);

@@ -53,7 +53,8 @@ report_read(const char *path, char **data, size_t *len)
     }
     if (sb.st_size > REPORT_MAX) {
         log_err("report '%s' is %lld bytes, more than a report can be "
-                "(64 MiB): not sent", path, (long long)sb.st_size);
+                "(64 MiB): not sent",
+                path, (long long)sb.st_size);
         close(fd);
         return TTE_E_DATA;
     }

@@ -23,14 +23,14 @@ struct mail {
     char *subject;
     char *body;
     const char *report_path;
-    const char *report_name;    /* file name in the attachment */
+    const char *report_name; /* file name in the attachment */
     /* The report's bytes, read once: what is hashed is what is attached,
      * even if the file is rendered again meanwhile. */
     const char *report_data;
     size_t report_len;
-    char sha256[65];            /* of report_data */
+    char sha256[65]; /* of report_data */
     char message_id[160];
-    int64_t date;               /* seconds, shown in WIB */
+    int64_t date; /* seconds, shown in WIB */
 };
 
 /* message.c */
@@ -53,24 +53,24 @@ void mail_base64(struct tte_buf *out, const unsigned char *p, size_t n);
 struct smtp_opts {
     const char *url;
     const char *user;
-    const char *password;       /* never logged */
+    const char *password; /* never logged */
     const char *cacert;
     bool allow_plaintext;
     bool verbose;
-    long timeout;               /* seconds a silent server is waited for */
+    long timeout; /* seconds a silent server is waited for */
 };
 
 struct smtp_result {
-    char reply[512];            /* the server's last reply line */
-    char refused[1024];         /* recipients the server refused */
-    char accepted[2048];        /* recipients it accepted, comma-separated */
+    char reply[512];     /* the server's last reply line */
+    char refused[1024];  /* recipients the server refused */
+    char accepted[2048]; /* recipients it accepted, comma-separated */
     /* Each RCPT TO's recipient and the code of its answer. */
     struct {
         char addr[256];
         int code;
     } rcpt[2 * SEND_MAX_RCPT];
     size_t nrcpt;
-    int data_code;              /* the answer to the end of DATA, or 0 */
+    int data_code; /* the answer to the end of DATA, or 0 */
     /* 250 to the end of DATA: only then did a recipient accepted at RCPT
      * get the message. */
     bool delivered;
@@ -113,16 +113,15 @@ struct opts {
     const char *encrypt_to[SEND_MAX_RCPT];
     size_t nencrypt;
     int year, quarter;
-    long timeout;               /* --timeout, 0 when not given */
+    long timeout; /* --timeout, 0 when not given */
     bool plaintext, force, list, verbose;
 };
-
 
 struct smime;
 
 struct settings {
     struct mail mail;
-    struct smime *smime;        /* NULL: a plain message */
+    struct smime *smime; /* NULL: a plain message */
     struct smtp_opts smtp;
     char *password;
     char period[16];

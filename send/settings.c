@@ -59,7 +59,7 @@ pick_list(const char *const *opt, size_t nopt, const cJSON *config,
         out[(*n)++] = v->valuestring;
         return TTE_OK;
     }
-    cJSON_ArrayForEach(it, v) {
+    cJSON_ArrayForEach (it, v) {
         const char *a = cJSON_GetStringValue(it);
         if (!mail_address_valid(a))
             return bad("is not a valid address", key, a, false);
@@ -90,7 +90,8 @@ settings_read_secret(const char *path, bool cli, char **out)
         else if (fd >= 0)
             close(fd);
         log_err("password file '%s' must be a regular file readable only by "
-                "its owner (chmod 600)", path);
+                "its owner (chmod 600)",
+                path);
         return TTE_E_CONFIG;
     }
     if (!fgets(line, sizeof line, fp))
@@ -110,8 +111,8 @@ check_smtp(const struct opts *o, struct settings *s)
     if (s->smtp.url)
         smtp_url_redact(s->smtp.url, url, sizeof url);
     if (!s->smtp.url)
-        return bad("is required (smtp://host:587 or smtps://host:465)",
-                   "smtp", "", cli);
+        return bad("is required (smtp://host:587 or smtps://host:465)", "smtp",
+                   "", cli);
     if (!mail_header_safe(s->smtp.url) ||
         (strncmp(s->smtp.url, "smtp://", 7) &&
          strncmp(s->smtp.url, "smtps://", 8)))
@@ -158,8 +159,9 @@ settings_smtp(const struct opts *o, const cJSON *config, struct settings *s)
     s->smtp.allow_plaintext = o->plaintext;
     s->smtp.verbose = o->verbose;
     const cJSON *t = tte_json_get(config, "mail.timeout");
-    s->smtp.timeout = o->timeout ? o->timeout
-                      : cJSON_IsNumber(t) ? (long)t->valuedouble : 60;
+    s->smtp.timeout = o->timeout          ? o->timeout
+                      : cJSON_IsNumber(t) ? (long)t->valuedouble
+                                          : 60;
     if (s->smtp.timeout < 1 || s->smtp.timeout > 3600) {
         log_err("configuration: mail.timeout must be 1 to 3600 seconds");
         return TTE_E_CONFIG;
@@ -189,7 +191,7 @@ config_files(const cJSON *v, const char **out)
         out[n++] = v->valuestring;
         return n;
     }
-    cJSON_ArrayForEach(it, v)
+    cJSON_ArrayForEach (it, v)
         if (cJSON_IsString(it) && n < SEND_MAX_RCPT)
             out[n++] = it->valuestring;
     return n;
@@ -201,32 +203,33 @@ settings_smime(const struct opts *o, const cJSON *config, struct settings *s)
     const char *files[SEND_MAX_RCPT];
     struct smime_opts so = {0};
     so.cli = o->sign_cert || o->sign_key || o->sign_p12 || o->sign_pwfile;
-    so.cert = so.cli ? o->sign_cert : tte_json_str(config, "smime.sign_cert",
-                                                    NULL);
-    so.key = so.cli ? o->sign_key : tte_json_str(config, "smime.sign_key",
-                                                  NULL);
-    so.p12 = so.cli ? o->sign_p12 : tte_json_str(config, "smime.sign_p12",
-                                                  NULL);
+    so.cert = so.cli ? o->sign_cert
+                     : tte_json_str(config, "smime.sign_cert", NULL);
+    so.key = so.cli ? o->sign_key
+                    : tte_json_str(config, "smime.sign_key", NULL);
+    so.p12 = so.cli ? o->sign_p12
+                    : tte_json_str(config, "smime.sign_p12", NULL);
     so.pwfile = so.cli ? o->sign_pwfile
                        : tte_json_str(config, "smime.sign_key_password_file",
                                       NULL);
     so.encrypt_to = o->nencrypt ? o->encrypt_to : files;
-    so.nencrypt = o->nencrypt ? o->nencrypt
-                  : config_files(tte_json_get(config, "smime.encrypt_to"),
-                                 files);
+    so.nencrypt = o->nencrypt
+                      ? o->nencrypt
+                      : config_files(tte_json_get(config, "smime.encrypt_to"),
+                                     files);
     so.cipher = o->cipher;
     const char *pre = so.cli ? "--" : "configuration: smime.";
     if (so.cert && so.p12) {
         log_err("%ssign-cert and %ssign-p12 exclude each other", pre, pre);
         return so.cli ? TTE_E_USAGE : TTE_E_CONFIG;
     }
-    if (!so.cert && !so.p12 && (so.key || so.pwfile || so.nencrypt ||
-                                o->cipher)) {
-        log_err("S/MIME needs a signing identity: %s", so.cli || o->cipher ||
-                o->nencrypt ? "--sign-cert (with --sign-key) or --sign-p12"
-                            : "smime.sign_cert or smime.sign_p12");
-        return so.cli || o->cipher || o->nencrypt ? TTE_E_USAGE
-                                                  : TTE_E_CONFIG;
+    if (!so.cert && !so.p12 &&
+        (so.key || so.pwfile || so.nencrypt || o->cipher)) {
+        log_err("S/MIME needs a signing identity: %s",
+                so.cli || o->cipher || o->nencrypt
+                    ? "--sign-cert (with --sign-key) or --sign-p12"
+                    : "smime.sign_cert or smime.sign_p12");
+        return so.cli || o->cipher || o->nencrypt ? TTE_E_USAGE : TTE_E_CONFIG;
     }
     if (!so.cert && !so.p12)
         return TTE_OK;

@@ -34,8 +34,8 @@
 struct smime {
     EVP_PKEY *key;
     X509 *signer;
-    STACK_OF(X509) *chain;      /* sent beside the signature */
-    STACK_OF(X509) *recips;     /* NULL: signed only */
+    STACK_OF(X509) * chain;  /* sent beside the signature */
+    STACK_OF(X509) * recips; /* NULL: signed only */
     const EVP_CIPHER *cipher;
     bool aead;
     char *serial;
@@ -107,7 +107,7 @@ open_regular(const char *path, const char **why)
 /* Every certificate in a PEM file, in order. */
 static enum tte_err
 read_certs(const struct smime_opts *o, const char *path, const char *what,
-           STACK_OF(X509) *out)
+           STACK_OF(X509) * out)
 {
     const char *why;
     BIO *in = open_regular(path, &why);
@@ -182,8 +182,8 @@ read_p12(const struct smime_opts *o, const char *pw, struct smime *sm)
     PKCS12 *p12 = d2i_PKCS12_bio(in, NULL);
     BIO_free_all(in);
     STACK_OF(X509) *ca = NULL;
-    int ok = p12 && PKCS12_parse(p12, pw ? pw : "", &sm->key, &sm->signer,
-                                 &ca) == 1;
+    int ok = p12 &&
+             PKCS12_parse(p12, pw ? pw : "", &sm->key, &sm->signer, &ca) == 1;
     PKCS12_free(p12);
     if (!ok || !sm->key || !sm->signer) {
         sk_X509_pop_free(ca, X509_free);
@@ -256,8 +256,8 @@ check_signer(const struct smime_opts *o, const struct mail *m,
     const char *why =
         !valid_today(sm->signer) ? "is not valid today (expired or not yet "
                                    "valid)"
-        : has_eku(sm->signer) && !(X509_get_extended_key_usage(sm->signer) &
-                                   XKU_SMIME)
+        : has_eku(sm->signer) &&
+                !(X509_get_extended_key_usage(sm->signer) & XKU_SMIME)
             ? "is not for e-mail (no emailProtection extended key usage)"
         : !has_eku(sm->signer) && !(ku & KU_DIGITAL_SIGNATURE)
             ? "may not sign (neither emailProtection nor digitalSignature)"
@@ -270,8 +270,9 @@ check_signer(const struct smime_opts *o, const struct mail *m,
     if (!why)
         return TTE_OK;
     log_err("%s '%s': the signing certificate %s (%s; sender %s): not "
-            "sending", name(o, o->p12 ? "--sign-p12" : "--sign-cert",
-                            o->p12 ? "smime.sign_p12" : "smime.sign_cert"),
+            "sending",
+            name(o, o->p12 ? "--sign-p12" : "--sign-cert",
+                 o->p12 ? "smime.sign_p12" : "smime.sign_cert"),
             file, why, who, m->from);
     return TTE_E_CONFIG;
 }
@@ -290,11 +291,13 @@ recipient_problem(X509 *c)
     if (has_eku(c) && !(X509_get_extended_key_usage(c) & XKU_SMIME))
         return "is not for e-mail (no emailProtection extended key usage)";
     if (type == EVP_PKEY_RSA)
-        return ku & KU_KEY_ENCIPHERMENT ? NULL
-               : "lacks the keyEncipherment key usage an RSA recipient needs";
+        return ku & KU_KEY_ENCIPHERMENT
+                   ? NULL
+                   : "lacks the keyEncipherment key usage an RSA recipient needs";
     if (type == EVP_PKEY_EC)
-        return ku & KU_KEY_AGREEMENT ? NULL
-               : "lacks the keyAgreement key usage an EC recipient needs";
+        return ku & KU_KEY_AGREEMENT
+                   ? NULL
+                   : "lacks the keyAgreement key usage an EC recipient needs";
     return "has a key that is neither RSA nor EC";
 }
 
@@ -316,8 +319,8 @@ read_recipients(const struct smime_opts *o, struct smime *sm)
             char who[256];
             subject(c, who, sizeof who);
             if (why) {
-                log_err("%s '%s': the certificate of %s %s: not sending",
-                        opt, o->encrypt_to[i], who, why);
+                log_err("%s '%s': the certificate of %s %s: not sending", opt,
+                        o->encrypt_to[i], who, why);
                 err = TTE_E_CONFIG;
             }
         }
@@ -335,8 +338,8 @@ check_coverage(const struct smime_opts *o, const struct mail *m,
         const char *a = i < m->nto ? m->to[i] : m->cc[i - m->nto];
         bool found = false;
         for (int k = 0; k < sk_X509_num(sm->recips) && !found; k++)
-            found = X509_check_email(sk_X509_value(sm->recips, k), a, 0,
-                                     0) == 1;
+            found = X509_check_email(sk_X509_value(sm->recips, k), a, 0, 0) ==
+                    1;
         ERR_clear_error();
         if (!found) {
             log_err("%s: no encryption certificate names %s; every To and "
@@ -361,8 +364,7 @@ hex(const unsigned char *p, size_t n)
 static enum tte_err
 identify_certs(struct smime *sm)
 {
-    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(sm->signer),
-                                    NULL);
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(sm->signer), NULL);
     char *serial = bn ? BN_bn2hex(bn) : NULL;
     BN_free(bn);
     if (!serial)
@@ -378,11 +380,10 @@ identify_certs(struct smime *sm)
     for (int k = 0; k < sk_X509_num(sm->recips); k++) {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int n = 0;
-        if (X509_digest(sk_X509_value(sm->recips, k), EVP_sha256(), md,
-                        &n) != 1) {
+        if (X509_digest(sk_X509_value(sm->recips, k), EVP_sha256(), md, &n) !=
+            1) {
             tte_buf_free(&fps);
-            return ssl_fail(TTE_E_SOFTWARE, "cannot hash a certificate%s",
-                            "");
+            return ssl_fail(TTE_E_SOFTWARE, "cannot hash a certificate%s", "");
         }
         char *h = hex(md, n);
         tte_buf_printf(&fps, "%s%s", k ? "," : "", h);
@@ -403,7 +404,8 @@ pick_cipher(const struct smime_opts *o, struct smime *sm)
         sm->cipher = EVP_aes_256_cbc();
     } else {
         log_err("--encrypt-cipher must be aes-256-gcm or aes-256-cbc, not "
-                "'%s'", c);
+                "'%s'",
+                c);
         return TTE_E_USAGE;
     }
     return sm->cipher ? TTE_OK
@@ -462,9 +464,11 @@ sign(const struct smime *sm, const struct mail *m,
     char boundary[64];
     BIO *in = BIO_new_mem_buf(entity->data, (int)entity->len);
     CMS_ContentInfo *cms = in ? CMS_sign(NULL, NULL, sm->chain, NULL,
-                                         flags | CMS_PARTIAL) : NULL;
-    int ok = cms && CMS_add1_signer(cms, sm->signer, sm->key, EVP_sha256(),
-                                    flags) && CMS_final(cms, in, NULL, flags);
+                                         flags | CMS_PARTIAL)
+                              : NULL;
+    int ok = cms &&
+             CMS_add1_signer(cms, sm->signer, sm->key, EVP_sha256(), flags) &&
+             CMS_final(cms, in, NULL, flags);
     BIO_free(in);
     if (!ok) {
         CMS_ContentInfo_free(cms);
@@ -472,7 +476,8 @@ sign(const struct smime *sm, const struct mail *m,
     }
     /* Not a prefix of the inner boundary: 's' is no hex digit. */
     snprintf(boundary, sizeof boundary, "=_tte_s_%.32s", m->sha256);
-    tte_buf_printf(out, "Content-Type: multipart/signed;\r\n"
+    tte_buf_printf(out,
+                   "Content-Type: multipart/signed;\r\n"
                    " protocol=\"application/pkcs7-signature\";\r\n"
                    " micalg=sha-256; boundary=\"%s\"\r\n\r\n"
                    "This is an S/MIME signed message.\r\n--%s\r\n",
@@ -481,7 +486,8 @@ sign(const struct smime *sm, const struct mail *m,
      * delimiter belongs to the delimiter. */
     tte_buf_add(out, entity->data, entity->len);
     tte_buf_printf(out, "\r\n--%s\r\n", boundary);
-    tte_buf_adds(out, "Content-Type: application/pkcs7-signature;"
+    tte_buf_adds(out,
+                 "Content-Type: application/pkcs7-signature;"
                  " name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64"
                  "\r\nContent-Disposition: attachment;"
                  " filename=\"smime.p7s\"\r\n\r\n");
@@ -515,7 +521,8 @@ envelope(const struct smime *sm, const struct tte_buf *signed_entity,
     const unsigned int flags = CMS_BINARY;
     BIO *in = BIO_new_mem_buf(signed_entity->data, (int)signed_entity->len);
     CMS_ContentInfo *cms = in ? CMS_encrypt(NULL, NULL, sm->cipher,
-                                            flags | CMS_PARTIAL) : NULL;
+                                            flags | CMS_PARTIAL)
+                              : NULL;
     bool ok = cms != NULL;
     for (int k = 0; ok && k < sk_X509_num(sm->recips); k++)
         ok = add_recipient(cms, sk_X509_value(sm->recips, k));
@@ -525,7 +532,8 @@ envelope(const struct smime *sm, const struct tte_buf *signed_entity,
         CMS_ContentInfo_free(cms);
         return ssl_fail(TTE_E_SOFTWARE, "cannot encrypt the message%s", "");
     }
-    tte_buf_printf(out, "Content-Type: application/pkcs7-mime;"
+    tte_buf_printf(out,
+                   "Content-Type: application/pkcs7-mime;"
                    " smime-type=%s;\r\n name=\"smime.p7m\"\r\n"
                    "Content-Transfer-Encoding: base64\r\n"
                    "Content-Disposition: attachment;"

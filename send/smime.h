@@ -12,8 +12,8 @@ struct smime_opts {
     const char *cert, *key, *pwfile, *p12;
     const char *const *encrypt_to;
     size_t nencrypt;
-    const char *cipher;         /* "aes-256-gcm" (default), "aes-256-cbc" */
-    bool cli;                   /* from the command line, not the config */
+    const char *cipher; /* "aes-256-gcm" (default), "aes-256-cbc" */
+    bool cli;           /* from the command line, not the config */
 };
 
 struct smime;

@@ -24,10 +24,10 @@ struct upload {
 struct watch {
     struct smtp_result *res;
     bool verbose;
-    bool in_auth;               /* between AUTH and its final reply */
-    bool in_data;               /* the 354 seen: the next reply ends DATA */
-    int code;                   /* the last final reply's code */
-    char rcpt[256];             /* recipient of the pending RCPT TO */
+    bool in_auth;   /* between AUTH and its final reply */
+    bool in_data;   /* the 354 seen: the next reply ends DATA */
+    int code;       /* the last final reply's code */
+    char rcpt[256]; /* recipient of the pending RCPT TO */
 };
 
 static size_t
@@ -102,8 +102,8 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
         if (w->verbose)
             fprintf(stderr, "< %.*s\n", (int)size, data);
     } else if (type == CURLINFO_HEADER_OUT) {
-        bool secret = w->in_auth || (size >= 4 &&
-                                     strncasecmp(data, "AUTH", 4) == 0);
+        bool secret = w->in_auth ||
+                      (size >= 4 && strncasecmp(data, "AUTH", 4) == 0);
         on_command(w, data, size);
         if (w->verbose)
             fprintf(stderr, "> %.*s\n", (int)(secret ? 4 : size),
@@ -150,10 +150,8 @@ classify(CURLcode rc, long smtp_code)
     case CURLE_OPERATION_TIMEDOUT:
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-        return TTE_E_TEMPFAIL;
-    default:
-        return TTE_E_UNAVAILABLE;
+    case CURLE_GOT_NOTHING: return TTE_E_TEMPFAIL;
+    default: return TTE_E_UNAVAILABLE;
     }
 }
 
@@ -171,14 +169,14 @@ recipients(const struct mail *m)
 /* A guarantee (TLS required, the peer verified, bounded waits, SMTP
  * only) that libcurl did not take must stop the send, not weaken it: the
  * option is named so that the operator knows which. */
-#define SETOPT(h, opt, val)                                                  \
-    do {                                                                     \
-        CURLcode c_ = curl_easy_setopt(h, opt, val);                         \
-        if (c_ != CURLE_OK) {                                                \
-            log_err("libcurl refused %s (%s): not sending", #opt,           \
-                    curl_easy_strerror(c_));                                 \
-            return TTE_E_UNAVAILABLE;                                        \
-        }                                                                    \
+#define SETOPT(h, opt, val) \
+    do { \
+        CURLcode c_ = curl_easy_setopt(h, opt, val); \
+        if (c_ != CURLE_OK) { \
+            log_err("libcurl refused %s (%s): not sending", #opt, \
+                    curl_easy_strerror(c_)); \
+            return TTE_E_UNAVAILABLE; \
+        } \
     } while (0)
 
 static enum tte_err
@@ -186,8 +184,9 @@ set_tls(CURL *h, const struct smtp_opts *o)
 {
     bool smtps = strncasecmp(o->url, "smtps://", 8) == 0;
     if (!smtps)
-        SETOPT(h, CURLOPT_USE_SSL, o->allow_plaintext ? (long)CURLUSESSL_NONE
-                                                      : (long)CURLUSESSL_ALL);
+        SETOPT(h, CURLOPT_USE_SSL,
+               o->allow_plaintext ? (long)CURLUSESSL_NONE
+                                  : (long)CURLUSESSL_ALL);
     SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
     SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (o->cacert)

@@ -31,22 +31,44 @@
 #include "tte_db.h"
 #include "tte_log.h"
 
-enum { Q_STR_FIND, Q_STR_ADD, Q_EV_GET, Q_EV_ADD, Q_EV_DEL, Q_KEY_ADD,
-       Q_KEY_GET, Q_KEY_NEXT, Q_KEY_BATCH, Q_REJECT, Q_DUP_ADD, Q_COUNT };
+enum {
+    Q_STR_FIND,
+    Q_STR_ADD,
+    Q_EV_GET,
+    Q_EV_ADD,
+    Q_EV_DEL,
+    Q_KEY_ADD,
+    Q_KEY_GET,
+    Q_KEY_NEXT,
+    Q_KEY_BATCH,
+    Q_REJECT,
+    Q_DUP_ADD,
+    Q_COUNT
+};
 
 /* The columns of events but its id, in the order of the insert's
  * parameters and of struct row after the key. */
-#define EV_COLS "t, app, unit, signer, nik, nip, name, position," \
+#define EV_COLS \
+    "t, app, unit, signer, nik, nip, name, position," \
     " cert_type, cert_serial, doc_id, doc_type, doc_number, visibility," \
     " auth_method, api_version, http_status, status_code, result," \
     " message, duration_ms, footer, file_id, line"
 #define EV_NCOLS 25
-#define EV_PARAMS "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12," \
+#define EV_PARAMS \
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12," \
     " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24"
 /* Columns the code names: the key, the dedupe rule's, the two texts, and
  * a staged row's file. */
-enum { C_KEY = 0, C_T = 1, C_APP = 2, C_SIGNER = 4, C_DOC_ID = 11,
-       C_DOC_NUMBER = 13, C_RESULT = 19, C_FILE_ID = 23 };
+enum {
+    C_KEY = 0,
+    C_T = 1,
+    C_APP = 2,
+    C_SIGNER = 4,
+    C_DOC_ID = 11,
+    C_DOC_NUMBER = 13,
+    C_RESULT = 19,
+    C_FILE_ID = 23
+};
 /* An integer column's NULL in struct row. */
 #define COL_NULL INT64_MIN
 /* The sort's memory. The rows, stored as they come, fill the page cache
@@ -96,21 +118,21 @@ struct dedupe {
      * keys go to the sort (and the file's id, for their counts). */
     int64_t last_key, last_met;
     bool staging;
-    int64_t first_staged;       /* the event of its first row sorted */
+    int64_t first_staged; /* the event of its first row sorted */
     long long file_id;
     struct sorter *sort;
     /* Of the merge: rows whose key met a stored event, by that event. */
     struct sorter *later;
-    struct tte_buf rec;         /* a record for one of the sorts */
+    struct tte_buf rec; /* a record for one of the sorts */
     /* No key of event_keys lies in [lo, hi) (asked within this
      * transaction; hi INT64_MAX: none from lo on): a key there that none
      * in batch equals is free, and waits there for one insert of many. */
     int64_t lo, hi;
-    int64_t hi_event;           /* the event holding hi, when one does */
+    int64_t hi_event; /* the event holding hi, when one does */
     bool span_known;
     int64_t batch[KEY_BATCH][2];
     int nbatch;
-    int64_t batch_top;          /* the largest key in batch */
+    int64_t batch_top; /* the largest key in batch */
 };
 
 void
@@ -167,7 +189,7 @@ dedupe_open(sqlite3 *db, struct dedupe **out)
     enum tte_err err = TTE_OK;
     for (int i = 0; !err && i < Q_COUNT; i++) {
         if (i == Q_KEY_BATCH)
-            continue;           /* key_batch() */
+            continue; /* key_batch() */
         s->q[i] = tte_db_prepare(db, sql[i]);
         if (!s->q[i])
             err = TTE_E_IO;
@@ -245,8 +267,8 @@ same_event(struct dedupe *s, int64_t stored, const struct ident *id,
             sqlite3_column_int64(st, 1) == id->app &&
             sqlite3_column_int64(st, 2) == id->signer &&
             (size_t)sqlite3_column_bytes(st, 3) == id->doc_id_len &&
-            (!id->doc_id_len || memcmp(sqlite3_column_blob(st, 3),
-                                       id->doc_id, id->doc_id_len) == 0) &&
+            (!id->doc_id_len || memcmp(sqlite3_column_blob(st, 3), id->doc_id,
+                                       id->doc_id_len) == 0) &&
             sqlite3_column_int64(st, 4) == id->result;
     *owner = *same ? sqlite3_column_int64(st, 5) : 0;
     sqlite3_reset(st);
@@ -260,9 +282,9 @@ text_ids(struct dedupe *s, const struct tte_event *ev, int64_t ids[F_COUNT])
 {
     enum tte_err err = TTE_OK;
     static const enum tte_field dict_fields[] = {
-        F_APP, F_UNIT, F_NIK, F_NIP, F_NAME, F_POSITION, F_CERT_SERIAL,
-        F_DOC_TYPE, F_VISIBILITY, F_AUTH_METHOD, F_API_VERSION,
-        F_STATUS_CODE, F_MESSAGE};
+        F_APP,         F_UNIT,        F_NIK,      F_NIP,        F_NAME,
+        F_POSITION,    F_CERT_SERIAL, F_DOC_TYPE, F_VISIBILITY, F_AUTH_METHOD,
+        F_API_VERSION, F_STATUS_CODE, F_MESSAGE};
     for (size_t i = 0; !err && i < sizeof dict_fields / sizeof *dict_fields;
          i++)
         err = str_id(s, ev->v[dict_fields[i]], ev->len[dict_fields[i]],
@@ -321,8 +343,8 @@ row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
 static void
 ident_of_row(struct ident *id, const struct row *r)
 {
-    *id = (struct ident){r->v[C_T], r->v[C_APP], r->v[C_SIGNER],
-                         r->v[C_RESULT], r->doc_id, r->doc_id_len};
+    *id = (struct ident){r->v[C_T],      r->v[C_APP], r->v[C_SIGNER],
+                         r->v[C_RESULT], r->doc_id,   r->doc_id_len};
 }
 
 /* Zigzag varints, for the sorted records. */
@@ -418,8 +440,8 @@ add_dup(struct dedupe *s, int64_t event, long long file_id)
  * holds one of the keys before it: then *dup, noted for file_id when
  * another file owns the event. */
 static enum tte_err
-probe(struct dedupe *s, int64_t key, const struct ident *id,
-      long long file_id, int64_t *slot, bool *dup)
+probe(struct dedupe *s, int64_t key, const struct ident *id, long long file_id,
+      int64_t *slot, bool *dup)
 {
     *dup = false;
     for (;; key++) {
@@ -479,8 +501,8 @@ key_batch(struct dedupe *s)
     tte_buf_adds(&text, "INSERT OR FAIL INTO event_keys(key, event) VALUES ");
     for (int i = 0; i < KEY_BATCH; i++) {
         char pair[32];
-        snprintf(pair, sizeof pair, "%s(?%d, ?%d)", i ? ", " : "",
-                 2 * i + 1, 2 * i + 2);
+        snprintf(pair, sizeof pair, "%s(?%d, ?%d)", i ? ", " : "", 2 * i + 1,
+                 2 * i + 2);
         tte_buf_adds(&text, pair);
     }
     s->q[Q_KEY_BATCH] = tte_db_prepare(s->db, text.data);
@@ -583,7 +605,7 @@ static void
 met_far(struct dedupe *s, int64_t key, bool *far)
 {
     if (!s->span_known || key != s->hi)
-        return;     /* in the batch: this file's */
+        return; /* in the batch: this file's */
     *far = s->last_met && llabs(s->hi_event - s->last_met) > NEAR_EVENTS;
     s->last_met = s->hi_event;
 }
@@ -598,8 +620,8 @@ dedupe_flush(struct dedupe *s)
 }
 
 enum tte_err
-dedupe_event(struct dedupe *s, const struct tte_event *ev,
-             long long file_id, size_t line, enum store_outcome *out)
+dedupe_event(struct dedupe *s, const struct tte_event *ev, long long file_id,
+             size_t line, enum store_outcome *out)
 {
     int64_t ids[F_COUNT] = {0};
     enum tte_err err = text_ids(s, ev, ids);
@@ -694,8 +716,7 @@ struct merge_ctx {
 /* First pass, in key order: a free key is the row's; a taken one waits
  * in s->later for the stored event to be read in its order. */
 static enum tte_err
-merge_key(struct dedupe *s, uint64_t key, const void *rec, size_t n,
-          void *ctx)
+merge_key(struct dedupe *s, uint64_t key, const void *rec, size_t n, void *ctx)
 {
     struct merge_ctx *m = ctx;
     int64_t event, stored = 0;
@@ -747,7 +768,7 @@ merge_met(struct dedupe *s, uint64_t stored, const void *rec, size_t n,
     enum tte_err err = same_event(s, (int64_t)stored, &id, &dup, &owner);
     if (!err && dup && owner != s->file_id)
         err = add_dup(s, (int64_t)stored, s->file_id);
-    if (!err && !dup)           /* a collision: the next keys */
+    if (!err && !dup) /* a collision: the next keys */
         err = probe(s, key + 1, &id, s->file_id, &slot, &dup);
     if (!err)
         err = dup ? sorter_add(s->sort, (uint64_t)event, "", 0)

@@ -41,11 +41,10 @@ typedef void (*dedupe_count_fn)(void *ctx, bool dup);
 /* Gives every staged row its key in key order (equal keys in file
  * order), with the dedupe rule; then dedupe_flush. Within the caller's
  * transaction. */
-enum tte_err dedupe_merge(struct dedupe *s, dedupe_count_fn count,
-                          void *ctx);
+enum tte_err dedupe_merge(struct dedupe *s, dedupe_count_fn count, void *ctx);
 
 enum tte_err dedupe_reject(struct dedupe *s, long long file_id,
-                           const char *source, const char *file,
-                           size_t line, const char *reason, const char *raw);
+                           const char *source, const char *file, size_t line,
+                           const char *reason, const char *raw);
 
 #endif

@@ -19,7 +19,7 @@
 struct dict_slot {
     char *key;
     int64_t id;
-    uint32_t hash;          /* the bits the slot index does not use */
+    uint32_t hash; /* the bits the slot index does not use */
     uint32_t len;
 };
 

@@ -26,30 +26,30 @@
 #include "tte_alloc.h"
 #include "tte_log.h"
 
-#define HEAD 12                 /* key and length before a run's record */
-#define MIN_READ 4096           /* a run's read buffer, at least */
+#define HEAD 12       /* key and length before a run's record */
+#define MIN_READ 4096 /* a run's read buffer, at least */
 /* Bytes of records handed over at once: this, or a quarter of the budget
  * when that is less. */
 #define BATCH (256u << 10)
 
 struct entry {
     uint64_t key;
-    uint32_t off, len;          /* in mem */
+    uint32_t off, len; /* in mem */
 };
 
 /* Records in memory. */
 struct chunk {
     unsigned char *mem;
     size_t used, cap;
-    struct entry *e, *tmp;      /* tmp: the radix sort's other half */
+    struct entry *e, *tmp; /* tmp: the radix sort's other half */
     size_t ne, cape;
 };
 
 struct run {
-    off_t pos, end;             /* the next byte to read, the run's end */
+    off_t pos, end; /* the next byte to read, the run's end */
     unsigned char *buf;
-    size_t cap, at, have;       /* unread bytes: buf[at..have) */
-    uint64_t key;               /* the record at hand */
+    size_t cap, at, have; /* unread bytes: buf[at..have) */
+    uint64_t key;         /* the record at hand */
     const unsigned char *rec;
     size_t n;
 };
@@ -58,7 +58,7 @@ struct sorter {
     size_t budget;
     uint64_t count;
     struct chunk chunk[2];
-    int cur;                    /* the chunk records go to */
+    int cur; /* the chunk records go to */
     /* The thread writing the other chunk as a run, when spilling. */
     pthread_t spiller;
     bool spilling;
@@ -73,7 +73,7 @@ struct sorter {
     /* Reading back: in memory (next) or through the heap of runs. */
     size_t next;
     size_t *heap, nheap;
-    bool took;                  /* the heap's top was returned */
+    bool took; /* the heap's top was returned */
     /* The merging thread fills batch[i] while the caller reads the other;
      * full[i] says which is whose. */
     pthread_t thread;
@@ -85,9 +85,9 @@ struct sorter {
         size_t cap, len, at;
     } batch[2];
     bool full[2];
-    int reading;                /* the caller's batch, */
-    bool holding;               /* when full[reading] made it the caller's */
-    bool ended, stop;           /* the merge is done; the caller is */
+    int reading;      /* the caller's batch, */
+    bool holding;     /* when full[reading] made it the caller's */
+    bool ended, stop; /* the merge is done; the caller is */
     enum tte_err merge_err;
 };
 
@@ -192,8 +192,8 @@ open_file(struct sorter *s)
     s->fd = mkstemp(path);
     if (s->fd < 0) {
         log_err("cannot create a temporary file in %s for rows out of "
-                "time order (TMPDIR names another folder): %s", dir,
-                strerror(errno));
+                "time order (TMPDIR names another folder): %s",
+                dir, strerror(errno));
         return TTE_E_CANTCREAT;
     }
     unlink(path);
@@ -212,7 +212,8 @@ static enum tte_err
 write_error(void)
 {
     log_err("cannot write the temporary file of rows out of time order: "
-            "%s", strerror(errno));
+            "%s",
+            strerror(errno));
     return TTE_E_IO;
 }
 
@@ -289,7 +290,7 @@ sorter_add(struct sorter *s, uint64_t key, const void *rec, size_t n)
             return err;
         c = &s->chunk[s->cur];
     }
-    if (c->used + n > c->cap || !c->mem) {  /* records may be empty */
+    if (c->used + n > c->cap || !c->mem) { /* records may be empty */
         size_t cap = c->cap ? c->cap : 4096;
         while (cap < c->used + n)
             cap *= 2;
@@ -350,7 +351,8 @@ run_advance(struct sorter *s, struct run *r, enum tte_err *err)
         ssize_t got = pread(s->fd, r->buf + avail, want, r->pos);
         if (got <= 0) {
             log_err("cannot read the temporary file of rows out of time "
-                    "order: %s", got ? strerror(errno) : "it is short");
+                    "order: %s",
+                    got ? strerror(errno) : "it is short");
             *err = TTE_E_IO;
             return -1;
         }
@@ -416,7 +418,7 @@ fill_batch(struct sorter *s, struct batch *b, enum tte_err *err)
         if (got <= 0)
             return got < 0 ? -1 : b->len > 0;
         if (b->len && b->len + HEAD + r->n > b->cap) {
-            s->took = false;    /* the record stays for the next batch */
+            s->took = false; /* the record stays for the next batch */
             return 1;
         }
         if (HEAD + r->n > b->cap) {

@@ -31,7 +31,7 @@ uint64_t sorter_count(const struct sorter *s);
 enum tte_err sorter_sort(struct sorter *s);
 /* The next record in key order: 1 with *key, *rec and *n set (valid
  * until the next call), 0 at the end, -1 on a read error (*err). */
-int sorter_next(struct sorter *s, uint64_t *key, const void **rec,
-                size_t *n, enum tte_err *err);
+int sorter_next(struct sorter *s, uint64_t *key, const void **rec, size_t *n,
+                enum tte_err *err);
 
 #endif

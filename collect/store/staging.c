@@ -24,8 +24,8 @@
 #include "tte_time.h"
 
 struct proc {
-    long long pid, started;     /* started: clock ticks after boot */
-    long long started_at;       /* the same as Unix time; 0: unknown */
+    long long pid, started; /* started: clock ticks after boot */
+    long long started_at;   /* the same as Unix time; 0: unknown */
     char boot[64], host[256];
 };
 
@@ -78,8 +78,8 @@ self(struct proc *me)
     me->pid = (long long)getpid();
     me->started = start_time(me->pid);
     long long btime = boot_time(), hz = sysconf(_SC_CLK_TCK);
-    me->started_at = btime && me->started && hz > 0
-                         ? btime + me->started / hz : (long long)time(NULL);
+    me->started_at = btime && me->started && hz > 0 ? btime + me->started / hz
+                                                    : (long long)time(NULL);
     FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "r");
     if (fp) {
         if (!fgets(me->boot, sizeof me->boot, fp))
@@ -93,9 +93,9 @@ self(struct proc *me)
 
 /* Who holds a mark, seen from this process. */
 enum holder {
-    HOLDER_GONE,        /* ran on this host and boot, and has ended */
-    HOLDER_RUNS,        /* runs on this host and boot */
-    HOLDER_UNSEEN       /* another host or boot: only its operator knows */
+    HOLDER_GONE,  /* ran on this host and boot, and has ended */
+    HOLDER_RUNS,  /* runs on this host and boot */
+    HOLDER_UNSEEN /* another host or boot: only its operator knows */
 };
 
 static enum holder
@@ -118,7 +118,8 @@ staging_mark(sqlite3 *db, long long file_id, int64_t first_event,
 {
     struct proc me;
     self(&me);
-    sqlite3_stmt *st = tte_db_prepare(db,
+    sqlite3_stmt *st = tte_db_prepare(
+        db,
         "INSERT OR REPLACE INTO staging(file_id, first_event, first_reject,"
         " pid, started, boot, host, started_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -140,8 +141,8 @@ staging_mark(sqlite3 *db, long long file_id, int64_t first_event,
 enum tte_err
 staging_clear(sqlite3 *db, long long file_id)
 {
-    return tte_db_run_id(db, "DELETE FROM staging WHERE file_id = ?1",
-                         file_id, NULL);
+    return tte_db_run_id(db, "DELETE FROM staging WHERE file_id = ?1", file_id,
+                         NULL);
 }
 
 /* A staging row, read before anything is taken out. */
@@ -169,11 +170,15 @@ take_out(sqlite3 *db, const struct left *l)
     long long events = 0, rejects = 0;
     int64_t ev[2] = {l->file_id, l->first_event};
     int64_t rej[2] = {l->file_id, l->first_reject};
-    enum tte_err err = tte_db_run(db, "DELETE FROM events WHERE file_id = ?1"
-                                  " AND id >= ?2", ev, 2, &events);
+    enum tte_err err = tte_db_run(db,
+                                  "DELETE FROM events WHERE file_id = ?1"
+                                  " AND id >= ?2",
+                                  ev, 2, &events);
     if (!err)
-        err = tte_db_run(db, "DELETE FROM rejects WHERE file_id = ?1"
-                         " AND id >= ?2", rej, 2, &rejects);
+        err = tte_db_run(db,
+                         "DELETE FROM rejects WHERE file_id = ?1"
+                         " AND id >= ?2",
+                         rej, 2, &rejects);
     if (!err)
         err = staging_clear(db, l->file_id);
     char also[64] = "", who[400];
@@ -184,8 +189,8 @@ take_out(sqlite3 *db, const struct left *l)
     if (!err)
         log_warn("%s: %s was stopped and left %lld row%s out of time "
                  "order unmerged%s: taken out; the file is read again from "
-                 "before them", l->path, who, events, events == 1 ? "" : "s",
-                 also);
+                 "before them",
+                 l->path, who, events, events == 1 ? "" : "s", also);
     return err;
 }
 
@@ -193,7 +198,8 @@ take_out(sqlite3 *db, const struct left *l)
 static enum tte_err
 read_marks(sqlite3 *db, struct left **out, size_t *count)
 {
-    sqlite3_stmt *st = tte_db_prepare(db,
+    sqlite3_stmt *st = tte_db_prepare(
+        db,
         "SELECT s.file_id, s.first_event, s.first_reject, s.pid, s.started,"
         " s.boot, s.host, COALESCE(s.started_at, 0),"
         " COALESCE(f.path, '(file ' || s.file_id || ')')"
@@ -240,8 +246,8 @@ refuse(sqlite3 *db, const struct left *l, enum holder h, bool operator_said)
     tte_db_recover_command(db, cmd, sizeof cmd);
     if (h == HOLDER_RUNS && operator_said)
         log_err("%s: %s still runs on this host and is merging its rows: "
-                "not recovered; run '%s' once it has ended", l->path, who,
-                cmd);
+                "not recovered; run '%s' once it has ended",
+                l->path, who, cmd);
     else if (h == HOLDER_RUNS)
         log_err("%s: %s is merging its rows: run tte-collect again once it "
                 "has ended (if it was stopped, '%s' takes out what it left)",
@@ -250,7 +256,8 @@ refuse(sqlite3 *db, const struct left *l, enum holder h, bool operator_said)
         log_err("%s: %s left rows out of time order unmerged, and this "
                 "host cannot tell whether that run has ended; once it has "
                 "(or its host or container is gone), run '%s' to take them "
-                "out and read the file again", l->path, who, cmd);
+                "out and read the file again",
+                l->path, who, cmd);
 }
 
 enum tte_err
@@ -260,7 +267,7 @@ staging_recover(sqlite3 *db, bool operator_said, long long *taken)
     size_t n = 0;
     enum tte_err err = read_marks(db, &v, &n), first = TTE_OK;
     struct proc me;
-    if (n)                      /* most runs find none */
+    if (n) /* most runs find none */
         self(&me);
     for (size_t i = 0; !err && i < n; i++) {
         enum holder h = holder_of(&v[i].p, &me);

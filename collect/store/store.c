@@ -15,13 +15,13 @@
 struct store {
     sqlite3 *db;
     struct dedupe *dd;
-    bool recovered;             /* stopped runs' marks were read */
+    bool recovered; /* stopped runs' marks were read */
     /* The file begun. */
     const struct store_progress *p;
     long long file_id;
     bool own_tx;
-    bool marked;                /* its staging mark is written */
-    int64_t first_reject;       /* the id of its first reject held back */
+    bool marked;          /* its staging mark is written */
+    int64_t first_reject; /* the id of its first reject held back */
 };
 
 enum tte_err
@@ -99,8 +99,7 @@ store_recover(sqlite3 *db)
 }
 
 enum tte_err
-store_file_begin(struct store *s, bool own_tx,
-                 const struct store_progress *p)
+store_file_begin(struct store *s, bool own_tx, const struct store_progress *p)
 {
     enum tte_err err = TTE_OK;
     s->p = p;
@@ -129,8 +128,8 @@ static enum tte_err
 hold(struct store *s)
 {
     s->p->hold(s->p->ctx);
-    sqlite3_stmt *st = tte_db_prepare(s->db,
-        "SELECT COALESCE(max(id), 0) + 1 FROM rejects");
+    sqlite3_stmt *st = tte_db_prepare(
+        s->db, "SELECT COALESCE(max(id), 0) + 1 FROM rejects");
     if (!st)
         return TTE_E_IO;
     int rc = sqlite3_step(st);
@@ -169,8 +168,8 @@ commit_waiting(struct store *s)
         if (!err)
             err = s->p->save(s->p->ctx, true);
         if (!err)
-            err = staging_mark(s->db, s->file_id,
-                               dedupe_first_staged(s->dd), s->first_reject);
+            err = staging_mark(s->db, s->file_id, dedupe_first_staged(s->dd),
+                               s->first_reject);
         s->marked = !err;
     }
     if (!err)

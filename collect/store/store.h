@@ -83,9 +83,9 @@ void store_file_id(struct store *s, long long file_id);
 
 /* What store_add did with a row. */
 enum store_outcome {
-    STORE_NEW,          /* a new event */
-    STORE_DUP,          /* an equal event was stored before */
-    STORE_WAITS         /* decided at the file's end (progress.merged) */
+    STORE_NEW,  /* a new event */
+    STORE_DUP,  /* an equal event was stored before */
+    STORE_WAITS /* decided at the file's end (progress.merged) */
 };
 /* Stores ev, read at line of the file begun, under the dedupe rule. */
 enum tte_err store_add(struct store *s, const struct tte_event *ev,
@@ -99,8 +99,8 @@ enum tte_err store_reject(struct store *s, const char *source,
 enum tte_err store_chunk(struct store *s);
 
 enum store_end {
-    STORE_COMMIT,       /* the file read to its end: commit it all */
-    STORE_ROLLBACK      /* a failure: back to the last commit */
+    STORE_COMMIT,  /* the file read to its end: commit it all */
+    STORE_ROLLBACK /* a failure: back to the last commit */
 };
 /* Ends the file begun. STORE_COMMIT decides the rows that waited, saves
  * the progress and (own_tx) commits; a failure there rolls back like

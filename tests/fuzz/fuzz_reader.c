@@ -45,8 +45,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Every row is accounted for, whatever the input: read = filtered
      * (a "lines" pattern's unmatched lines) + accepted + duplicates +
      * rejected. */
-    if (total.read != total.filtered + total.accepted + total.duplicates +
-                          total.rejected)
+    if (total.read !=
+        total.filtered + total.accepted + total.duplicates + total.rejected)
         abort();
     tte_db_exec(db, "DELETE FROM events; DELETE FROM rejects;"
                     " DELETE FROM files");

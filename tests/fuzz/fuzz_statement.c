@@ -42,7 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (t.page < 0 || (t.page && t.hidden)))
         abort();
     if (size >= 40) {
-        struct ev_sig s = {.nrange = 4, .contents_len = (size_t)num(data + 32)};
+        struct ev_sig s = {.nrange = 4,
+                           .contents_len = (size_t)num(data + 32)};
         const char *why = NULL;
         for (int i = 0; i < 4; i++)
             s.range[i] = num(data + 8 * i);

@@ -73,7 +73,8 @@ plan_kind(struct fx *fx, const char *source, bool events, struct stat *sb)
     assert_non_null(fp);
     assert_int_equal(fstat(fileno(fp), sb), 0);
     assert_int_equal(fileid_plan(fx->db, source, fx->path, events, fp, sb,
-                                 fx->path, &p), TTE_OK);
+                                 fx->path, &p),
+                     TTE_OK);
     fclose(fp);
     /* The hash state is only a speed-up: a save without it hashes the
      * prefix from the start. */
@@ -89,22 +90,21 @@ plan(struct fx *fx, const char *source, struct stat *sb)
 }
 
 static void
-save_stats(struct fx *fx, struct file_plan *p, long long offset,
-           size_t line, const struct file_stats *d)
+save_stats(struct fx *fx, struct file_plan *p, long long offset, size_t line,
+           const struct file_stats *d)
 {
     struct stat sb;
     FILE *fp = fopen(fx->path, "rb");
     assert_non_null(fp);
     assert_int_equal(fstat(fileno(fp), &sb), 0);
-    assert_int_equal(fileid_save(fx->db, p, fp, &sb, offset, line,
-                                 d), TTE_OK);
+    assert_int_equal(fileid_save(fx->db, p, fp, &sb, offset, line, d), TTE_OK);
     fileid_plan_free(p);
     fclose(fp);
 }
 
 static void
-save(struct fx *fx, struct file_plan *p, long long offset,
-     size_t line, long long read)
+save(struct fx *fx, struct file_plan *p, long long offset, size_t line,
+     long long read)
 {
     struct file_stats d = {.read = read, .accepted = read};
     save_stats(fx, p, offset, line, &d);
@@ -114,7 +114,8 @@ save(struct fx *fx, struct file_plan *p, long long offset,
 static const char *
 counts(struct fx *fx, long long id, char *out, size_t n)
 {
-    sqlite3_stmt *st = tte_db_prepare(fx->db,
+    sqlite3_stmt *st = tte_db_prepare(
+        fx->db,
         "SELECT rows_read || ' ' || accepted || ' ' || duplicates || ' ' ||"
         " rejected FROM files WHERE id = ?1");
     sqlite3_bind_int64(st, 1, id);
@@ -127,8 +128,8 @@ counts(struct fx *fx, long long id, char *out, size_t n)
 static long long
 rows_read(struct fx *fx, long long id)
 {
-    sqlite3_stmt *st = tte_db_prepare(fx->db,
-        "SELECT rows_read FROM files WHERE id = ?1");
+    sqlite3_stmt *st = tte_db_prepare(
+        fx->db, "SELECT rows_read FROM files WHERE id = ?1");
     sqlite3_bind_int64(st, 1, id);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     long long v = sqlite3_column_int64(st, 0);
@@ -153,7 +154,7 @@ test_new_unchanged_grown(void **state)
     assert_true(q.resumed);
     assert_int_equal(q.offset, 6);
     assert_int_equal(q.line, 3);
-    assert_int_equal(q.offset, sb.st_size);     /* nothing new */
+    assert_int_equal(q.offset, sb.st_size); /* nothing new */
 
     put(fx->path, "a", "c\n");
     q = plan(fx, "csv", &sb);
@@ -191,8 +192,8 @@ test_changed_is_read_again(void **state)
 
     /* Replaced by a new file (another inode) with the same text: the
      * second read adds its own counts (the old row is now a duplicate). */
-    struct file_stats second = {.read = 3, .accepted = 1, .duplicates = 1,
-                                .rejected = 1};
+    struct file_stats second = {
+        .read = 3, .accepted = 1, .duplicates = 1, .rejected = 1};
     save_stats(fx, &q, 12, 4, &second);
     assert_string_equal(counts(fx, p.file_id, c, sizeof c), "4 2 1 1");
     char other[80];
@@ -268,8 +269,9 @@ test_edit_in_place(void **state)
     struct file_stats first = {.read = 1000, .accepted = 999, .rejected = 1};
     save_stats(fx, &p, size, 1001, &first);
     assert_int_equal(tte_db_exec(fx->db, "INSERT INTO rejects(file_id,"
-                                 " source, file, line, reason) VALUES"
-                                 " (1, 'csv', 'f', 9, 'x')"), TTE_OK);
+                                         " source, file, line, reason) VALUES"
+                                         " (1, 'csv', 'f', 9, 'x')"),
+                     TTE_OK);
 
     /* Same size: untouched, resumed at its end. */
     struct file_plan q = plan(fx, "csv", &sb);
@@ -303,8 +305,7 @@ test_rotated_is_not_an_edit(void **state)
     struct file_plan q = plan(fx, "csv", &sb);
     assert_false(q.resumed);
     assert_false(q.edited);
-    assert_string_equal(counts(fx, p.file_id, c, sizeof c),
-                        "1000 1000 0 0");
+    assert_string_equal(counts(fx, p.file_id, c, sizeof c), "1000 1000 0 0");
 }
 
 int

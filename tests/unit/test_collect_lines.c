@@ -29,7 +29,7 @@ struct got {
     size_t nrec, nunmatched, nrej;
     char rec[MAX][200];
     size_t line[MAX];
-    char raw[MAX][200];         /* the reject text of each record */
+    char raw[MAX][200]; /* the reject text of each record */
     char rej[MAX][160];
     bool secret_col[MAX];
 };
@@ -72,8 +72,7 @@ g_record(void *ctx, const struct record *r)
 }
 
 static enum tte_err
-g_reject(void *ctx, size_t line, const char *reason, const char *raw,
-         size_t n)
+g_reject(void *ctx, size_t line, const char *reason, const char *raw, size_t n)
 {
     struct got *g = ctx;
     (void)line;
@@ -112,10 +111,10 @@ read_text(const struct source *src, const char *text, struct got *g)
     FILE *fp = fmemopen((void *)text, strlen(text), "rb");
     struct input in;
     struct sink k = {g, g_header, g_record, g_reject, g_point};
-    struct lines_dialect d = {src->pattern, src->pattern_text,
+    struct lines_dialect d = {src->pattern,     src->pattern_text,
                               src->group_names, src->group_nos,
-                              src->ngroups, src->pairs, src->pair_keys,
-                              src->npair_keys};
+                              src->ngroups,     src->pairs,
+                              src->pair_keys,   src->npair_keys};
     assert_non_null(fp);
     assert_int_equal(input_open(&in, fp, "mem", NULL), TTE_OK);
     enum tte_err err = read_lines(&in, &d, 0, 0, &k);
@@ -193,8 +192,8 @@ test_cleaning(void **state)
     char *fields[] = {"2025-03-07T10:00:00+07:00", "", "Deputi I",
                       "1985 0522.2010 01 1 003", "esg 353"};
     size_t lens[5];
-    struct record rec = {.line = 2, .fields = fields, .lens = lens,
-                         .nfields = 5};
+    struct record rec = {
+        .line = 2, .fields = fields, .lens = lens, .nfields = 5};
     struct rowcheck rc;
     struct tte_buf trace;
     bool *secret = NULL;

@@ -63,10 +63,12 @@ value(sqlite3 *db, const char *sql, char *out, size_t n)
 static const char *
 counts(sqlite3 *db, char *out, size_t n)
 {
-    return value(db, "SELECT (SELECT count(*) FROM events) || '|' ||"
+    return value(db,
+                 "SELECT (SELECT count(*) FROM events) || '|' ||"
                  " (SELECT COALESCE(sum(accepted), 0) FROM files) || '|' ||"
                  " (SELECT count(*) FROM rejects) || '|' ||"
-                 " (SELECT count(*) FROM files)", out, n);
+                 " (SELECT count(*) FROM files)",
+                 out, n);
 }
 
 /* File 1 (/a, read with d1) stored events 10, 11, 12 and a reject; file 2
@@ -91,7 +93,9 @@ static void
 test_claim_hands_over(void **state)
 {
     sqlite3 *db = *state;
-    struct owner o = {.name = "/d2.json", .def = "/d2.json", .sha = "y",
+    struct owner o = {.name = "/d2.json",
+                      .def = "/d2.json",
+                      .sha = "y",
                       .spelled = "d2.json"};
     struct forgot g;
     char buf[64];
@@ -104,20 +108,23 @@ test_claim_hands_over(void **state)
     assert_int_equal(g.rejects, 1);
     assert_string_equal(counts(db, buf, sizeof buf), "1|1|0|1");
     assert_string_equal(value(db, "SELECT id || ' ' || file_id FROM events",
-                              buf, sizeof buf), "11 2");
-    assert_string_equal(value(db, "SELECT accepted || ' ' || duplicates"
-                              " FROM files WHERE id = 2", buf, sizeof buf),
+                              buf, sizeof buf),
+                        "11 2");
+    assert_string_equal(value(db,
+                              "SELECT accepted || ' ' || duplicates"
+                              " FROM files WHERE id = 2",
+                              buf, sizeof buf),
                         "1 0");
-    assert_string_equal(value(db, "SELECT count(*) FROM event_dups", buf,
-                              sizeof buf), "0");
+    assert_string_equal(
+        value(db, "SELECT count(*) FROM event_dups", buf, sizeof buf), "0");
 }
 
 static void
 test_claim_same_definition(void **state)
 {
     sqlite3 *db = *state;
-    struct owner o = {.name = "s1", .def = "/d1.json", .sha = "x",
-                      .spelled = "s1"};
+    struct owner o = {
+        .name = "s1", .def = "/d1.json", .sha = "x", .spelled = "s1"};
     struct forgot g;
     char buf[64];
 
@@ -137,8 +144,10 @@ static void
 test_claim_adopts_old_row(void **state)
 {
     sqlite3 *db = *state;
-    struct owner o = {.name = "/srv/x.json", .def = "/srv/x.json",
-                      .sha = "x", .spelled = "./x.json"};
+    struct owner o = {.name = "/srv/x.json",
+                      .def = "/srv/x.json",
+                      .sha = "x",
+                      .spelled = "./x.json"};
     struct forgot g;
     char buf[64];
 
@@ -148,8 +157,10 @@ test_claim_adopts_old_row(void **state)
              " result, file_id) VALUES (10, 1, 1, 1, 1, 0, 0, 1)");
     assert_int_equal(owner_claim(db, "/a", &o, &g), TTE_OK);
     assert_int_equal(g.files, 0);
-    assert_string_equal(value(db, "SELECT source || ' ' || def_sha256"
-                              " FROM files", buf, sizeof buf),
+    assert_string_equal(value(db,
+                              "SELECT source || ' ' || def_sha256"
+                              " FROM files",
+                              buf, sizeof buf),
                         "/srv/x.json x");
     assert_string_equal(counts(db, buf, sizeof buf), "1|1|0|1");
 }
@@ -216,8 +227,7 @@ test_forget_nothing(void **state)
     char buf[64];
 
     two_files(db);
-    assert_int_equal(owner_forget_source(db, "no-such-source"),
-                     TTE_E_NOINPUT);
+    assert_int_equal(owner_forget_source(db, "no-such-source"), TTE_E_NOINPUT);
     assert_int_equal(owner_forget_files(db, paths, 1), TTE_E_NOINPUT);
     assert_string_equal(counts(db, buf, sizeof buf), "3|3|1|2");
     /* Each source forgotten in turn: the shared event goes last. */
@@ -237,8 +247,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_claim_adopts_old_row, setup,
                                         teardown),
         cmocka_unit_test_teardown(test_owner_of_spellings, spell_teardown),
-        cmocka_unit_test_setup_teardown(test_forget_nothing, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_forget_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,14 +25,14 @@
 struct rec_sink {
     size_t nrec, nrej, npts, nheader;
     size_t rec_line[MAX];
-    char rec[MAX][128];             /* fields joined by '|', or JSON */
+    char rec[MAX][128]; /* fields joined by '|', or JSON */
     size_t rej_line[MAX];
-    char rej[MAX][160];             /* reason */
+    char rej[MAX][160]; /* reason */
     char rej_raw[MAX][160];
     long long pt_off[MAX];
     size_t pt_line[MAX];
     char header[128];
-    bool secret_col;                /* header marks column 2 secret */
+    bool secret_col; /* header marks column 2 secret */
 };
 
 static enum tte_err
@@ -71,8 +71,7 @@ s_record(void *ctx, const struct record *r)
 }
 
 static enum tte_err
-s_reject(void *ctx, size_t line, const char *reason, const char *raw,
-         size_t n)
+s_reject(void *ctx, size_t line, const char *reason, const char *raw, size_t n)
 {
     struct rec_sink *s = ctx;
     assert_true(s->nrej < MAX);
@@ -123,13 +122,13 @@ read_mem(const char *text, size_t n, bool csv, const char *encoding,
 static void
 test_csv_records(void **state)
 {
-    static const char text[] =
-        "\xEF\xBB\xBF" "a,b,c\r\n"
-        "1,2,3\r\n"
-        "\r\n"
-        "4,\"two\nlines\",6\n"
-        "7,8\n"
-        "9,\"x\"\"y\",10,,  \n";
+    static const char text[] = "\xEF\xBB\xBF"
+                               "a,b,c\r\n"
+                               "1,2,3\r\n"
+                               "\r\n"
+                               "4,\"two\nlines\",6\n"
+                               "7,8\n"
+                               "9,\"x\"\"y\",10,,  \n";
     struct rec_sink *s = calloc(1, sizeof *s);
     (void)state;
     assert_int_equal(read_mem(text, sizeof text - 1, true, NULL, 0, 0, s),
@@ -156,14 +155,13 @@ test_csv_records(void **state)
 static void
 test_csv_bad_text(void **state)
 {
-    static const char text[] =
-        "a,b\n"
-        "x,\xff\xfe\n"
-        "y,n\0l\n"
-        "w,\"clean line\n"
-        "then \xc3 one that is not\"\n"
-        "z,\"open\n"
-        "never closed\n";
+    static const char text[] = "a,b\n"
+                               "x,\xff\xfe\n"
+                               "y,n\0l\n"
+                               "w,\"clean line\n"
+                               "then \xc3 one that is not\"\n"
+                               "z,\"open\n"
+                               "never closed\n";
     struct rec_sink *s = calloc(1, sizeof *s);
     (void)state;
     assert_int_equal(read_mem(text, sizeof text - 1, true, NULL, 0, 0, s),
@@ -213,8 +211,9 @@ test_csv_encoding(void **state)
     static const char text[] = "a,b\ncaf\xe9,1\n";
     struct rec_sink *s = calloc(1, sizeof *s);
     (void)state;
-    assert_int_equal(read_mem(text, sizeof text - 1, true, "windows-1252",
-                              0, 0, s), TTE_OK);
+    assert_int_equal(read_mem(text, sizeof text - 1, true, "windows-1252", 0,
+                              0, s),
+                     TTE_OK);
     assert_int_equal(s->nrec, 1);
     assert_string_equal(s->rec[0], "caf\xc3\xa9|1");
     free(s);
@@ -229,8 +228,8 @@ test_csv_encoding(void **state)
     free(s);
     static const char json[] = "{\"a\":\"caf\xe9\"}\n";
     s = calloc(1, sizeof *s);
-    assert_int_equal(read_mem(json, sizeof json - 1, false, "ASCII", 0, 0,
-                              s), TTE_OK);
+    assert_int_equal(read_mem(json, sizeof json - 1, false, "ASCII", 0, 0, s),
+                     TTE_OK);
     assert_int_equal(s->nrej, 1);
     assert_string_equal(s->rej[0], "cannot convert from ASCII to UTF-8");
     free(s);
@@ -245,14 +244,13 @@ test_csv_encoding(void **state)
 static void
 test_jsonl_records(void **state)
 {
-    static const char text[] =
-        "\xEF\xBB\xBF{\"a\":1}\r\n"
-        "  \n"
-        "[1,2]\n"
-        "{\"a\":\n"
-        "{\"passphrase\":\"hunter2\",\"x\":[}\n"
-        "{\"b\":\"\xff\"}\n"
-        "{\"c\":12345678901234567890}";
+    static const char text[] = "\xEF\xBB\xBF{\"a\":1}\r\n"
+                               "  \n"
+                               "[1,2]\n"
+                               "{\"a\":\n"
+                               "{\"passphrase\":\"hunter2\",\"x\":[}\n"
+                               "{\"b\":\"\xff\"}\n"
+                               "{\"c\":12345678901234567890}";
     struct rec_sink *s = calloc(1, sizeof *s);
     (void)state;
     assert_int_equal(read_mem(text, sizeof text - 1, false, NULL, 0, 0, s),
@@ -287,7 +285,8 @@ contract(const char *text, size_t n, bool csv)
     for (size_t p = 0; p < all->npts; p++) {
         struct rec_sink *s = calloc(1, sizeof *s);
         assert_int_equal(read_mem(text, n, csv, NULL, all->pt_off[p],
-                                  all->pt_line[p], s), TTE_OK);
+                                  all->pt_line[p], s),
+                         TTE_OK);
         size_t before = 0, rej_before = 0;
         while (before < all->nrec && all->rec_line[before] <= all->pt_line[p])
             before++;

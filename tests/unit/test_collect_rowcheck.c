@@ -59,8 +59,8 @@ check_row(struct rowcheck *rc, const char *t, const char *unit,
         fields[i] = f[i];
         lens[i] = strlen(f[i]);
     }
-    struct record rec = {.line = 2, .fields = fields, .lens = lens,
-                         .nfields = 6};
+    struct record rec = {
+        .line = 2, .fields = fields, .lens = lens, .nfields = 6};
     return rowcheck_record(rc, &rec);
 }
 
@@ -72,8 +72,7 @@ test_event_mapped(void **state)
     bool *secret = NULL;
     (void)state;
     rowcheck_init(&rc, src);
-    assert_int_equal(rowcheck_header(&rc, "t.csv", names, 6, &secret),
-                     TTE_OK);
+    assert_int_equal(rowcheck_header(&rc, "t.csv", names, 6, &secret), TTE_OK);
     free(secret);
     assert_int_equal(check_row(&rc, "01/03/2025 10:00", "Biro Umum",
                                "3171010101900001", " berhasil ", "Surat"),
@@ -98,8 +97,7 @@ test_filtered(void **state)
     bool *secret = NULL;
     (void)state;
     rowcheck_init(&rc, src);
-    assert_int_equal(rowcheck_header(&rc, "t.csv", names, 6, &secret),
-                     TTE_OK);
+    assert_int_equal(rowcheck_header(&rc, "t.csv", names, 6, &secret), TTE_OK);
     free(secret);
     /* Filtered before it is checked: a bad row is still just dropped. */
     assert_int_equal(check_row(&rc, "soon", "", "1", "x", "Memo"),
@@ -127,19 +125,19 @@ test_rejects(void **state)
     const char *t = "01/03/2025 10:00", *nik = "3171010101900001";
     (void)state;
     rowcheck_init(&rc, src);
-    assert_int_equal(rowcheck_header(&rc, "t.csv", names, 6, &secret),
-                     TTE_OK);
+    assert_int_equal(rowcheck_header(&rc, "t.csv", names, 6, &secret), TTE_OK);
     free(secret);
-    expect_reject(&rc, check_row(&rc, "soon", "Biro", nik, "Berhasil",
-                                 "Surat"), "cannot parse time 'soon'");
+    expect_reject(&rc,
+                  check_row(&rc, "soon", "Biro", nik, "Berhasil", "Surat"),
+                  "cannot parse time 'soon'");
     expect_reject(&rc, check_row(&rc, "", "Biro", nik, "Berhasil", "Surat"),
                   "time is empty");
     expect_reject(&rc, check_row(&rc, t, "", nik, "Berhasil", "Surat"),
                   "unit is empty");
     expect_reject(&rc, check_row(&rc, t, "Biro", "", "Berhasil", "Surat"),
                   "no signer identity (nik, nip or cert_serial)");
-    assert_int_equal(check_row(&rc, t, "Biro", "12345", "Berhasil",
-                               "Surat"), ROW_REJECT);
+    assert_int_equal(check_row(&rc, t, "Biro", "12345", "Berhasil", "Surat"),
+                     ROW_REJECT);
     assert_non_null(strstr(rc.reason.data, "is not 16 digits"));
     /* A value the map does not know passes through, and fails. */
     expect_reject(&rc, check_row(&rc, t, "Biro", nik, "Pending", "Surat"),
@@ -209,8 +207,8 @@ test_json_and_registry(void **state)
     char c0[] = "U1", c1[] = "Unit";
     char *fields[] = {c0, c1};
     size_t lens[] = {2, 4};
-    struct record r2 = {.line = 2, .fields = fields, .lens = lens,
-                        .nfields = 2};
+    struct record r2 = {
+        .line = 2, .fields = fields, .lens = lens, .nfields = 2};
     assert_int_equal(rowcheck_record(&rc, &r2), ROW_REGISTRY);
     assert_string_equal(rc.row[0], "U1");
     assert_string_equal(rc.row[1], "Unit");

@@ -76,12 +76,12 @@ setup(void **state)
     if (tte_db_open(":memory:", false, &f->db) != TTE_OK)
         return -1;
     if (tte_db_exec(f->db, "INSERT INTO files(id, source, path)"
-                    " VALUES (1, 'csv', '/logs/a.csv')") != TTE_OK)
+                           " VALUES (1, 'csv', '/logs/a.csv')") != TTE_OK)
         return -1;
     if (store_open(f->db, &f->s) != TTE_OK)
         return -1;
-    f->sp = (struct store_progress){.ctx = &f->prog, .hold = p_hold,
-                                    .save = p_save, .merged = p_merged};
+    f->sp = (struct store_progress){
+        .ctx = &f->prog, .hold = p_hold, .save = p_save, .merged = p_merged};
     *state = f;
     return 0;
 }
@@ -183,8 +183,10 @@ test_killed_while_waiting(void **state)
     assert_int_equal(store_chunk(f->s), TTE_OK);
     assert_int_equal(f->prog.saves_held, 1);
     gethostname(host, sizeof host - 1);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM staging WHERE pid = %lld"
-             " AND host = '%s' AND file_id = 1", (long long)getpid(), host);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM staging WHERE pid = %lld"
+             " AND host = '%s' AND file_id = 1",
+             (long long)getpid(), host);
     assert_int_equal(count(f->db, sql), 1);
     assert_int_equal(count(f->db, "SELECT count(*) FROM events"), 2);
     assert_int_equal(count(f->db, "SELECT count(*) FROM v_events"), 1);
@@ -197,7 +199,8 @@ test_killed_while_waiting(void **state)
     assert_int_equal(count(f->db, "SELECT count(*) FROM events"), 2);
     /* The process named has ended (its pid started again). */
     assert_int_equal(tte_db_exec(f->db, "UPDATE staging SET started ="
-                                 " started + 1"), TTE_OK);
+                                        " started + 1"),
+                     TTE_OK);
     assert_int_equal(store_file_begin(f->s, true, &f->sp), TTE_OK);
     assert_int_equal(store_file_end(f->s, STORE_ROLLBACK), TTE_OK);
     assert_int_equal(count(f->db, "SELECT count(*) FROM staging"), 0);
@@ -216,7 +219,8 @@ test_other_host(void **state)
     assert_int_equal(store_chunk(f->s), TTE_OK);
     assert_int_equal(store_file_end(f->s, STORE_ROLLBACK), TTE_OK);
     assert_int_equal(tte_db_exec(f->db, "UPDATE staging SET host ="
-                                 " 'gone-container'"), TTE_OK);
+                                        " 'gone-container'"),
+                     TTE_OK);
     store_close(f->s);
     assert_int_equal(store_open(f->db, &f->s), TTE_OK);
     assert_int_equal(store_file_begin(f->s, true, &f->sp), TTE_E_TEMPFAIL);
@@ -224,7 +228,7 @@ test_other_host(void **state)
     assert_int_equal(store_recover(f->db), TTE_OK);
     assert_int_equal(count(f->db, "SELECT count(*) FROM staging"), 0);
     assert_int_equal(count(f->db, "SELECT count(*) FROM events"), 1);
-    assert_int_equal(store_recover(f->db), TTE_OK);     /* nothing left */
+    assert_int_equal(store_recover(f->db), TTE_OK); /* nothing left */
 }
 
 int

@@ -180,8 +180,7 @@ test_dedupe_key(void **state)
     assert_true(norm(&a, &ea, &reason));
     assert_true(norm(&b, &eb, &reason));
     assert_true(ea.key == eb.key);
-    static const enum tte_field changed[] = {F_APP, F_DOC_ID, F_NIK,
-                                             F_TIME};
+    static const enum tte_field changed[] = {F_APP, F_DOC_ID, F_NIK, F_TIME};
     static const char *const values[] = {"persuratan", "D2",
                                          "3171010101900002",
                                          "2025-03-01T10:00:01+07:00"};

@@ -25,7 +25,8 @@ test_normalize(void **state)
 {
     (void)state;
     size_t n;
-    const char *in = "A b\n\tC\xc2\xa0" "D\xef\xac\x81x ter-\nbit";
+    const char *in = "A b\n\tC\xc2\xa0"
+                     "D\xef\xac\x81x ter-\nbit";
     char *s = ev_normalize(in, strlen(in), &n);
     assert_string_equal(s, "abcdfixterbit");
     assert_int_equal(n, strlen("abcdfixterbit"));
@@ -83,7 +84,8 @@ test_statement_variants(void **state)
         "sertifikat elektronik yang diterbitkan oleh Balai Besar Sertifi-\n"
         "kasi Elektronik - Badan Siber dan Sandi Negara;",
         /* long and short in parentheses for both, dashes and quotes */
-        "\xe2\x80\x9c" "Dokumen ini telah ditandatangani secara elektronik "
+        "\xe2\x80\x9c"
+        "Dokumen ini telah ditandatangani secara elektronik "
         "menggunakan sertifikat elektronik yang diterbitkan oleh Balai Besar "
         "Sertifikasi Elektronik (BSrE) \xe2\x80\x94 Badan Siber dan Sandi "
         "Negara (BSSN)\xe2\x80\x9d",
@@ -148,15 +150,18 @@ test_custom_wording(void **state)
     ev_statements_add(&st, "  ");
     assert_int_equal(st.n, 0);
     ev_statements_add(&st, "Ditandatangani  dengan sertifikat BSrE");
-    assert_true(ev_statements_find(&st, "ditandatangani dengan\nSERTIFIKAT "
-                                        "bsre", 37));
+    assert_true(ev_statements_find(&st,
+                                   "ditandatangani dengan\nSERTIFIKAT "
+                                   "bsre",
+                                   37));
     ev_statements_free(&st);
 }
 
 static struct ev_sig
 sig(long long a, long long b, long long c, long long d, size_t len)
 {
-    struct ev_sig s = {.range = {a, b, c, d}, .nrange = 4,
+    struct ev_sig s = {.range = {a, b, c, d},
+                       .nrange = 4,
                        .contents_len = len};
     return s;
 }
@@ -230,7 +235,8 @@ static void
 test_text_records(void **state)
 {
     (void)state;
-    static const char stmt[] = "Dokumen ini telah ditandatangani secara "
+    static const char stmt[] =
+        "Dokumen ini telah ditandatangani secara "
         "elektronik menggunakan sertifikat elektronik yang diterbitkan oleh "
         "BSrE";
     char hidden[sizeof stmt];

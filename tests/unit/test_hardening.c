@@ -74,7 +74,9 @@ test_header_fit(void **state)
 {
     char h[700];
     (void)state;
-    snprintf(h, sizeof h, "&La\x01" "b");
+    snprintf(h, sizeof h,
+             "&La\x01"
+             "b");
     render_header_fit(h, "header");
     assert_string_equal(h, "&Lab");
     /* 300 two-byte characters: cut on a character boundary within 255
@@ -121,7 +123,9 @@ load_text(const char *text, cJSON **out)
 static void
 test_config_shape(void **state)
 {
-    static const char *const bad[] = {"[]", "\"x\"", "null",
+    static const char *const bad[] = {"[]",
+                                      "\"x\"",
+                                      "null",
                                       "{\"output_dir\": 5}",
                                       "{\"zone\": 7}",
                                       "{\"agency\": \"BPIP\"}",
@@ -135,8 +139,8 @@ test_config_shape(void **state)
         assert_null(c);
         cJSON_Delete(c);
     }
-    assert_int_equal(load_text("{\"agency\": {\"name\": \"A\\u0001B\\tC\"}}",
-                               &c), TTE_OK);
+    assert_int_equal(
+        load_text("{\"agency\": {\"name\": \"A\\u0001B\\tC\"}}", &c), TTE_OK);
     assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(
                             cJSON_GetObjectItem(c, "agency"), "name")),
                         "AB\tC");
@@ -147,12 +151,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mask),
-        cmocka_unit_test(test_nik_column),
-        cmocka_unit_test(test_sql_tail),
-        cmocka_unit_test(test_header_fit),
-        cmocka_unit_test(test_file_name),
-        cmocka_unit_test(test_config_shape),
+        cmocka_unit_test(test_mask),      cmocka_unit_test(test_nik_column),
+        cmocka_unit_test(test_sql_tail),  cmocka_unit_test(test_header_fit),
+        cmocka_unit_test(test_file_name), cmocka_unit_test(test_config_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

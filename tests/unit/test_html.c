@@ -40,7 +40,8 @@ test_escape(void **state)
                            "&#39;&gt;");
     free(t);
     /* Control characters go, as in the XLSX; newlines and UTF-8 stay. */
-    t = escaped("a\x01\x1b" "b\nc \xe2\x80\x94");
+    t = escaped("a\x01\x1b"
+                "b\nc \xe2\x80\x94");
     assert_string_equal(t, "ab\nc \xe2\x80\x94");
     free(t);
     t = escaped(NULL);
@@ -52,13 +53,24 @@ static void
 test_count(void **state)
 {
     (void)state;
-    const struct { double n; bool sign; const char *want; } cases[] = {
-        {0, false, "0"}, {7, false, "7"}, {999, false, "999"},
-        {1000, false, "1.000"}, {1234567, false, "1.234.567"},
-        {-4321, false, "-4.321"}, {100000, false, "100.000"},
+    const struct {
+        double n;
+        bool sign;
+        const char *want;
+    } cases[] = {
+        {0, false, "0"},
+        {7, false, "7"},
+        {999, false, "999"},
+        {1000, false, "1.000"},
+        {1234567, false, "1.234.567"},
+        {-4321, false, "-4.321"},
+        {100000, false, "100.000"},
         /* A change carries its sign, as "+#,##0;-#,##0;0" shows it. */
-        {12, true, "+12"}, {1234, true, "+1.234"}, {-3, true, "-3"},
-        {0, true, "0"}, {-0.2, true, "0"},
+        {12, true, "+12"},
+        {1234, true, "+1.234"},
+        {-3, true, "-3"},
+        {0, true, "0"},
+        {-0.2, true, "0"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct tte_buf b;
@@ -80,9 +92,14 @@ test_svg(void **state)
     const char *names[] = {"Berhasil", "Gagal"};
     const char *types[] = {"bar", "line", "column"};
     for (size_t i = 0; i < 3; i++) {
-        struct svg_chart c = {.type = types[i], .title = "Tren & \"uji\"",
-                              .cats = cats, .ncats = 2, .vals = vals,
-                              .names = names, .nseries = 2, .width = 480,
+        struct svg_chart c = {.type = types[i],
+                              .title = "Tren & \"uji\"",
+                              .cats = cats,
+                              .ncats = 2,
+                              .vals = vals,
+                              .names = names,
+                              .nseries = 2,
+                              .width = 480,
                               .height = 288};
         struct tte_buf a, b;
         tte_buf_init(&a);
@@ -191,14 +208,17 @@ render_small(void)
     snprintf(out, sizeof out, "%s/r.html", small_dir);
     assert_int_equal(tte_db_open(db_path, false, &db), TTE_OK);
     assert_int_equal(tte_db_exec(db, "INSERT INTO agg_period(period,"
-                                 " end_utc) VALUES ('2025', 1767200400)"),
+                                     " end_utc) VALUES ('2025', 1767200400)"),
                      TTE_OK);
     cJSON *tpl = cJSON_Parse(tpl_text);
     assert_non_null(tpl);
     assert_int_equal(template_validate(tpl, "test.json"), TTE_OK);
     cJSON *config = cJSON_CreateObject();
-    struct render r = {.db = db, .tpl = tpl, .config = config,
-                       .tpl_path = "test.json", .period = "2025",
+    struct render r = {.db = db,
+                       .tpl = tpl,
+                       .config = config,
+                       .tpl_path = "test.json",
+                       .period = "2025",
                        .db_path = db_path};
     tte_period_vars(&r.vars, 2025, 0, 7 * 3600, 0,
                     cJSON_GetObjectItemCaseSensitive(tpl, "labels"), config);

@@ -50,8 +50,9 @@ test_mask(void **state)
     tte_mask_nik("3171010101900001", out, sizeof out);
     assert_string_equal(out, "3171\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2"
                              "\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2"
-                             "\xe2\x80\xa2" "0001");
-    tte_mask_nik("12345", out, sizeof out);   /* short: masked whole */
+                             "\xe2\x80\xa2"
+                             "0001");
+    tte_mask_nik("12345", out, sizeof out); /* short: masked whole */
     assert_string_equal(out, "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80"
                              "\xa2\xe2\x80\xa2");
     /* Truncates on a whole character and terminates: 8 bytes hold the
@@ -75,15 +76,17 @@ test_ids_check(void **state)
     assert_int_equal(b.len, 0);
     assert_false(tte_ids_check("3171013201900001", "x", &b));
     tte_buf_addc(&b, '\0');
-    assert_string_equal(b.data, "nik '3171\xe2\x80\xa2\xe2\x80\xa2\xe2\x80"
+    assert_string_equal(b.data,
+                        "nik '3171\xe2\x80\xa2\xe2\x80\xa2\xe2\x80"
                         "\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2"
-                        "\xe2\x80\xa2" "0001' is not 16 digits with a valid "
+                        "\xe2\x80\xa2"
+                        "0001' is not 16 digits with a valid "
                         "birth date");
     tte_buf_reset(&b);
     assert_false(tte_ids_check(NULL, "198001012005013001", &b));
     tte_buf_addc(&b, '\0');
     assert_string_equal(b.data, "nip '198001012005013001' is not 18 digits "
-                        "with a valid birth date, TMT and sex digit");
+                                "with a valid birth date, TMT and sex digit");
     tte_buf_free(&b);
 }
 

@@ -41,7 +41,7 @@ setup(void **state)
     if (tte_db_open(f->db_path, false, &f->db))
         return -1;
     if (tte_db_exec(f->db, "INSERT INTO agg_period(period, end_utc)"
-                    " VALUES ('2025', 1767200400)"))
+                           " VALUES ('2025', 1767200400)"))
         return -1;
     *state = f;
     return 0;
@@ -69,7 +69,8 @@ static cJSON *
 sheet_template(const char *header, const char *columns, const char *blocks)
 {
     char buf[4096];
-    snprintf(buf, sizeof buf,
+    snprintf(
+        buf, sizeof buf,
         "{\"title\": \"T\", \"file_name\": \"a.xlsx\","
         " \"file_name_preview\": \"b.xlsx\", \"header\": \"%s\","
         " \"labels\": {\"months\": [\"Januari\", \"Februari\", \"Maret\","
@@ -77,7 +78,8 @@ sheet_template(const char *header, const char *columns, const char *blocks)
         "  \"September\", \"Oktober\", \"November\", \"Desember\"]},"
         " \"preview\": {\"title\": \"P\", \"mark\": \"M\", \"header\": \"H\"},"
         " \"sheets\": [{\"name\": \"Kendala\", \"columns\": %s,"
-        "  \"blocks\": %s}]}", header, columns, blocks);
+        "  \"blocks\": %s}]}",
+        header, columns, blocks);
     cJSON *t = cJSON_Parse(buf);
     assert_non_null(t);
     assert_int_equal(template_validate(t, "test.json"), TTE_OK);
@@ -88,8 +90,11 @@ static enum tte_err
 render(struct fixture *f, const cJSON *tpl)
 {
     cJSON *config = cJSON_CreateObject();
-    struct render r = {.db = f->db, .tpl = tpl, .config = config,
-                       .tpl_path = "test.json", .period = "2025",
+    struct render r = {.db = f->db,
+                       .tpl = tpl,
+                       .config = config,
+                       .tpl_path = "test.json",
+                       .period = "2025",
                        .db_path = f->db_path};
     tte_period_vars(&r.vars, 2025, 0, 7 * 3600, 0,
                     cJSON_GetObjectItemCaseSensitive(tpl, "labels"), config);
@@ -174,8 +179,8 @@ test_long_saran_row_is_tall_enough(void **state)
              " \"columns\": [{\"header\": \"Kode\"},"
              " {\"header\": \"Saran\"}]}]",
              saran);
-    cJSON *tpl =
-        sheet_template("", "[{\"width\": 8}, {\"width\": 30}]", blocks);
+    cJSON *tpl = sheet_template("", "[{\"width\": 8}, {\"width\": 30}]",
+                                blocks);
     assert_int_equal(render(f, tpl), TTE_OK);
     /* Independently of the wrap: LibreOffice set this text on 4 lines
      * in a column 30 wide (measured, see test_cell_lines), and a line
@@ -202,7 +207,8 @@ static const struct {
     {"Ajukan pembaruan sebelum masa berlaku berakhir", {6, 4, 3, 2}},
     {"Deputi Bidang Pengkajian dan Materi", {4, 3, 2, 1}},
     {"Status Dicabut (REVOKE) per tanggal data; tanggal pencabutan tidak "
-     "tercatat - periksa", {10, 7, 4, 3}},
+     "tercatat - periksa",
+     {10, 7, 4, 3}},
 };
 static const double measured_width[4] = {10, 13, 20, 30};
 
@@ -243,7 +249,9 @@ test_cell_lines_five(void **state)
     assert_int_equal(cell_lines("a\nb\nc\nd\ne", 60), 5);
     /* Five words that each fill a line. */
     assert_int_equal(cell_lines("nnnnnnnnn nnnnnnnnn nnnnnnnnn nnnnnnnnn "
-                                "nnnnnnnnn", 9.29), 5);
+                                "nnnnnnnnn",
+                                9.29),
+                     5);
     /* Five lines are 5 x 1.22 em and the padding, not 90 points. */
     double h = cell_row_height(5, 11);
     assert_true(h >= 5 * 13.4 && h <= 5 * 13.43 + 2);
@@ -255,8 +263,7 @@ test_cell_lines_indonesian(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof measured / sizeof measured[0]; i++)
         for (size_t w = 0; w < 4; w++)
-            assert_int_equal(cell_lines(measured[i].text,
-                                        measured_width[w]),
+            assert_int_equal(cell_lines(measured[i].text, measured_width[w]),
                              measured[i].lines[w]);
     assert_int_equal(cell_lines(saran, 30), 4);
     assert_true(cell_lines(saran, 20) > cell_lines(saran, 40));
@@ -268,7 +275,8 @@ static void
 test_optional_column_hidden(void **state)
 {
     struct fixture *f = *state;
-    cJSON *tpl = sheet_template("", "[]",
+    cJSON *tpl = sheet_template(
+        "", "[]",
         "[{\"type\": \"table\", \"query\": \"SELECT 'a', '', 'b'"
         " UNION ALL SELECT 'c', NULL, 'd'\", \"columns\": ["
         " {\"header\": \"Satu\"}, {\"header\": \"Catatan\","
@@ -288,7 +296,8 @@ static void
 test_empty_table_one_line(void **state)
 {
     struct fixture *f = *state;
-    cJSON *tpl = sheet_template("", "[]",
+    cJSON *tpl = sheet_template(
+        "", "[]",
         "[{\"type\": \"section\", \"text\": \"Bagian\"},"
         " {\"type\": \"table\", \"query\": \"SELECT 1 WHERE 0\","
         " \"empty\": \"Tidak ada apa pun pada periode ini.\","
@@ -314,7 +323,8 @@ static void
 test_heading_stays_with_table(void **state)
 {
     struct fixture *f = *state;
-    cJSON *tpl = sheet_template("", "[]",
+    cJSON *tpl = sheet_template(
+        "", "[]",
         "[{\"type\": \"table\", \"query\": \"WITH RECURSIVE n(i) AS"
         " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 43)"
         " SELECT i FROM n\", \"columns\": [{\"header\": \"No\","
@@ -339,7 +349,8 @@ static void
 test_too_many_rows_fails(void **state)
 {
     struct fixture *f = *state;
-    cJSON *tpl = sheet_template("", "[]",
+    cJSON *tpl = sheet_template(
+        "", "[]",
         "[{\"type\": \"table\", \"query\": \"WITH RECURSIVE n(i) AS"
         " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1048576)"
         " SELECT i FROM n\", \"columns\": [{\"header\": \"No\","
@@ -355,7 +366,8 @@ static void
 test_refused_write_fails(void **state)
 {
     struct fixture *f = *state;
-    cJSON *tpl = sheet_template("", "[]",
+    cJSON *tpl = sheet_template(
+        "", "[]",
         "[{\"type\": \"table\", \"query\": \"WITH RECURSIVE n(i) AS"
         " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1048575)"
         " SELECT i FROM n\", \"columns\": [{\"header\": \"No\","
@@ -376,7 +388,7 @@ test_long_header_is_cut(void **state)
     memset(header, 'x', 300);
     header[300] = '\0';
     cJSON *tpl = sheet_template(header, "[]",
-        "[{\"type\": \"note\", \"text\": \"n\"}]");
+                                "[{\"type\": \"note\", \"text\": \"n\"}]");
     assert_int_equal(render(f, tpl), TTE_OK);
     /* What the sheet holds: the first 255 of the 300 'x' (plain ASCII,
      * no '&' to spare), nothing else. */

@@ -50,9 +50,13 @@ expect_row(sqlite3 *db, const char *app, const char *status, int checked,
            int failed, const char *why, double share)
 {
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db,
-        "SELECT status, checked, failed, why, share FROM app_statement"
-        " WHERE period = '2025' AND app = ?1", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(
+            db,
+            "SELECT status, checked, failed, why, share FROM app_statement"
+            " WHERE period = '2025' AND app = ?1",
+            -1, &st, NULL),
+        SQLITE_OK);
     sqlite3_bind_text(st, 1, app, -1, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0), status);
@@ -85,9 +89,12 @@ test_verdict_labels(void **state)
     (void)state;
     sqlite3 *db = open_world();
     /* A template's labels name the verdicts, in its order. */
-    assert_int_equal(tte_db_exec(db,
-        "INSERT INTO tpl_verdict VALUES (0, 'unreadable', 'tidak terbaca'),"
-        " (1, 'no_statement', 'tanpa pernyataan')"), TTE_OK);
+    assert_int_equal(
+        tte_db_exec(
+            db,
+            "INSERT INTO tpl_verdict VALUES (0, 'unreadable', 'tidak terbaca'),"
+            " (1, 'no_statement', 'tanpa pernyataan')"),
+        TTE_OK);
     expect_row(db, "failing", "tidak terbukti", 4, 3,
                "1 tidak terbaca, 2 tanpa pernyataan", 40.0);
     sqlite3_close(db);

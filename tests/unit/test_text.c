@@ -24,11 +24,11 @@ test_utf8(void **state)
     (void)state;
     const char *s = "Biro Umum \xe2\x80\x94 Jakarta";
     assert_true(tte_utf8_valid(s, strlen(s)));
-    assert_false(tte_utf8_valid("caf\xe9", 4));             /* Latin-1 */
-    assert_false(tte_utf8_valid("a\0b", 3));                /* NUL */
-    assert_false(tte_utf8_valid("\xc0\xaf", 2));            /* overlong */
-    assert_false(tte_utf8_valid("\xed\xa0\x80", 3));        /* surrogate */
-    assert_false(tte_utf8_valid("\xe2\x80", 2));            /* truncated */
+    assert_false(tte_utf8_valid("caf\xe9", 4));      /* Latin-1 */
+    assert_false(tte_utf8_valid("a\0b", 3));         /* NUL */
+    assert_false(tte_utf8_valid("\xc0\xaf", 2));     /* overlong */
+    assert_false(tte_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+    assert_false(tte_utf8_valid("\xe2\x80", 2));     /* truncated */
 }
 
 static void
@@ -55,8 +55,8 @@ test_json_numbers(void **state)
                      "\"n\":-1.5e3,\"a\":[1,true,null]}";
     json_quote_numbers(in, strlen(in), &b);
     assert_string_equal(b.data, "{\"s\":\"12345678901234567890123456\","
-                        "\"t\":\"a 1 \\\"2\",\"n\":\"-1.5e3\","
-                        "\"a\":[\"1\",true,null]}");
+                                "\"t\":\"a 1 \\\"2\",\"n\":\"-1.5e3\","
+                                "\"a\":[\"1\",true,null]}");
     cJSON *doc = cJSON_Parse(b.data);
     assert_non_null(doc);
     assert_string_equal(((cJSON *)json_get_path(doc, "s"))->valuestring,
@@ -76,9 +76,11 @@ test_json_redact(void **state)
     (void)state;
     tte_buf_init(&b);
     json_redact_text("{\"nik\":\"1\",\"req\":{\"passphrase\":\"a, \\\"b\","
-                     "\"TOTP\" : 123456},\"pin\":[1,{\"x\":\"]\"}],\"n\":2}", &b);
-    assert_string_equal(b.data, "{\"nik\":\"1\",\"req\":{\"passphrase\":"
-                        "\"***\",\"TOTP\" : \"***\"},\"pin\":\"***\",\"n\":2}");
+                     "\"TOTP\" : 123456},\"pin\":[1,{\"x\":\"]\"}],\"n\":2}",
+                     &b);
+    assert_string_equal(
+        b.data, "{\"nik\":\"1\",\"req\":{\"passphrase\":"
+                "\"***\",\"TOTP\" : \"***\"},\"pin\":\"***\",\"n\":2}");
     /* Text that does not parse is redacted all the same. */
     json_redact_text("{\"password\": \"abc\", \"x\": ", &b);
     assert_string_equal(b.data, "{\"password\": \"***\", \"x\": ");
@@ -89,7 +91,8 @@ static void
 test_cell_text(void **state)
 {
     (void)state;
-    char *t = cell_text("a\x01" "b\tc\nd\x7f");
+    char *t = cell_text("a\x01"
+                        "b\tc\nd\x7f");
     assert_string_equal(t, "ab\tc\nd");
     free(t);
     char *big = malloc(40001);
@@ -114,7 +117,8 @@ test_expand(void **state)
                          conf);
     assert_string_equal(s, "Laporan BPIP 2025 {not a var}");
     free(s);
-    cJSON *months = cJSON_Parse("[\"Januari\",\"Februari\",\"Maret\","
+    cJSON *months = cJSON_Parse(
+        "[\"Januari\",\"Februari\",\"Maret\","
         "\"April\",\"Mei\",\"Juni\",\"Juli\",\"Agustus\",\"September\","
         "\"Oktober\",\"November\",\"Desember\"]");
     char d[64];

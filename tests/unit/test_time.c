@@ -30,8 +30,7 @@ test_offsets(void **state)
     assert_int_equal(parse("2024-12-31T19:00:00-05:00"), NEWYEAR_2025_UTC);
     assert_int_equal(parse("2025-01-01 07:00:00"), NEWYEAR_2025_UTC);
     assert_int_equal(parse("2025-01-01T07:00"), NEWYEAR_2025_UTC);
-    assert_int_equal(parse("2025-01-01T07:00:00.999+07:00"),
-                     NEWYEAR_2025_UTC);
+    assert_int_equal(parse("2025-01-01T07:00:00.999+07:00"), NEWYEAR_2025_UTC);
     assert_int_equal(parse("2025-01-01 09:00:00 WIT"), NEWYEAR_2025_UTC);
     assert_int_equal(parse("2025-01-01 08:00:00 WITA"), NEWYEAR_2025_UTC);
     assert_int_equal(parse("2025-01-01T00:00:00 UTC"), NEWYEAR_2025_UTC);
@@ -41,9 +40,16 @@ static void
 test_rejects(void **state)
 {
     static const char *const bad[] = {
-        "", "2025", "2025-13-01T00:00:00Z", "2025-02-29T00:00:00Z",
-        "2025-01-01T24:00:00Z", "2025-01-01T10:61:00Z", "31/12/2025 10:00",
-        "2025-01-01T10:00:00+07:", "2025-01-01T10:00:00 Mars", "yesterday",
+        "",
+        "2025",
+        "2025-13-01T00:00:00Z",
+        "2025-02-29T00:00:00Z",
+        "2025-01-01T24:00:00Z",
+        "2025-01-01T10:61:00Z",
+        "31/12/2025 10:00",
+        "2025-01-01T10:00:00+07:",
+        "2025-01-01T10:00:00 Mars",
+        "yesterday",
         "2025-01-01T10:00:00+25:00",
     };
     int64_t t;
@@ -63,7 +69,7 @@ test_new_year_cut(void **state)
     assert_int_equal(start, NEWYEAR_2025_UTC - WIB);
     int64_t t = parse("2025-12-31T20:00:00Z");
     assert_true(t >= end);
-    t = parse("2024-12-31T17:30:00Z");      /* 00:30 WIB on 1 January */
+    t = parse("2024-12-31T17:30:00Z"); /* 00:30 WIB on 1 January */
     assert_true(t >= start && t < end);
     t = parse("2025-01-01T00:30:00+08:00"); /* 23:30 WIB on 31 December */
     assert_true(t < start);
