@@ -93,6 +93,10 @@ fi
 if command -v clang >/dev/null 2>&1; then
     run "threads under TSan" "" sh tests/tsan.sh
 fi
+# The house style is enforced, as curl's checksrc is: a C file that
+# make fmt would change fails the run.
+run "style (make fmt-check)" "" sh -c \
+    'make -s fmt-check && echo "ok - every C file as .clang-format says"'
 if command -v mandoc >/dev/null 2>&1 && ls man/*.[15] >/dev/null 2>&1; then
     run "man pages lint" "" sh tests/lint-man.sh
 fi

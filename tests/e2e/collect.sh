@@ -3,6 +3,7 @@
 # incremental re-runs, kill -9 at any point, rejects fixed and re-collected,
 # a busy database.
 . "$(dirname "$0")/lib.sh"
+plan 71
 
 $PY "$TOP/tests/e2e/corpus.py" "$TMP/corpus"
 

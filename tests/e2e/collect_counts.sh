@@ -5,6 +5,7 @@
 # --forget says how many events stay with other files. Truth from
 # samples/gen.py and tests/e2e/edits.py.
 . "$(dirname "$0")/lib.sh"
+plan 14
 
 d=$TMP/counts
 rm -rf "$d"

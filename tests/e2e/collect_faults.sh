@@ -5,6 +5,7 @@
 # in reasons and raw text, bad delimiters and --check on registries.
 # Expected figures come from tests/e2e/faults.py, which writes the rows.
 . "$(dirname "$0")/lib.sh"
+plan 133
 
 d=$TMP/faults
 rm -rf "$d"

@@ -3,6 +3,7 @@
 # 65 certificates) or a complete-looking 2-row file must not replace the
 # registry unasked. Sizes come from the files samples/gen.py writes.
 . "$(dirname "$0")/lib.sh"
+plan 27
 
 d=$TMP/registry
 rm -rf "$d"

@@ -4,6 +4,7 @@
 # for a quarter, and its figures are the generator's (per application and
 # per month, in WIB).
 . "$(dirname "$0")/lib.sh"
+plan 8
 
 d=$TMP/s db=$TMP/s/report.db
 $PY "$TOP/samples/gen.py" "$d" --seed 7 --events 1200 --year 2025 >/dev/null

@@ -7,6 +7,7 @@
 # filters without negation. Expected values come from the rows this
 # script writes, never from the program.
 . "$(dirname "$0")/lib.sh"
+plan 31
 
 d=$TMP/defs
 rm -rf "$d"

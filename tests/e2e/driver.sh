@@ -3,6 +3,7 @@
 # server), lock contention, a failing stage, run records, installation,
 # the systemd units.
 . "$(dirname "$0")/lib.sh"
+plan 234
 
 d=$TMP/drv
 mkdir -p "$d"

@@ -5,6 +5,7 @@
 # an unknown key is warned about, with the key it is probably a
 # misspelling of, and the run goes on.
 . "$(dirname "$0")/lib.sh"
+plan 67
 
 d=$TMP/drvcfg
 rm -rf "$d"

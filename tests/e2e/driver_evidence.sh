@@ -6,6 +6,7 @@
 # tte-evidence is replaced by a stand-in that exits as told, in a copy of
 # the programs' folder (tte-report runs the stages beside itself).
 . "$(dirname "$0")/lib.sh"
+plan 24
 
 d=$TMP/drvev
 rm -rf "$d"

@@ -4,6 +4,7 @@
 # 66, never waited on; /dev/zero is never read into memory; a JSON file
 # larger than 16 MiB is not read whole.
 . "$(dirname "$0")/lib.sh"
+plan 28
 
 d=$TMP/drvin
 rm -rf "$d"

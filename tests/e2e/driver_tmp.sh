@@ -4,6 +4,7 @@
 # tte-render or tte-report of the same output removes it and says so. A
 # temporary of a render still running is left alone.
 . "$(dirname "$0")/lib.sh"
+plan 21
 
 d=$TMP/drvtmp
 rm -rf "$d"

@@ -6,6 +6,7 @@
 # database after tte-report must equal the one the stages build by hand,
 # and the year counts must be those of the true instants in WIB.
 . "$(dirname "$0")/lib.sh"
+plan 13
 
 d=$TMP/drvzone
 rm -rf "$d"

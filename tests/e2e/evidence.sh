@@ -4,6 +4,7 @@
 # PDF, hostile PDFs, statements no reader sees, files that are no PDF,
 # and the Per Aplikasi cells of the rendered report.
 . "$(dirname "$0")/lib.sh"
+plan 203
 
 d=$TMP/data db=$TMP/data/report.db fx=$TMP/fx
 ev() { "$TTE_BIN/tte-evidence" "$@"; }

@@ -4,6 +4,7 @@
 # export moved from one JSON path to another (a list of paths, the first
 # non-empty wins). The truth comes from the simulated world.
 . "$(dirname "$0")/lib.sh"
+plan 9
 d=$TMP/clean
 rm -rf "$d"
 mkdir -p "$d"

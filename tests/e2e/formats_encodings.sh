@@ -3,6 +3,7 @@
 # with a warning naming the file; "encoding": "auto" reads valid UTF-8 as
 # UTF-8 and anything else as Windows-1252, saying which per file.
 . "$(dirname "$0")/lib.sh"
+plan 7
 d=$TMP/enc
 rm -rf "$d"
 mkdir -p "$d"

@@ -3,6 +3,7 @@
 # sshd, CRON and its own health lines, from hosts in two zones, some
 # lines forwarded twice. The truth comes from the simulated world.
 . "$(dirname "$0")/lib.sh"
+plan 20
 d=$TMP/lines
 rm -rf "$d"
 mkdir -p "$d"

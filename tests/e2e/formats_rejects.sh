@@ -4,6 +4,7 @@
 # reads the rows again with their own file's definition; --check masks a
 # NIK in whatever field it sits. The truth comes from the simulated world.
 . "$(dirname "$0")/lib.sh"
+plan 27
 d=$TMP/rejects
 rm -rf "$d"
 mkdir -p "$d"

@@ -6,6 +6,7 @@
 # flat from 5,000 to 50,000 rows, and the counts equal the same rows as
 # CSV. The truth comes from the simulated world.
 . "$(dirname "$0")/lib.sh"
+plan 18
 d=$TMP/xlsx
 rm -rf "$d"
 mkdir -p "$d/small" "$d/big"

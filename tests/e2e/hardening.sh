@@ -4,6 +4,7 @@
 # corrupt file or a hang), personal data stays masked and private, and
 # messages name the file and leave libxlsxwriter's own lines out.
 . "$(dirname "$0")/lib.sh"
+plan 58
 
 d=$TMP/hard db=$TMP/hard/report.db conf=$TOP/conf/tte-report.json
 rm -rf "$d"

@@ -5,6 +5,7 @@
 # blocking an injected script and any request, A4 landscape print with
 # nothing cut, reproducible bytes, file mode 0600; the operator's summary.
 . "$(dirname "$0")/lib.sh"
+plan 123
 
 d=$TMP/html db=$TMP/html/report.db
 rm -rf "$d"

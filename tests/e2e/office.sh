@@ -5,6 +5,7 @@
 # chart's page. Two years of generated data: last year beside this year,
 # the change columns against the generator's counts.
 . "$(dirname "$0")/lib.sh"
+plan 55
 
 if ! command -v soffice >/dev/null 2>&1; then
     echo "# libreoffice not installed (apt-get install libreoffice-calc-nogui)"

@@ -5,6 +5,7 @@
 # kernel), and a kill -9 while out-of-order rows wait to be merged loses
 # nothing.
 . "$(dirname "$0")/lib.sh"
+plan 65
 
 # shuffle SRC DST SEED [EXTRA]: SRC's records (whole CSV records, a quoted
 # field may hold a newline) in a random order, plus EXTRA of them again

@@ -6,6 +6,7 @@
 # command that clears it; tte-collect --recover takes out what the run
 # left, and the file then reads whole with a clean run's counts.
 . "$(dirname "$0")/lib.sh"
+plan 24
 
 n=6000
 $PY "$TOP/samples/gen.py" "$TMP/g" --bench-rows $n >/dev/null

@@ -2,6 +2,7 @@
 # The report as a document: second template, previews, safe text,
 # verifikator warning, masking, reproducible bytes, memory on big registries.
 . "$(dirname "$0")/lib.sh"
+plan 27
 
 d=$TMP/data db=$TMP/data/report.db
 $PY "$TOP/samples/gen.py" "$d" --seed 3 --events 800 --year 2025 >/dev/null

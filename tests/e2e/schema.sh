@@ -6,6 +6,7 @@
 # all its rows. TTE_PRERELEASE_BIN, when set, names a folder of that
 # release's programs: a database they make now is checked the same way.
 . "$(dirname "$0")/lib.sh"
+plan 17
 
 DATA=$TOP/tests/data/prerelease
 APP_ID=1414808914       # "TTER"

@@ -2,6 +2,7 @@
 # tte-send against a real SMTP server on 127.0.0.1 (aiosmtpd) with
 # STARTTLS and AUTH, and a throwaway self-signed certificate.
 . "$(dirname "$0")/lib.sh"
+plan 131
 
 d=$TMP/send db=$TMP/send/report.db
 mkdir -p "$d"

@@ -4,6 +4,7 @@
 # a throwaway CA made here by openssl: a BSrE-like root, an intermediate,
 # BPIP's signer and BSSN's recipients. The local SMTP server of send.sh.
 . "$(dirname "$0")/lib.sh"
+plan 66
 
 d=$TMP/smime db=$TMP/smime/report.db
 rm -rf "$d"

@@ -6,6 +6,7 @@
 # Pasal 4(1)l beside it; no unusable series plotted; counted figures named
 # one way; no database word in any text.
 . "$(dirname "$0")/lib.sh"
+plan 127
 
 d=$TMP/data db=$TMP/data/report.db fx=$TMP/fx out=$TMP/reports
 chk="$PY $TOP/tests/e2e/check_statements.py"
