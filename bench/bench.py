@@ -371,6 +371,7 @@ def main():
             "%s, %s, %d cores; %d rows, best of %d; %s" % (
                 datetime.date.today().isoformat(), cpu, os.cpu_count(),
                 rows, runs, "database counts checked against the generator"),
+            "", "Written by `make bench`; how to read it: bench/README.md.",
             ""]
     collect_rate = rows / first_csv
     summary = ["", "Targets:",

@@ -8,7 +8,7 @@
 #include "tte_buf.h"
 #include "tte_str.h"
 
-/* The canonical signing-log fields (README.md), in their order. */
+/* The canonical signing-log fields (tte-collect(1)), in their order. */
 enum tte_field {
     F_TIME,
     F_APP,
