@@ -35,6 +35,7 @@ struct ranges {
     long long r[4];
     int part;
     long long pos;
+    int err; /* errno of a failed read; EIO when the file ended early */
 };
 
 static int
@@ -51,8 +52,13 @@ ranges_read(BIO *b, char *out, size_t len, size_t *got)
     long long left = s->r[2 * s->part + 1] - s->pos;
     size_t want = (long long)len < left ? len : (size_t)left;
     ssize_t n = pread(s->fd, out, want, (off_t)(s->r[2 * s->part] + s->pos));
-    if (n <= 0)
+    /* OpenSSL takes a failed read for the end of the content: the digest
+     * of fewer bytes. Noted, so that it is told as unreadable, not as a
+     * signature that does not match. */
+    if (n <= 0) {
+        s->err = n < 0 ? errno : EIO;
         return 0;
+    }
     s->pos += n;
     *got = (size_t)n;
     return 1;
@@ -134,7 +140,11 @@ ev_ca_load(const char *path)
     }
     /* The bundle may hold BSrE's issuing CA without the national root
      * above it: every certificate in it is a trust anchor. */
-    X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+    if (X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN) != 1) {
+        log_err("cannot read the CA bundle '%s': cannot set its flags", path);
+        X509_STORE_free(store);
+        return NULL;
+    }
     ERR_clear_error();
     return store;
 }
@@ -255,10 +265,13 @@ check_chain(X509 *signer, STACK_OF(X509) * certs, X509_STORE *store,
         r->verdict = EV_OK;
     } else {
         int e = X509_STORE_CTX_get_error(ctx);
+        /* X509_verify_cert can fail (< 0) with no verification error
+         * set: still a failure, never "ok" as the reason. */
         set_reason(r, other_issuer(e) ? EV_NOT_BSRE : EV_INVALID_SIGNATURE,
                    other_issuer(e) ? "signer not issued under the CA bundle"
                                    : "signer certificate",
-                   X509_verify_cert_error_string(e));
+                   e != X509_V_OK ? X509_verify_cert_error_string(e)
+                                  : "the chain could not be checked");
     }
     X509_STORE_CTX_free(ctx);
 }
@@ -312,8 +325,14 @@ ev_cms_check(int fd, const struct ev_sig *sig, X509_STORE *store,
         set_reason(r, EV_INVALID_SIGNATURE, "out of memory", NULL);
         goto cleanup;
     }
-    if (CMS_verify(cms, NULL, NULL, content, NULL,
-                   CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+    int verified = CMS_verify(cms, NULL, NULL, content, NULL,
+                              CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY);
+    if (src.err) {
+        set_reason(r, EV_UNREADABLE, "cannot read the signed bytes",
+                   strerror(src.err));
+        goto cleanup;
+    }
+    if (verified != 1) {
         unsigned long e = ERR_peek_last_error();
         set_reason(r, EV_INVALID_SIGNATURE,
                    "signature does not match the signed bytes",

@@ -158,9 +158,12 @@ is_blank(gunichar u)
     return g_unichar_isspace(u);
 }
 
-/* The page's text with every character a reader cannot see replaced. */
+/* The page's text with every character a reader cannot see replaced;
+ * NULL, with the reason in why, when that cannot be told: a page not
+ * painted or a character without its box would otherwise count as seen,
+ * and white or hidden text as a statement. */
 static char *
-visible_text(PopplerPage *page, const char *text)
+visible_text(PopplerPage *page, const char *text, const char **why)
 {
     struct canvas c = {0};
     PopplerRectangle *rects = NULL;
@@ -175,16 +178,24 @@ visible_text(PopplerPage *page, const char *text)
 
     if (!poppler_page_get_text_layout(page, &rects, &nrects))
         nrects = 0;
+    *why = !painted ? "poppler cannot paint the page"
+           : (glong)nrects < g_utf8_strlen(text, -1)
+               ? "poppler gives no place for some of its text"
+               : NULL;
+    if (*why) {
+        g_free(out);
+        out = NULL;
+        goto done;
+    }
     for (const char *p = text; *p; p = g_utf8_next_char(p), i++) {
         const char *next = g_utf8_next_char(p);
         gunichar u = g_utf8_get_char(p);
         while (a && ((PopplerTextAttributes *)a->data)->end_index < (int)i)
             a = a->next;
         PopplerTextAttributes *at = a ? a->data : NULL;
-        bool seen = is_blank(u) ||
-                    ((!at || at->start_index > (int)i ||
-                      at->font_size >= MIN_FONT_SIZE) &&
-                     (!painted || i >= nrects || inked(&c, &rects[i])));
+        bool seen = is_blank(u) || ((!at || at->start_index > (int)i ||
+                                     at->font_size >= MIN_FONT_SIZE) &&
+                                    inked(&c, &rects[i]));
         if (seen) {
             memcpy(out + o, p, (size_t)(next - p));
             o += (size_t)(next - p);
@@ -193,6 +204,7 @@ visible_text(PopplerPage *page, const char *text)
         }
     }
     out[o] = '\0';
+done:
     g_free(rects);
     poppler_page_free_text_attributes(attrs);
     if (c.surface)
@@ -223,15 +235,26 @@ ev_text_child(const char *path, const struct ev_statements *st, int fd)
     for (int i = 0; i < pages && !done && ok; i++) {
         PopplerPage *page = poppler_document_get_page(doc, i);
         char *text = page ? poppler_page_get_text(page) : NULL;
+        const char *why = page ? NULL : "poppler cannot read the page";
         if (text) {
             size_t n = strlen(text);
             ok = put(fd, 'A', i + 1, text, n);
             if (ok && ev_statements_find(st, text, n)) {
-                char *vis = visible_text(page, text);
-                ok = put(fd, 'V', i + 1, vis, strlen(vis));
-                done = ev_statements_find(st, vis, strlen(vis));
+                char *vis = visible_text(page, text, &why);
+                if (vis) {
+                    ok = put(fd, 'V', i + 1, vis, strlen(vis));
+                    done = ev_statements_find(st, vis, strlen(vis));
+                }
                 g_free(vis);
             }
+        }
+        /* Not a page without a statement: one that may hold it unread. */
+        if (why) {
+            char msg[128];
+            int m = snprintf(msg, sizeof msg, "page %d: %s", i + 1, why);
+            ok = put(fd, 'E', i + 1, msg,
+                     m < 0 ? 0 : strnlen(msg, sizeof msg));
+            done = true;
         }
         g_free(text);
         if (page)

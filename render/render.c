@@ -18,10 +18,33 @@
 #define COUNT_FORMAT "[$-421]#,##0"
 #define CHANGE_FORMAT "[$-421]+#,##0;-#,##0;0"
 
+/* The report file it could not create is 73; a file it could not write
+ * (its temporary files, the zip) an I/O error the next run may not meet
+ * (74); anything else it refuses is a call we got wrong or memory it
+ * could not get (70). Either way no report: a sheet or cell it dropped
+ * would read as a smaller figure. */
+enum tte_err
+render_lxw_err(lxw_error e)
+{
+    switch (e) {
+    case LXW_ERROR_CREATING_XLSX_FILE: return TTE_E_CANTCREAT;
+    case LXW_ERROR_CREATING_TMPFILE:
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE: return TTE_E_IO;
+    default: return TTE_E_SOFTWARE;
+    }
+}
+
 static lxw_format *
 new_format(lxw_workbook *wb, bool bold, double size, const char *num)
 {
     lxw_format *f = workbook_add_format(wb);
+    /* NULL when libxlsxwriter ran out of memory; its setters do not take
+     * it. */
+    if (!f)
+        return NULL;
     format_set_font_name(f, "Calibri");
     if (bold)
         format_set_bold(f);
@@ -33,19 +56,35 @@ new_format(lxw_workbook *wb, bool bold, double size, const char *num)
     return f;
 }
 
-static void
+static enum tte_err
 formats_init(struct render *r)
 {
     struct formats *f = &r->fmt;
     lxw_workbook *wb = r->wb;
 
-    f->title = new_format(wb, true, 14, NULL);
-    f->section = new_format(wb, true, 11, NULL);
-    f->note = new_format(wb, false, 0, NULL);
+    /* Thousands grouping in the Indonesian locale (LCID 0x421), whatever
+     * the reader's own: LibreOffice and Excel both show "2.821". A change
+     * against last year carries its sign. */
+    if (!(f->title = new_format(wb, true, 14, NULL)) ||
+        !(f->section = new_format(wb, true, 11, NULL)) ||
+        !(f->note = new_format(wb, false, 0, NULL)) ||
+        !(f->warning = new_format(wb, true, 0, NULL)) ||
+        !(f->preview = new_format(wb, true, 12, NULL)) ||
+        !(f->label = new_format(wb, false, 0, NULL)) ||
+        !(f->header = new_format(wb, true, 0, NULL)) ||
+        !(f->text = new_format(wb, false, 0, NULL)) ||
+        !(f->count = new_format(wb, false, 0, COUNT_FORMAT)) ||
+        !(f->total_text = new_format(wb, true, 0, NULL)) ||
+        !(f->total_count = new_format(wb, true, 0, COUNT_FORMAT)) ||
+        !(f->change = new_format(wb, false, 0, CHANGE_FORMAT)) ||
+        !(f->missing = new_format(wb, true, 0, NULL)) ||
+        !(f->total_change = new_format(wb, true, 0, CHANGE_FORMAT))) {
+        log_err("%s: workbook_add_format: %s", r->tpl_path,
+                lxw_strerror(LXW_ERROR_MEMORY_MALLOC_FAILED));
+        return TTE_E_SOFTWARE;
+    }
     format_set_italic(f->note);
-    f->warning = new_format(wb, true, 0, NULL);
     format_set_font_color(f->warning, LXW_COLOR_RED);
-    f->preview = new_format(wb, true, 12, NULL);
     format_set_font_color(f->preview, 0x9C0006);
     format_set_bg_color(f->preview, 0xFFC7CE);
     /* Prose is merged across the sheet and wraps inside it. */
@@ -53,35 +92,24 @@ formats_init(struct render *r)
                            f->preview};
     for (size_t i = 0; i < sizeof prose / sizeof prose[0]; i++)
         format_set_text_wrap(prose[i]);
-    f->label = new_format(wb, false, 0, NULL);
     format_set_text_wrap(f->label);
-    f->header = new_format(wb, true, 0, NULL);
     format_set_bg_color(f->header, 0xD9E1F2);
     format_set_border(f->header, LXW_BORDER_THIN);
     format_set_text_wrap(f->header);
-    f->text = new_format(wb, false, 0, NULL);
     format_set_border(f->text, LXW_BORDER_THIN);
     format_set_text_wrap(f->text);
-    /* Thousands grouping in the Indonesian locale (LCID 0x421), whatever
-     * the reader's own: LibreOffice and Excel both show "2.821". */
-    f->count = new_format(wb, false, 0, COUNT_FORMAT);
     format_set_border(f->count, LXW_BORDER_THIN);
-    f->total_text = new_format(wb, true, 0, NULL);
     format_set_border(f->total_text, LXW_BORDER_THIN);
     format_set_top(f->total_text, LXW_BORDER_DOUBLE);
-    f->total_count = new_format(wb, true, 0, COUNT_FORMAT);
     format_set_border(f->total_count, LXW_BORDER_THIN);
     format_set_top(f->total_count, LXW_BORDER_DOUBLE);
-    /* A change against last year carries its sign. */
-    f->change = new_format(wb, false, 0, CHANGE_FORMAT);
     format_set_border(f->change, LXW_BORDER_THIN);
-    f->missing = new_format(wb, true, 0, NULL);
     format_set_font_color(f->missing, LXW_COLOR_RED);
     format_set_border(f->missing, LXW_BORDER_THIN);
     format_set_text_wrap(f->missing);
-    f->total_change = new_format(wb, true, 0, CHANGE_FORMAT);
     format_set_border(f->total_change, LXW_BORDER_THIN);
     format_set_top(f->total_change, LXW_BORDER_DOUBLE);
+    return TTE_OK;
 }
 
 /* One of the template's lists as a temporary table, for its queries to
@@ -184,7 +212,7 @@ set_properties(struct render *r, int64_t period_end)
     if (e) {
         log_err("%s: workbook_set_properties: %s", r->tpl_path,
                 lxw_strerror(e));
-        return TTE_E_CANTCREAT;
+        return render_lxw_err(e);
     }
     return TTE_OK;
 }
@@ -310,8 +338,9 @@ render_workbook(struct render *r, const char *out)
         unlink(tmp);
         return TTE_E_CANTCREAT;
     }
-    formats_init(r);
-    err = set_properties(r, r->period_end);
+    err = formats_init(r);
+    if (!err)
+        err = set_properties(r, r->period_end);
     cJSON_ArrayForEach (sheet,
                         cJSON_GetObjectItemCaseSensitive(r->tpl, "sheets")) {
         if (err)
@@ -325,7 +354,7 @@ render_workbook(struct render *r, const char *out)
         log_err("cannot write '%s': %s%s%s", out, lxw_strerror(lerr),
                 close_errno ? ": " : "",
                 close_errno ? strerror(close_errno) : "");
-        err = TTE_E_CANTCREAT;
+        err = render_lxw_err(lerr);
     }
     if (err && r->timed_out)
         err = TTE_E_CONFIG;

@@ -113,6 +113,8 @@ void render_agency_unit(struct render *r);
 enum tte_err render_begin(struct render *r);
 /* render.c: writes the workbook to out, atomically. */
 enum tte_err render_workbook(struct render *r, const char *out);
+/* The exit class of an error libxlsxwriter returned: 74 or 70. */
+enum tte_err render_lxw_err(lxw_error e);
 /* html.c: writes the HTML report to out (0600, via a temporary file). */
 enum tte_err render_html(struct render *r, const char *out);
 

@@ -36,7 +36,7 @@ sheet_lxw_ok(struct sheet *s, lxw_error e, lxw_row_t row, lxw_col_t col,
     else if (!s->err)
         log_err("%s: sheet '%s' cell %s: %s: %s", s->r->tpl_path, s->name,
                 cell, call, lxw_strerror(e));
-    s->err = TTE_E_CANTCREAT;
+    s->err = render_lxw_err(e);
     return false;
 }
 

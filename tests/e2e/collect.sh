@@ -12,7 +12,7 @@ for f in "$TMP"/corpus/csv/*.csv; do
     name=$(basename "$f" .csv)
     db=$TMP/csv-$name.db
     collect --db "$db" --source csv "$f" 2>/dev/null
-    $PY - "$db" "$TMP/corpus/csv/expected.json" "$name" <<'PYEOF'
+    $PY - "$db" "$TMP/corpus/csv/expected.json" "$name" <<'PYEOF' || not_ok "checking csv $name failed"
 import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 want = json.load(open(sys.argv[2]))[sys.argv[3]]
@@ -174,7 +174,7 @@ same "file totals after resume" \
     "3010,$(q "$db" 'SELECT count(*) FROM events'),10"
 # Rewritten in place, same size: one character changed in the middle.
 n0=$(q "$db" 'SELECT count(*) FROM events')
-$PY - "$f" <<'PYEOF'
+$PY - "$f" <<'PYEOF' || not_ok "writing $f failed"
 import sys
 p = sys.argv[1]
 b = bytearray(open(p, "rb").read())
@@ -232,7 +232,7 @@ db=$TMP/rej.db
 "$TTE_BIN/tte-collect" -q --db "$db" --source csv --rejects "$TMP/rej.csv" \
     "$d/logs/srikandi-2025.csv" 2>/dev/null
 before=$(q "$db" 'SELECT count(*) FROM events')
-$PY - "$TMP/rej.csv" "$TMP/fixed.csv" <<'PYEOF' >"$TMP/nfixed"
+$PY - "$TMP/rej.csv" "$TMP/fixed.csv" >"$TMP/nfixed" <<'PYEOF' || not_ok "fixing the rejects failed"
 import csv, io, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 hdr = "time,app,unit,nik,nip,name,position,cert_type,cert_serial,doc_id," \
@@ -262,7 +262,7 @@ same "collecting the fixed rows adds exactly them" \
 # Two different events with the same 64-bit key: both kept, and each
 # still recognised as a duplicate. The pair is found by brute force with
 # an independent Python copy of the key's hash (lib/tte_event.c).
-$PY - "$TMP/collide.csv" "$TOP/tests/e2e" <<'PYEOF'
+$PY - "$TMP/collide.csv" "$TOP/tests/e2e" <<'PYEOF' || not_ok "writing collide.csv failed"
 import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, sys.argv[-1])

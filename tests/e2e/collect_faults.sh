@@ -5,7 +5,7 @@
 # in reasons and raw text, bad delimiters and --check on registries.
 # Expected figures come from tests/e2e/faults.py, which writes the rows.
 . "$(dirname "$0")/lib.sh"
-plan 133
+plan 151
 
 d=$TMP/faults
 rm -rf "$d"
@@ -37,6 +37,7 @@ for fmt in csv jsonl; do
         not_ok "$fmt: the run says it left the last line for the next run"
     same "$fmt: events before the line is ended" \
         "$(q "$db" 'SELECT count(*) FROM events')" 10
+    nonempty "$fmt: the run wrote its database" "$db"
     same "$fmt: no reject for the unended line" \
         "$(q "$db" 'SELECT count(*) FROM rejects')" 0
     $F rows $fmt 6 10 | tail -c +26 >>"$f"
@@ -44,6 +45,8 @@ for fmt in csv jsonl; do
         collect --db "$db" --source $fmt "$f"
     same "$fmt: every row once after the line is ended" \
         "$(q "$db" 'SELECT count(*) FROM events')" 16
+    same "$fmt: the rejects table answers after the resume" \
+        "$(q "$db" "SELECT count(*) FROM sqlite_master WHERE name = 'rejects'")" 1
     same "$fmt: still no reject" "$(q "$db" 'SELECT count(*) FROM rejects')" 0
     same "$fmt: line numbers stay right" "$(lines "$db")" 0
 
@@ -62,6 +65,11 @@ for fmt in csv jsonl; do
     # The issue's case: 4 KB blocks written while collect runs every 50 ms.
     db=$d/live-$fmt.db
     out=$($F live $fmt 3000 "$TTE_BIN" "$db")
+    case $out in
+    *" bad "[0-9]*) ok "$fmt: collect every 50 ms while writing: the driver reported" ;;
+    *) not_ok "$fmt: collect every 50 ms while writing: no report: '$out'" ;;
+    esac
+    nonempty "$fmt: collect every 50 ms while writing: database written" "$db"
     same "$fmt: collect every 50 ms while writing: no run failed" \
         "$(echo "$out" | sed 's/.* bad //')" 0
     same "$fmt: collect every 50 ms while writing: every row an event" \
@@ -102,6 +110,11 @@ for kind in units certificates apps verifikator; do
     done
     status 0 "$kind: --allow-empty clears the registry on purpose" \
         collect --db "$db" --source $kind --allow-empty "$d/header-only.csv"
+    grep -q "no $kind rows" "$TMP/out" &&
+        not_ok "$kind: --allow-empty still refuses the header-only file" ||
+        ok "$kind: --allow-empty does not refuse the header-only file"
+    same "$kind: the table is still there to count" \
+        "$(q "$db" "SELECT count(*) FROM sqlite_master WHERE name = '$kind'")" 1
     same "$kind: cleared with --allow-empty" \
         "$(q "$db" "SELECT count(*) FROM $kind")" 0
 done
@@ -277,6 +290,9 @@ same "a 'Kata Sandi' and a 'kode_otp' column are redacted in raw" \
     "$(q "$db" "SELECT raw NOT LIKE '%rahasia1%' AND raw NOT LIKE '%991122%'
                 FROM v_rejects")" 1
 "$C" --db "$db" --source csv --check "$d/pd.csv" >"$d/check.out" 2>&1
+nonempty "--check reports on the file" "$d/check.out"
+grep -q "3171••••••••0001" "$d/check.out" && ok "--check shows the NIK masked" ||
+    not_ok "--check shows the NIK masked"
 grep -q "3171010101900001" "$d/check.out" &&
     not_ok "--check shows the NIK in full" || ok "--check masks the NIK"
 cat >"$d/pd.jsonl" <<'EOF'

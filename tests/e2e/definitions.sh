@@ -7,7 +7,7 @@
 # filters without negation. Expected values come from the rows this
 # script writes, never from the program.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 32
 
 d=$TMP/defs
 rm -rf "$d"
@@ -87,6 +87,7 @@ for i in 1 2 3; do
 done >"$d/epoch.jsonl"
 status 65 "epoch milliseconds read as seconds are rejected" \
     "$C" --db "$d/epoch.db" --source "$d/epoch.json" "$d/epoch.jsonl"
+nonempty "the rejecting run wrote its database" "$d/epoch.db"
 same "no event outside the plausible window is stored" \
     "$(q "$d/epoch.db" 'SELECT count(*) FROM events')" 0
 same "every reject quotes the raw value and the year it would be" \

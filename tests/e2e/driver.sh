@@ -3,7 +3,7 @@
 # server), lock contention, a failing stage, run records, installation,
 # the systemd units.
 . "$(dirname "$0")/lib.sh"
-plan 234
+plan 237
 
 d=$TMP/drv
 mkdir -p "$d"
@@ -85,8 +85,12 @@ c["sources"].insert(2, {"source": "no-such-system", "files": [sys.argv[1]]})
 c["output_dir"] = c["output_dir"] + "-bad"
 json.dump(c, open(sys.argv[2], "w"))
 PYEOF
+test $? = 0 || not_ok "writing bad.json failed"
 status 64 "a failing collect stops the chain" "$TTE_BIN/tte-report" \
     --config "$d/bad.json" --year 2025
+test -s "$report" && test "$(dirname "$report")-bad" = "$d/out-bad" &&
+    ok "the good run's report is where the bad run's would be, less -bad" ||
+    not_ok "the good run's report is where the bad run's would be, less -bad"
 test ! -e "$d/out-bad/Laporan-TTE-BPIP-2025.xlsx" &&
     ok "no report after a failed stage" || not_ok "no report after a failed stage"
 same "the failed run is recorded with its stage" \
@@ -150,7 +154,17 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     for u in "$TOP"/contrib/*.service "$TOP"/contrib/*.timer; do
         sed "s|/usr/local/bin/|$inst/bin/|" "$u" >"$TMP/units/$(basename "$u")"
     done
+    same "contrib units copied for the check" \
+        "$(ls "$TMP/units" | grep -c '\.\(service\|timer\)$')" \
+        "$(ls "$TOP"/contrib/*.service "$TOP"/contrib/*.timer | grep -c .)"
+    systemd-analyze verify --man=no "$TMP"/units/* >"$TMP/sa.log" 2>&1
+    sa=$?
+    grep -v 'User\|Group' "$TMP/sa.log" >"$TMP/sa.rest"
+    if test "$sa" = 0 || { test -s "$TMP/sa.log" && ! test -s "$TMP/sa.rest"; }
+    then ok "systemd-analyze ran on the contrib units (exit $sa)"; else
+        not_ok "systemd-analyze verify failed (exit $sa)"
+        sed 's/^/#   /' "$TMP/sa.log" | tail -15; fi
     check "systemd-analyze verify contrib units" \
-        sh -c "systemd-analyze verify --man=no $TMP/units/* 2>&1 | grep -v 'User\\|Group' | (! grep .)"
+        sh -c "! grep . '$TMP/sa.rest'"
 fi
 finish

@@ -5,7 +5,7 @@
 # an unknown key is warned about, with the key it is probably a
 # misspelling of, and the run goes on.
 . "$(dirname "$0")/lib.sh"
-plan 67
+plan 68
 
 d=$TMP/drvcfg
 rm -rf "$d"
@@ -103,6 +103,8 @@ json.dump(c, open(sys.argv[2], "w"))
 PYEOF
 status 0 "every key of the right type" "$TTE_BIN/tte-report" --config \
     "$d/good.json" --year 2025
+grep -q "^tte-report: done:" "$TMP/out" && ok "good.json: the run's own output" ||
+    not_ok "good.json: the run's own output"
 grep -q "unknown key" "$TMP/out" && not_ok "no unknown key in good.json" ||
     ok "no unknown key in good.json"
 

@@ -6,7 +6,7 @@
 # tte-evidence is replaced by a stand-in that exits as told, in a copy of
 # the programs' folder (tte-report runs the stages beside itself).
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 30
 
 d=$TMP/drvev
 rm -rf "$d"
@@ -48,10 +48,15 @@ run() {
     if test "$2" = 0; then
         grep -q "^tte-report: done:" "$TMP/out" && ok "$1: done" ||
             not_ok "$1: done"
+        same "$1: a report rendered in out-$1" "$(ls "$d/out-$1" 2>/dev/null |
+            grep -c '^Laporan-TTE-BPIP-2025\.xlsx$')" 1
     else
         grep -qF "stopped at $3 (exit $2)" "$TMP/out" &&
             ok "$1: stopped at $3 (exit $2)" ||
             not_ok "$1: stopped at $3 (exit $2)"
+        grep -qF "\"output_dir\": \"$d/out-$1\"" "$d/$1.json" &&
+            ok "$1: the report would go to out-$1" ||
+            not_ok "$1: the report would go to out-$1"
         same "$1: no report rendered" "$(ls "$d/out-$1" 2>/dev/null |
             grep -c .)" 0
     fi

@@ -4,7 +4,7 @@
 # tte-render or tte-report of the same output removes it and says so. A
 # temporary of a render still running is left alone.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 23
 
 d=$TMP/drvtmp
 rm -rf "$d"
@@ -73,6 +73,8 @@ for ext in xlsx html; do
     grep -qF "removed '$d/out/$left', left by process ${left#*.tmp}" \
         "$TMP/out" && ok "tte-report run says it removed it ($ext)" ||
         not_ok "tte-report run says it removed it ($ext)"
+    nonempty "the report written again ($ext)" \
+        "$d/out/Laporan-TTE-BPIP-2025.$ext"
     same "no temporary left ($ext)" \
         "$(ls "$d/out" | grep -c '\.tmp')" 0
 done

@@ -4,7 +4,7 @@
 # PDF, hostile PDFs, statements no reader sees, files that are no PDF,
 # and the Per Aplikasi cells of the rendered report.
 . "$(dirname "$0")/lib.sh"
-plan 203
+plan 204
 
 d=$TMP/data db=$TMP/data/report.db fx=$TMP/fx
 ev() { "$TTE_BIN/tte-evidence" "$@"; }
@@ -47,6 +47,7 @@ $fx/visible/08-bad-operator.pdf: Poppler: .*Unknown operator 'zzz'" \
     "$TMP/log")" 1
 same "no message of the PDF libraries without tte-evidence's prefix" \
     "$(grep -vc '^tte-evidence: ' "$TMP/log")" 0
+nonempty "visible: the verbose run logged" "$TMP/log"
 same "no warning from qpdf on PDFs it reads well" \
     "$(grep -c ': qpdf: ' "$TMP/log")" 0
 for f in 01-invisible 02-white 03-tiny 04-background; do

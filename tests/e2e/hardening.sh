@@ -4,7 +4,7 @@
 # corrupt file or a hang), personal data stays masked and private, and
 # messages name the file and leave libxlsxwriter's own lines out.
 . "$(dirname "$0")/lib.sh"
-plan 58
+plan 62
 
 d=$TMP/hard db=$TMP/hard/report.db conf=$TOP/conf/tte-report.json
 rm -rf "$d"
@@ -56,7 +56,7 @@ done
 
 # 19.15: types checked, the key named; no file name leaves output_dir.
 conf_with() {       # conf_with PYTHON-STATEMENT: a changed copy as $d/c.json
-    $PY - "$conf" "$d/c.json" "$1" <<'PYEOF'
+    $PY - "$conf" "$d/c.json" "$1" <<'PYEOF' || not_ok "writing c.json failed"
 import json, sys
 c = json.load(open(sys.argv[1]))
 exec(sys.argv[3])
@@ -99,7 +99,7 @@ status 0 "control characters and invalid UTF-8 in the configuration" \
 grep -q "header is longer than Excel's 255 characters" "$TMP/out" &&
     ok "a page header over 255 characters is cut with a warning" ||
     not_ok "a page header over 255 characters is cut with a warning"
-$PY - "$d/ctl.xlsx" <<'PYEOF'
+$PY - "$d/ctl.xlsx" <<'PYEOF' || not_ok "checking ctl.xlsx failed"
 import sys, zipfile, openpyxl
 def ok(c, what):
     print(("ok - " if c else "not ok - ") + what)
@@ -121,7 +121,7 @@ PYEOF
 # 19.10: template queries: more rows than a sheet, a runaway recursive
 # CTE, and text after ';' are errors that say so.
 tpl() {            # tpl FILE QUERY
-    $PY - "$1" "$2" <<'PYEOF'
+    $PY - "$1" "$2" <<'PYEOF' || not_ok "writing the template $1 failed"
 import json, sys
 t = {"title": "T", "file_name": "t-{year}.xlsx",
      "file_name_preview": "t-{year}-{quarter}.xlsx",
@@ -140,6 +140,7 @@ status 78 "a query beyond 1,048,576 rows is an error" render --config "$conf" \
     --template "$d/big.json" --out "$d/big.xlsx"
 grep -q "more rows than a sheet holds" "$TMP/out" && ok "says the sheet is full" ||
     not_ok "says the sheet is full"
+nonempty "the oversized template was written" "$d/big.json"
 test ! -e "$d/big.xlsx" && ok "no cut report written" || not_ok "no cut report written"
 tpl "$d/loop.json" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*), '' FROM n"
 t0=$(date +%s)
@@ -165,7 +166,7 @@ status 0 "a template selecting NIK as text" render --config "$conf" \
     --template "$d/nik.json" --out "$d/nik.xlsx"
 status 0 "--unmask-nik" render --config "$conf" --template "$d/nik.json" \
     --out "$d/nik-full.xlsx" --unmask-nik
-$PY - "$d/nik.xlsx" "$d/nik-full.xlsx" "$db" <<'PYEOF'
+$PY - "$d/nik.xlsx" "$d/nik-full.xlsx" "$db" <<'PYEOF' || not_ok "checking the NIK masking in nik.xlsx failed"
 import re, sqlite3, sys, openpyxl
 def ok(c, what):
     print(("ok - " if c else "not ok - ") + what)
@@ -187,8 +188,10 @@ PYEOF
 # umask 022; the cron example sets umask 077.
 conf_with 'c["output_dir"] = sys.argv[2] + ".out"'
 rm -rf "$d/c.json.out"
-(umask 022; render -q --config "$d/c.json")
+(umask 022; render -q --config "$d/c.json") && ok "render under umask 022" ||
+    not_ok "render under umask 022"
 f=$(ls "$d/c.json.out"/*.xlsx)
+nonempty "the report under umask 022" "$f"
 same "the XLSX is created 0600 under umask 022" "$(stat -c %a "$f")" 600
 same "output_dir is created 0700 under umask 022" "$(stat -c %a "$d/c.json.out")" 700
 same "no temporary file left" "$(ls "$d/c.json.out" | grep -c tmp)" 0
@@ -239,6 +242,7 @@ rm -rf "$pub"
     --year 2025) >"$TMP/out" 2>&1
 rc=$?
 test "$rc" != 0 && ok "disk full: aggregate fails (exit $rc)" || not_ok "disk full: aggregate fails"
+nonempty "disk full: aggregate says why" "$TMP/out"
 grep -q "cannot rollback" "$TMP/out" && not_ok "disk full adds 'cannot rollback'" ||
     ok "disk full: no 'cannot rollback - no transaction is active'"
 cd "$TMP" && rm -rf "$d"

@@ -5,7 +5,7 @@
 # blocking an injected script and any request, A4 landscape print with
 # nothing cut, reproducible bytes, file mode 0600; the operator's summary.
 . "$(dirname "$0")/lib.sh"
-plan 123
+plan 130
 
 d=$TMP/html db=$TMP/html/report.db
 rm -rf "$d"
@@ -18,7 +18,7 @@ collect_all "$d" "$db" >/dev/null || not_ok "collect the data set"
 
 # Log rows whose unit, application, signer, error code and message try to
 # become markup. The unit is unknown, so it also shows in Kualitas Data.
-$PY - "$d/hostile.csv" <<'PYEOF'
+$PY - "$d/hostile.csv" <<'PYEOF' || not_ok "writing hostile.csv failed"
 import csv, sys
 rows = [
     ("2025-05-02T09:00:00+07:00", '"><img src=x onerror=alert(2)>',
@@ -40,7 +40,7 @@ collect --db "$db" --source csv "$d/hostile.csv"
 # The default template plus a sheet of log messages, so that messages are
 # rendered too.
 tpl=$d/template.json
-$PY - "$TOP/templates/default.json" "$tpl" <<'PYEOF'
+$PY - "$TOP/templates/default.json" "$tpl" <<'PYEOF' || not_ok "writing the HTML template failed"
 import json, sys
 t = json.load(open(sys.argv[1]))
 t["sheets"].append({"name": "Pesan", "blocks": [
@@ -74,6 +74,7 @@ check "render ringkas Q2 as HTML" render --year 2025 --quarter 2 \
     --template "$TOP/templates/ringkas.json" --out "$d/ringkas-q2.html"
 # NIK: masked as in the XLSX, in full only with --unmask-nik.
 nik=3171010101900001
+nonempty "HTML: the yearly page" "$d/year.html"
 grep -q "$nik" "$d/year.html" && not_ok "HTML: no NIK in full" ||
     ok "HTML: no NIK in full"
 grep -q "3171\(&bull;\|•\)\{8\}0001" "$d/year.html" &&
@@ -94,7 +95,7 @@ status 64 "an unknown --format" render --year 2025 --format pdf \
 # A bad template query stops the HTML as it stops the XLSX: the same
 # checks (query.c), the same exit status, and no file left behind.
 badtpl() {          # badtpl FILE QUERY: the Pesan sheet with QUERY
-    $PY - "$tpl" "$1" "$2" <<'PYEOF'
+    $PY - "$tpl" "$1" "$2" <<'PYEOF' || not_ok "writing the failing template $1 failed"
 import json, sys
 t = json.load(open(sys.argv[1]))
 t["sheets"][-1]["blocks"][1]["query"] = sys.argv[3]
@@ -111,6 +112,9 @@ TTE_QUERY_TIMEOUT=2 status 78 "HTML: a runaway query stops (TTE_QUERY_TIMEOUT=2)
     timeout 60 "$TTE_BIN/tte-render" -q --db "$db" --year 2025 \
     --config "$TOP/conf/tte-report.json" --template "$d/loop.json" \
     --out "$d/loop.html"
+test -s "$d/tail.json" -a -s "$d/loop.json" &&
+    ok "HTML: both failing templates were written" ||
+    not_ok "HTML: both failing templates were written"
 test ! -e "$d/tail.html" -a ! -e "$d/loop.html" &&
     ok "HTML: no file written after an error" ||
     not_ok "HTML: no file written after an error"
@@ -163,12 +167,14 @@ PYEOF
 test $? = 0 || failed=1
 "$TTE_BIN/tte-render" --db "$db" --config "$TOP/conf/tte-report.json" \
     --year 2025 --out "$d/n.xlsx" 2>"$d/nosum.txt"
+same "render without a terminal succeeds" $? 0
+nonempty "render without a terminal writes its report" "$d/n.xlsx"
 grep -q summary "$d/nosum.txt" && not_ok "no summary when not a terminal" ||
     ok "no summary when not a terminal"
 
 # tte-report with "html": true writes the HTML beside the workbook and
 # ends with one summary (the render stages print none of their own).
-$PY - "$TOP/conf/tte-report.json" "$d" <<'PYEOF'
+$PY - "$TOP/conf/tte-report.json" "$d" <<'PYEOF' || not_ok "writing the tte-report configuration failed"
 import json, sys
 c = json.load(open(sys.argv[1]))
 d = sys.argv[2]
@@ -244,9 +250,16 @@ inject="$inject<script src=\"http://127.0.0.1:$port/leak-script.js\"></script>"
 sed "s|<body>|<body>$inject|" "$d/year.html" >"$d/inject.html"
 grep -v 'Content-Security-Policy' "$d/inject.html" >"$d/control.html"
 sleep 1
+grep -q "leak-script.js" "$d/inject.html" && ok "CSP: the injection is in the page" ||
+    not_ok "CSP: the injection is in the page"
 browse --dump-dom "file://$d/inject.html" >"$d/inject.dom"
+grep -q '<body' "$d/inject.dom" && ok "CSP: the browser dumped the page" ||
+    not_ok "CSP: the browser dumped the page"
 grep -q '<body[^>]*data-pwned' "$d/inject.dom" && not_ok "CSP: an injected script ran" ||
     ok "CSP: injected script and handler do not run"
+curl -s -o /dev/null "http://127.0.0.1:$port/alive-probe"
+grep -q 'alive-probe' "$d/www.log" && ok "CSP: the web server logs requests" ||
+    not_ok "CSP: the web server logs requests"
 grep -q 'leak' "$d/www.log" && not_ok "CSP: the page made a request" ||
     ok "CSP: no request leaves the page"
 browse --dump-dom "file://$d/control.html" >"$d/control.dom"

@@ -5,13 +5,13 @@
 # kernel), and a kill -9 while out-of-order rows wait to be merged loses
 # nothing.
 . "$(dirname "$0")/lib.sh"
-plan 65
+plan 72
 
 # shuffle SRC DST SEED [EXTRA]: SRC's records (whole CSV records, a quoted
 # field may hold a newline) in a random order, plus EXTRA of them again
 # (duplicates) at random places.
 shuffle() {
-    $PY - "$@" <<'PYEOF'
+    $PY - "$@" <<'PYEOF' || not_ok "shuffling $1 failed"
 import random, sys
 src, dst, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
 extra = int(sys.argv[4]) if len(sys.argv) > 4 else 0
@@ -77,6 +77,7 @@ same "shuffled: read, accepted, duplicates" \
     "$((n + extra)),$distinct,$((n + extra - distinct))"
 same "shuffled and time-ordered: the same events" \
     "$(events "$TMP/s.db")" "$(events "$TMP/o.db")"
+nonempty "shuffled: the database" "$TMP/s.db"
 same "nothing left staged" \
     "$(q "$TMP/s.db" 'SELECT count(*) FROM staging')" 0
 # Row by row into a table larger than the cache, the shuffled file wrote
@@ -111,7 +112,7 @@ for i, row in zip(range(1 + int(sys.argv[3])), r):
 " "$TMP/g/bench.csv" "$TMP/g30.csv" $rows30
 # Time order (the generator's) for the first 10,000 rows, committed in
 # chunks, then shuffled: a kill finds committed rows and rows in the sort.
-$PY - "$TMP/g30.csv" "$TMP/s30.csv" <<'PYEOF'
+$PY - "$TMP/g30.csv" "$TMP/s30.csv" <<'PYEOF' || not_ok "writing g30.csv and s30.csv failed"
 import csv, random, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 head, rows = rows[0], rows[1:]
@@ -141,6 +142,8 @@ for frac in 0.4 0.5 0.6 0.7 0.85; do
     rc=$?
     n=$(qw "$db" 'SELECT count(*) FROM events')
     test "$n" -gt 0 && test "$n" -lt "$want" && part=$((part + 1))
+    same "killed at $frac: the files table was committed" \
+        "$(qw "$db" "SELECT count(*) FROM sqlite_master WHERE name = 'files'")" 1
     same "killed at $frac: committed counts add up" \
         "$(qw "$db" 'SELECT count(*) FROM files WHERE
             rows_read != accepted + duplicates + rejected + filtered
@@ -200,7 +203,7 @@ test "$(qw "$db" 'SELECT count(*) FROM events')" -gt "$k" &&
     not_ok "killed before the merge: no rows out of order committed"
 # Where the file's first k records end, and the lines they start on,
 # from its bytes (a quoted field may hold a newline).
-$PY - "$TMP/s30.csv" "$k" >"$TMP/head.txt" <<'PYEOF'
+$PY - "$TMP/s30.csv" "$k" >"$TMP/head.txt" <<'PYEOF' || not_ok "reading the head of s30.csv failed"
 import sys
 k = int(sys.argv[2])
 with open(sys.argv[1], "rb") as f:
@@ -282,7 +285,7 @@ want=$w30
 # its own: the rows go to the sort), in the first file's order and in a
 # third: all duplicates, nothing added, every event still one key; and
 # forgetting the first file hands its events to the next.
-$PY - "$TMP/g30.csv" "$TMP/f30.csv" <<'PYEOF'
+$PY - "$TMP/g30.csv" "$TMP/f30.csv" <<'PYEOF' || not_ok "writing f30.csv failed"
 import csv, random, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 head, rows = rows[0], rows[1:]
@@ -336,6 +339,8 @@ head = "time,app,unit,nik,doc_id,result\n"
 open(sys.argv[1], "w").write(head + late + "".join(body))
 open(sys.argv[2], "w").write(head + "".join(body[::-1]) + late)
 PYEOF
+test $? = 0 || not_ok "writing the colliding-key files failed"
+nonempty "a colliding pair of keys found" "$TMP/collide.csv"
 db=$TMP/collide.db
 "$TTE_BIN/tte-collect" --db "$db" --source csv "$TMP/collide.csv" 2>"$TMP/out"
 grep -q "read 5, accepted 3, duplicates 2" "$TMP/out" &&

@@ -2,7 +2,7 @@
 # The report as a document: second template, previews, safe text,
 # verifikator warning, masking, reproducible bytes, memory on big registries.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 28
 
 d=$TMP/data db=$TMP/data/report.db
 $PY "$TOP/samples/gen.py" "$d" --seed 3 --events 800 --year 2025 >/dev/null
@@ -15,7 +15,7 @@ collect --db "$db" --source csv "$d/formula.csv"
 render() { "$TTE_BIN/tte-render" -q --db "$db" --config "$TOP/conf/tte-report.json" "$@"; }
 
 check "render the year" render --year 2025 --out "$d/a.xlsx"
-$PY - "$d/a.xlsx" >"$TMP/py" 2>&1 <<'PYEOF'
+$PY - "$d/a.xlsx" >"$TMP/py" 2>&1 <<'PYEOF' || not_ok "checking the yearly workbook failed"
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb["Per Unit Kerja"]
@@ -71,7 +71,7 @@ check "two renders are byte-identical" cmp "$d/r1.xlsx" "$d/r2.xlsx"
 # The second template: same database, other layout, no rebuild.
 check "render with templates/ringkas.json" render --year 2025 \
     --template "$TOP/templates/ringkas.json" --out "$d/ringkas.xlsx"
-$PY - "$d/ringkas.xlsx" "$d/expected.json" <<'PYEOF'
+$PY - "$d/ringkas.xlsx" "$d/expected.json" <<'PYEOF' || not_ok "checking the ringkas workbook failed"
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 exp = json.load(open(sys.argv[2]))["year_counts"]["totals"]
@@ -98,7 +98,7 @@ PYEOF
 
 # A query that fails half-way (its second row overflows) must not leave a
 # shorter list in a report: exit 74, no file, the block named.
-$PY - "$TOP/templates/ringkas.json" "$d/overflow.json" <<'PYEOF'
+$PY - "$TOP/templates/ringkas.json" "$d/overflow.json" <<'PYEOF' || not_ok "writing overflow.json failed"
 import json, sys
 t = json.load(open(sys.argv[1]))
 t["sheets"][0]["blocks"].append({"type": "pairs", "query":
@@ -112,6 +112,7 @@ n=$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["sheets"][0]
 grep -q "overflow.json: sheets\[0\].blocks\[$n\]: the query failed" \
     "$TMP/out" && ok "the failing block is named" ||
     not_ok "the failing block is named"
+nonempty "the failing template" "$d/overflow.json"
 check "no report from a failed query" test ! -e "$d/overflow.xlsx"
 
 # Previews: default file name, and masking switched off on request.
@@ -130,7 +131,7 @@ print('ok - --unmask-nik shows NIK' if any(re.fullmatch(r'\d{16}', x)
 " "$d/unmasked.xlsx"
 
 # 100,000 certificates: Per Sertifikat in constant memory.
-$PY - "$d/big.csv" <<'PYEOF'
+$PY - "$d/big.csv" <<'PYEOF' || not_ok "writing big.csv failed"
 import sys
 with open(sys.argv[1], "w") as f:
     f.write("nik,nip,name,position,unit,cert_type,cert_serial,not_before,"
@@ -141,7 +142,7 @@ with open(sys.argv[1], "w") as f:
 PYEOF
 collect --db "$db" --source certificates "$d/big.csv"
 "$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025
-$PY - "$TTE_BIN/tte-render" "$db" "$d/big.xlsx" "$TOP/conf/tte-report.json" <<'PYEOF'
+$PY - "$TTE_BIN/tte-render" "$db" "$d/big.xlsx" "$TOP/conf/tte-report.json" <<'PYEOF' || not_ok "the large-report check failed"
 import resource, subprocess, sys
 r = subprocess.run([sys.argv[1], "-q", "--db", sys.argv[2], "--year",
                     "2025", "--config", sys.argv[4], "--out", sys.argv[3]])

@@ -2,7 +2,7 @@
 # tte-send against a real SMTP server on 127.0.0.1 (aiosmtpd) with
 # STARTTLS and AUTH, and a throwaway self-signed certificate.
 . "$(dirname "$0")/lib.sh"
-plan 131
+plan 132
 
 d=$TMP/send db=$TMP/send/report.db
 mkdir -p "$d"
@@ -159,6 +159,7 @@ same "the accepted recipient is recorded" \
 "$TTE_BIN/tte-aggregate" -q --db "$db" --year 2025 --quarter 3
 "$TTE_BIN/tte-render" -q --db "$db" --year 2025 --quarter 3 \
     --config "$TOP/conf/tte-report.json" --out "$d/preview-q3.xlsx"
+nonempty "the quarterly preview rendered" "$d/preview-q3.xlsx"
 cp "$d/preview-q3.xlsx" "$d/Laporan-TTE-2025-final.xlsx"
 status 65 "a quarterly preview renamed Laporan-TTE-2025-final.xlsx is refused by --dry-run" \
     send --report "$d/Laporan-TTE-2025-final.xlsx" --dry-run "$d/renamed.eml"
