@@ -71,6 +71,30 @@ q() { sqlite3 "$1" "$2"; }
 # expect FILE EXPR: a value from the generator's expected.json.
 expect() { $PY -c "import json,sys; e=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
+# free_port: a free loopback port, asked of the kernel.
+free_port() {
+    $PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"
+}
+
+# smtp_start DIR NAME CERT KEY PASSWORD [ARGS...]: starts the test SMTP
+# server (tests/e2e/smtp_server.py, user pusdatin) on a free port with its
+# spool in DIR/spool-NAME, and waits until it listens; sets port and
+# spool. Every server started is stopped when the script exits.
+smtp_pids=
+smtp_start() {
+    _d=$1 _n=$2 _c=$3 _k=$4 _p=$5; shift 5
+    port=$(free_port)
+    spool=$_d/spool-$_n
+    $PY "$TOP/tests/e2e/smtp_server.py" --port "$port" --cert "$_c" \
+        --key "$_k" --spool "$spool" --user pusdatin --password "$_p" \
+        --lifetime 120 "$@" >"$_d/server-$_n.log" 2>&1 &
+    smtp_pids="$smtp_pids $!"
+    trap 'kill $smtp_pids 2>/dev/null' EXIT
+    _i=0
+    while test ! -e "$spool/ready" && test $_i -lt 100; do
+        sleep 0.1; _i=$((_i + 1)); done
+}
+
 collect() { "$TTE_BIN/tte-collect" -q "$@"; }
 
 # collect_all DIR DB [rerun]: collects a generated data set in the generator's order.

@@ -20,24 +20,10 @@ secret=S3cret-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 printf '%s\n' "$secret" >"$d/pw"
 chmod 600 "$d/pw"
 
-# A free port each time: ask the kernel.
-free_port() {
-    $PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"
-}
-pids=
 start_server() {       # start_server NAME [--mode M] [--refuse A]
     name=$1; shift
-    port=$(free_port)
-    spool=$d/spool-$name
-    $PY "$TOP/tests/e2e/smtp_server.py" --port "$port" --cert "$d/cert.pem" \
-        --key "$d/key.pem" --spool "$spool" --user pusdatin \
-        --password "$secret" --lifetime 120 "$@" >"$d/server-$name.log" 2>&1 &
-    pids="$pids $!"
-    i=0
-    while test ! -e "$spool/ready" && test $i -lt 100; do
-        sleep 0.1; i=$((i + 1)); done
+    smtp_start "$d" "$name" "$d/cert.pem" "$d/key.pem" "$secret" "$@"
 }
-trap 'kill $pids 2>/dev/null' EXIT
 
 # The shipped configuration's official is a placeholder, which tte-send
 # refuses (tests/e2e/figures.sh); here the official is filled in.

@@ -136,23 +136,10 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
 secret=S3cret-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 printf '%s\n' "$secret" >"$d/pw"
 chmod 600 "$d/pw"
-free_port() {
-    $PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"
-}
-pids=
-start_server() {
+start_server() {       # start_server NAME [--mode M] [--refuse A]
     name=$1; shift
-    port=$(free_port)
-    spool=$d/spool-$name
-    $PY "$TOP/tests/e2e/smtp_server.py" --port "$port" --cert "$d/tls.pem" \
-        --key "$d/tls.key" --spool "$spool" --user pusdatin \
-        --password "$secret" --lifetime 120 "$@" >"$d/server-$name.log" 2>&1 &
-    pids="$pids $!"
-    i=0
-    while test ! -e "$spool/ready" && test $i -lt 100; do
-        sleep 0.1; i=$((i + 1)); done
+    smtp_start "$d" "$name" "$d/tls.pem" "$d/tls.key" "$secret" "$@"
 }
-trap 'kill $pids 2>/dev/null' EXIT
 $PY - "$TOP/conf/tte-report.json" "$d/conf.json" <<'PYEOF' ||
 import json, sys
 c = json.load(open(sys.argv[1]))
