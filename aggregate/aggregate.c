@@ -354,59 +354,45 @@ static const char *const steps[] = {
     " DROP TABLE temp.lim; DROP TABLE temp.bad",
 };
 
+/* Local midnight of each month of the year, and of the next January. */
 struct params {
-    char name[16];
-    int64_t start, end;
-    int64_t month_start[13]; /* local midnight of each month, and after */
-    char first_day[16], last_day[16];
-    int first_month, last_month;
+    int64_t month_start[13];
 };
 
 static void
-params_init(const struct period *p, struct params *q)
+params_init(const struct tte_period *p, struct params *q)
 {
-    int y, m, d, h, mi, s;
-    tte_period_key(p->year, p->quarter, q->name);
-    tte_period_bounds(p->year, p->quarter, p->offset, &q->start, &q->end);
     for (int k = 0; k < 13; k++)
         q->month_start[k] = k < 12 ? tte_local_midnight(p->year, k + 1, 1,
                                                         p->offset)
                                    : tte_local_midnight(p->year + 1, 1, 1,
                                                         p->offset);
-    q->first_month = p->quarter ? (p->quarter - 1) * 3 + 1 : 1;
-    q->last_month = p->quarter ? q->first_month + 2 : 12;
-    tte_local_fields(q->start, p->offset, &y, &m, &d, &h, &mi, &s);
-    snprintf(q->first_day, sizeof q->first_day, "%04d-%02d-%02d", y % 10000,
-             m % 100, d % 100);
-    tte_local_fields(q->end - 1, p->offset, &y, &m, &d, &h, &mi, &s);
-    snprintf(q->last_day, sizeof q->last_day, "%04d-%02d-%02d", y % 10000,
-             m % 100, d % 100);
 }
 
 static void
-bind_all(sqlite3_stmt *st, const struct period *p, const struct params *q)
+bind_all(sqlite3_stmt *st, const struct tte_period *p)
 {
     const struct {
         const char *name;
         int64_t v;
     } ints[] = {
         {":off", p->offset},
-        {":start", q->start},
-        {":end", q->end},
+        {":start", p->start_utc},
+        {":end", p->end_utc},
         {":year", p->year},
         {":quarter", p->quarter},
-        {":first_month", q->first_month},
-        {":last_month", q->last_month},
+        {":first_month", p->first_month},
+        {":last_month", p->last_month},
         {":now", (int64_t)time(NULL)},
     };
     const struct {
         const char *name;
         const char *v;
     } texts[] = {
-        {":period", q->name},
+        {":period", p->key},
         {":zone", p->zone},
-        {":first_day", q->first_day},
-        {":last_day", q->last_day},
+        {":first_day", p->first_day},
+        {":last_day", p->last_day},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         int k = sqlite3_bind_parameter_index(st, ints[i].name);
@@ -422,8 +408,7 @@ bind_all(sqlite3_stmt *st, const struct period *p, const struct params *q)
 
 /* Runs one step; a step may hold several statements without parameters. */
 static enum tte_err
-run_step(sqlite3 *db, const char *sql, const struct period *p,
-         const struct params *q)
+run_step(sqlite3 *db, const char *sql, const struct tte_period *p)
 {
     while (sql && *sql) {
         sqlite3_stmt *st = NULL;
@@ -433,7 +418,7 @@ run_step(sqlite3 *db, const char *sql, const struct period *p,
             return TTE_E_SOFTWARE;
         }
         if (st) {
-            bind_all(st, p, q);
+            bind_all(st, p);
             int rc = sqlite3_step(st);
             sqlite3_finalize(st);
             if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -477,7 +462,7 @@ no_merge_pending(sqlite3 *db)
 }
 
 enum tte_err
-aggregate_period(sqlite3 *db, const struct period *p, long long *events)
+aggregate_period(sqlite3 *db, const struct tte_period *p, long long *events)
 {
     struct params q;
     enum tte_err err;
@@ -487,10 +472,10 @@ aggregate_period(sqlite3 *db, const struct period *p, long long *events)
     if (!err)
         err = no_merge_pending(db);
     if (!err)
-        err = cube_build(db, q.start, q.end, q.month_start);
+        err = cube_build(db, p->start_utc, p->end_utc, q.month_start);
     for (size_t i = 0; !err && i < sizeof steps / sizeof steps[0]; i++) {
         log_debug("aggregate step %zu", i);
-        err = run_step(db, steps[i], p, &q);
+        err = run_step(db, steps[i], p);
     }
     if (!err)
         err = aggregate_previous(db, p);
@@ -505,7 +490,7 @@ aggregate_period(sqlite3 *db, const struct period *p, long long *events)
         db, "SELECT events FROM agg_period WHERE period = ?1");
     if (!st)
         return TTE_E_IO;
-    sqlite3_bind_text(st, 1, q.name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, p->key, -1, SQLITE_STATIC);
     *events = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     return TTE_OK;

@@ -42,26 +42,25 @@ static const struct option long_opts[] = {
 int
 main(int argc, char **argv)
 {
-    struct period p = {0};
-    const char *db_path = NULL, *year = NULL;
+    struct tte_period p;
+    const char *db_path = NULL, *year = NULL, *zone = "Asia/Jakarta";
+    int y, quarter = 0, offset;
     int ch, status, verbosity = TTE_LOG_INFO;
     sqlite3 *db;
     long long events;
-    char name[16];
 
     tte_log_init("tte-aggregate");
-    p.zone = "Asia/Jakarta";
     while ((ch = getopt_long(argc, argv, "d:y:Q:z:qvhV", long_opts, NULL)) !=
            -1) {
         switch (ch) {
         case 'd': db_path = optarg; break;
         case 'y': year = optarg; break;
         case 'Q':
-            status = tte_quarter_option(optarg, &p.quarter);
+            status = tte_quarter_option(optarg, &quarter);
             if (status != TTE_OPT_NEXT)
                 return status;
             break;
-        case 'z': p.zone = optarg; break;
+        case 'z': zone = optarg; break;
         default:
             status = tte_common_option(ch, usage_text, &verbosity);
             if (status != TTE_OPT_NEXT)
@@ -71,12 +70,14 @@ main(int argc, char **argv)
     status = tte_args_done(argc, argv, verbosity);
     if (status != TTE_OPT_NEXT)
         return status;
-    if (!tte_zone_offset(p.zone, &p.offset))
-        return tte_usage_error("unknown zone '%s'", p.zone);
-    if (year && (status = tte_year_option(year, &p.year)) != TTE_OPT_NEXT)
+    if (!tte_zone_offset(zone, &offset) || strlen(zone) >= sizeof p.zone)
+        return tte_usage_error("unknown zone '%s'", zone);
+    if (year && (status = tte_year_option(year, &y)) != TTE_OPT_NEXT)
         return status;
     if (!year)
-        p.year = tte_last_completed_year(p.offset);
+        y = tte_last_completed_year(offset);
+    if (tte_period_init(&p, y, quarter, zone))
+        return tte_usage_error("bad period %d quarter %d", y, quarter);
     db_path = tte_opt_env(db_path, "TTE_DB", "report.db");
     /* Summing needs collected data: a missing database is missing input,
      * not one to create. */
@@ -92,9 +93,8 @@ main(int argc, char **argv)
     sqlite3_close(db);
     if (err)
         return tte_exit_code(err);
-    tte_period_key(p.year, p.quarter, name);
-    log_info("period %s (%s): %lld events aggregated", name, p.zone, events);
+    log_info("period %s (%s): %lld events aggregated", p.key, p.zone, events);
     if (events == 0)
-        log_warn("no events in %s; was tte-collect run?", name);
+        log_warn("no events in %s; was tte-collect run?", p.key);
     return 0;
 }

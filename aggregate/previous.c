@@ -10,7 +10,6 @@
 #include "aggregate.h"
 #include "tte_db.h"
 #include "tte_log.h"
-#include "tte_time.h"
 
 static const char *const steps[] = {
     "DELETE FROM agg_prev_month WHERE period = :period",
@@ -34,16 +33,12 @@ static const char *const steps[] = {
 };
 
 enum tte_err
-aggregate_previous(sqlite3 *db, const struct period *p)
+aggregate_previous(sqlite3 *db, const struct tte_period *p)
 {
-    char name[16], prev[16];
-    int64_t start, end;
-    int first = p->quarter ? (p->quarter - 1) * 3 + 1 : 1;
-    int last = p->quarter ? first + 2 : 12;
+    struct tte_period prev;
 
-    tte_period_key(p->year, p->quarter, name);
-    tte_period_key(p->year - 1, p->quarter, prev);
-    tte_period_bounds(p->year - 1, p->quarter, p->offset, &start, &end);
+    if (tte_period_init(&prev, p->year - 1, p->quarter, p->zone))
+        return TTE_E_SOFTWARE;
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         sqlite3_stmt *st = tte_db_prepare(db, steps[i]);
         if (!st)
@@ -52,8 +47,11 @@ aggregate_previous(sqlite3 *db, const struct period *p)
             const char *name;
             int64_t v;
         } ints[] = {
-            {":off", p->offset},     {":start", start},     {":end", end},
-            {":first_month", first}, {":last_month", last},
+            {":off", prev.offset},
+            {":start", prev.start_utc},
+            {":end", prev.end_utc},
+            {":first_month", prev.first_month},
+            {":last_month", prev.last_month},
         };
         for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
             int j = sqlite3_bind_parameter_index(st, ints[k].name);
@@ -61,10 +59,10 @@ aggregate_previous(sqlite3 *db, const struct period *p)
                 sqlite3_bind_int64(st, j, ints[k].v);
         }
         sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":period"),
-                          name, -1, SQLITE_STATIC);
+                          p->key, -1, SQLITE_STATIC);
         int j = sqlite3_bind_parameter_index(st, ":prev_period");
         if (j)
-            sqlite3_bind_text(st, j, prev, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, j, prev.key, -1, SQLITE_STATIC);
         int rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE)

@@ -106,13 +106,13 @@ set_date(struct tte_vars *v, const char *var, int64_t t, int offset,
 }
 
 void
-tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
-                int64_t as_of, const cJSON *labels, const cJSON *config)
+tte_period_vars(struct tte_vars *v, const struct tte_period *p, int64_t as_of,
+                const cJSON *labels, const cJSON *config)
 {
     const cJSON *months = cJSON_GetObjectItemCaseSensitive(labels, "months");
     const cJSON *roman = cJSON_GetObjectItemCaseSensitive(labels, "quarters");
     const char *zone = tte_json_str(labels, "zone", "WIB");
-    int64_t start, end;
+    int year = p->year, quarter = p->quarter, offset = p->offset;
     char buf[128];
     int y, m, d, h, mi, s;
 
@@ -130,9 +130,8 @@ tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
     char *expanded = tte_expand(label, v, config);
     tte_vars_set(v, "period_label", expanded);
     free(expanded);
-    tte_period_bounds(year, quarter, offset, &start, &end);
-    set_date(v, "period_start", start, offset, months);
-    set_date(v, "period_end", end - 1, offset, months);
+    set_date(v, "period_start", p->start_utc, offset, months);
+    set_date(v, "period_end", p->end_utc - 1, offset, months);
     set_date(v, "generated_on", as_of, offset, months);
     set_date(v, "generated_at", as_of, offset, months);
     tte_local_fields(as_of, offset, &y, &m, &d, &h, &mi, &s);
@@ -147,13 +146,17 @@ tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
 }
 
 char *
-tte_report_file_name(const cJSON *tpl, const cJSON *config, int year,
-                     int quarter)
+tte_report_file_name(const cJSON *tpl, const cJSON *config,
+                     const struct tte_period *p)
 {
     struct tte_vars v = {0};
-    tte_period_vars(&v, year, quarter, TTE_WIB_OFFSET, 0,
+    /* The name is the same whatever the report zone: its dates are
+     * those of the period in WIB. */
+    struct tte_period wib;
+    tte_period_init(&wib, p->year, p->quarter, "WIB");
+    tte_period_vars(&v, &wib, 0,
                     cJSON_GetObjectItemCaseSensitive(tpl, "labels"), config);
-    const char *key = quarter ? "file_name_preview" : "file_name";
+    const char *key = p->quarter ? "file_name_preview" : "file_name";
     char *name = tte_expand(tte_json_str(tpl, key, "laporan-{year}.xlsx"), &v,
                             config);
     tte_vars_free(&v);

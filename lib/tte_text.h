@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 
 #include "tte_alloc.h"
+#include "tte_period.h"
 #include "tte_buf.h"
 #include "tte_str.h"
 
@@ -38,15 +39,15 @@ bool tte_format_date(int y, int m, int d, const cJSON *months, char *out,
  * period_start, period_end (Indonesian dates), generated_at (WIB time of
  * as_of), and pks.signed_on_text. labels is the template's "labels".
  */
-void tte_period_vars(struct tte_vars *v, int year, int quarter, int offset,
+void tte_period_vars(struct tte_vars *v, const struct tte_period *p,
                      int64_t as_of, const cJSON *labels, const cJSON *config);
 
 /*
  * The report's file name for a period: the template's "file_name" (or
  * "file_name_preview" for a quarter) expanded. Returns malloc'd text.
  */
-char *tte_report_file_name(const cJSON *tpl, const cJSON *config, int year,
-                           int quarter);
+char *tte_report_file_name(const cJSON *tpl, const cJSON *config,
+                           const struct tte_period *p);
 
 /* True when name is a plain file name: not empty, no '/', not "." or
  * "..", so that a template or configuration cannot write elsewhere. */

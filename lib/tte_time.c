@@ -221,27 +221,3 @@ tte_local_midnight(int y, int m, int d, int offset)
 {
     return tte_days_from_civil(y, m, d) * 86400 - offset;
 }
-
-void
-tte_period_bounds(int year, int quarter, int offset, int64_t *start,
-                  int64_t *end)
-{
-    if (quarter >= 1 && quarter <= 4) {
-        int m0 = (quarter - 1) * 3 + 1;
-        *start = tte_local_midnight(year, m0, 1, offset);
-        *end = quarter == 4 ? tte_local_midnight(year + 1, 1, 1, offset)
-                            : tte_local_midnight(year, m0 + 3, 1, offset);
-    } else {
-        *start = tte_local_midnight(year, 1, 1, offset);
-        *end = tte_local_midnight(year + 1, 1, 1, offset);
-    }
-}
-
-void
-tte_period_key(int year, int quarter, char out[16])
-{
-    if (quarter)
-        snprintf(out, 16, "%04dQ%d", year % 10000, quarter % 10);
-    else
-        snprintf(out, 16, "%04d", year % 10000);
-}

@@ -41,15 +41,4 @@ void tte_local_fields(int64_t t, int offset, int *y, int *mo, int *d, int *h,
 /* The UTC instant of local midnight starting y-m-d at offset. */
 int64_t tte_local_midnight(int y, int m, int d, int offset);
 
-/*
- * The [start, end) UTC bounds of a year, or of quarter q (1-4) when q > 0,
- * cut at local midnight of the zone.
- */
-void tte_period_bounds(int year, int quarter, int offset, int64_t *start,
-                       int64_t *end);
-
-/* The period's key in the database ("2025", "2025Q3"): agg_period,
- * sends and runs rows written by one stage are found by the others. */
-void tte_period_key(int year, int quarter, char out[16]);
-
 #endif

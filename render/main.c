@@ -163,9 +163,7 @@ template_path(const char *given, const cJSON *config)
 static enum tte_err
 default_out(struct render *r, bool html, char **out)
 {
-    char *name = tte_report_file_name(r->tpl, r->config,
-                                      atoi(tte_vars_get(&r->vars, "year")),
-                                      atoi(tte_vars_get(&r->vars, "quarter")));
+    char *name = tte_report_file_name(r->tpl, r->config, &r->period);
     const char *dir = tte_json_str(r->config, "output_dir", ".");
     if (!tte_file_name_safe(name)) {
         log_err("%s: %s: the report's file name '%s' must be a plain file "
@@ -208,20 +206,21 @@ check_out(const char *out, const char *const *inputs, size_t n)
 }
 
 static void
-set_vars(struct render *r, const struct render_opts *o, int offset)
+set_vars(struct render *r, const struct render_opts *o)
 {
     const cJSON *labels = tte_json_get(r->tpl, "labels");
     struct tte_vars prev = {0};
+    struct tte_period last;
     char buf[16];
 
     /* Last year's same period, for the columns beside this year's. */
-    tte_period_vars(&prev, o->year - 1, o->quarter, offset, o->as_of, labels,
-                    r->config);
-    tte_period_vars(&r->vars, o->year, o->quarter, offset, o->as_of, labels,
-                    r->config);
+    tte_period_init(&last, r->period.year - 1, r->period.quarter,
+                    r->period.zone);
+    tte_period_vars(&prev, &last, o->as_of, labels, r->config);
+    tte_period_vars(&r->vars, &r->period, o->as_of, labels, r->config);
     tte_vars_set(&r->vars, "prev_period_label",
                  tte_vars_get(&prev, "period_label"));
-    snprintf(buf, sizeof buf, "%d", o->year - 1);
+    snprintf(buf, sizeof buf, "%d", r->period.year - 1);
     tte_vars_set(&r->vars, "prev_year", buf);
     tte_vars_free(&prev);
     /* A preview keeps the report's title; its mark goes beside it. */
@@ -239,21 +238,19 @@ set_vars(struct render *r, const struct render_opts *o, int offset)
     }
     tte_vars_set(&r->vars, "report_title", t);
     free(t);
-    tte_period_key(o->year, o->quarter, r->period);
 }
 
 static enum tte_err
 run(const struct render_opts *o, struct render *r, cJSON **tpl, cJSON **config,
     char **out)
 {
-    int offset = TTE_WIB_OFFSET;
     char *config_path = NULL;
     enum tte_err err = tte_config_load(o->config_path, config, &config_path);
     if (err)
         return err;
     r->config = *config;
     const char *zone = tte_json_str(*config, "zone", "Asia/Jakarta");
-    if (!tte_zone_offset(zone, &offset)) {
+    if (tte_period_init(&r->period, o->year, o->quarter, zone)) {
         log_err("configuration: zone: unknown time zone '%s'", zone);
         free(config_path);
         return TTE_E_CONFIG;
@@ -275,7 +272,7 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl, cJSON **config,
     if (!err)
         err = tte_db_open(o->db_path, true, &r->db);
     if (!err) {
-        set_vars(r, o, offset);
+        set_vars(r, o);
         if (o->out)
             *out = tte_xstrdup(o->out);
         else
@@ -312,7 +309,7 @@ run(const struct render_opts *o, struct render *r, cJSON **tpl, cJSON **config,
                  tte_vars_get(&r->vars, "period_label"),
                  r->preview ? ", preview" : "");
     if (!err && o->summary)
-        tte_summary(r->db, r->period, r->config);
+        tte_summary(r->db, r->period.key, r->config);
     return err;
 }
 

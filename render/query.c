@@ -42,7 +42,7 @@ render_sql_prepare(const struct render_at *at, const char *sql,
         const char *name;
         const char *v;
     } params[] = {
-        {":period", r->period},
+        {":period", r->period.key},
         {":year", tte_vars_get(&r->vars, "year")},
         {":quarter", tte_vars_get(&r->vars, "quarter")},
         {":as_of", r->as_of_day},

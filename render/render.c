@@ -171,7 +171,7 @@ check_aggregated(struct render *r, int64_t *end)
         r->db, "SELECT end_utc FROM agg_period WHERE period = ?1");
     if (!st)
         return TTE_E_IO;
-    sqlite3_bind_text(st, 1, r->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, r->period.key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *end = sqlite3_column_int64(st, 0);
@@ -179,7 +179,7 @@ check_aggregated(struct render *r, int64_t *end)
     if (rc != SQLITE_ROW) {
         log_err("%s: period %s has not been aggregated; run tte-aggregate "
                 "first",
-                r->db_path, r->period);
+                r->db_path, r->period.key);
         return TTE_E_NOINPUT;
     }
     return TTE_OK;
@@ -279,9 +279,9 @@ record_render(const struct render *r, const char *tmp, const char *out)
         err = TTE_E_IO;
     if (st) {
         sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, r->period, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, atoi(tte_vars_get(&r->vars, "year")));
-        sqlite3_bind_int(st, 4, atoi(tte_vars_get(&r->vars, "quarter")));
+        sqlite3_bind_text(st, 2, r->period.key, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, r->period.year);
+        sqlite3_bind_int(st, 4, r->period.quarter);
         sqlite3_bind_text(st, 5, r->preview ? "preview" : "final", -1,
                           SQLITE_STATIC);
         sqlite3_bind_text(st, 6, r->tpl_path, -1, SQLITE_STATIC);

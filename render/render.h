@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "tte_err.h"
+#include "tte_period.h"
 #include "tte_text.h"
 #include "tte_alloc.h"
 #include "tte_buf.h"
@@ -71,7 +72,7 @@ struct render {
     bool unmask_nik;
     int64_t as_of;
     int64_t period_end; /* UTC end of the period (exclusive) */
-    char period[16];
+    struct tte_period period;
     const char *db_path; /* to record the file written (renders) */
     double deadline;     /* monotonic seconds; queries stop after */
     int budget_s;

@@ -38,7 +38,7 @@ as_of_day(struct render *r)
     if (!st)
         return TTE_E_IO;
     sqlite3_bind_int64(st, 1, r->as_of);
-    sqlite3_bind_text(st, 2, r->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->period.key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
         snprintf(r->as_of_day, sizeof r->as_of_day, "%s",
                  (const char *)sqlite3_column_text(st, 0));

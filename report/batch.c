@@ -65,11 +65,11 @@ static void
 period_args(struct argv *a, const struct batch *b)
 {
     char buf[16];
-    snprintf(buf, sizeof buf, "%d", b->opts->year);
+    snprintf(buf, sizeof buf, "%d", b->period.year);
     arg(a, "--year");
     arg(a, buf);
-    if (b->opts->quarter) {
-        snprintf(buf, sizeof buf, "%d", b->opts->quarter);
+    if (b->period.quarter) {
+        snprintf(buf, sizeof buf, "%d", b->period.quarter);
         arg(a, "--quarter");
         arg(a, buf);
     }
@@ -114,7 +114,7 @@ source_zone(const struct batch *b, const cJSON *entry, const char *name)
         return zone;
     for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
         if (strcmp(name, builtin[i]) == 0)
-            return b->zone;
+            return b->period.zone;
     return NULL;
 }
 
@@ -274,7 +274,7 @@ aggregate_render_send(struct batch *b)
     common(&a, "tte-aggregate", b);
     period_args(&a, b);
     arg(&a, "--zone");
-    arg(&a, b->zone);
+    arg(&a, b->period.zone);
     rc = run_stage(b, "aggregate", &a);
     if (!rc)
         rc = render(b, "xlsx", b->report);
@@ -318,7 +318,7 @@ record_start(struct batch *b)
     if (!st)
         return;
     sqlite3_bind_int64(st, 1, (long long)b->started);
-    sqlite3_bind_text(st, 2, b->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, b->period.key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (long long)getpid());
     if (sqlite3_step(st) == SQLITE_DONE)
         b->run_id = sqlite3_last_insert_rowid(b->db_handle);
@@ -367,7 +367,7 @@ batch_run(struct batch *b)
         snprintf(b->stage, sizeof b->stage, "done");
     b->events = scalar(b->db_handle,
                        "SELECT events FROM agg_period WHERE period = ?1",
-                       b->period);
+                       b->period.key);
     b->rejected = scalar(b->db_handle, "SELECT count(*) FROM rejects", NULL) -
                   rejects0;
     record_end(b, rc);
@@ -382,6 +382,6 @@ batch_summary(const struct batch *b)
     sqlite3 *db;
     if (tte_db_open(b->db, true, &db) != TTE_OK)
         return;
-    tte_summary(db, b->period, b->config);
+    tte_summary(db, b->period.key, b->config);
     sqlite3_close(db);
 }

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "report.h"
+#include "tte_period.h"
 
 /* One run of the chain for one period. */
 struct batch {
@@ -11,12 +12,11 @@ struct batch {
     const cJSON *config;
     const char *config_path;
     const char *db;
-    const char *zone;
     const char *template_path;
-    char report[4096]; /* output_dir/file name */
-    char html[4096];   /* the HTML beside it, or "" */
-    char period[16];
-    char stage[64]; /* the stage running, or that failed */
+    char report[4096];        /* output_dir/file name */
+    char html[4096];          /* the HTML beside it, or "" */
+    struct tte_period period; /* in the configuration's zone */
+    char stage[64];           /* the stage running, or that failed */
     sqlite3 *db_handle;
     long long run_id;
     time_t started;

@@ -137,8 +137,7 @@ plan(struct batch *b, cJSON **tpl)
         log_err("cannot create output folder '%s': %s", dir, strerror(errno));
         return EX_CANTCREAT;
     }
-    char *name = tte_report_file_name(*tpl, b->config, b->opts->year,
-                                      b->opts->quarter);
+    char *name = tte_report_file_name(*tpl, b->config, &b->period);
     if (!tte_file_name_safe(name)) {
         log_err("%s: the report's file name '%s' must be a plain file name "
                 "(no '/', not '.' or '..')",
@@ -149,7 +148,6 @@ plan(struct batch *b, cJSON **tpl)
     snprintf(b->report, sizeof b->report, "%s/%s", dir, name);
     free(name);
     html_path(b);
-    tte_period_key(b->opts->year, b->opts->quarter, b->period);
     return 0;
 }
 
@@ -193,9 +191,9 @@ run(struct report_opts *o, cJSON *config, const char *config_path)
     cJSON *tpl = NULL;
     int offset, fd = -1;
 
-    b.zone = tte_json_str(config, "zone", "Asia/Jakarta");
-    if (!tte_zone_offset(b.zone, &offset)) {
-        log_err("%s: zone: unknown time zone '%s'", config_path, b.zone);
+    const char *zone = tte_json_str(config, "zone", "Asia/Jakarta");
+    if (!tte_zone_offset(zone, &offset)) {
+        log_err("%s: zone: unknown time zone '%s'", config_path, zone);
         return EX_CONFIG;
     }
     if (check_source_zones(config, config_path))
@@ -204,6 +202,11 @@ run(struct report_opts *o, cJSON *config, const char *config_path)
         last_quarter(offset, &o->year, &o->quarter);
     if (!o->year)
         o->year = tte_last_completed_year(offset);
+    if (tte_period_init(&b.period, o->year, o->quarter, zone)) {
+        log_err("no report period for year %d, quarter %d", o->year,
+                o->quarter);
+        return EX_SOFTWARE;
+    }
     b.db = o->db_path ? o->db_path
                       : tte_json_str(config, "database", "report.db");
     b.template_path = tte_json_str(config, "template",
@@ -215,7 +218,7 @@ run(struct report_opts *o, cJSON *config, const char *config_path)
         rc = tte_exit_code(lock_acquire(b.db, &fd));
     if (!rc) {
         log_info("%s: period %s, database %s",
-                 o->quarter ? "preview" : "annual report", b.period, b.db);
+                 o->quarter ? "preview" : "annual report", b.period.key, b.db);
         rc = batch_run(&b);
         lock_release(fd);
         if (rc)
@@ -223,7 +226,7 @@ run(struct report_opts *o, cJSON *config, const char *config_path)
         else
             log_info("done: %d sources collected, %lld events in %s, %lld "
                      "rows rejected this run; report %s%s%s%s",
-                     b.sources, b.events, b.period, b.rejected, b.report,
+                     b.sources, b.events, b.period.key, b.rejected, b.report,
                      b.html[0] ? " and " : "", b.html,
                      o->send ? " (sent)" : "");
         if (!rc && !o->quiet)

@@ -234,9 +234,10 @@ find_render(sqlite3 *db, const char *sha, struct rendered *r)
  * these bytes, never from the file's name: a renamed preview is still a
  * preview. Only --force with --year/--quarter sends anything else. */
 static enum tte_err
-identify(const struct opts *o, struct settings *s, int *year, int *quarter)
+identify(const struct opts *o, struct settings *s)
 {
     struct rendered r = {0};
+    int year, quarter;
     sqlite3 *db;
     const char *name = s->mail.report_name;
     bool forced = o->force && o->year;
@@ -246,8 +247,8 @@ identify(const struct opts *o, struct settings *s, int *year, int *quarter)
     sqlite3_close(db);
     if (err)
         return err;
-    *year = r.found ? r.year : o->year;
-    *quarter = r.found ? r.quarter : o->quarter;
+    year = r.found ? r.year : o->year;
+    quarter = r.found ? r.quarter : o->quarter;
     if (!r.found && !forced) {
         log_err("'%s' is not a report tte-render wrote into '%s' (SHA-256 "
                 "%.16s...): not sent; --force with --year sends it anyway",
@@ -263,8 +264,8 @@ identify(const struct opts *o, struct settings *s, int *year, int *quarter)
         return TTE_E_DATA;
     }
     if (forced) {
-        *year = o->year;
-        *quarter = o->quarter;
+        year = o->year;
+        quarter = o->quarter;
     }
     if (r.found && strcmp(r.kind, "preview") == 0 && !forced) {
         log_err("'%s' is the quarterly preview (PRATINJAU) of %dQ%d, "
@@ -273,14 +274,20 @@ identify(const struct opts *o, struct settings *s, int *year, int *quarter)
                 name, r.year, r.quarter, r.when);
         return TTE_E_DATA;
     }
-    s->preview = *quarter > 0;
-    tte_period_key(*year, *quarter, s->period);
+    s->preview = quarter > 0;
+    /* The mail's dates are those of the period in WIB, whatever the
+     * report zone. */
+    if (tte_period_init(&s->period, year, quarter, "WIB")) {
+        log_err("'%s': the period recorded for it (%d, quarter %d) is not "
+                "a report period",
+                name, year, quarter);
+        return TTE_E_DATA;
+    }
     return TTE_OK;
 }
 
 static enum tte_err
-compose(const struct opts *o, const cJSON *config, struct settings *s,
-        int year, int quarter)
+compose(const struct opts *o, const cJSON *config, struct settings *s)
 {
     char *path = tte_find_data(o->tpl ? o->tpl : "templates/email.json");
     cJSON *tpl = NULL;
@@ -296,8 +303,8 @@ compose(const struct opts *o, const cJSON *config, struct settings *s,
     free(path);
     if (err)
         return err == TTE_E_NOINPUT ? TTE_E_CONFIG : err;
-    tte_period_vars(&v, year, quarter, TTE_WIB_OFFSET, s->mail.date,
-                    tte_json_get(tpl, "labels"), config);
+    tte_period_vars(&v, &s->period, s->mail.date, tte_json_get(tpl, "labels"),
+                    config);
     tte_vars_set(&v, "report_name", s->mail.report_name);
     tte_vars_set(&v, "report_sha256", s->mail.sha256);
     s->mail.subject = tte_expand(
@@ -390,7 +397,7 @@ skip_delivered(sqlite3 *db, struct settings *s, bool force, size_t *left)
         for (size_t i = 0; i < *counts[l] && !err; i++) {
             struct ledger_hit hit;
             bool found = false;
-            err = ledger_find(db, s->period, lists[l][i], &hit, &found);
+            err = ledger_find(db, s->period.key, lists[l][i], &hit, &found);
             if (found && hit.pending && force)
                 snprintf(m->message_id, sizeof m->message_id, "%s",
                          hit.message_id);
@@ -399,11 +406,11 @@ skip_delivered(sqlite3 *db, struct settings *s, bool force, size_t *left)
                         "confirmed by the server; it may have arrived. Ask "
                         "the recipient; --force sends it again with the "
                         "same Message-ID",
-                        lists[l][i], s->period, hit.when, hit.message_id);
+                        lists[l][i], s->period.key, hit.when, hit.message_id);
                 pending = true;
             } else if (found && !hit.pending && !force) {
                 log_info("%s already received this report (%s) on %s (%s)%s",
-                         lists[l][i], s->period, hit.when, hit.message_id,
+                         lists[l][i], s->period.key, hit.when, hit.message_id,
                          strcmp(hit.sha256, m->sha256) != 0
                              ? "; this file differs from the one sent: "
                                "--force sends it"
@@ -427,7 +434,7 @@ record_pending(sqlite3 *db, const struct settings *s, struct ledger_ids *ids)
     for (size_t i = 0; i < m->nto + m->ncc && !err; i++) {
         const char *rcpt = i < m->nto ? m->to[i] : m->cc[i - m->nto];
         struct ledger_entry e = {m->sha256,        m->report_path,
-                                 s->period,        rcpt,
+                                 s->period.key,    rcpt,
                                  m->message_id,    NULL,
                                  s->signer_serial, s->encrypt_sha256};
         err = ledger_pending(db, &e, &ids[i]);
@@ -585,7 +592,6 @@ run(const struct opts *o, struct settings *s)
 {
     cJSON *config = NULL;
     struct tte_buf msg;
-    int year = 0, quarter = 0;
     char *base = tte_xstrdup(o->report), *data = NULL;
     size_t len = 0;
     enum tte_err err = tte_config_load(o->config, &config, NULL);
@@ -600,7 +606,7 @@ run(const struct opts *o, struct settings *s)
         tte_sha256_hex(data, len, s->mail.sha256);
     }
     if (!err)
-        err = identify(o, s, &year, &quarter);
+        err = identify(o, s);
     if (!err)
         err = check_official(o, config);
     if (!err)
@@ -608,7 +614,7 @@ run(const struct opts *o, struct settings *s)
     if (!err)
         err = settings_smime(o, config, s);
     if (!err)
-        err = compose(o, config, s, year, quarter);
+        err = compose(o, config, s);
     if (!err && o->dry_run)
         err = check_eml(o);
     if (!err && o->dry_run) {

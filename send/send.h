@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "tte_err.h"
+#include "tte_period.h"
 #include "tte_alloc.h"
 #include "tte_buf.h"
 #include "tte_str.h"
@@ -124,7 +125,7 @@ struct settings {
     struct smime *smime; /* NULL: a plain message */
     struct smtp_opts smtp;
     char *password;
-    char period[16];
+    struct tte_period period;
     /* S/MIME, for the ledger: NULL for a plain message. Borrowed from
      * smime. */
     const char *signer_serial;  /* hex */

@@ -218,9 +218,9 @@ render_small(void)
                        .tpl = tpl,
                        .config = config,
                        .tpl_path = "test.json",
-                       .period = "2025",
                        .db_path = db_path};
-    tte_period_vars(&r.vars, 2025, 0, 7 * 3600, 0,
+    assert_int_equal(tte_period_init(&r.period, 2025, 0, "WIB"), TTE_OK);
+    tte_period_vars(&r.vars, &r.period, 0,
                     cJSON_GetObjectItemCaseSensitive(tpl, "labels"), config);
     tte_vars_set(&r.vars, "report_title", "Laporan <1>");
     assert_int_equal(render_html(&r, out), TTE_OK);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tte_period.h"
 #include "tte_time.h"
 
 #define WIB (7 * 3600)
@@ -63,9 +64,12 @@ test_rejects(void **state)
 static void
 test_new_year_cut(void **state)
 {
+    struct tte_period p;
     int64_t start, end;
     (void)state;
-    tte_period_bounds(2025, 0, WIB, &start, &end);
+    assert_int_equal(tte_period_init(&p, 2025, 0, "WIB"), TTE_OK);
+    start = p.start_utc;
+    end = p.end_utc;
     assert_int_equal(start, NEWYEAR_2025_UTC - WIB);
     int64_t t = parse("2025-12-31T20:00:00Z");
     assert_true(t >= end);
@@ -73,11 +77,11 @@ test_new_year_cut(void **state)
     assert_true(t >= start && t < end);
     t = parse("2025-01-01T00:30:00+08:00"); /* 23:30 WIB on 31 December */
     assert_true(t < start);
-    tte_period_bounds(2025, 3, WIB, &start, &end);
-    assert_int_equal(start, parse("2025-07-01T00:00:00+07:00"));
-    assert_int_equal(end, parse("2025-10-01T00:00:00+07:00"));
-    tte_period_bounds(2025, 4, WIB, &start, &end);
-    assert_int_equal(end, parse("2026-01-01T00:00:00+07:00"));
+    assert_int_equal(tte_period_init(&p, 2025, 3, "WIB"), TTE_OK);
+    assert_int_equal(p.start_utc, parse("2025-07-01T00:00:00+07:00"));
+    assert_int_equal(p.end_utc, parse("2025-10-01T00:00:00+07:00"));
+    assert_int_equal(tte_period_init(&p, 2025, 4, "WIB"), TTE_OK);
+    assert_int_equal(p.end_utc, parse("2026-01-01T00:00:00+07:00"));
 }
 
 static void
@@ -102,12 +106,12 @@ test_zones_and_format(void **state)
 static void
 test_period_key(void **state)
 {
-    char k[16];
+    struct tte_period p;
     (void)state;
-    tte_period_key(2025, 0, k);
-    assert_string_equal(k, "2025");
-    tte_period_key(2025, 3, k);
-    assert_string_equal(k, "2025Q3");
+    assert_int_equal(tte_period_init(&p, 2025, 0, "WIB"), TTE_OK);
+    assert_string_equal(p.key, "2025");
+    assert_int_equal(tte_period_init(&p, 2025, 3, "WIB"), TTE_OK);
+    assert_string_equal(p.key, "2025Q3");
 }
 
 int
