@@ -23,9 +23,14 @@ top, rows, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 big_rows = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 tmp = os.path.join(top, "bench", "tmp")
 bin_ = os.path.join(top, "bin")
+# BENCH_BEFORE: a folder of earlier programs (bench/run.sh builds one from a
+# git revision), timed in the same rounds as these, for before/after ratios.
+before = os.environ.get("BENCH_BEFORE_BIN")
 results = []
 # (what, ordered seconds, ordered RSS KiB, shuffled seconds, shuffled RSS)
 side = []
+# (input, before seconds, before RSS KiB, after seconds, after RSS)
+compare = []
 
 
 def rm_db(path):
@@ -226,17 +231,26 @@ def main():
     collect = [os.path.join(bin_, "tte-collect"), "-q", "--db", db]
     jdb = os.path.join(tmp, "j.db")
     imp = os.path.join(tmp, "imp.db")
-    best = interleaved([
-        ("import", ["sqlite3", imp, ".mode csv", ".import %s ev" % csv_path],
-         lambda: rm_db(imp)),
-        ("csv", collect + ["--source", "csv", csv_path], lambda: rm_db(db)),
-        ("csv shuffled", collect[:-1] + [sdb, "--source", "csv", csv_shuf],
-         lambda: rm_db(sdb)),
-        ("jsonl", collect[:-1] + [jdb, "--source", "jsonl", jsonl_path],
-         lambda: rm_db(jdb)),
-        ("jsonl shuffled", collect[:-1] + [sjdb, "--source", "jsonl",
-                                           jsonl_shuf], lambda: rm_db(sjdb)),
-    ])
+    inputs = [("csv", db, "csv", csv_path),
+              ("csv shuffled", sdb, "csv", csv_shuf),
+              ("jsonl", jdb, "jsonl", jsonl_path),
+              ("jsonl shuffled", sjdb, "jsonl", jsonl_shuf)]
+    steps = [("import", ["sqlite3", imp, ".mode csv",
+                         ".import %s ev" % csv_path], lambda: rm_db(imp))]
+    for name, d, src, path in inputs:
+        steps.append((name, collect[:-1] + [d, "--source", src, path],
+                      lambda d=d: rm_db(d)))
+        if before:
+            bd = os.path.join(tmp, "before.db")
+            steps.append((name + " before",
+                          [os.path.join(before, "tte-collect"), "-q", "--db",
+                           bd, "--source", src, path],
+                          lambda bd=bd: rm_db(bd)))
+    best = interleaved(steps)
+    if before:
+        rm_db(os.path.join(tmp, "before.db"))
+        for name, _, _, _ in inputs:
+            compare.append((name,) + best[name + " before"] + best[name])
     for d in (sdb, sjdb):
         if stored(d) != exp["distinct"]:
             sys.exit("bench: %d events stored from shuffled rows in %s, "
@@ -419,6 +433,16 @@ def main():
     if big_batch:
         summary.append("- whole batch, %d raw rows shuffled to XLSX: %.1f s "
                        "(target < 60 s)" % (big_rows, big_shuf))
+    if compare:
+        order += ["", "Before and after (the programs of %s, timed in the "
+                  "same rounds):" % os.environ.get("BENCH_BEFORE", before), "",
+                  "| input | before s | after s | after / before |"
+                  " RSS MiB before | RSS MiB after |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for what, bt, brss, at, arss in compare:
+            order.append("| %s, %d rows | %.3f | %.3f | %.2f | %.1f | %.1f |"
+                         % (what, rows, bt, at, at / bt, brss / 1024,
+                            arss / 1024))
     text = "\n".join(head + lines + order + summary) + "\n"
     print(text)
     with open(os.path.join(top, "bench", "results.md"), "w") as f:
