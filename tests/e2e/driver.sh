@@ -8,15 +8,8 @@ plan 237
 d=$TMP/drv
 mkdir -p "$d"
 $PY "$TOP/samples/gen.py" "$d/data" --seed 9 --events 900 >/dev/null
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
-    -addext "subjectAltName=IP:127.0.0.1" -keyout "$d/key.pem" \
-    -out "$d/cert.pem" >/dev/null 2>&1
-port=$($PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
-$PY "$TOP/tests/e2e/smtp_server.py" --port "$port" --cert "$d/cert.pem" \
-    --key "$d/key.pem" --spool "$d/spool" --user pusdatin --password pw-drv \
-    --lifetime 120 >"$d/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null' EXIT
+smtp_tls "$d"
+smtp_start "$d" main
 
 # A configuration as an operator writes it: two kinds of log sources.
 $PY - "$TOP/conf/tte-report.json" "$d" "$port" <<'PYEOF'
@@ -35,12 +28,10 @@ c["sources"] += [{"source": s, "files": [data + "/systems/" + s + ".*"]}
                  for s in ("naskah-dinas", "log-tte", "bsre-transactions",
                            "segel-wita")]
 c["official"].update(name="Pejabat Uji", nip="197001012000031001")
-c["mail"].update(smtp="smtp://127.0.0.1:" + port, cacert=d + "/cert.pem",
+c["mail"].update(smtp="smtp://127.0.0.1:" + port, cacert=d + "/tls.pem",
                  user="pusdatin", password_file=d + "/pw")
 json.dump(c, open(d + "/tte-report.json", "w"), indent=1)
 PYEOF
-printf 'pw-drv\n' >"$d/pw"
-chmod 600 "$d/pw"
 cfg=$d/tte-report.json
 
 status 0 "yearly batch with --send" "$TTE_BIN/tte-report" --config "$cfg" \
@@ -51,7 +42,7 @@ grep -q "done: 10 sources collected" "$TMP/out" && ok "summary on stderr" ||
 $PY "$TOP/tests/e2e/check_report.py" "$report" "$d/data/expected.json" \
     "$TOP/templates/default.json" >"$TMP/check" 2>&1 || failed=1
 sed 's/^\(not \)*ok - /&driver year: /' "$TMP/check"
-same "the report reached the SMTP server" "$(ls "$d"/spool/*.eml | wc -l)" 1
+same "the report reached the SMTP server" "$(ls "$spool"/*.eml | wc -l)" 1
 same "run recorded: done, exit 0, report" \
     "$(q "$d/report.db" "SELECT stage || ',' || exit_code || ',' || (report LIKE '%Laporan-TTE-BPIP-2025.xlsx') || ',' || (ended_at >= started_at) FROM runs")" \
     "done,0,1,1"
@@ -64,7 +55,7 @@ $PY "$TOP/tests/e2e/check_report.py" \
 sed 's/^\(not \)*ok - /&driver Q3: /' "$TMP/check"
 status 0 "re-run of the year: nothing sent twice" "$TTE_BIN/tte-report" \
     --config "$cfg" --year 2025 --send
-same "still one message on the server" "$(ls "$d"/spool/*.eml | wc -l)" 1
+same "still one message on the server" "$(ls "$spool"/*.eml | wc -l)" 1
 same "every run recorded" "$(q "$d/report.db" 'SELECT count(*) FROM runs')" 3
 
 # Lock: while another process holds the lock, a run exits 75 naming it.

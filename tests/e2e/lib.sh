@@ -76,18 +76,29 @@ free_port() {
     $PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"
 }
 
-# smtp_start DIR NAME CERT KEY PASSWORD [ARGS...]: starts the test SMTP
+# smtp_tls DIR: a throwaway TLS certificate for the test SMTP server
+# (DIR/tls.pem, DIR/tls.key) and a random password, in $secret and in
+# DIR/pw (0600), as tte-send's --password-file wants it.
+smtp_tls() {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$1/tls.key" -out "$1/tls.pem" >/dev/null 2>&1
+    secret=S3cret-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+    (umask 077 && printf '%s\n' "$secret" >"$1/pw")
+}
+
+# smtp_start DIR NAME [ARGS...]: after smtp_tls DIR, starts the test SMTP
 # server (tests/e2e/smtp_server.py, user pusdatin) on a free port with its
 # spool in DIR/spool-NAME, and waits until it listens; sets port and
 # spool. Every server started is stopped when the script exits.
 smtp_pids=
 smtp_start() {
-    _d=$1 _n=$2 _c=$3 _k=$4 _p=$5; shift 5
+    _d=$1 _n=$2; shift 2
     port=$(free_port)
     spool=$_d/spool-$_n
-    $PY "$TOP/tests/e2e/smtp_server.py" --port "$port" --cert "$_c" \
-        --key "$_k" --spool "$spool" --user pusdatin --password "$_p" \
-        --lifetime 120 "$@" >"$_d/server-$_n.log" 2>&1 &
+    $PY "$TOP/tests/e2e/smtp_server.py" --port "$port" --cert "$_d/tls.pem" \
+        --key "$_d/tls.key" --spool "$spool" --user pusdatin \
+        --password "$secret" --lifetime 120 "$@" >"$_d/server-$_n.log" 2>&1 &
     smtp_pids="$smtp_pids $!"
     trap 'kill $smtp_pids 2>/dev/null' EXIT
     _i=0

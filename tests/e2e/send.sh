@@ -13,17 +13,8 @@ collect_all "$d" "$db" >/dev/null
     --config "$TOP/conf/tte-report.json" --out "$d/Laporan-TTE-BPIP-2025.xlsx"
 report=$d/Laporan-TTE-BPIP-2025.xlsx
 q "$db" "VACUUM INTO '$d/fresh.db'"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -keyout "$d/key.pem" -out "$d/cert.pem" >/dev/null 2>&1
-secret=S3cret-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-printf '%s\n' "$secret" >"$d/pw"
-chmod 600 "$d/pw"
-
-start_server() {       # start_server NAME [--mode M] [--refuse A]
-    name=$1; shift
-    smtp_start "$d" "$name" "$d/cert.pem" "$d/key.pem" "$secret" "$@"
-}
+smtp_tls "$d"
+start_server() { smtp_start "$d" "$@"; }  # NAME [--mode M] [--refuse A]
 
 # The shipped configuration's official is a placeholder, which tte-send
 # refuses (tests/e2e/figures.sh); here the official is filled in.
@@ -36,7 +27,7 @@ PYEOF
     not_ok "an inline Python block raised"
 send() {
     "$TTE_BIN/tte-send" --db "$db" --config "$d/conf.json" \
-        --report "$report" --smtp "smtp://127.0.0.1:$port" --cacert "$d/cert.pem" \
+        --report "$report" --smtp "smtp://127.0.0.1:$port" --cacert "$d/tls.pem" \
         --from pusdatin@bpip.go.id --to info.bsre@bssn.go.id \
         --cc arsip@bpip.go.id --user pusdatin --password-file "$d/pw" "$@"
 }

@@ -130,16 +130,8 @@ test -s "$d/signer.p12" && test -s "$d/other.pem" && ok "throwaway CA made" ||
     not_ok "throwaway CA made"
 
 # --- the server ---------------------------------------------------------
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -keyout "$d/tls.key" -out "$d/tls.pem" >/dev/null 2>&1
-secret=S3cret-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-printf '%s\n' "$secret" >"$d/pw"
-chmod 600 "$d/pw"
-start_server() {       # start_server NAME [--mode M] [--refuse A]
-    name=$1; shift
-    smtp_start "$d" "$name" "$d/tls.pem" "$d/tls.key" "$secret" "$@"
-}
+smtp_tls "$d"
+start_server() { smtp_start "$d" "$@"; }  # NAME [--mode M] [--refuse A]
 $PY - "$TOP/conf/tte-report.json" "$d/conf.json" <<'PYEOF' ||
 import json, sys
 c = json.load(open(sys.argv[1]))
