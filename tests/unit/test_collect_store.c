@@ -4,14 +4,18 @@
  * their keys only under a staging mark naming this process, and are
  * decided at the file's end; a mark left by a stopped run is taken out
  * when its process has ended here, kept while it runs, and kept for an
- * operator's store_recover when it is of another host.
+ * operator's store_recover when it is of another host. And the whole
+ * protocol end to end: a run killed after each step of a file, then the
+ * next run, stores every event once.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -99,7 +103,7 @@ teardown(void **state)
 /* Adds the event of app srikandi, NIK 3171010101900001, at hh:mm on 1
  * March 2025 (WIB) with doc_id doc; returns what the store did. */
 static enum store_outcome
-add(struct fix *f, const char *hhmm, const char *doc)
+add_to(struct store *s, const char *hhmm, const char *doc)
 {
     char b[F_COUNT][64];
     char *row[F_COUNT] = {0};
@@ -115,10 +119,18 @@ add(struct fix *f, const char *hhmm, const char *doc)
     for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
         row[set[i]] = b[set[i]];
     tte_buf_init(&why);
-    assert_true(tte_event_normalize(row, NULL, 7 * 3600, &ev, &why));
+    if (!tte_event_normalize(row, NULL, 7 * 3600, &ev, &why))
+        abort(); /* a child cannot use cmocka's asserts */
     tte_buf_free(&why);
-    assert_int_equal(store_add(f->s, &ev, 2, &out), TTE_OK);
+    if (store_add(s, &ev, 2, &out) != TTE_OK)
+        abort();
     return out;
+}
+
+static enum store_outcome
+add(struct fix *f, const char *hhmm, const char *doc)
+{
+    return add_to(f->s, hhmm, doc);
 }
 
 static void
@@ -231,6 +243,165 @@ test_other_host(void **state)
     assert_int_equal(store_recover(f->db), TTE_OK); /* nothing left */
 }
 
+/* A log of six rows, two out of time order and two repeated: four
+ * distinct events (D0..D3). The owner commits a chunk after rows 2 and 4. */
+static const char *const log_rows[][2] = {
+    {"09:00", "D2"}, {"08:00", "D1"}, {"08:00", "D1"},
+    {"10:00", "D3"}, {"07:00", "D0"}, {"09:00", "D2"},
+};
+#define LOG_ROWS 6
+#define LOG_DISTINCT 4
+static bool
+chunk_after(int row)
+{
+    return row == 1 || row == 3;
+}
+
+/* The owner of that log: its progress is the rows read, saved in
+ * files.offset with each commit the store asks for. */
+struct owner {
+    sqlite3 *db;
+    long long pos, held;
+};
+
+static void
+o_hold(void *ctx)
+{
+    struct owner *o = ctx;
+    o->held = o->pos;
+}
+
+static enum tte_err
+o_save(void *ctx, bool held)
+{
+    struct owner *o = ctx;
+    char sql[96];
+    snprintf(sql, sizeof sql, "UPDATE files SET offset = %lld WHERE id = 1",
+             held ? o->held : o->pos);
+    return tte_db_exec(o->db, sql);
+}
+
+static void
+o_merged(void *ctx, bool dup)
+{
+    (void)ctx;
+    (void)dup;
+}
+
+/* One run over the log from its saved offset: begin, add each row (a
+ * chunk where the owner commits one), end. Stops after steps calls to
+ * the store when steps >= 0, as a kill would: nothing ended, nothing
+ * closed. Returns the failing call's error, or TTE_OK. */
+static enum tte_err
+run_log(const char *path, int steps)
+{
+    struct owner o = {0};
+    struct store *s;
+    enum tte_err err;
+    int done = 0;
+    if ((err = tte_db_open(path, false, &o.db)) ||
+        (err = store_open(o.db, &s)))
+        return err;
+    struct store_progress sp = {
+        .ctx = &o, .hold = o_hold, .save = o_save, .merged = o_merged};
+    if ((err = store_file_begin(s, true, &sp)))
+        return err;
+    store_file_id(s, 1);
+    o.pos = o.held = count(o.db, "SELECT offset FROM files WHERE id = 1");
+    for (int i = (int)o.pos; i < LOG_ROWS; i++) {
+        if (steps >= 0 && done++ == steps)
+            return TTE_OK;
+        add_to(s, log_rows[i][0], log_rows[i][1]);
+        o.pos = i + 1;
+        if (chunk_after(i)) {
+            if (steps >= 0 && done++ == steps)
+                return TTE_OK;
+            if ((err = store_chunk(s)))
+                return err;
+        }
+    }
+    if (steps >= 0 && done == steps)
+        return TTE_OK;
+    if ((err = store_file_end(s, STORE_COMMIT)))
+        return err;
+    store_close(s);
+    sqlite3_close(o.db);
+    return TTE_OK;
+}
+
+/* For each step of a run (every add, chunk and the end), a process
+ * killed right after it, then a run to the end: every event once, with
+ * its key, and no mark left. */
+static void
+test_killed_at_each_step(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/tte-store-XXXXXX";
+    char path[64], side[80];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    int steps = LOG_ROWS + 2 + 1; /* adds, chunks, the end */
+    for (int k = 0; k <= steps; k++) {
+        sqlite3 *db;
+        unlink(path);
+        assert_int_equal(tte_db_open(path, false, &db), TTE_OK);
+        assert_int_equal(tte_db_exec(db, "INSERT INTO files(id, source, path)"
+                                         " VALUES (1, 'csv', '/logs/a.csv')"),
+                         TTE_OK);
+        sqlite3_close(db);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+            _exit(run_log(path, k) == TTE_OK ? 0 : 1);
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        assert_int_equal(run_log(path, -1), TTE_OK);
+        assert_int_equal(tte_db_open(path, false, &db), TTE_OK);
+        assert_int_equal(count(db, "SELECT count(*) FROM v_events"),
+                         LOG_DISTINCT);
+        assert_int_equal(count(db, "SELECT count(DISTINCT doc_id)"
+                                   " FROM events"),
+                         LOG_DISTINCT);
+        assert_int_equal(count(db, "SELECT count(*) FROM events"),
+                         LOG_DISTINCT);
+        assert_int_equal(count(db, "SELECT count(*) FROM event_keys"),
+                         LOG_DISTINCT);
+        assert_int_equal(count(db, "SELECT count(*) FROM staging"), 0);
+        assert_int_equal(count(db, "SELECT offset FROM files"), LOG_ROWS);
+        sqlite3_close(db);
+    }
+    const char *const ends[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(side, sizeof side, "%s%s", path, ends[i]);
+        unlink(side);
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* A rollback takes back the rows since the last commit, and only them. */
+static void
+test_rollback(void **state)
+{
+    struct fix *f = *state;
+    begin(f);
+    assert_int_equal(add(f, "08:00", "D1"), STORE_NEW);
+    assert_int_equal(add(f, "09:00", "D2"), STORE_NEW);
+    assert_int_equal(store_chunk(f->s), TTE_OK);
+    assert_int_equal(add(f, "10:00", "D3"), STORE_NEW);
+    assert_int_equal(add(f, "07:00", "D0"), STORE_WAITS);
+    assert_int_equal(store_file_end(f->s, STORE_ROLLBACK), TTE_OK);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM events"), 2);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM event_keys"), 2);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM staging"), 0);
+    /* Read again: D3 is new, not a duplicate of the row taken back. */
+    begin(f);
+    assert_int_equal(add(f, "09:00", "D2"), STORE_DUP);
+    assert_int_equal(add(f, "10:00", "D3"), STORE_NEW);
+    assert_int_equal(store_file_end(f->s, STORE_COMMIT), TTE_OK);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM v_events"), 3);
+}
+
 int
 main(void)
 {
@@ -241,6 +412,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_killed_while_waiting, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_other_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+        cmocka_unit_test(test_killed_at_each_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
