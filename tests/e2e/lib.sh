@@ -87,6 +87,17 @@ smtp_tls() {
     (umask 077 && printf '%s\n' "$secret" >"$1/pw")
 }
 
+# conf_official OUT: the shipped configuration with its placeholder
+# official filled in (tte-send refuses a placeholder; tests/e2e/figures.sh).
+conf_official() {
+    $PY - "$TOP/conf/tte-report.json" "$1" <<'PYEOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["official"].update(name="Pejabat Uji", nip="197001012000031001")
+json.dump(c, open(sys.argv[2], "w"))
+PYEOF
+}
+
 # smtp_start DIR NAME [ARGS...]: after smtp_tls DIR, starts the test SMTP
 # server (tests/e2e/smtp_server.py, user pusdatin) on a free port with its
 # spool in DIR/spool-NAME, and waits until it listens; sets port and

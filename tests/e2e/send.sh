@@ -16,15 +16,7 @@ q "$db" "VACUUM INTO '$d/fresh.db'"
 smtp_tls "$d"
 start_server() { smtp_start "$d" "$@"; }  # NAME [--mode M] [--refuse A]
 
-# The shipped configuration's official is a placeholder, which tte-send
-# refuses (tests/e2e/figures.sh); here the official is filled in.
-$PY - "$TOP/conf/tte-report.json" "$d/conf.json" <<'PYEOF' ||
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["official"].update(name="Pejabat Uji", nip="197001012000031001")
-json.dump(c, open(sys.argv[2], "w"))
-PYEOF
-    not_ok "an inline Python block raised"
+conf_official "$d/conf.json" || not_ok "configuration written"
 send() {
     "$TTE_BIN/tte-send" --db "$db" --config "$d/conf.json" \
         --report "$report" --smtp "smtp://127.0.0.1:$port" --cacert "$d/tls.pem" \
