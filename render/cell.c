@@ -2,7 +2,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "render.h"
+#include "cell.h"
+#include "tte_buf.h"
 
 #define CELL_MAX 32767
 

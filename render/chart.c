@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sheet.h"
+#include "chart.h"
+#include "page.h"
+#include "render.h"
+#include "sheet_cell.h"
 #include "tte_json.h"
 #include "tte_log.h"
 

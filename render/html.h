@@ -1,24 +1,13 @@
-/*
- * What the files of the HTML report share: the document being built and
- * the block being written. html.c walks the sheets and writes prose and
- * pairs, html_table.c writes tables and their charts.
- */
+/* The HTML report. */
 #ifndef HTML_H
 #define HTML_H
 
-#include "render.h"
+#include <cjson/cJSON.h>
 
-struct html {
-    struct render *r;
-    struct tte_buf b;
-    bool in_pairs;       /* a pairs table is open */
-    struct render_at at; /* the block, for messages */
-};
+#include "tte_err.h"
 
-/* Appends text masked (render_mask) and escaped. */
-void html_text(struct html *h, const char *s);
-/* Closes an open pairs table before anything else is written. */
-void html_end_pairs(struct html *h);
+struct html;
+struct render;
 
 /* Every block type of sheet.c's block_types[], written as HTML
  * (test_html checks that none is missing). */
@@ -28,12 +17,7 @@ struct html_block {
 };
 extern const struct html_block html_blocks[];
 
-/* html_page.c: the printed page (CSS @page) with the template's page
- * header and footer (expanded, Excel's codes) in its margins. */
-void html_page_boxes(struct tte_buf *b, const char *header,
-                     const char *footer);
-
-/* html_table.c: a table block with its total row and charts. */
-enum tte_err html_table_block(struct html *h, const cJSON *b);
+/* Writes the HTML report to out (0600, via a temporary file). */
+enum tte_err render_html(struct render *r, const char *out);
 
 #endif

@@ -4,9 +4,11 @@
  * printed page carries the page number and the confidentiality line, as
  * the spreadsheet's pages do.
  */
+#include <stdbool.h>
 #include <string.h>
 
-#include "html.h"
+#include "html_page.h"
+#include "tte_buf.h"
 
 /* Appends c inside a CSS string: quotes, backslashes and '<' (which could
  * end the style element) as CSS escapes. */

@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html.h"
+#include "html_doc.h"
+#include "html_table.h"
+#include "query.h"
+#include "render.h"
+#include "svg.h"
 #include "tte_json.h"
 
 /* The rows a chart is drawn from: each cell's text and number. */
@@ -191,7 +195,7 @@ table_cell(struct html *h, struct table *t, sqlite3_stmt *st, int c)
 }
 
 /* A column's total: the sum of its rows ("total": true) or a query of
- * its own ("total": "SELECT ..."), as sheet.c's table_total. */
+ * its own ("total": "SELECT ..."), as table.c's table_total. */
 static enum tte_err
 total_row(struct html *h, const struct table *t)
 {

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cell.h"
+#include "limits.h"
 #include "render.h"
 #include "tte_log.h"
 

@@ -9,7 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "html.h"
+#include "limits.h"
 #include "render.h"
+#include "template.h"
 #include "tte_cli.h"
 #include "tte_config.h"
 #include "tte_db.h"
@@ -18,6 +21,8 @@
 #include "tte_path.h"
 #include "tte_summary.h"
 #include "tte_time.h"
+#include "unit_name.h"
+#include "workbook.h"
 
 static const char usage_text[] =
     "usage: tte-render [options] --year YYYY [--quarter 1-4] [--out FILE]\n"

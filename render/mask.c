@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mask.h"
 #include "render.h"
 #include "tte_id.h"
 

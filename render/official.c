@@ -1,6 +1,7 @@
 /* The reporting official as the approval block shows it. */
 #include <string.h>
 
+#include "official.h"
 #include "render.h"
 #include "tte_json.h"
 

@@ -7,8 +7,22 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "sheet.h"
+#include "cell.h"
+#include "limits.h"
+#include "page.h"
+#include "render.h"
+#include "sheet_cell.h"
 #include "tte_json.h"
+
+/* A4 in points, and libxlsxwriter's default margins (0.7 inch left and
+ * right, 0.75 inch top and bottom, header and footer inside them). */
+#define A4_SHORT 595.0
+#define A4_LONG 842.0
+#define MARGIN_X (2 * 0.7 * 72)
+#define MARGIN_Y (2 * 0.75 * 72)
+/* Our page is a little shorter than LibreOffice's or Excel's, so that the
+ * breaks set here come before the ones they would choose. */
+#define PAGE_SAFETY 0.95
 
 /* Caps on a column's width (Excel units): a value that does not wrap
  * (identifier, number, date) is shown whole up to ID_CAP; text wraps at
@@ -164,12 +178,6 @@ sheet_fit(struct sheet *s, bool *landscape)
             lo[c] = hi[c] = w;
     }
     return page_fit(s, lo, hi, landscape);
-}
-
-bool
-sheet_writes(const struct sheet *s)
-{
-    return !s->measure && !s->dry;
 }
 
 void

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "limits.h"
+#include "mask.h"
+#include "query.h"
 #include "render.h"
 #include "tte_db.h"
 #include "tte_id.h"

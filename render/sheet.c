@@ -12,176 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cell.h"
+#include "page.h"
+#include "prose.h"
+#include "query.h"
+#include "render.h"
 #include "sheet.h"
-#include "tte_db.h"
-#include "tte_id.h"
+#include "sheet_cell.h"
+#include "table.h"
 #include "tte_json.h"
 #include "tte_log.h"
-
-/* --- libxlsxwriter calls ------------------------------------------------- */
-
-/* Every libxlsxwriter call that can fail goes through here: a lost cell
- * must stop the render, with the sheet and the cell. */
-bool
-sheet_lxw_ok(struct sheet *s, lxw_error e, lxw_row_t row, lxw_col_t col,
-             const char *call)
-{
-    char cell[16];
-    if (e == LXW_NO_ERROR)
-        return true;
-    lxw_rowcol_to_cell(cell, row, col);
-    if (!s->err && row == NO_CELL)
-        log_err("%s: sheet '%s': %s: %s", s->r->tpl_path, s->name, call,
-                lxw_strerror(e));
-    else if (!s->err)
-        log_err("%s: sheet '%s' cell %s: %s: %s", s->r->tpl_path, s->name,
-                cell, call, lxw_strerror(e));
-    s->err = render_lxw_err(e);
-    return false;
-}
-
-struct cell_font
-sheet_font(const struct sheet *s, const lxw_format *f)
-{
-    const struct formats *fm = &s->r->fmt;
-    double pt = f == fm->title ? 14 : f == fm->preview ? 12 : 11;
-    bool bold = f == fm->title || f == fm->preview || f == fm->section ||
-                f == fm->warning || f == fm->header || f == fm->total_text ||
-                f == fm->total_count || f == fm->total_change;
-    return (struct cell_font){.pt = pt, .bold = bold};
-}
-
-/* A value's widths: on one line, and its longest word. */
-static void
-track(struct sheet *s, lxw_col_t col, const char *t, lxw_format *f)
-{
-    if (!s->measure || col >= MAX_COLS)
-        return;
-    struct cell_font cf = sheet_font(s, f);
-    struct col_measure *m = &s->m[col];
-    double full = cell_text_width(t, &cf, false);
-    double word = cell_text_width(t, &cf, true);
-    if (full > m->full) {
-        m->full = full;
-        free(m->longest);
-        m->longest = tte_xstrdup(t);
-    }
-    if (word > m->word)
-        m->word = word;
-    if (full > word)
-        m->spaced = true;
-}
-
-/* A header wraps at its spaces: only its longest word counts. */
-void
-sheet_track_header(struct sheet *s, lxw_col_t col, const char *t)
-{
-    if (!s->measure || col >= MAX_COLS)
-        return;
-    struct cell_font cf = sheet_font(s, s->r->fmt.header);
-    double word = cell_text_width(t, &cf, true);
-    if (word > s->m[col].word)
-        s->m[col].word = word;
-}
-
-void
-sheet_put_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
-               lxw_format *f, bool measure)
-{
-    char *m = render_mask(s->r, text ? text : "", false);
-    char *t = cell_text(m);
-    free(m);
-    /* write_string never turns "=..." into a formula: text stays text. */
-    if (sheet_writes(s))
-        sheet_lxw_ok(s, worksheet_write_string(s->ws, row, col, t, f), row,
-                     col, "worksheet_write_string");
-    if (measure)
-        track(s, col, t, f);
-    free(t);
-}
-
-void
-sheet_put_number(struct sheet *s, lxw_row_t row, lxw_col_t col, double v,
-                 lxw_format *f)
-{
-    char tmp[48];
-    int n = snprintf(tmp, sizeof tmp, "%+.0f", v);
-    if (sheet_writes(s))
-        sheet_lxw_ok(s, worksheet_write_number(s->ws, row, col, v, f), row,
-                     col, "worksheet_write_number");
-    /* As it shows: digits grouped by dots. */
-    for (int k = n - 3; k > 1 && n < (int)sizeof tmp - 1; k -= 3) {
-        memmove(tmp + k + 1, tmp + k, (size_t)(n - k + 1));
-        tmp[k] = '.';
-        n++;
-    }
-    track(s, col, tmp, f);
-    if (col < MAX_COLS)
-        s->m[col].number = true;
-}
-
-void
-sheet_put_blank(struct sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f)
-{
-    if (sheet_writes(s))
-        sheet_lxw_ok(s, worksheet_write_blank(s->ws, row, col, f), row, col,
-                     "worksheet_write_blank");
-}
-
-/* --- queries (query.c) -------------------------------------------------- */
-
-struct render_at
-sheet_at(const struct sheet *s)
-{
-    return (struct render_at){.r = s->r, .sheet = s->index, .block = s->block};
-}
-
-/* --- prose --------------------------------------------------------------- */
-
-/* Pixels across the sheet's columns: a merged line of prose. */
-static double
-sheet_px(const struct sheet *s)
-{
-    double sum = 0;
-    for (lxw_col_t c = 0; c < s->ncols; c++)
-        sum += cell_col_px(s->colw[c] > 0 ? s->colw[c] : 8.43);
-    return sum;
-}
-
-static double
-prose_height(const struct sheet *s, const char *text, lxw_format *f)
-{
-    struct cell_font cf = sheet_font(s, f);
-    return cell_row_height(cell_lines_px(text, sheet_px(s), &cf), cf.pt);
-}
-
-/* A line of prose: merged across the sheet and wrapped, so that it
- * neither runs off the printed page nor widens it. */
-void
-sheet_put_prose(struct sheet *s, const char *text, lxw_format *f)
-{
-    char *m = render_mask(s->r, text ? text : "", false);
-    char *t = cell_text(m);
-    free(m);
-    if (!s->measure) {
-        sheet_need_space(s, prose_height(s, t, f));
-        if (sheet_writes(s) && s->ncols > 1)
-            sheet_lxw_ok(s,
-                         worksheet_merge_range(s->ws, s->row, 0, s->row,
-                                               s->ncols - 1, t, f),
-                         s->row, 0, "worksheet_merge_range");
-        else
-            sheet_put_text(s, s->row, 0, t, f, false);
-    }
-    sheet_next_row(s, prose_height(s, t, f));
-    free(t);
-}
-
-char *
-sheet_expand(struct sheet *s, const char *text)
-{
-    return render_expand(s->r, text);
-}
 
 static void
 text_block(struct sheet *s, const cJSON *b, lxw_format *f)
@@ -336,7 +176,7 @@ block_start_height(struct sheet *s, const cJSON *b, int index)
         h = cell_row_height(4, 11);
     } else {
         char *x = sheet_expand(s, tte_json_str(b, "text", ""));
-        h = prose_height(s, x, s->r->fmt.note);
+        h = sheet_prose_height(s, x, s->r->fmt.note);
         free(x);
     }
     const struct block_type *next = block_type_find(
@@ -353,7 +193,7 @@ section_block(struct sheet *s, const cJSON *b)
     char *t = sheet_expand(s, tte_json_str(b, "text", ""));
     /* Heading and the start of its text on one page. */
     if (!s->measure)
-        sheet_need_space(s, prose_height(s, t, s->r->fmt.section) +
+        sheet_need_space(s, sheet_prose_height(s, t, s->r->fmt.section) +
                                 block_start_height(s, b->next, s->block + 1));
     sheet_put_prose(s, t, s->r->fmt.section);
     free(t);

@@ -1,155 +1,35 @@
-/*
- * What the files of a sheet share: the sheet being written, a table's
- * rows, and the libxlsxwriter calls that must not fail quietly.
- * sheet.c walks the blocks, table.c writes a table, page.c lays out the
- * printed page, chart.c draws a table's charts; cell.c measures text.
- */
+/* One sheet of the template, and the template's block types. */
 #ifndef SHEET_H
 #define SHEET_H
 
-#include "render.h"
+#include <cjson/cJSON.h>
 
-#define MAX_COLS RENDER_MAX_COLS
-/* Excel keeps at most 1,023 manual page breaks; past them the
- * spreadsheet breaks by itself. */
-#define MAX_BREAKS 1000
-/* No table prints below 8 points: 11-point text at 73 %. */
-#define MIN_SCALE 73
-/* A4 in points, and libxlsxwriter's default margins (0.7 inch left and
- * right, 0.75 inch top and bottom, header and footer inside them). */
-#define A4_SHORT 595.0
-#define A4_LONG 842.0
-#define MARGIN_X (2 * 0.7 * 72)
-#define MARGIN_Y (2 * 0.75 * 72)
-/* Our page is a little shorter than LibreOffice's or Excel's, so that the
- * breaks set here come before the ones they would choose. */
-#define PAGE_SAFETY 0.95
-/* A call about the sheet, not one of its cells. */
-#define NO_CELL ((lxw_row_t)-1)
+#include "tte_err.h"
 
-/* What the first walk learns of a column, in Excel width units. */
-struct col_measure {
-    double full;   /* the widest value on one line */
-    char *longest; /* that value (malloc'd) */
-    double word;   /* the widest word, headers' too */
-    bool spaced;   /* a value wraps at its spaces */
-    bool number;   /* or a date, month or NIK: never wrapped */
-    bool wide;     /* the template's "wide": gets the room */
+struct render;
+struct sheet;
+
+/* What a block type needs in the template, and how sheet.c writes it:
+ * the one list of block types (template.c checks against it). */
+enum {
+    BLOCK_TEXT = 1,        /* "text" required */
+    BLOCK_WHEN = 2,        /* "when" required */
+    BLOCK_PAIRS = 4,       /* "rows" or "query" */
+    BLOCK_TABLE = 8,       /* "query" and "columns", maybe "chart" */
+    BLOCK_QUERY_TEXT = 16, /* or a "query" that returns the text */
 };
-
-/* Per table block: the template's columns that print ("optional" ones
- * empty on every row do not). */
-struct block_cols {
-    bool used[MAX_COLS];
-    bool hide[MAX_COLS];
-};
-
-struct sheet {
-    struct render *r;
-    lxw_worksheet *ws;
+struct block_type {
     const char *name;
-    const cJSON *spec;
-    lxw_row_t row;
-    lxw_col_t ncols;                /* the sheet's width: its widest table */
-    struct col_measure m[MAX_COLS]; /* measured (first walk) */
-    double colw[MAX_COLS];          /* set, Excel width units */
-    bool measure;                   /* first walks: no writes */
-    struct block_cols *cols;        /* one per block */
-    int nblocks;
-    bool have_table;
-    bool one_table; /* one table that is not "plain" */
-    int index;
-    int block;
-    enum tte_err err; /* the first libxlsxwriter error */
-    /* Print layout (second walk; a dry one before it only lays out). */
-    bool dry;
-    bool landscape;
-    int scale;          /* percent */
-    double page_w;      /* points across a page at 100 % */
-    double page_h;      /* row points that fit on a page */
-    double total_h;     /* row points of the whole sheet */
-    double total_h_dry; /* as the dry walk found them */
-    size_t nbreaks_dry;
-    int scale_fit;   /* the scale the widths chose */
-    double y;        /* row points used on the current page */
-    double repeat_h; /* the repeated header row, once set */
-    /* The one table's header row and last row (its total's): the header
-     * repeats on every printed page only when a page break falls
-     * within the table. */
-    bool repeat;
-    lxw_row_t repeat_first, repeat_last;
-    lxw_row_t *breaks;
-    size_t nbreaks;
-    /* The last chart: where it is, for one put beside it. */
-    lxw_row_t chart_row;
-    double chart_x;
-    int chart_rows;
-    double chart_grow; /* the next chart's width times this */
+    unsigned needs;
+    enum tte_err (*write)(struct sheet *s, const cJSON *b);
 };
+extern const struct block_type block_types[];
+const struct block_type *block_type_find(const char *name);
 
-struct table {
-    const cJSON *cols;
-    int ncols;
-    lxw_row_t header_row;
-    lxw_row_t first, last;  /* data rows, last < first when empty */
-    lxw_col_t at[MAX_COLS]; /* the sheet column of each column */
-    lxw_col_t at_last;      /* the last one printed */
-    bool hide[MAX_COLS];
-    double total[MAX_COLS];
-    bool summed[MAX_COLS]; /* a value went into total[] */
-};
+/* Column formats a table may declare. */
+extern const char *const column_formats[];
 
-/* sheet.c */
-/* The font a format sets. */
-struct cell_font sheet_font(const struct sheet *s, const lxw_format *f);
-bool sheet_lxw_ok(struct sheet *s, lxw_error e, lxw_row_t row, lxw_col_t col,
-                  const char *call);
-char *sheet_expand(struct sheet *s, const char *text);
-/* The block being written, for query.c's messages. */
-struct render_at sheet_at(const struct sheet *s);
-/* A cell written (not while measuring or laying out) and, while
- * measuring with measure, its width counted for its column: text NIK
- * masked and cleaned, a number as it shows, a blank. */
-void sheet_put_text(struct sheet *s, lxw_row_t row, lxw_col_t col,
-                    const char *text, lxw_format *f, bool measure);
-void sheet_put_number(struct sheet *s, lxw_row_t row, lxw_col_t col, double v,
-                      lxw_format *f);
-void sheet_put_blank(struct sheet *s, lxw_row_t row, lxw_col_t col,
-                     lxw_format *f);
-/* A header's longest word counted for its column (headers wrap). */
-void sheet_track_header(struct sheet *s, lxw_col_t col, const char *t);
-/* A line of prose merged across the sheet, on a row of its own. */
-void sheet_put_prose(struct sheet *s, const char *text, lxw_format *f);
-
-/* table.c: a table block; the sheet columns of its columns (t->cols and
- * t->ncols set) past those hidden; its header row's height at the
- * sheet's widths; the header repeated on printed pages when a page break
- * falls within the sheet's one table. */
-enum tte_err table_block(struct sheet *s, const cJSON *b);
-void table_columns(struct sheet *s, struct table *t);
-double table_header_height(struct sheet *s, const struct table *t);
-void table_repeat_header(struct sheet *s);
-
-/* page.c: widths, orientation and scale once measured (sheet_layout);
- * scale changed (sheet_set_scale); written (sheet_page_setup); page
- * breaks. */
-void sheet_layout(struct sheet *s);
-void sheet_set_scale(struct sheet *s, int scale);
-void sheet_page_setup(struct sheet *s);
-/* False while measuring or laying out: no cell is written. */
-bool sheet_writes(const struct sheet *s);
-/* Starts a new page unless h points still fit on this one. */
-void sheet_need_space(struct sheet *s, double h);
-/* Ends the current row, h points tall. */
-void sheet_next_row(struct sheet *s, double h);
-
-/* chart.c: one chart of a table, on rows of its own below it, or beside
- * the one before ("beside"), its width times s->chart_grow; a chart's
- * width in pixels as the template sets it. */
-enum tte_err table_chart(struct sheet *s, const struct table *t,
-                         const cJSON *spec);
-double chart_width(const cJSON *spec);
-/* Pixels a chart or a row of charts may take across the page. */
-double chart_room(const struct sheet *s);
+/* Writes one sheet of the template. */
+enum tte_err sheet_write(struct render *r, const cJSON *sheet, int index);
 
 #endif

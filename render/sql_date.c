@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "query.h"
 #include "render.h"
+#include "sql_date.h"
 #include "tte_db.h"
-#include "tte_json.h"
 #include "tte_log.h"
-#include "tte_time.h"
 
 /* tte_date('2025-12-31') = '31 Desember 2025' with the template's month
  * names; anything that is not such a date comes back as it is, NULL as

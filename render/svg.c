@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render.h"
+#include "html_doc.h"
+#include "svg.h"
 
 /* Excel's default series colours, so both outputs look alike. */
 static const char *const colours[] = {"#4472c4", "#ed7d31", "#a5a5a5",

@@ -7,7 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sheet.h"
+#include "cell.h"
+#include "chart.h"
+#include "page.h"
+#include "prose.h"
+#include "query.h"
+#include "render.h"
+#include "sheet_cell.h"
+#include "table.h"
 #include "tte_json.h"
 
 static const char *

@@ -3,11 +3,13 @@
  * so a broken template must fail before any file is written, with the key
  * that is wrong.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "render.h"
+#include "sheet.h"
+#include "template.h"
 #include "tte_json.h"
 #include "tte_log.h"
 

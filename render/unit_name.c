@@ -5,6 +5,7 @@
 #include "render.h"
 #include "tte_json.h"
 #include "tte_log.h"
+#include "unit_name.h"
 
 /* The registry's name of a unit by any of its spellings (malloc'd), or
  * NULL; *known is the number of units in the registry. */

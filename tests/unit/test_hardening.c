@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../../render/limits.h"
+#include "../../render/mask.h"
 #include "../../render/render.h"
 #include "tte_config.h"
 #include "tte_text.h"

@@ -12,6 +12,11 @@
 #include <cmocka.h>
 
 #include "../../render/html.h"
+#include "../../render/html_doc.h"
+#include "../../render/render.h"
+#include "../../render/sheet.h"
+#include "../../render/svg.h"
+#include "../../render/template.h"
 #include "tte_db.h"
 #include "tte_json.h"
 #include "tte_alloc.h"

@@ -13,7 +13,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "../../render/cell.h"
 #include "../../render/render.h"
+#include "../../render/template.h"
+#include "../../render/workbook.h"
 #include "tte_db.h"
 #include "tte_log.h"
 

@@ -11,7 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "../../collect/json_path.h"
-#include "../../render/render.h"
+#include "../../render/cell.h"
 #include "tte_text.h"
 #include "tte_alloc.h"
 #include "tte_buf.h"

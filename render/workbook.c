@@ -7,35 +7,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cell.h"
 #include "render.h"
+#include "setup.h"
+#include "sheet.h"
+#include "sheet_cell.h"
 #include "tte_db.h"
 #include "tte_hash.h"
 #include "tte_json.h"
 #include "tte_log.h"
-#include "tte_statement.h"
-#include "tte_time.h"
+#include "workbook.h"
 
 #define COUNT_FORMAT "[$-421]#,##0"
 #define CHANGE_FORMAT "[$-421]+#,##0;-#,##0;0"
-
-/* The report file it could not create is 73; a file it could not write
- * (its temporary files, the zip) an I/O error the next run may not meet
- * (74); anything else it refuses is a call we got wrong or memory it
- * could not get (70). Either way no report: a sheet or cell it dropped
- * would read as a smaller figure. */
-enum tte_err
-render_lxw_err(lxw_error e)
-{
-    switch (e) {
-    case LXW_ERROR_CREATING_XLSX_FILE: return TTE_E_CANTCREAT;
-    case LXW_ERROR_CREATING_TMPFILE:
-    case LXW_ERROR_READING_TMPFILE:
-    case LXW_ERROR_ZIP_FILE_OPERATION:
-    case LXW_ERROR_ZIP_FILE_ADD:
-    case LXW_ERROR_ZIP_CLOSE: return TTE_E_IO;
-    default: return TTE_E_SOFTWARE;
-    }
-}
 
 static lxw_format *
 new_format(lxw_workbook *wb, bool bold, double size, const char *num)
@@ -109,79 +93,6 @@ formats_init(struct render *r)
     format_set_text_wrap(f->missing);
     format_set_border(f->total_change, LXW_BORDER_THIN);
     format_set_top(f->total_change, LXW_BORDER_DOUBLE);
-    return TTE_OK;
-}
-
-/* One of the template's lists as a temporary table, for its queries to
- * join: "codes" (Kendala) and "statuses" (certificate status labels). */
-static enum tte_err
-load_list(struct render *r, const char *key, const char *table,
-          const char *const *fields, int nfields)
-{
-    char sql[256];
-    int n = snprintf(sql, sizeof sql, "CREATE TEMP TABLE %s(ord INTEGER",
-                     table);
-    for (int i = 0; i < nfields; i++)
-        n += snprintf(sql + n, sizeof sql - (size_t)n, ", %s TEXT", fields[i]);
-    snprintf(sql + n, sizeof sql - (size_t)n, ")");
-    enum tte_err err = tte_db_exec(r->db, sql);
-    if (err)
-        return err;
-    n = snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (?1", table);
-    for (int k = 0; k < nfields; k++)
-        n += snprintf(sql + n, sizeof sql - (size_t)n, ", ?%d", k + 2);
-    snprintf(sql + n, sizeof sql - (size_t)n, ")");
-    sqlite3_stmt *st = tte_db_prepare(r->db, sql);
-    if (!st)
-        return TTE_E_IO;
-    const cJSON *c;
-    int i = 0;
-    cJSON_ArrayForEach (c, cJSON_GetObjectItemCaseSensitive(r->tpl, key)) {
-        sqlite3_bind_int(st, 1, i++);
-        for (int k = 0; k < nfields; k++)
-            sqlite3_bind_text(st, k + 2, tte_json_str(c, fields[k], ""), -1,
-                              SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        if (rc != SQLITE_DONE && !err)
-            err = tte_db_err(r->db, rc);
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    return err;
-}
-
-static enum tte_err
-load_codes(struct render *r)
-{
-    static const char *const codes[] = {"code", "meaning", "remedy"};
-    static const char *const statuses[] = {"code", "label"};
-    enum tte_err err = load_list(r, "codes", "tpl_codes", codes, 3);
-    if (!err)
-        err = load_list(r, "statuses", "tpl_status", statuses, 2);
-    /* Verdict labels before the view that names them. */
-    if (!err)
-        err = load_list(r, "verdicts", "tpl_verdict", statuses, 2);
-    return err ? err : tte_statement_view(r->db);
-}
-
-static enum tte_err
-check_aggregated(struct render *r, int64_t *end)
-{
-    sqlite3_stmt *st = tte_db_prepare(
-        r->db, "SELECT end_utc FROM agg_period WHERE period = ?1");
-    if (!st)
-        return TTE_E_IO;
-    sqlite3_bind_text(st, 1, r->period.key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *end = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW) {
-        log_err("%s: period %s has not been aggregated; run tte-aggregate "
-                "first",
-                r->db_path, r->period.key);
-        return TTE_E_NOINPUT;
-    }
     return TTE_OK;
 }
 
@@ -298,22 +209,6 @@ record_render(const struct render *r, const char *tmp, const char *out)
         log_err("cannot record '%s' in the database; without the record "
                 "tte-send refuses it",
                 out);
-    return err;
-}
-
-enum tte_err
-render_begin(struct render *r)
-{
-    int64_t end = 0;
-    enum tte_err err = check_aggregated(r, &end);
-    if (!err)
-        err = load_codes(r);
-    if (!err)
-        err = render_sql_dates(r);
-    if (!err)
-        render_official_vars(r);
-    if (!err)
-        r->period_end = end;
     return err;
 }
 
