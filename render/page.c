@@ -114,6 +114,33 @@ give_room(struct sheet *s, const double *lo, const double *hi, double avail,
             s->colw[c] += (hi[c] - s->colw[c]) * f;
 }
 
+/* What the columns leave of avail goes to those under a merged text
+ * wider than they are, in proportion to what they lack: the text then
+ * takes fewer lines. A column grows to twice its own width at most (and
+ * TEXT_CAP): it is a column of the tables above or below as well. */
+static void
+give_spread(struct sheet *s, double avail)
+{
+    double room = avail - columns_pt(s->colw, s->ncols);
+    double want = 0, lack[MAX_COLS] = {0};
+    for (lxw_col_t c = 0; c < s->ncols; c++) {
+        double w = s->m[c].spread;
+        if (w > 2 * s->colw[c])
+            w = 2 * s->colw[c];
+        if (w > TEXT_CAP)
+            w = TEXT_CAP;
+        if (w > s->colw[c])
+            want += lack[c] = w - s->colw[c];
+    }
+    if (room <= 0 || want <= 0)
+        return;
+    double f = room / (want * 7.4 * 0.75);
+    if (f > 1)
+        f = 1;
+    for (lxw_col_t c = 0; c < s->ncols; c++)
+        s->colw[c] += lack[c] * f;
+}
+
 /* Widths that print within avail points. A row is as tall as its
  * tallest cell, so the text columns are set for the same number of
  * lines of their longest values, the fewest that fit; the room left
@@ -149,6 +176,8 @@ page_fit(struct sheet *s, const double *lo, const double *hi, bool *landscape)
         shrink(s, lo, hi, avail * 100 / MIN_SCALE);
         pt = columns_pt(s->colw, s->ncols);
     }
+    if (pt <= avail)
+        give_spread(s, avail);
     int scale = pt <= avail ? 100 : (int)(avail / pt * 100);
     return scale < MIN_SCALE ? MIN_SCALE : scale;
 }

@@ -276,10 +276,10 @@ one_table(const cJSON *spec)
     return n == 1;
 }
 
-/* The widest table of the sheet (its printed columns), or its fixed
- * columns; at least two. */
+/* The widest table of the sheet (its printed sheet columns), or its
+ * fixed columns; at least two. */
 static lxw_col_t
-sheet_width(const struct sheet *s)
+sheet_width(struct sheet *s)
 {
     int n = cJSON_GetArraySize(
         cJSON_GetObjectItemCaseSensitive(s->spec, "columns"));
@@ -287,13 +287,15 @@ sheet_width(const struct sheet *s)
     int i = 0;
     cJSON_ArrayForEach (b,
                         cJSON_GetObjectItemCaseSensitive(s->spec, "blocks")) {
-        const cJSON *cols = cJSON_GetObjectItemCaseSensitive(b, "columns");
-        int k = 0;
-        for (int c = 0; c < cJSON_GetArraySize(cols) && c < MAX_COLS; c++)
-            k += !s->cols[i].hide[c];
-        if (k > n)
-            n = k;
-        i++;
+        struct table t = {
+            .cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
+        int block = s->block;
+        t.ncols = cJSON_GetArraySize(t.cols);
+        s->block = i++;
+        table_columns(s, &t);
+        s->block = block;
+        if (t.ncols > 0 && (int)t.at_last + 1 > n)
+            n = (int)t.at_last + 1;
     }
     if (n > MAX_COLS)
         n = MAX_COLS;

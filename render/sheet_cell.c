@@ -115,6 +115,47 @@ sheet_put_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
 }
 
 void
+sheet_put_merged(struct sheet *s, lxw_row_t row, lxw_col_t first,
+                 lxw_col_t last, const char *text, lxw_format *f, bool measure)
+{
+    if (last <= first) {
+        sheet_put_text(s, row, first, text, f, measure);
+        return;
+    }
+    char *m = render_mask(s->r, text ? text : "", false);
+    char *t = cell_text(m);
+    free(m);
+    if (sheet_writes(s))
+        sheet_lxw_ok(s,
+                     worksheet_merge_range(s->ws, row, first, row, last, t, f),
+                     row, first, "worksheet_merge_range");
+    /* The text wraps within the columns' sum: each column is asked for
+     * its share of the text's width, and of its longest word. */
+    if (measure && s->measure && last < MAX_COLS) {
+        struct cell_font cf = sheet_font(s, f);
+        double n = last - first + 1;
+        double full = cell_text_width(t, &cf, false) / n;
+        double word = cell_text_width(t, &cf, true) / n;
+        for (lxw_col_t c = first; c <= last; c++) {
+            if (full > s->m[c].spread)
+                s->m[c].spread = full;
+            if (word > s->m[c].word)
+                s->m[c].word = word;
+        }
+    }
+    free(t);
+}
+
+double
+sheet_cols_px(const struct sheet *s, lxw_col_t first, lxw_col_t last)
+{
+    double px = 0;
+    for (lxw_col_t c = first; c <= last && c < MAX_COLS; c++)
+        px += cell_col_px(s->colw[c]);
+    return px;
+}
+
+void
 sheet_put_number(struct sheet *s, lxw_row_t row, lxw_col_t col, double v,
                  lxw_format *f)
 {

@@ -29,6 +29,7 @@ struct col_measure {
     bool spaced;   /* a value wraps at its spaces */
     bool number;   /* or a date, month or NIK: never wrapped */
     bool wide;     /* the template's "wide": gets the room */
+    double spread; /* its share of a merged cell's text on one line */
 };
 
 /* Per table block: the template's columns that print ("optional" ones
@@ -87,6 +88,7 @@ struct table {
     lxw_row_t header_row;
     lxw_row_t first, last;  /* data rows, last < first when empty */
     lxw_col_t at[MAX_COLS]; /* the sheet column of each column */
+    int span[MAX_COLS];     /* the sheet columns it takes, merged */
     lxw_col_t at_last;      /* the last one printed */
     bool hide[MAX_COLS];
     double total[MAX_COLS];
@@ -113,6 +115,13 @@ void sheet_put_number(struct sheet *s, lxw_row_t row, lxw_col_t col, double v,
                       lxw_format *f);
 void sheet_put_blank(struct sheet *s, lxw_row_t row, lxw_col_t col,
                      lxw_format *f);
+/* Text across columns first..last, merged; while measuring, each column
+ * counts its share of the text's width (sheet_put_text's measure). */
+void sheet_put_merged(struct sheet *s, lxw_row_t row, lxw_col_t first,
+                      lxw_col_t last, const char *text, lxw_format *f,
+                      bool measure);
+/* Pixels columns first..last print. */
+double sheet_cols_px(const struct sheet *s, lxw_col_t first, lxw_col_t last);
 /* A header's longest word counted for its column (headers wrap). */
 void sheet_track_header(struct sheet *s, lxw_col_t col, const char *t);
 

@@ -2,7 +2,9 @@
  * A table block of a sheet: its header, rows as tall as their wrapped
  * text, the line of a table without rows, the total row, the frozen and
  * repeated header, and its charts (chart.c). An "optional" column empty
- * on every row is not printed: the columns after it move left.
+ * on every row is not printed: the columns after it move left. A column
+ * may "span" several sheet columns, merged: text that tables above or
+ * below it would otherwise widen their figures' columns for.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,13 @@ col_format(const struct table *t, int c)
     return render_col_format(cJSON_GetArrayItem(t->cols, c));
 }
 
+/* The last sheet column of column c: a column may span several. */
+static lxw_col_t
+last_col(const struct table *t, int c)
+{
+    return t->at[c] + (lxw_col_t)t->span[c] - 1;
+}
+
 /* The row's height: its tallest cell's lines at its column's width. */
 static double
 row_height(struct sheet *s, const struct table *t, sqlite3_stmt *st)
@@ -39,7 +48,8 @@ row_height(struct sheet *s, const struct table *t, sqlite3_stmt *st)
                                             cJSON_GetArrayItem(t->cols, c), st,
                                             c, &buf);
         char *clean = cell_text(text);
-        int k = cell_lines_px(clean, cell_col_px(s->colw[t->at[c]]), &cf);
+        int k = cell_lines_px(clean,
+                              sheet_cols_px(s, t->at[c], last_col(t, c)), &cf);
         if (k > lines)
             lines = k;
         free(clean);
@@ -76,7 +86,10 @@ table_row(struct sheet *s, struct table *t, sqlite3_stmt *st)
         struct render_text buf = {.owned = NULL};
         if (t->hide[c])
             continue;
-        if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+        if (sqlite3_column_type(st, c) == SQLITE_NULL && t->span[c] > 1) {
+            sheet_put_merged(s, s->row, col, last_col(t, c), "",
+                             s->r->fmt.text, false);
+        } else if (sqlite3_column_type(st, c) == SQLITE_NULL) {
             sheet_put_blank(s, s->row, col, s->r->fmt.text);
         } else if (render_is_number(fmt)) {
             double n = sqlite3_column_double(st, c);
@@ -88,7 +101,8 @@ table_row(struct sheet *s, struct table *t, sqlite3_stmt *st)
             const char *text = render_cell_text(s->r,
                                                 cJSON_GetArrayItem(t->cols, c),
                                                 st, c, &buf);
-            sheet_put_text(s, s->row, col, text, s->r->fmt.text, true);
+            sheet_put_merged(s, s->row, col, last_col(t, c), text,
+                             s->r->fmt.text, true);
             /* A date or a NIK reads badly broken over two lines. */
             if (s->measure && strcmp(fmt, "text") && col < MAX_COLS)
                 s->m[col].number = true;
@@ -115,7 +129,8 @@ table_header_height(struct sheet *s, const struct table *t)
         if (t->hide[c])
             continue;
         char *h = header_text(s, t, c);
-        int k = cell_lines_px(h, cell_col_px(s->colw[t->at[c]]), &cf);
+        int k = cell_lines_px(h, sheet_cols_px(s, t->at[c], last_col(t, c)),
+                              &cf);
         if (k > lines)
             lines = k;
         free(h);
@@ -134,8 +149,10 @@ table_header(struct sheet *s, struct table *t, bool plain, double first_h)
         if (t->hide[c])
             continue;
         char *x = header_text(s, t, c);
-        sheet_put_text(s, s->row, t->at[c], x, s->r->fmt.header, false);
-        sheet_track_header(s, t->at[c], x);
+        sheet_put_merged(s, s->row, t->at[c], last_col(t, c), x,
+                         s->r->fmt.header, false);
+        if (t->span[c] == 1)
+            sheet_track_header(s, t->at[c], x);
         free(x);
     }
     sheet_next_row(s, h);
@@ -176,7 +193,11 @@ table_total(struct sheet *s, struct table *t, const cJSON *b)
                              change ? s->r->fmt.total_change
                                     : s->r->fmt.total_count);
         } else if (c == (cJSON_IsNumber(lc) ? lc->valueint : 0)) {
-            sheet_put_text(s, s->row, at_c, label, s->r->fmt.total_text, true);
+            sheet_put_merged(s, s->row, at_c, last_col(t, c), label,
+                             s->r->fmt.total_text, true);
+        } else if (t->span[c] > 1) {
+            sheet_put_merged(s, s->row, at_c, last_col(t, c), "",
+                             s->r->fmt.total_text, false);
         } else {
             sheet_put_blank(s, s->row, at_c, s->r->fmt.total_text);
         }
@@ -229,17 +250,25 @@ table_repeat_header(struct sheet *s)
     }
 }
 
-/* The sheet column of each of the table's columns, past those hidden. */
+/* The sheet column of each of the table's columns, past those hidden,
+ * and how many it spans (the template's "span"). */
 void
 table_columns(struct sheet *s, struct table *t)
 {
     const bool *hide = s->cols ? s->cols[s->block].hide : NULL;
     lxw_col_t next = 0;
     for (int c = 0; c < t->ncols && c < MAX_COLS; c++) {
+        const cJSON *span = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetArrayItem(t->cols, c), "span");
         t->hide[c] = hide && hide[c];
+        t->span[c] = cJSON_IsNumber(span) && span->valueint > 1
+                         ? span->valueint
+                         : 1;
         t->at[c] = next;
-        if (!t->hide[c])
-            t->at_last = next++;
+        if (!t->hide[c]) {
+            next += (lxw_col_t)t->span[c];
+            t->at_last = next - 1;
+        }
     }
 }
 

@@ -52,6 +52,26 @@ want_bool(struct check *c, const cJSON *obj, const char *name)
     return err;
 }
 
+/* "span": the sheet columns a text column takes, merged (1 to 16). */
+static enum tte_err
+want_span(struct check *c, const cJSON *col)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(col, "span");
+    const char *f = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(col, "format"));
+    size_t n = strlen(c->key);
+    enum tte_err err = TTE_OK;
+    snprintf(c->key + n, sizeof c->key - n, ".span");
+    if (v && (!cJSON_IsNumber(v) ||
+              !(v->valuedouble >= 1 && v->valuedouble <= 16) ||
+              v->valuedouble != (int)v->valuedouble))
+        err = fail(c, "must be a whole number from 1 to 16");
+    else if (v && v->valueint > 1 && f && strcmp(f, "text") != 0)
+        err = fail(c, "is for a text column only");
+    c->key[n] = '\0';
+    return err;
+}
+
 static enum tte_err
 check_sheet_name(struct check *c, const char *name, const cJSON *sheets,
                  int index)
@@ -88,6 +108,8 @@ check_columns(struct check *c, const cJSON *cols)
             err = want_bool(c, col, "wide");
         if (!err)
             err = want_bool(c, col, "optional");
+        if (!err)
+            err = want_span(c, col);
         if (err)
             return err;
         const char *f = cJSON_GetStringValue(

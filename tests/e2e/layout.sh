@@ -7,7 +7,7 @@
 # 1280 and 390 pixels: no table wider than the screen, cards on a phone,
 # chart text of 10 pixels or more, and the printed HTML's page footer.
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 41
 
 if ! command -v soffice >/dev/null 2>&1; then
     not_ok "libreoffice is installed (apt-get install libreoffice-calc-nogui)"

@@ -285,6 +285,55 @@ def cover(pages, conf_address):
     check(bool(line), "cover: the address on the Alamat line")
 
 
+def quality_columns(path, tpl):
+    """Kualitas Data: the registry contradictions' two texts merged across
+    sheet columns (the template's span), so that the file table's count
+    columns above them stay as narrow as their figures: no count column
+    wider than twice the widest of its header's words and its figures as
+    they show (1.686), plus padding."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Kualitas Data"]
+    spans = {c["header"]: c["span"] for s in tpl["sheets"]
+             for b in s["blocks"] for c in b.get("columns", [])
+             if c.get("span")}
+    cells = {(c.row, c.column): c.value for r in ws.iter_rows() for c in r}
+    merged = {(m.min_row, m.min_col): m.max_col - m.min_col + 1
+              for m in ws.merged_cells.ranges}
+    head = [k for k, v in cells.items() if v in spans]
+    bad, n = [], 0
+    for hr, hc in head:
+        if merged.get((hr, hc)) != spans[cells[(hr, hc)]]:
+            bad.append("header %s" % cells[(hr, hc)])
+        r = hr + 1
+        while cells.get((r, 1)):
+            n += 1
+            if merged.get((r, hc)) != spans[cells[(hr, hc)]]:
+                bad.append("row %d %s" % (r, cells[(hr, hc)]))
+            r += 1
+    check(len(head) == len(spans) and n and not bad,
+          "Kualitas Data: %d contradiction cells merged across %s columns%s"
+          % (n, "/".join(str(v) for v in spans.values()),
+             (": not " + ", ".join(bad[:4])) if bad else ""))
+    hr = [k[0] for k, v in cells.items() if v == "Sumber"][0]
+    wide = []
+    for c in range(3, ws.max_column + 1):
+        h = cells.get((hr, c))
+        if not h:
+            continue
+        need = max(len(w) for w in str(h).split())
+        r = hr + 1
+        while cells.get((r, 1)):
+            v = cells.get((r, c))
+            if isinstance(v, (int, float)):
+                need = max(need, len("{:,}".format(int(v))))
+            r += 1
+        width = ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+        if width > 2 * need + 6:
+            wide.append("%s %.1f for %d characters" % (h, width, need))
+    check(not wide, "Kualitas Data: the file table's count columns as narrow "
+          "as their figures%s" % ((": " + "; ".join(wide)) if wide else ""))
+
+
 def paper(d, tpl_path):
     tpl = json.load(open(tpl_path))
     exp = json.load(open(d + "/y2025/expected.json"))["year_counts"]
@@ -318,6 +367,7 @@ def paper(d, tpl_path):
     nothing_alone(year, "year")
     headings_with_tables(year, tpl, "year", empty_label)
     cover(year, conf["agency"]["address"])
+    quality_columns(d + "/year.xlsx", tpl)
     unit_text = " ".join(flat(p[1]) for p in sheet_pages(year,
                                                          "Per Unit Kerja"))
     check(("Catatan" in unit_text) == bool(exp and exp.get("units") and

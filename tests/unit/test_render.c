@@ -67,13 +67,13 @@ teardown(void **state)
     return 0;
 }
 
-/* A template of one sheet with the given blocks (JSON text). */
-static cJSON *
-sheet_template(const char *header, const char *columns, const char *blocks)
+/* The text of a template of one sheet with the given blocks (JSON). */
+static void
+template_text(char *buf, size_t n, const char *header, const char *columns,
+              const char *blocks)
 {
-    char buf[4096];
     snprintf(
-        buf, sizeof buf,
+        buf, n,
         "{\"title\": \"T\", \"file_name\": \"a.xlsx\","
         " \"file_name_preview\": \"b.xlsx\", \"header\": \"%s\","
         " \"labels\": {\"months\": [\"Januari\", \"Februari\", \"Maret\","
@@ -83,10 +83,36 @@ sheet_template(const char *header, const char *columns, const char *blocks)
         " \"sheets\": [{\"name\": \"Kendala\", \"columns\": %s,"
         "  \"blocks\": %s}]}",
         header, columns, blocks);
+}
+
+/* A template of one sheet with the given blocks (JSON text). */
+static cJSON *
+sheet_template(const char *header, const char *columns, const char *blocks)
+{
+    char buf[4096];
+    template_text(buf, sizeof buf, header, columns, blocks);
     cJSON *t = cJSON_Parse(buf);
     assert_non_null(t);
     assert_int_equal(template_validate(t, "test.json"), TTE_OK);
     return t;
+}
+
+/* template_validate's verdict on a template of one table whose only
+ * column is col. */
+static enum tte_err
+column_verdict(const char *col)
+{
+    char blocks[512], buf[4096];
+    snprintf(blocks, sizeof blocks,
+             "[{\"type\": \"table\", \"query\": \"SELECT 1\","
+             " \"columns\": [%s]}]",
+             col);
+    template_text(buf, sizeof buf, "", "[]", blocks);
+    cJSON *t = cJSON_Parse(buf);
+    assert_non_null(t);
+    enum tte_err err = template_validate(t, "test.json");
+    cJSON_Delete(t);
+    return err;
 }
 
 static enum tte_err
@@ -294,6 +320,46 @@ test_optional_column_hidden(void **state)
     cJSON_Delete(tpl);
 }
 
+/* A column with "span" takes several sheet columns, merged, header and
+ * rows; the columns after it move right. A span on a number column, or
+ * one that is not a whole number from 1 to 16, is a template error. */
+static void
+test_span_merged(void **state)
+{
+    struct fixture *f = *state;
+    cJSON *tpl = sheet_template(
+        "", "[]",
+        "[{\"type\": \"table\", \"query\": \"SELECT 'a', 1, 2\","
+        " \"columns\": [{\"header\": \"Satu\"}, {\"header\": \"Dua\","
+        " \"format\": \"count\"}, {\"header\": \"Tiga\", \"format\":"
+        " \"count\"}]}, {\"type\": \"table\", \"query\": \"SELECT 'k',"
+        " 'teks yang panjang sekali', 'z' UNION ALL SELECT 'l', NULL, 'y'\","
+        " \"columns\": [{\"header\": \"Kode\"}, {\"header\":"
+        " \"Keterangan\", \"span\": 2}, {\"header\": \"Akhir\"}]}]");
+    assert_int_equal(render(f, tpl), TTE_OK);
+    char *x = sheet_xml(f->out);
+    /* rows 1-2 the first table, 3-5 the second's header and rows */
+    assert_non_null(strstr(x, "<mergeCell ref=\"B3:C3\"/>"));
+    assert_non_null(strstr(x, "<mergeCell ref=\"B4:C4\"/>"));
+    assert_non_null(strstr(x, "<mergeCell ref=\"B5:C5\"/>"));
+    assert_non_null(strstr(x, "<c r=\"D4\""));
+    free(x);
+    cJSON_Delete(tpl);
+
+    static const char *const bad[] = {
+        "{\"header\": \"N\", \"format\": \"count\", \"span\": 2}",
+        "{\"header\": \"N\", \"span\": 0}",
+        "{\"header\": \"N\", \"span\": 17}",
+        "{\"header\": \"N\", \"span\": 1.5}",
+        "{\"header\": \"N\", \"span\": \"2\"}",
+        "{\"header\": \"N\", \"span\": 1e300}",
+    };
+    assert_int_equal(column_verdict("{\"header\": \"N\", \"span\": 16}"),
+                     TTE_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(column_verdict(bad[i]), TTE_E_CONFIG);
+}
+
 /* A table without rows: one line under its heading, no header row. */
 static void
 test_empty_table_one_line(void **state)
@@ -414,6 +480,7 @@ main(void)
         cmocka_unit_test(test_cell_lines_long_word),
         cmocka_unit_test(test_cell_lines_five),
         cmocka_unit_test(test_cell_lines_indonesian),
+        cmocka_unit_test_setup_teardown(test_span_merged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_optional_column_hidden, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_empty_table_one_line, setup,
