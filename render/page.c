@@ -93,45 +93,15 @@ width_for(const struct sheet *s, lxw_col_t c, const double *lo,
     return b;
 }
 
-/* What is left of avail goes to the flexible columns (wide ones first,
- * if wide), in proportion to what they lack. */
+/* What the columns leave of avail goes to those that lack width
+ * (lack[c], Excel units), in proportion to what they lack. */
 static void
-give_room(struct sheet *s, const double *lo, const double *hi, double avail,
-          bool wide)
+share_room(struct sheet *s, double avail, const double *lack)
 {
     double room = avail - columns_pt(s->colw, s->ncols);
     double want = 0;
     for (lxw_col_t c = 0; c < s->ncols; c++)
-        if (flexible(s, c, lo, hi) && s->m[c].wide == wide)
-            want += hi[c] - s->colw[c];
-    if (room <= 0 || want <= 0)
-        return;
-    double f = room / (want * 7.4 * 0.75);
-    if (f > 1)
-        f = 1;
-    for (lxw_col_t c = 0; c < s->ncols; c++)
-        if (flexible(s, c, lo, hi) && s->m[c].wide == wide)
-            s->colw[c] += (hi[c] - s->colw[c]) * f;
-}
-
-/* What the columns leave of avail goes to those under a merged text
- * wider than they are, in proportion to what they lack: the text then
- * takes fewer lines. A column grows to twice its own width at most (and
- * TEXT_CAP): it is a column of the tables above or below as well. */
-static void
-give_spread(struct sheet *s, double avail)
-{
-    double room = avail - columns_pt(s->colw, s->ncols);
-    double want = 0, lack[MAX_COLS] = {0};
-    for (lxw_col_t c = 0; c < s->ncols; c++) {
-        double w = s->m[c].spread;
-        if (w > 2 * s->colw[c])
-            w = 2 * s->colw[c];
-        if (w > TEXT_CAP)
-            w = TEXT_CAP;
-        if (w > s->colw[c])
-            want += lack[c] = w - s->colw[c];
-    }
+        want += lack[c];
     if (room <= 0 || want <= 0)
         return;
     double f = room / (want * 7.4 * 0.75);
@@ -139,6 +109,39 @@ give_spread(struct sheet *s, double avail)
         f = 1;
     for (lxw_col_t c = 0; c < s->ncols; c++)
         s->colw[c] += lack[c] * f;
+}
+
+/* What is left of avail goes to the flexible columns (wide ones first,
+ * if wide). */
+static void
+give_room(struct sheet *s, const double *lo, const double *hi, double avail,
+          bool wide)
+{
+    double lack[MAX_COLS] = {0};
+    for (lxw_col_t c = 0; c < s->ncols; c++)
+        if (flexible(s, c, lo, hi) && s->m[c].wide == wide)
+            lack[c] = hi[c] - s->colw[c];
+    share_room(s, avail, lack);
+}
+
+/* What is left of avail goes to the columns under a merged text wider
+ * than they are: the text then takes fewer lines. A column grows to
+ * twice its own width at most (and TEXT_CAP): it is a column of the
+ * tables above or below as well. */
+static void
+give_spread(struct sheet *s, double avail)
+{
+    double lack[MAX_COLS] = {0};
+    for (lxw_col_t c = 0; c < s->ncols; c++) {
+        double w = s->m[c].spread;
+        if (w > 2 * s->colw[c])
+            w = 2 * s->colw[c];
+        if (w > TEXT_CAP)
+            w = TEXT_CAP;
+        if (w > s->colw[c])
+            lack[c] = w - s->colw[c];
+    }
+    share_room(s, avail, lack);
 }
 
 /* Widths that print within avail points. A row is as tall as its

@@ -137,17 +137,26 @@ block_shown(struct sheet *s, const cJSON *b, int index)
     return !render_sql_when(&a, b, &on) && on;
 }
 
+/* Block b's (the index-th) columns as table_columns places them. */
+static void
+block_table(struct sheet *s, const cJSON *b, int index, struct table *t)
+{
+    int block = s->block;
+    *t = (struct table){
+        .cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
+    t->ncols = cJSON_GetArraySize(t->cols);
+    s->block = index;
+    table_columns(s, t);
+    s->block = block;
+}
+
 /* A table's header and first row, as the sheet's widths print them (a
  * first row of one line; an empty table's line is shorter). */
 static double
 table_start_height(struct sheet *s, const cJSON *b, int index)
 {
-    struct table t = {.cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
-    int block = s->block;
-    t.ncols = cJSON_GetArraySize(t.cols);
-    s->block = index;
-    table_columns(s, &t);
-    s->block = block;
+    struct table t;
+    block_table(s, b, index, &t);
     return table_header_height(s, &t) + cell_row_height(1, 11);
 }
 
@@ -287,13 +296,8 @@ sheet_width(struct sheet *s)
     int i = 0;
     cJSON_ArrayForEach (b,
                         cJSON_GetObjectItemCaseSensitive(s->spec, "blocks")) {
-        struct table t = {
-            .cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
-        int block = s->block;
-        t.ncols = cJSON_GetArraySize(t.cols);
-        s->block = i++;
-        table_columns(s, &t);
-        s->block = block;
+        struct table t;
+        block_table(s, b, i++, &t);
         if (t.ncols > 0 && (int)t.at_last + 1 > n)
             n = (int)t.at_last + 1;
     }
@@ -339,13 +343,8 @@ mark_wide(struct sheet *s)
     int i = 0;
     cJSON_ArrayForEach (b,
                         cJSON_GetObjectItemCaseSensitive(s->spec, "blocks")) {
-        struct table t = {
-            .cols = cJSON_GetObjectItemCaseSensitive(b, "columns")};
-        int block = s->block;
-        t.ncols = cJSON_GetArraySize(t.cols);
-        s->block = i++;
-        table_columns(s, &t);
-        s->block = block;
+        struct table t;
+        block_table(s, b, i++, &t);
         for (int c = 0; c < t.ncols && c < MAX_COLS; c++)
             if (!t.hide[c] && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
                                   cJSON_GetArrayItem(t.cols, c), "wide")))
