@@ -13,8 +13,6 @@
 #include "tte_db.h"
 #include "tte_log.h"
 #include "tte_alloc.h"
-#include "tte_buf.h"
-#include "tte_str.h"
 
 struct wal_checkpointer {
     sqlite3 *db, *own;

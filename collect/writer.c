@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
-
 #include "json_path.h"
 #include "owner.h"
 #include "registry.h"
@@ -40,7 +38,6 @@ struct writer {
     FILE *fp;
     struct stat sb;
     bool own_tx;
-    long long file_id;
     struct file_plan *plan; /* the caller's, while the file is open */
     struct file_stats st;
     struct file_stats saved; /* part of st already in files */
@@ -158,6 +155,19 @@ w_reject(void *ctx, size_t line, const char *reason, const char *rawtext,
     return store_reject(w->store, w->owner.name, w->real, line, reason, raw);
 }
 
+/* A row stored, counted with the file, to be saved with its offset;
+ * also the store's progress.merged. */
+static void
+w_counted(void *ctx, bool dup)
+{
+    struct writer *w = ctx;
+    w->st.read++;
+    if (dup)
+        w->st.duplicates++;
+    else
+        w->st.accepted++;
+}
+
 static enum tte_err
 w_event(void *ctx, const struct tte_event *ev, size_t line)
 {
@@ -167,27 +177,9 @@ w_event(void *ctx, const struct tte_event *ev, size_t line)
     /* A row whose outcome waits is counted when it is decided, so that
      * the counts in files always add up: read = filtered + accepted +
      * duplicates + rejected. */
-    if (!err && out != STORE_WAITS) {
-        w->st.read++;
-        if (out == STORE_DUP)
-            w->st.duplicates++;
-        else
-            w->st.accepted++;
-    }
+    if (!err && out != STORE_WAITS)
+        w_counted(w, out == STORE_DUP);
     return err;
-}
-
-/* The store's progress.merged: a row whose outcome waited, counted
- * with the file, to be saved with its offset. */
-static void
-w_merged(void *ctx, bool dup)
-{
-    struct writer *w = ctx;
-    w->st.read++;
-    if (dup)
-        w->st.duplicates++;
-    else
-        w->st.accepted++;
 }
 
 /* The store's progress.hold. */
@@ -277,10 +269,8 @@ w_registry(void *ctx, char **row, struct tte_buf *reason, bool *stored)
     struct writer *w = ctx;
     enum tte_err err = TTE_OK;
     *stored = registry_row(w->db, w->src->kind, row, reason, &err);
-    if (*stored) {
-        w->st.read++;
-        w->st.accepted++;
-    }
+    if (*stored)
+        w_counted(w, false);
     return err;
 }
 
@@ -348,7 +338,7 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
     w->progress = (struct store_progress){.ctx = w,
                                           .hold = w_hold,
                                           .save = w_save,
-                                          .merged = w_merged,
+                                          .merged = w_counted,
                                           .finish = w_finish};
     if (!err)
         err = store_file_begin(w->store, own_tx, &w->progress);
@@ -362,7 +352,6 @@ writer_file_begin(struct writer *w, const char *path, FILE *fp,
                           w->src->kind == KIND_EVENTS, fp, sb, path, plan);
     if (!err)
         err = owner_bind(w->db, plan->file_id, &w->owner);
-    w->file_id = plan->file_id;
     w->plan = plan;
     store_file_id(w->store, plan->file_id);
     w->clean_offset = plan->offset;

@@ -2,8 +2,8 @@
 # tte-collect's threads under ThreadSanitizer: chunked commits, rejects,
 # filtered rows and a kill are all handed between the reading and the
 # writing thread, a small WAL keeps the checkpointing thread busy beside
-# them, and rows out of time order (a file's rows repeated) are merged
-# from sorted runs on a thread of their own (a 64 KiB sort makes runs).
+# them, while rows out of time order (a file's rows repeated) are merged
+# from sorted runs (a 64 KiB sort makes runs).
 # Every shipped source definition (filters, value maps, encodings) runs on
 # a file long enough for the threads to overlap, once for each place rows
 # may be validated (TTE_COLLECT_BALANCE), then its head a few times over,

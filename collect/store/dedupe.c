@@ -121,8 +121,11 @@ struct dedupe {
     int64_t first_staged; /* the event of its first row sorted */
     long long file_id;
     struct sorter *sort;
-    /* Of the merge: rows whose key met a stored event, by that event. */
+    /* Of the merge: rows whose key met a stored event, by that event,
+     * and whom to tell each row's outcome. */
     struct sorter *later;
+    dedupe_count_fn count;
+    void *count_ctx;
     struct tte_buf rec; /* a record for one of the sorts */
     /* No key of event_keys lies in [lo, hi) (asked within this
      * transaction; hi INT64_MAX: none from lo on): a key there that none
@@ -161,14 +164,8 @@ dedupe_file_begin(struct dedupe *s)
     sorter_clear(s->later);
 }
 
-bool
-dedupe_staging(const struct dedupe *s)
-{
-    return s->staging;
-}
-
 int64_t
-dedupe_first_staged(const struct dedupe *s)
+dedupe_staged(const struct dedupe *s)
 {
     return s->first_staged;
 }
@@ -186,17 +183,12 @@ dedupe_open(sqlite3 *db, struct dedupe **out)
     s->later = sorter_new(budget);
     tte_buf_init(&s->rec);
     dedupe_file_begin(s);
-    enum tte_err err = TTE_OK;
-    for (int i = 0; !err && i < Q_COUNT; i++) {
-        if (i == Q_KEY_BATCH)
-            continue; /* key_batch() */
-        s->q[i] = tte_db_prepare(db, sql[i]);
-        if (!s->q[i])
-            err = TTE_E_IO;
-    }
-    if (err) {
-        dedupe_close(s);
-        return err;
+    for (int i = 0; i < Q_COUNT; i++) {
+        /* Q_KEY_BATCH: key_batch() */
+        if (i != Q_KEY_BATCH && !(s->q[i] = tte_db_prepare(db, sql[i]))) {
+            dedupe_close(s);
+            return TTE_E_IO;
+        }
     }
     *out = s;
     return TTE_OK;
@@ -212,6 +204,18 @@ step(struct dedupe *s, int q, int64_t *v)
         *v = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return rc;
+}
+
+/* Runs q, which returns no rows, with ?1 = a and ?2 = b (when it has a
+ * ?2). */
+static enum tte_err
+put(struct dedupe *s, int q, int64_t a, int64_t b)
+{
+    sqlite3_bind_int64(s->q[q], 1, a);
+    if (sqlite3_bind_parameter_count(s->q[q]) > 1)
+        sqlite3_bind_int64(s->q[q], 2, b);
+    int rc = step(s, q, NULL);
+    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
 }
 
 void
@@ -276,22 +280,6 @@ same_event(struct dedupe *s, int64_t stored, const struct ident *id,
                                                  : tte_db_err(s->db, rc);
 }
 
-/* String ids of the event's text fields, in insert order. */
-static enum tte_err
-text_ids(struct dedupe *s, const struct tte_event *ev, int64_t ids[F_COUNT])
-{
-    enum tte_err err = TTE_OK;
-    static const enum tte_field dict_fields[] = {
-        F_APP,         F_UNIT,        F_NIK,      F_NIP,        F_NAME,
-        F_POSITION,    F_CERT_SERIAL, F_DOC_TYPE, F_VISIBILITY, F_AUTH_METHOD,
-        F_API_VERSION, F_STATUS_CODE, F_MESSAGE};
-    for (size_t i = 0; !err && i < sizeof dict_fields / sizeof *dict_fields;
-         i++)
-        err = str_id(s, ev->v[dict_fields[i]], ev->len[dict_fields[i]],
-                     &ids[dict_fields[i]]);
-    return err;
-}
-
 static int64_t
 opt(int64_t v)
 {
@@ -304,11 +292,23 @@ opt_id(const int64_t *ids, enum tte_field f)
     return ids[f] ? ids[f] : COL_NULL;
 }
 
-/* The event's row: ids from text_ids, its file and line. */
-static void
-row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
+/* The event's row: its texts' ids in the dictionary, its file and
+ * line. */
+static enum tte_err
+row_of(struct dedupe *s, struct row *r, const struct tte_event *ev,
        long long file_id, size_t line)
 {
+    static const enum tte_field dict_fields[] = {
+        F_APP,         F_UNIT,        F_NIK,      F_NIP,        F_NAME,
+        F_POSITION,    F_CERT_SERIAL, F_DOC_TYPE, F_VISIBILITY, F_AUTH_METHOD,
+        F_API_VERSION, F_STATUS_CODE, F_MESSAGE};
+    int64_t ids[F_COUNT] = {0};
+    for (size_t i = 0; i < sizeof dict_fields / sizeof *dict_fields; i++) {
+        enum tte_field f = dict_fields[i];
+        enum tte_err err = str_id(s, ev->v[f], ev->len[f], &ids[f]);
+        if (err)
+            return err;
+    }
     int64_t *v = r->v;
     v[C_KEY] = (int64_t)ev->key;
     v[C_T] = ev->t;
@@ -338,6 +338,7 @@ row_of(struct row *r, const struct tte_event *ev, const int64_t *ids,
     r->doc_id_len = ev->v[F_DOC_ID] ? ev->len[F_DOC_ID] : 0;
     r->doc_number = ev->v[F_DOC_NUMBER];
     r->doc_number_len = ev->v[F_DOC_NUMBER] ? ev->len[F_DOC_NUMBER] : 0;
+    return TTE_OK;
 }
 
 static void
@@ -427,15 +428,6 @@ append_row(struct dedupe *s, const struct row *r, int64_t *event)
     return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
 }
 
-static enum tte_err
-add_dup(struct dedupe *s, int64_t event, long long file_id)
-{
-    sqlite3_bind_int64(s->q[Q_DUP_ADD], 1, event);
-    sqlite3_bind_int64(s->q[Q_DUP_ADD], 2, file_id);
-    int rc = step(s, Q_DUP_ADD, NULL);
-    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
-}
-
 /* The first key from key on that is free (*slot), unless an equal event
  * holds one of the keys before it: then *dup, noted for file_id when
  * another file owns the event. */
@@ -456,7 +448,7 @@ probe(struct dedupe *s, int64_t key, const struct ident *id, long long file_id,
             return tte_db_err(s->db, rc);
         enum tte_err err = same_event(s, stored, id, dup, &owner);
         if (!err && *dup && owner != file_id)
-            err = add_dup(s, stored, file_id);
+            err = put(s, Q_DUP_ADD, stored, file_id);
         if (err || *dup)
             return err;
         log_debug("key %016llx holds another event; trying the next",
@@ -475,13 +467,10 @@ shrink_span(struct dedupe *s, int64_t key)
 static enum tte_err
 insert_key(struct dedupe *s, int64_t key, int64_t event)
 {
-    sqlite3_bind_int64(s->q[Q_KEY_ADD], 1, key);
-    sqlite3_bind_int64(s->q[Q_KEY_ADD], 2, event);
-    int rc = step(s, Q_KEY_ADD, NULL);
-    if (rc != SQLITE_DONE)
-        return tte_db_err(s->db, rc);
-    shrink_span(s, key);
-    return TTE_OK;
+    enum tte_err err = put(s, Q_KEY_ADD, key, event);
+    if (!err)
+        shrink_span(s, key);
+    return err;
 }
 
 /* The insert of KEY_BATCH keys, prepared when first used: SQLite takes
@@ -499,12 +488,9 @@ key_batch(struct dedupe *s)
      * the statement's own pages, which at 1,024 rows spilled to a
      * temporary file. */
     tte_buf_adds(&text, "INSERT OR FAIL INTO event_keys(key, event) VALUES ");
-    for (int i = 0; i < KEY_BATCH; i++) {
-        char pair[32];
-        snprintf(pair, sizeof pair, "%s(?%d, ?%d)", i ? ", " : "", 2 * i + 1,
-                 2 * i + 2);
-        tte_buf_adds(&text, pair);
-    }
+    for (int i = 0; i < KEY_BATCH; i++)
+        tte_buf_printf(&text, "%s(?%d, ?%d)", i ? ", " : "", 2 * i + 1,
+                       2 * i + 2);
     s->q[Q_KEY_BATCH] = tte_db_prepare(s->db, text.data);
     tte_buf_free(&text);
     return s->q[Q_KEY_BATCH];
@@ -623,12 +609,10 @@ enum tte_err
 dedupe_event(struct dedupe *s, const struct tte_event *ev, long long file_id,
              size_t line, enum store_outcome *out)
 {
-    int64_t ids[F_COUNT] = {0};
-    enum tte_err err = text_ids(s, ev, ids);
+    struct row r;
+    enum tte_err err = row_of(s, &r, ev, file_id, line);
     if (err)
         return err;
-    struct row r;
-    row_of(&r, ev, ids, file_id, line);
     int64_t key = r.v[C_KEY];
     /* In time order so far: the key lands on the page the last one did
      * (within a second the hash bits make no order, but one page). */
@@ -661,42 +645,18 @@ dedupe_event(struct dedupe *s, const struct tte_event *ev, long long file_id,
     return err;
 }
 
-/* Of the merge: a row whose key met a stored event (its id is the
- * record's key): the row's key, then its event and fields as
- * encode_staged writes them. */
-static void
-encode_met(struct tte_buf *b, int64_t event, int64_t key,
-           const struct ident *id)
-{
-    tte_buf_reset(b);
-    put_varint(b, key);
-    encode_staged(b, event, id);
-}
-
-static bool
-decode_met(const void *rec, size_t n, int64_t *event, int64_t *key,
-           struct ident *id)
-{
-    const unsigned char *p = rec, *end = p + n;
-    return get_varint(&p, end, key) &&
-           decode_staged(p, (size_t)(end - p), event, id);
-}
-
 /* Runs f over the records of so, sorted, then empties so. */
 typedef enum tte_err (*record_fn)(struct dedupe *s, uint64_t key,
-                                  const void *rec, size_t n, void *ctx);
+                                  const void *rec, size_t n);
 static enum tte_err
-each_sorted(struct dedupe *s, struct sorter *so, record_fn f, void *ctx)
+each_sorted(struct dedupe *s, struct sorter *so, record_fn f)
 {
-    enum tte_err err = sorter_count(so) ? sorter_sort(so) : TTE_OK;
-    while (!err && sorter_count(so)) {
-        uint64_t key;
-        const void *rec;
-        size_t n;
-        if (sorter_next(so, &key, &rec, &n, &err) <= 0)
-            break;
-        err = f(s, key, rec, n, ctx);
-    }
+    uint64_t key;
+    const void *rec;
+    size_t n;
+    enum tte_err err = sorter_sort(so);
+    while (!err && sorter_next(so, &key, &rec, &n, &err) > 0)
+        err = f(s, key, rec, n);
     sorter_clear(so);
     return err;
 }
@@ -708,19 +668,13 @@ damaged(void)
     return TTE_E_SOFTWARE;
 }
 
-struct merge_ctx {
-    dedupe_count_fn count;
-    void *ctx;
-};
-
 /* First pass, in key order: a free key is the row's; a taken one waits
- * in s->later for the stored event to be read in its order. */
+ * in s->later for the stored event to be read in its order, with the
+ * row's key before the record encode_staged wrote. */
 static enum tte_err
-merge_key(struct dedupe *s, uint64_t key, const void *rec, size_t n, void *ctx)
+merge_key(struct dedupe *s, uint64_t key, const void *rec, size_t n)
 {
-    struct merge_ctx *m = ctx;
     int64_t event, stored = 0;
-    struct ident id;
     bool free_;
     /* The event first: a free key (most) needs nothing else. */
     const unsigned char *p = rec;
@@ -729,7 +683,7 @@ merge_key(struct dedupe *s, uint64_t key, const void *rec, size_t n, void *ctx)
     enum tte_err err = key_free(s, (int64_t)key, &free_);
     if (err || free_) {
         if (!err)
-            m->count(m->ctx, false);
+            s->count(s->count_ctx, false);
         return err ? err : batch_key(s, (int64_t)key, event);
     }
     /* The span's end is the key asked for when that is taken. */
@@ -741,14 +695,14 @@ merge_key(struct dedupe *s, uint64_t key, const void *rec, size_t n, void *ctx)
         rc = step(s, Q_KEY_GET, &stored);
     }
     if (rc == SQLITE_DONE) {
-        m->count(m->ctx, false);
+        s->count(s->count_ctx, false);
         return insert_key(s, (int64_t)key, event);
     }
     if (rc != SQLITE_ROW)
         return tte_db_err(s->db, rc);
-    if (!decode_staged(rec, n, &event, &id))
-        return damaged();
-    encode_met(&s->rec, event, (int64_t)key, &id);
+    tte_buf_reset(&s->rec);
+    put_varint(&s->rec, (int64_t)key);
+    tte_buf_add(&s->rec, rec, n);
     return sorter_add(s->later, (uint64_t)stored, s->rec.data, s->rec.len);
 }
 
@@ -756,36 +710,33 @@ merge_key(struct dedupe *s, uint64_t key, const void *rec, size_t n, void *ctx)
  * (deleted in a third pass, in its own order), or a different event
  * with the same key, which takes the next free one. */
 static enum tte_err
-merge_met(struct dedupe *s, uint64_t stored, const void *rec, size_t n,
-          void *ctx)
+merge_met(struct dedupe *s, uint64_t stored, const void *rec, size_t n)
 {
-    struct merge_ctx *m = ctx;
     int64_t event, key, owner = 0, slot;
     struct ident id;
     bool dup;
-    if (!decode_met(rec, n, &event, &key, &id))
+    const unsigned char *p = rec, *end = p + n;
+    if (!get_varint(&p, end, &key) ||
+        !decode_staged(p, (size_t)(end - p), &event, &id))
         return damaged();
     enum tte_err err = same_event(s, (int64_t)stored, &id, &dup, &owner);
     if (!err && dup && owner != s->file_id)
-        err = add_dup(s, (int64_t)stored, s->file_id);
+        err = put(s, Q_DUP_ADD, (int64_t)stored, s->file_id);
     if (!err && !dup) /* a collision: the next keys */
         err = probe(s, key + 1, &id, s->file_id, &slot, &dup);
     if (!err)
         err = dup ? sorter_add(s->sort, (uint64_t)event, "", 0)
                   : insert_key(s, slot, event);
     if (!err)
-        m->count(m->ctx, dup);
+        s->count(s->count_ctx, dup);
     return err;
 }
 
 static enum tte_err
-drop_row(struct dedupe *s, uint64_t event, const void *rec, size_t n,
-         void *ctx)
+drop_row(struct dedupe *s, uint64_t event, const void *rec, size_t n)
 {
-    (void)rec, (void)n, (void)ctx;
-    sqlite3_bind_int64(s->q[Q_EV_DEL], 1, (int64_t)event);
-    int rc = step(s, Q_EV_DEL, NULL);
-    return rc == SQLITE_DONE ? TTE_OK : tte_db_err(s->db, rc);
+    (void)rec, (void)n;
+    return put(s, Q_EV_DEL, (int64_t)event, 0);
 }
 
 /* The keys of the file's rows out of time order, in key order (equal
@@ -793,31 +744,20 @@ drop_row(struct dedupe *s, uint64_t event, const void *rec, size_t n,
  * reads the table it needs in that table's order: events stored in
  * whatever order the rows came are compared and deleted in one pass
  * each, not one random page a row. */
-static enum tte_err
-merge_sorted(struct dedupe *s, dedupe_count_fn count, void *ctx)
-{
-    struct merge_ctx m = {count, ctx};
-    enum tte_err err = each_sorted(s, s->sort, merge_key, &m);
-    if (!err)
-        err = flush_keys(s);
-    if (!err)
-        err = each_sorted(s, s->later, merge_met, &m);
-    if (!err)
-        err = each_sorted(s, s->sort, drop_row, NULL);
-    sorter_clear(s->sort);
-    sorter_clear(s->later);
-    return err;
-}
-
 enum tte_err
 dedupe_merge(struct dedupe *s, dedupe_count_fn count, void *ctx)
 {
-    enum tte_err err = TTE_OK;
-    if (sorter_count(s->sort))
-        err = merge_sorted(s, count, ctx);
+    s->count = count;
+    s->count_ctx = ctx;
+    enum tte_err err = each_sorted(s, s->sort, merge_key);
     if (!err)
-        err = dedupe_flush(s);
-    return err;
+        err = flush_keys(s);
+    if (!err)
+        err = each_sorted(s, s->later, merge_met);
+    if (!err)
+        err = each_sorted(s, s->sort, drop_row);
+    sorter_clear(s->later);
+    return err ? err : dedupe_flush(s);
 }
 
 enum tte_err

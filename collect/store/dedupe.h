@@ -22,12 +22,11 @@ void dedupe_forget(struct dedupe *s);
 
 /* Call before a file's first dedupe_event: its rows start in order. */
 void dedupe_file_begin(struct dedupe *s);
-/* Whether rows of the file begun wait for dedupe_merge: their keys are in
- * memory and a temporary file, so their events commit before the merge
- * only under a staging mark (staging.h). */
-bool dedupe_staging(const struct dedupe *s);
-/* The event of the file's first row that waits (0: none). */
-int64_t dedupe_first_staged(const struct dedupe *s);
+/* The event of the file begun's first row that waits for dedupe_merge (0:
+ * none). Rows that wait have their keys in memory and a temporary file,
+ * so their events commit before the merge only under a staging mark
+ * (staging.h). */
+int64_t dedupe_staged(const struct dedupe *s);
 /* Inserts ev unless an equal event exists, or stages it; *out tells
  * which. */
 enum tte_err dedupe_event(struct dedupe *s, const struct tte_event *ev,

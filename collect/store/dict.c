@@ -10,9 +10,7 @@
 
 #include "dict.h"
 #include "tte_alloc.h"
-#include "tte_buf.h"
 #include "tte_hash.h"
-#include "tte_str.h"
 
 #define DICT_MAX (1u << 16)
 

@@ -1,21 +1,17 @@
 /*
- * External merge sort. Records gather in a buffer; when its half of the
- * budget is spent they are sorted by key (a radix sort, which keeps equal
- * keys in arrival order, in an eighth of qsort's time here) and written
- * out as a run, by a thread of its own while the caller fills the other
- * half; at the end the runs are merged through a heap ordered by (key,
- * run), an earlier run holding earlier records. The budget is the whole
- * of the memory: the buffer is freed before the merge shares it among the
+ * External merge sort. Records gather in memory; when the budget is spent
+ * they are sorted by key (a radix sort, which keeps equal keys in arrival
+ * order, in an eighth of qsort's time here) and written out as a run; at
+ * the end the runs are merged through a heap ordered by (key, run), an
+ * earlier run holding earlier records. The budget is the whole of the
+ * memory: the records are freed before the merge shares it among the
  * runs' read buffers. A run's record on file: its key (8 bytes), its
  * length (4), its bytes, in this machine's byte order: the file lives
  * only as long as the sort.
- *
- * The merge runs on a thread of its own, a batch of records ahead of the
- * caller, who inserts them into SQLite meanwhile: the heap, the reads and
- * the copying are off the thread that is the bottleneck.
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
-#include <pthread.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +24,6 @@
 
 #define HEAD 12       /* key and length before a run's record */
 #define MIN_READ 4096 /* a run's read buffer, at least */
-/* Bytes of records handed over at once: this, or a quarter of the budget
- * when that is less. */
-#define BATCH (256u << 10)
 
 struct entry {
     uint64_t key;
@@ -57,13 +50,7 @@ struct run {
 struct sorter {
     size_t budget;
     uint64_t count;
-    struct chunk chunk[2];
-    int cur; /* the chunk records go to */
-    /* The thread writing the other chunk as a run, when spilling. */
-    pthread_t spiller;
-    bool spilling;
-    struct chunk *to_spill;
-    enum tte_err spill_err;
+    struct chunk c;
     /* Runs on file. */
     int fd;
     FILE *out;
@@ -72,23 +59,8 @@ struct sorter {
     size_t nruns;
     /* Reading back: in memory (next) or through the heap of runs. */
     size_t next;
-    size_t *heap, nheap;
-    bool took; /* the heap's top was returned */
-    /* The merging thread fills batch[i] while the caller reads the other;
-     * full[i] says which is whose. */
-    pthread_t thread;
-    bool running;
-    pthread_mutex_t mu;
-    pthread_cond_t changed;
-    struct batch {
-        unsigned char *data;
-        size_t cap, len, at;
-    } batch[2];
-    bool full[2];
-    int reading;      /* the caller's batch, */
-    bool holding;     /* when full[reading] made it the caller's */
-    bool ended, stop; /* the merge is done; the caller is */
-    enum tte_err merge_err;
+    size_t *heap, nheap; /* runs with a record at hand, by (key, run) */
+    bool took;           /* the heap's top was returned */
 };
 
 struct sorter *
@@ -99,10 +71,6 @@ sorter_new(size_t budget)
     s->fd = -1;
     return s;
 }
-
-static void stop_merging(struct sorter *s);
-
-static enum tte_err wait_spill(struct sorter *s);
 
 static void
 chunk_free(struct chunk *c)
@@ -116,12 +84,7 @@ chunk_free(struct chunk *c)
 void
 sorter_clear(struct sorter *s)
 {
-    stop_merging(s);
-    wait_spill(s);
-    for (int i = 0; i < 2; i++) {
-        free(s->batch[i].data);
-        chunk_free(&s->chunk[i]);
-    }
+    chunk_free(&s->c);
     for (size_t i = 0; i < s->nruns; i++)
         free(s->runs[i].buf);
     free(s->runs);
@@ -179,8 +142,10 @@ sort_chunk(struct chunk *c)
     }
 }
 
-/* The temporary file, created at the first spill and unlinked at once:
- * nothing of it outlives the process, whatever ends it. */
+/* The temporary file, created at the first spill without a name, so that
+ * nothing of it outlives the process, whatever ends it. A file system
+ * without O_TMPFILE gets a name unlinked at once (a kill between the two
+ * leaves it). */
 static enum tte_err
 open_file(struct sorter *s)
 {
@@ -189,14 +154,16 @@ open_file(struct sorter *s)
         dir = "/tmp";
     char path[4096];
     snprintf(path, sizeof path, "%s/tte-collect-sort-XXXXXX", dir);
-    s->fd = mkstemp(path);
+    s->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (s->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR) &&
+        (s->fd = mkstemp(path)) >= 0)
+        unlink(path);
     if (s->fd < 0) {
         log_err("cannot create a temporary file in %s for rows out of "
                 "time order (TMPDIR names another folder): %s",
                 dir, strerror(errno));
         return TTE_E_CANTCREAT;
     }
-    unlink(path);
     s->out = fdopen(s->fd, "w");
     if (!s->out) {
         close(s->fd);
@@ -217,13 +184,17 @@ write_error(void)
     return TTE_E_IO;
 }
 
-/* Chunk c's records, sorted, as a run on file; c is empty after. */
+/* The records in memory, sorted, as a run on file; none are left in
+ * memory after. */
 static enum tte_err
-spill_chunk(struct sorter *s, struct chunk *c)
+spill(struct sorter *s)
 {
+    struct chunk *c = &s->c;
+    enum tte_err err = s->out ? TTE_OK : open_file(s);
+    if (err)
+        return err;
     sort_chunk(c);
     off_t start = s->size;
-    /* Only this thread writes the file while a run is written. */
     for (size_t i = 0; i < c->ne; i++) {
         const struct entry *x = &c->e[i];
         if (fwrite_unlocked(&x->key, 8, 1, s->out) != 1 ||
@@ -239,63 +210,24 @@ spill_chunk(struct sorter *s, struct chunk *c)
     return TTE_OK;
 }
 
-static void *
-spilling(void *arg)
-{
-    struct sorter *s = arg;
-    s->spill_err = spill_chunk(s, s->to_spill);
-    return NULL;
-}
-
-/* The run being written, finished: its error. */
-static enum tte_err
-wait_spill(struct sorter *s)
-{
-    if (!s->spilling)
-        return TTE_OK;
-    pthread_join(s->spiller, NULL);
-    s->spilling = false;
-    return s->spill_err;
-}
-
-/* The current chunk to a run, on the spilling thread (the one before
- * finished first); records go to the other chunk meanwhile. */
-static enum tte_err
-spill(struct sorter *s)
-{
-    enum tte_err err = wait_spill(s);
-    if (!err && !s->out)
-        err = open_file(s);
-    if (err)
-        return err;
-    s->to_spill = &s->chunk[s->cur];
-    if (pthread_create(&s->spiller, NULL, spilling, s) != 0)
-        return spill_chunk(s, s->to_spill);
-    s->spilling = true;
-    s->cur = !s->cur;
-    return TTE_OK;
-}
-
 enum tte_err
 sorter_add(struct sorter *s, uint64_t key, const void *rec, size_t n)
 {
     if (n > UINT32_MAX)
         return TTE_E_SOFTWARE;
-    size_t half = s->budget / 2;
-    struct chunk *c = &s->chunk[s->cur];
+    struct chunk *c = &s->c;
     /* The entries count twice: the radix sort moves them to a copy. */
-    if (c->ne && c->used + n + 2 * (c->ne + 1) * sizeof *c->e > half) {
+    if (c->ne && c->used + n + 2 * (c->ne + 1) * sizeof *c->e > s->budget) {
         enum tte_err err = spill(s);
         if (err)
             return err;
-        c = &s->chunk[s->cur];
     }
     if (c->used + n > c->cap || !c->mem) { /* records may be empty */
         size_t cap = c->cap ? c->cap : 4096;
         while (cap < c->used + n)
             cap *= 2;
-        if (cap > half && c->used + n <= half)
-            cap = half;
+        if (cap > s->budget && c->used + n <= s->budget)
+            cap = s->budget;
         c->mem = tte_xrealloc(c->mem, cap);
         c->cap = cap;
     }
@@ -386,118 +318,22 @@ sift_down(struct sorter *s, size_t i)
     }
 }
 
-/* The next record of the merge, from the heap: 1, 0 at the end, -1 on
- * an error. */
-static int
-heap_next(struct sorter *s, const struct run **top, enum tte_err *err)
-{
-    if (s->took && s->nheap) {
-        int got = run_advance(s, &s->runs[s->heap[0]], err);
-        if (got < 0)
-            return -1;
-        if (!got)
-            s->heap[0] = s->heap[--s->nheap];
-        sift_down(s, 0);
-    }
-    if (!s->nheap)
-        return 0;
-    s->took = true;
-    *top = &s->runs[s->heap[0]];
-    return 1;
-}
-
-/* Fills batch b with the merge's next records (at least one, if any is
- * left): 1, 0 at the end, -1 on an error. */
-static int
-fill_batch(struct sorter *s, struct batch *b, enum tte_err *err)
-{
-    b->len = b->at = 0;
-    for (;;) {
-        const struct run *r;
-        int got = heap_next(s, &r, err);
-        if (got <= 0)
-            return got < 0 ? -1 : b->len > 0;
-        if (b->len && b->len + HEAD + r->n > b->cap) {
-            s->took = false; /* the record stays for the next batch */
-            return 1;
-        }
-        if (HEAD + r->n > b->cap) {
-            b->cap = HEAD + r->n;
-            b->data = tte_xrealloc(b->data, b->cap);
-        }
-        uint32_t n = (uint32_t)r->n;
-        memcpy(b->data + b->len, &r->key, 8);
-        memcpy(b->data + b->len + 8, &n, 4);
-        memcpy(b->data + b->len + HEAD, r->rec, r->n);
-        b->len += HEAD + r->n;
-    }
-}
-
-static void *
-merging(void *arg)
-{
-    struct sorter *s = arg;
-    enum tte_err err = TTE_OK;
-    int got = 1;
-    for (int i = 0; got > 0; i = !i) {
-        pthread_mutex_lock(&s->mu);
-        while (s->full[i] && !s->stop)
-            pthread_cond_wait(&s->changed, &s->mu);
-        bool stop = s->stop;
-        pthread_mutex_unlock(&s->mu);
-        if (stop)
-            return NULL;
-        got = fill_batch(s, &s->batch[i], &err);
-        pthread_mutex_lock(&s->mu);
-        if (got > 0)
-            s->full[i] = true;
-        else
-            s->ended = true;
-        s->merge_err = err;
-        pthread_cond_broadcast(&s->changed);
-        pthread_mutex_unlock(&s->mu);
-    }
-    return NULL;
-}
-
-static void
-stop_merging(struct sorter *s)
-{
-    if (!s->running)
-        return;
-    pthread_mutex_lock(&s->mu);
-    s->stop = true;
-    pthread_cond_broadcast(&s->changed);
-    pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
-    pthread_mutex_destroy(&s->mu);
-    pthread_cond_destroy(&s->changed);
-    s->running = false;
-}
-
 enum tte_err
 sorter_sort(struct sorter *s)
 {
     s->next = 0;
-    struct chunk *c = &s->chunk[s->cur];
-    enum tte_err err = wait_spill(s);
-    if (err)
-        return err;
     if (!s->nruns) {
-        if (c->ne)
-            sort_chunk(c);
+        sort_chunk(&s->c);
         return TTE_OK;
     }
-    if (c->ne)
-        err = spill_chunk(s, c);
+    enum tte_err err = s->c.ne ? spill(s) : TTE_OK;
     if (!err && fflush(s->out) != 0)
         err = write_error();
     if (err)
         return err;
-    chunk_free(&s->chunk[0]);
-    chunk_free(&s->chunk[1]);
+    chunk_free(&s->c);
     /* Half the budget reads the runs back: the page cache, shrunk for the
-     * merge, and the batches take some of the rest. */
+     * merge, takes some of the rest. */
     size_t each = s->budget / 2 / s->nruns;
     if (each < MIN_READ)
         each = MIN_READ;
@@ -515,21 +351,6 @@ sorter_sort(struct sorter *s)
     for (size_t i = s->nheap / 2; i-- > 0;)
         sift_down(s, i);
     s->took = false;
-    size_t batch = s->budget / 4 < BATCH ? s->budget / 4 : BATCH;
-    for (int i = 0; i < 2; i++) {
-        s->batch[i].cap = batch;
-        s->batch[i].data = tte_xmalloc(batch);
-    }
-    /* The lock and its condition live as long as the merging thread. */
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->changed, NULL);
-    if (pthread_create(&s->thread, NULL, merging, s) != 0) {
-        pthread_mutex_destroy(&s->mu);
-        pthread_cond_destroy(&s->changed);
-        log_err("cannot start a thread to merge rows out of time order");
-        return TTE_E_NOMEM;
-    }
-    s->running = true;
     return TTE_OK;
 }
 
@@ -539,40 +360,29 @@ sorter_next(struct sorter *s, uint64_t *key, const void **rec, size_t *n,
 {
     *err = TTE_OK;
     if (!s->nruns) {
-        const struct chunk *c = &s->chunk[s->cur];
-        if (s->next == c->ne)
+        if (s->next == s->c.ne)
             return 0;
-        const struct entry *x = &c->e[s->next++];
+        const struct entry *x = &s->c.e[s->next++];
         *key = x->key;
-        *rec = c->mem + x->off;
+        *rec = s->c.mem + x->off;
         *n = x->len;
         return 1;
     }
-    if (!s->running)
-        return 0;
-    struct batch *b = &s->batch[s->reading];
-    if (!s->holding || b->at == b->len) {
-        pthread_mutex_lock(&s->mu);
-        if (s->holding) {
-            /* Done with it: the merge may fill it again. */
-            s->full[s->reading] = false;
-            s->reading = !s->reading;
-            pthread_cond_broadcast(&s->changed);
-        }
-        while (!s->full[s->reading] && !s->ended)
-            pthread_cond_wait(&s->changed, &s->mu);
-        s->holding = s->full[s->reading];
-        *err = s->merge_err;
-        pthread_mutex_unlock(&s->mu);
-        if (!s->holding)
-            return *err ? -1 : 0;
-        b = &s->batch[s->reading];
+    /* The record returned last stays valid until now. */
+    if (s->took && s->nheap) {
+        int got = run_advance(s, &s->runs[s->heap[0]], err);
+        if (got < 0)
+            return -1;
+        if (!got)
+            s->heap[0] = s->heap[--s->nheap];
+        sift_down(s, 0);
     }
-    uint32_t len;
-    memcpy(key, b->data + b->at, 8);
-    memcpy(&len, b->data + b->at + 8, 4);
-    *rec = b->data + b->at + HEAD;
-    *n = len;
-    b->at += HEAD + len;
+    if (!s->nheap)
+        return 0;
+    s->took = true;
+    const struct run *r = &s->runs[s->heap[0]];
+    *key = r->key;
+    *rec = r->rec;
+    *n = r->n;
     return 1;
 }

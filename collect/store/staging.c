@@ -1,12 +1,7 @@
 /*
- * The staging row of a file whose rows wait for their keys (staging.h),
- * and what a run does with one a stopped run left. A process is named by
- * its pid, its start time and the boot and host it runs on, so that a
- * pid used again by another process is not taken for the one that
- * staged. Only a process of this host and boot can be seen to have
- * ended: a mark of another host or boot (a container recreated under a
- * new name, a database on shared storage, a reboot) is taken out only
- * when the operator says that run has ended (--recover).
+ * The staging mark (staging.h; the protocol is store.h's). The start time
+ * beside the pid keeps a pid used again by another process from being
+ * taken for the one that staged.
  */
 #include <errno.h>
 #include <signal.h>
@@ -194,7 +189,8 @@ take_out(sqlite3 *db, const struct left *l)
     return err;
 }
 
-/* The marks of the database, all read before any is taken out. */
+/* The marks of the database, all read before any is taken out; *out is
+ * the caller's to free, also after an error. */
 static enum tte_err
 read_marks(sqlite3 *db, struct left **out, size_t *count)
 {
@@ -228,13 +224,9 @@ read_marks(sqlite3 *db, struct left **out, size_t *count)
     }
     enum tte_err err = rc == SQLITE_DONE ? TTE_OK : tte_db_err(db, rc);
     sqlite3_finalize(st);
-    if (err) {
-        free(v);
-        return err;
-    }
     *out = v;
     *count = n;
-    return TTE_OK;
+    return err;
 }
 
 /* Why a mark stays, with the command that clears it. */

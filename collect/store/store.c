@@ -54,14 +54,13 @@ store_forget(struct store *s)
         dedupe_forget(s->dd);
 }
 
-/* Protocol, 3: before anything else is read, in a transaction of its
- * own. */
+/* Protocol, 3, in a transaction of its own. */
 static enum tte_err
-recover_stopped(sqlite3 *db)
+recover(sqlite3 *db, bool operator_said, long long *taken)
 {
     enum tte_err err = tte_db_exec(db, "BEGIN IMMEDIATE");
     if (!err)
-        err = staging_recover(db, false, NULL);
+        err = staging_recover(db, operator_said, taken);
     if (!err)
         err = tte_db_exec(db, "COMMIT");
     if (err)
@@ -72,7 +71,8 @@ recover_stopped(sqlite3 *db)
 enum tte_err
 store_settle(struct store *s)
 {
-    enum tte_err err = s->recovered ? TTE_OK : recover_stopped(s->db);
+    /* Before anything else is read. */
+    enum tte_err err = s->recovered ? TTE_OK : recover(s->db, false, NULL);
     s->recovered = !err;
     return err;
 }
@@ -81,15 +81,9 @@ enum tte_err
 store_recover(sqlite3 *db)
 {
     long long taken = 0;
-    enum tte_err err = tte_db_exec(db, "BEGIN IMMEDIATE");
-    if (!err)
-        err = staging_recover(db, true, &taken);
-    if (!err)
-        err = tte_db_exec(db, "COMMIT");
-    if (err) {
-        tte_db_rollback(db);
+    enum tte_err err = recover(db, true, &taken);
+    if (err)
         return err;
-    }
     if (taken)
         log_info("recovered %lld file%s: collect %s again", taken,
                  taken == 1 ? "" : "s", taken == 1 ? "it" : "them");
@@ -142,9 +136,9 @@ enum tte_err
 store_add(struct store *s, const struct tte_event *ev, size_t line,
           enum store_outcome *out)
 {
-    bool waited = dedupe_staging(s->dd);
+    bool waited = dedupe_staged(s->dd);
     enum tte_err err = dedupe_event(s->dd, ev, s->file_id, line, out);
-    if (!err && !waited && dedupe_staging(s->dd))
+    if (!err && !waited && dedupe_staged(s->dd))
         err = hold(s);
     return err;
 }
@@ -156,21 +150,23 @@ store_reject(struct store *s, const char *source, const char *file,
     return dedupe_reject(s->dd, s->file_id, source, file, line, reason, raw);
 }
 
-/* Protocol, 2: the rows so far commit ahead of their keys, under the
- * mark, with the progress held; the WAL's copy of them runs beside the
- * reading or the merge. */
+/* Protocol, 1: rows, keys, offset and counts together. Protocol, 2:
+ * rows that wait commit ahead of their keys, under the mark, with the
+ * progress held (both written once); the WAL's copy of them runs beside
+ * the reading or the merge. */
 static enum tte_err
-commit_waiting(struct store *s)
+commit(struct store *s)
 {
+    bool waits = dedupe_staged(s->dd);
     enum tte_err err = TTE_OK;
     if (!s->marked) {
         err = dedupe_flush(s->dd);
         if (!err)
-            err = s->p->save(s->p->ctx, true);
-        if (!err)
-            err = staging_mark(s->db, s->file_id, dedupe_first_staged(s->dd),
+            err = s->p->save(s->p->ctx, waits);
+        if (!err && waits)
+            err = staging_mark(s->db, s->file_id, dedupe_staged(s->dd),
                                s->first_reject);
-        s->marked = !err;
+        s->marked = waits && !err;
     }
     if (!err)
         err = tte_db_exec(s->db, "COMMIT; BEGIN IMMEDIATE");
@@ -180,24 +176,7 @@ commit_waiting(struct store *s)
 enum tte_err
 store_chunk(struct store *s)
 {
-    if (!s->own_tx)
-        return TTE_OK;
-    if (dedupe_staging(s->dd))
-        return commit_waiting(s);
-    /* Protocol, 1: rows, keys, offset and counts together. */
-    enum tte_err err = dedupe_flush(s->dd);
-    if (!err)
-        err = s->p->save(s->p->ctx, false);
-    if (!err)
-        err = tte_db_exec(s->db, "COMMIT; BEGIN IMMEDIATE");
-    return err;
-}
-
-static void
-merged(void *ctx, bool dup)
-{
-    const struct store_progress *p = ctx;
-    p->merged(p->ctx, dup);
+    return s->own_tx ? commit(s) : TTE_OK;
 }
 
 /* The file read to its end: the rows that waited first commit ahead of
@@ -206,10 +185,10 @@ merged(void *ctx, bool dup)
 static enum tte_err
 finish(struct store *s)
 {
-    bool waited = s->own_tx && dedupe_staging(s->dd);
-    enum tte_err err = waited ? commit_waiting(s) : TTE_OK;
+    bool waited = s->own_tx && dedupe_staged(s->dd);
+    enum tte_err err = waited ? commit(s) : TTE_OK;
     if (!err)
-        err = dedupe_merge(s->dd, merged, (void *)s->p);
+        err = dedupe_merge(s->dd, s->p->merged, s->p->ctx);
     if (!err && waited)
         err = staging_clear(s->db, s->file_id);
     if (!err)

@@ -123,8 +123,8 @@ w.writerows([head] + rows[:10000] + tail)
 PYEOF
 collect --db "$TMP/o30.db" --source csv "$TMP/g30.csv"
 want=$(q "$TMP/o30.db" 'SELECT count(*) FROM events')
-# A 64 KiB sort: the rows waiting are in sorted runs on file, merged on
-# a thread of their own.
+# A 64 KiB sort: the rows waiting are in sorted runs on file, merged
+# through a heap.
 export TTE_COLLECT_CHUNK=2000 TTE_COLLECT_SORT=65536
 sortdir=$TMP/sorttmp
 mkdir -p "$sortdir"
