@@ -12,7 +12,8 @@ VERSION    = 0.1.0
 PYTHON     = /usr/bin/python3
 
 CC        ?= cc
-PKGS       = sqlite3 xlsxwriter libcjson libcurl openssl libpcre2-8 libzip expat
+PKGS       = sqlite3 xlsxwriter libcjson libcurl openssl libpcre2-8 libzip expat \
+             libxxhash
 # Only tte-evidence reads PDFs: its objects get these flags and it alone
 # links the libraries, so the other programs do not load poppler and glib.
 PDF_PKGS   = poppler-glib libqpdf
@@ -70,7 +71,7 @@ DEPS = build-essential pkg-config libsqlite3-dev libxlsxwriter-dev \
        libcsv-dev libcjson-dev libcurl4-openssl-dev libssl-dev \
        libcmocka-dev python3 python3-openpyxl python3-aiosmtpd openssl \
        mandoc clang clang-format sqlite3 time libpoppler-glib-dev libqpdf-dev \
-       libpcre2-dev libzip-dev libexpat1-dev
+       libpcre2-dev libzip-dev libexpat1-dev libxxhash-dev
 # What only the tests use: the report as PDF and PNG pages (with Carlito,
 # Calibri's metrics, so that LibreOffice breaks pages where Excel does), the
 # XLSX's rows read back (unzip), the HTML view in a headless browser, signed

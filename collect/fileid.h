@@ -3,16 +3,16 @@
 
 /*
  * File identity (fileid.c): a file is remembered by source and real path
- * with its device, inode, size, mtime, the offset reached and three
- * hashes: of its first bytes, of the bytes just before that offset and of
- * all the bytes before it (the prefix).
+ * with its device, inode, size, mtime (nanoseconds), the offset reached
+ * and three hashes: of its first bytes, of the bytes just before that
+ * offset and of all the bytes before it (the prefix).
  */
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
-#include <openssl/evp.h>
+#include <xxhash.h>
 
 #include "collect.h"
 #include "tte_err.h"
@@ -26,8 +26,11 @@ struct file_plan {
     long long changed; /* then: its rows whose content differs */
     /* The prefix hash so far: each save hashes only the bytes since the
      * last, so a long file is hashed once per run. */
-    EVP_MD_CTX *prefix;
+    XXH3_state_t *prefix;
     long long prefix_at;
+    /* The stored prefix hash of a file found unchanged, and its offset. */
+    char known[33];
+    long long known_at;
 };
 
 /* Finds or creates the file's row and decides where to read from: 0 for

@@ -26,10 +26,12 @@
  * duplicates + rejected). A file belongs to one source definition at a
  * time: def_path and def_sha256 are the fingerprint of the one that read
  * it (a built-in reader: its name and no hash). prefix_sha is the hash of
- * all its bytes before offset: an edit in place anywhere before it (even
- * one that keeps the length) is seen, where the two 4 KiB windows see
- * only its ends; NULL on a row saved before it existed, which falls back
- * to the windows until its next save. */
+ * all its bytes before offset (XXH3-128, 32 hex digits; despite the
+ * name): an edit in place anywhere before it (even one that keeps the
+ * length) is seen, where the two 4 KiB windows see only its ends; NULL,
+ * or a 64-digit SHA-256 of an earlier version, on a row saved before,
+ * which falls back to the windows until its next save. mtime is in
+ * nanoseconds on a row with a prefix hash, seconds on one without. */
 #define FILES \
     "CREATE TABLE files(" \
     " id INTEGER PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL," \

@@ -5,7 +5,7 @@
 # an unchanged file is still read incrementally. The truth comes from
 # tests/e2e/edits.py, which writes the rows.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 36
 
 d=$TMP/edits
 rm -rf "$d"
@@ -105,6 +105,23 @@ status 0 "append: unchanged on the next run" "$C" --db "$db" --source csv "$f"
 grep -q "unchanged since the last run, skipped" "$TMP/out" &&
     ok "append: the next run skips the file" ||
     not_ok "append: the next run skips the file"
+
+# --- a row saved by the previous version: a SHA-256 prefix, mtime in s ---
+db=$d/old.db f=$d/old.csv
+gen "$f" 2000
+status 0 "earlier row: first read" "$C" --db "$db" --source csv "$f"
+q "$db" "UPDATE files SET prefix_sha = printf('%064d', 7),
+         mtime = mtime / 1000000000"
+status 0 "earlier row: read again" "$C" --db "$db" --source csv "$f"
+grep -q "unchanged since the last run, skipped" "$TMP/out" &&
+    ok "earlier row: the unchanged file is skipped, not taken as edited" ||
+    not_ok "earlier row: the unchanged file is skipped: $(cat "$TMP/out")"
+gen "$f" 2000 --append 3
+status 0 "earlier row: an append" "$C" --db "$db" --source csv "$f"
+same "earlier row: only the appended rows are read" "$(summary)" \
+    "read 3, accepted 3, duplicates 0, rejected 0, filtered 0 (new rows after line 2001)"
+same "earlier row: saved again with a prefix hash of this version" \
+    "$(q "$db" 'SELECT length(prefix_sha) FROM files')" 32
 
 # --- an event another file also had stays when the edit drops it -----------
 db=$d/two.db f=$d/two-a.csv g=$d/two-b.csv

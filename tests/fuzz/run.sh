@@ -16,7 +16,7 @@ make -s BUILD=$out BIN=$out/bin CC=clang OPT=-O1 \
     >"$out.log" 2>&1 || { cat "$out.log"; echo "not ok - fuzz build"; exit 1; }
 objs=$(ls collect/*.c collect/*/*.c | grep -v main.c | sed "s|^|$out/|; s|\.c$|.o|")
 flags="-g -O1 -Ilib $san -fsanitize=fuzzer $(pkg-config --cflags libcjson)"
-libs="$(pkg-config --libs sqlite3 libcjson openssl libpcre2-8 libzip expat) -lcsv -lm"
+libs="$(pkg-config --libs sqlite3 libcjson openssl libpcre2-8 libzip expat libxxhash) -lcsv -lm"
 fail=0
 build() {
     clang $flags "$@" $objs $out/libtte.a $libs || {
