@@ -62,7 +62,7 @@ for fmt in csv jsonl; do
         "$(q "$db" 'SELECT count(*) FROM events')" 11
     same "$fmt: a rested file: line numbers right" "$(lines "$db")" 0
 
-    # The issue's case: 4 KB blocks written while collect runs every 50 ms.
+    # A log being written: 4 KB blocks written while collect runs every 50 ms.
     db=$d/live-$fmt.db
     out=$($F live $fmt 3000 "$TTE_BIN" "$db")
     case $out in

@@ -217,7 +217,7 @@ test $((t1 - t0)) -lt 30 && ok "silent server given up in $((t1 - t0)) s (--time
 same "silent server: the send stays pending" \
     "$(q "$d/silent.db" "SELECT group_concat(status, ' ') FROM sends")" "pending pending"
 
-# --allow-plaintext: the loopback test uses the host curl parses (19.12).
+# --allow-plaintext: the loopback test uses the host curl parses.
 status 64 "--allow-plaintext to smtp://localhost@mail.attacker.example" \
     send --force --allow-plaintext --smtp smtp://localhost@mail.attacker.example:25
 status 64 "--allow-plaintext to smtp://127.attacker.example" \
@@ -225,7 +225,7 @@ status 64 "--allow-plaintext to smtp://127.attacker.example" \
 start_server plain2 --mode no-starttls
 status 0 "--allow-plaintext to smtp://localhost is allowed" send --force \
     --allow-plaintext --smtp "smtp://localhost:$port" --db "$d/silent.db"
-# A FIFO as --password-file is refused, not waited on (19.8).
+# A FIFO as --password-file is refused, not waited on.
 mkfifo "$d/fifo"
 status 78 "a FIFO as --password-file is refused" timeout 20 \
     sh -c 'exec "$@" --password-file "$0"' "$d/fifo" \
@@ -237,7 +237,7 @@ status 73 "--dry-run naming the database is refused" send --force \
     --dry-run "$d/./report.db"
 same "the database is intact after --dry-run naming it" \
     "$(q "$db" 'PRAGMA integrity_check')" ok
-# The --dry-run message carries the report: 0600 whatever the umask (19.13).
+# The --dry-run message carries the report: 0600 whatever the umask.
 rm -f "$d/dry2.eml"
 (umask 022; send --force --dry-run "$d/dry2.eml" >/dev/null 2>&1)
 same "--dry-run .eml is created 0600 under umask 022" "$(stat -c %a "$d/dry2.eml")" 600
@@ -250,9 +250,9 @@ fresh_db() {
 }
 rcpts() { tr '\n' ' ' <"$1" | sed 's/ $//'; }
 
-# A message the server refused at the end of DATA was delivered to nobody
-# (issue 26.1): a 451 leaves both recipients to a re-run (75), a 554
-# fails (69); neither is 'sent', both attempts are kept.
+# A message the server refused at the end of DATA was delivered to nobody:
+# a 451 leaves both recipients to a re-run (75), a 554 fails (69);
+# neither is 'sent', both attempts are kept.
 fresh_db "$d/r451.db"
 start_server r451 --mode reply451
 status 75 "451 to the end of DATA: temporary failure" send --db "$d/r451.db"
@@ -295,7 +295,7 @@ status 0 "the re-run after a 450 sends to that recipient" send --db "$d/r450.db"
 same "re-run after 450: to that recipient alone" \
     "$(rcpts "$d/spool-r450b/1.rcpt")" "arsip@bpip.go.id"
 
-# Two runs at once deliver once (issue 26.2): the second waits for the
+# Two runs at once deliver once: the second waits for the
 # first's lock, then finds the report sent. The server takes a second
 # over each message so that the runs overlap.
 start_server race --delay 1
@@ -334,7 +334,7 @@ t1=$(date +%s)
 test $((t1 - t0)) -lt 10 && ok "no wait for a killed holder ($((t1 - t0)) s)" ||
     not_ok "waited $((t1 - t0)) s for a killed holder"
 
-# A password in the --smtp URL is shown as *** (issue 26.3).
+# A password in the --smtp URL is shown as ***.
 urlpw=UrlPw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 dead=$(free_port)
 status 75 "--smtp with a password, nobody listening" send --force \
@@ -365,7 +365,7 @@ else
     ok "a password in --smtp appears in no error, --verbose, --list or ledger"
 fi
 
-# --report that is no regular file is refused at once (issue 26.4).
+# --report that is no regular file is refused at once.
 mkfifo "$d/report.fifo"
 for r in "$d/report.fifo" /dev/zero "$d"; do
     status 66 "--report $(basename "$r") is refused at once" timeout 10 \
@@ -381,7 +381,7 @@ status 73 "--dry-run into a FIFO is refused at once" timeout 10 \
     --report "$report" --from pusdatin@bpip.go.id --to info.bsre@bssn.go.id \
     --dry-run "$d/eml.fifo"
 
-# A guarantee libcurl did not take stops the send (issue 26.5): a shim
+# A guarantee libcurl did not take stops the send: a shim
 # makes curl_easy_setopt fail for one option at a time.
 cc -shared -fPIC -o "$d/curlshim.so" "$TOP/tests/e2e/curlshim.c" -ldl
 start_server shim
