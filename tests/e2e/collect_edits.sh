@@ -5,7 +5,7 @@
 # an unchanged file is still read incrementally. The truth comes from
 # tests/e2e/edits.py, which writes the rows.
 . "$(dirname "$0")/lib.sh"
-plan 36
+plan 37
 
 d=$TMP/edits
 rm -rf "$d"
