@@ -17,6 +17,11 @@ import re
 import sys
 import zipfile
 
+sys.dont_write_bytecode = True  # nothing left beside samples/gen.py
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), "..", "..", "samples"))
+from gen import nik, nip  # noqa: E402  (the people gen.py makes)
+
 UTC = dt.timezone.utc
 ZONES = {"tte-app01": dt.timezone(dt.timedelta(hours=8)),   # WITA
          "tte-app02": dt.timezone(dt.timedelta(hours=7))}   # WIB
@@ -24,20 +29,6 @@ UNITS = ["Deputi I", "Deputi II", "Deputi III", "Biro Umum",
          "Biro Hukum dan Kerja Sama"]
 NAMES = ["Andi", "Budi", "Citra", "Dewi", "Eko", "Fajar", "Gita", "Hadi",
          "Indah", "Joko", "Kartika", "Lestari"]
-
-
-def nik(rng, female):
-    day = rng.randint(1, 28) + (40 if female else 0)
-    return "%02d%02d%02d%02d%02d%02d%04d" % (
-        rng.randint(11, 94), rng.randint(1, 79), rng.randint(1, 40), day,
-        rng.randint(1, 12), rng.randint(60, 99), rng.randint(1, 999))
-
-
-def nip(rng, female):
-    by = rng.randint(1965, 1995)
-    return "%04d%02d%02d%04d%02d%d%03d" % (
-        by, rng.randint(1, 12), rng.randint(1, 28), by + rng.randint(20, 28),
-        rng.randint(1, 12), 2 if female else 1, rng.randint(1, 999))
 
 
 def world(rng, n):
