@@ -126,15 +126,22 @@ counts(struct fx *fx, long long id, char *out, size_t n)
 }
 
 static long long
-rows_read(struct fx *fx, long long id)
+count_of(struct fx *fx, const char *sql)
 {
-    sqlite3_stmt *st = tte_db_prepare(
-        fx->db, "SELECT rows_read FROM files WHERE id = ?1");
-    sqlite3_bind_int64(st, 1, id);
+    sqlite3_stmt *st = tte_db_prepare(fx->db, sql);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     long long v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+static long long
+rows_read(struct fx *fx, long long id)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT rows_read FROM files WHERE id = %lld",
+             id);
+    return count_of(fx, sql);
 }
 
 static void
@@ -242,16 +249,6 @@ overwrite(const char *path, long pos, const char *text)
     assert_int_equal(fseek(fp, pos, SEEK_SET), 0);
     fputs(text, fp);
     fclose(fp);
-}
-
-static long long
-count_of(struct fx *fx, const char *sql)
-{
-    sqlite3_stmt *st = tte_db_prepare(fx->db, sql);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
 }
 
 /* A same-length edit past the head window, in a file that also grew:
