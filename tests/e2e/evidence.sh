@@ -241,17 +241,22 @@ same "a FIFO is reported" "$(ov "$o/fifo.pdf")" \
 same "a device is reported" "$(ov /dev/null)" \
     "unreadable: cannot read it: a character device, not a regular file"
 # A file its reader may not open: root reads anything, so the run is as
-# nobody then.
-mkdir -p "$TMP/perm" && chmod 777 "$TMP/perm"
-cp "$fx/srikandi/01-valid.pdf" "$TMP/perm/locked.pdf"
-chmod 000 "$TMP/perm/locked.pdf"
+# nobody then. It may not reach the clone (a checkout in a 0700 folder):
+# the program, the CA and the file go to a folder of their own that it
+# can, removed afterwards (as in hardening.sh).
+perm=$(mktemp -d /tmp/tte-evidence-perm.XXXXXX) && chmod 777 "$perm"
+cp "$TTE_BIN/tte-evidence" "$fx/srikandi/01-valid.pdf" "$perm/"
+mv "$perm/01-valid.pdf" "$perm/locked.pdf"
+cp "$ca" "$perm/ca.pem" && chmod 644 "$perm/ca.pem"
+chmod 000 "$perm/locked.pdf"
 as=""
 test "$(id -u)" = 0 && as="setpriv --reuid=65534 --regid=65534 --clear-groups"
-status 65 "a file that cannot be opened: not ok" $as "$TTE_BIN/tte-evidence" \
-    -q --db "$TMP/perm/p.db" --app perm --ca "$ca" "$TMP/perm/locked.pdf"
+status 65 "a file that cannot be opened: not ok" $as "$perm/tte-evidence" \
+    -q --db "$perm/p.db" --app perm --ca "$perm/ca.pem" "$perm/locked.pdf"
 same "a file that cannot be opened gets its row" \
-    "$(q "$TMP/perm/p.db" "SELECT verdict || ': ' || reason FROM evidence")" \
+    "$(q "$perm/p.db" "SELECT verdict || ': ' || reason FROM evidence")" \
     "unreadable: cannot read it: Permission denied"
+rm -rf "$perm"
 status 78 "a FIFO as --ca is refused at once" timeout 20 \
     "$TTE_BIN/tte-evidence" --db "$odb" --app odd --ca "$o/fifo.pdf" \
     "$fx/persuratan"

@@ -23,7 +23,7 @@ render() {
 }
 events=$(q "$db" 'SELECT count(*) FROM events')
 
-# 19.3: --out naming an input (another spelling of the same file, or a
+# --out naming an input (another spelling of the same file, or a
 # hard link: same device and inode) is refused and the input survives.
 # A copy is the victim, so that the checks below run on either code.
 mkdir -p "$d/sub"
@@ -45,7 +45,7 @@ status 73 "--out naming the configuration is refused" \
 cmp -s "$conf" "$d/conf.json" && ok "the configuration is intact" ||
     not_ok "the configuration is intact"
 
-# 19.5: valid JSON that is not an object: exit 78, no double free.
+# Valid JSON that is not an object: exit 78, no double free.
 for v in '[]' '"x"' 'null'; do
     printf '%s\n' "$v" >"$d/bad.json"
     status 78 "tte-render with configuration $v" render --config "$d/bad.json" \
@@ -54,7 +54,7 @@ for v in '[]' '"x"' 'null'; do
         --config "$d/bad.json" --report "$d/x.xlsx" --dry-run "$d/x.eml"
 done
 
-# 19.15: types checked, the key named; no file name leaves output_dir.
+# Types checked, the key named; no file name leaves output_dir.
 conf_with() {       # conf_with PYTHON-STATEMENT: a changed copy as $d/c.json
     $PY - "$conf" "$d/c.json" "$1" <<'PYEOF' || not_ok "writing c.json failed"
 import json, sys
@@ -87,7 +87,7 @@ TTE_BUSY_TIMEOUT_MS=abc status 78 "TTE_BUSY_TIMEOUT_MS=abc is an error" \
 grep -q "TTE_BUSY_TIMEOUT_MS" "$TMP/out" && ok "the error names TTE_BUSY_TIMEOUT_MS" ||
     not_ok "the error names TTE_BUSY_TIMEOUT_MS"
 
-# 19.6: control characters and invalid UTF-8 in the configuration are
+# Control characters and invalid UTF-8 in the configuration are
 # cleaned like cell text; a page header over 255 characters is cut, with
 # a warning, instead of vanishing.
 conf_with 'c["agency"]["name"] = "Badan\x01Pembinaan\x1b Ideologi"; c["agency"]["short"] = "BP\x07IP" + "x" * 300'
@@ -118,7 +118,7 @@ bad = [n for n in z.namelist() if any(c in z.read(n) for c in (b"\x01", b"\x07",
 ok(not bad, "no control characters in any part %s" % bad)
 PYEOF
 
-# 19.10: template queries: more rows than a sheet, a runaway recursive
+# Template queries: more rows than a sheet, a runaway recursive
 # CTE, and text after ';' are errors that say so.
 tpl() {            # tpl FILE QUERY
     $PY - "$1" "$2" <<'PYEOF' || not_ok "writing the template $1 failed"
@@ -159,7 +159,7 @@ tpl "$d/comment.json" "SELECT 1, ''; -- a comment"
 status 0 "a comment after ';' is fine" render --config "$conf" \
     --template "$d/comment.json" --out "$d/comment.xlsx"
 
-# 19.14: a template cannot show NIKs by not calling them "nik": a column
+# A template cannot show NIKs by not calling them "nik": a column
 # headed NIK masks 16 digits, any valid NIK in any text cell is masked.
 tpl "$d/nik.json" "SELECT 'pemohon ' || nik, nik FROM v_events WHERE nik IS NOT NULL LIMIT 20"
 status 0 "a template selecting NIK as text" render --config "$conf" \
@@ -184,7 +184,7 @@ ok(all(re.search(r"\d{4}\u2022{8}\d{4}", c) for c in masked),
 ok(any(n in c for c in full for n in niks), "--unmask-nik shows them")
 PYEOF
 
-# 19.13: reports, their folder and no leftovers: 0600 and 0700 under
+# Reports, their folder and no leftovers: 0600 and 0700 under
 # umask 022; the cron example sets umask 077.
 conf_with 'c["output_dir"] = sys.argv[2] + ".out"'
 rm -rf "$d/c.json.out"
@@ -198,12 +198,12 @@ same "no temporary file left" "$(ls "$d/c.json.out" | grep -c tmp)" 0
 grep -q '^[^#]*umask 077' "$TOP/contrib/crontab.example" &&
     ok "the cron example sets umask 077" || not_ok "the cron example sets umask 077"
 
-# 13.6 / 19.3: every written file is recorded by content.
+# Every written file is recorded by content.
 same "renders records the file by SHA-256" \
     "$(q "$db" "SELECT kind || ' ' || period FROM renders WHERE sha256 = '$(sha256sum "$f" | cut -c1-64)'")" \
     "final 2025"
 
-# 19.16: messages name the file and stay ours.
+# Messages name the file and stay ours.
 status 73 "--out in a missing folder" render --config "$conf" \
     --out "$d/no/such/folder/r.xlsx"
 grep -q "cannot create '$d/no/such/folder/r.xlsx'" "$TMP/out" &&
